@@ -1,0 +1,11 @@
+/* conflictmap — territorial-control maps.  The umbrella header. */
+#ifndef CONFLICTMAP_H
+#define CONFLICTMAP_H
+
+#include "conflictmap/map.h"
+#include "conflictmap/render.h"
+#include "conflictmap/status.h"
+
+#define CONFLICTMAP_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,44 @@
+/* conflictmap — a map: a map file with its styles, geodata and control ledger, loaded once
+ * and rendered for any date. */
+#ifndef CONFLICTMAP_MAP_H
+#define CONFLICTMAP_MAP_H
+
+#include "conflictmap/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct cm_map cm_map;
+
+typedef struct cm_map_options {
+    const char *const *styles; /* extra style files on top of the map's, NULL-terminated; may be NULL */
+    const char *control;       /* a ledger replacing the map's; may be NULL */
+} cm_map_options;
+
+/* Loads the map file at `path` and everything it names: styles (the map's, then
+ * opts->styles), geodata and the ledger, projected onto the page once.  Fails with
+ * CM_ESTYLE (map or style file), CM_EINPUT (data) and a message naming file and line.
+ * *out is owned by the caller: cm_map_destroy. */
+cm_status cm_map_load(cm_map **out, const char *path, const cm_map_options *opts, cm_ctx *ctx);
+void cm_map_destroy(cm_map *map);
+
+/* The date the map shows, "YYYY-MM-DD".  Fails with CM_EUSAGE for an invalid date. */
+cm_status cm_map_set_date(cm_map *map, const char *date, cm_ctx *ctx);
+
+/* Writes the current date into buf (at least 11 bytes). */
+void cm_map_get_date(const cm_map *map, char buf[11]);
+
+/* The page size in points. */
+void cm_map_page_size(const cm_map *map, double *width, double *height);
+
+/* Page position in points of a lon/lat point; returns 0, or -1 if it does not project. */
+int cm_map_lonlat_to_page(const cm_map *map, double lon, double lat, double *x, double *y);
+
+/* The bundled default map file (a path inside the installed data or the source tree). */
+const char *cm_default_map_path(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,25 @@
+/* conflictmap — rendering a map to a file. */
+#ifndef CONFLICTMAP_RENDER_H
+#define CONFLICTMAP_RENDER_H
+
+#include "conflictmap/map.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct cm_render_options {
+    double dpi; /* raster resolution for PNG; 0 means 300 */
+} cm_render_options;
+
+/* Renders the map on its current date to `path`; the format follows the extension (.png,
+ * .pdf, .svg).  The file is written beside the target and renamed into place: on failure an
+ * existing file is untouched.  Fails with CM_EUSAGE (format, dpi, pixel budget) or
+ * CM_EOUTPUT. */
+cm_status cm_map_render_file(cm_map *map, const char *path, const cm_render_options *opts,
+                             cm_ctx *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,46 @@
+/* conflictmap — status codes and the error context.
+ *
+ * Every library call that can fail returns CM_OK (0) or a negative cm_status and leaves a
+ * one-line message on the cm_ctx passed to it.  The library never prints and never exits;
+ * warnings (things it repaired or ignored) are collected on the same context. */
+#ifndef CONFLICTMAP_STATUS_H
+#define CONFLICTMAP_STATUS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum cm_status {
+    CM_OK = 0,
+    CM_EUSAGE = -1,   /* the caller asked for something impossible (bad date, bad dpi) */
+    CM_EINPUT = -2,   /* input data: geodata, ledger, places */
+    CM_ESTYLE = -3,   /* a map file or a style file */
+    CM_EOUTPUT = -4,  /* the output could not be written */
+    CM_ENOMEM = -5,
+    CM_EINTERNAL = -6 /* a dependency failed in a way no input explains */
+} cm_status;
+
+typedef struct cm_ctx cm_ctx;
+
+/* A new, empty context.  Never returns NULL (GLib aborts on out-of-memory). */
+cm_ctx *cm_ctx_new(void);
+void cm_ctx_destroy(cm_ctx *ctx);
+
+/* The message of the first error since the last cm_ctx_clear(), or "" if none.
+ * Borrowed: valid until the next call that fails, or cm_ctx_clear()/destroy(). */
+const char *cm_ctx_message(const cm_ctx *ctx);
+
+/* Warnings collected so far, oldest first; *n receives the count.  Borrowed as above. */
+const char *const *cm_ctx_warnings(const cm_ctx *ctx, size_t *n);
+
+void cm_ctx_clear(cm_ctx *ctx);
+
+/* A short English name for a status, e.g. "input data error". */
+const char *cm_status_name(cm_status status);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,86 @@
+/* The error context: one message, many warnings, no globals. */
+#include "ctx.h"
+
+#include <stdarg.h>
+
+struct cm_ctx {
+    char *message;      /* g_malloc'd; NULL when no error */
+    GPtrArray *warnings; /* of g_malloc'd strings, NULL-terminated view on demand */
+};
+
+cm_ctx *cm_ctx_new(void)
+{
+    cm_ctx *ctx = g_new0(cm_ctx, 1);
+    ctx->warnings = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(ctx->warnings, NULL);
+    return ctx;
+}
+
+void cm_ctx_destroy(cm_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    g_free(ctx->message);
+    g_ptr_array_unref(ctx->warnings);
+    g_free(ctx);
+}
+
+void cm_ctx_clear(cm_ctx *ctx)
+{
+    g_clear_pointer(&ctx->message, g_free);
+    g_ptr_array_set_size(ctx->warnings, 0);
+    g_ptr_array_add(ctx->warnings, NULL);
+}
+
+const char *cm_ctx_message(const cm_ctx *ctx)
+{
+    return ctx->message ? ctx->message : "";
+}
+
+const char *const *cm_ctx_warnings(const cm_ctx *ctx, size_t *n)
+{
+    *n = ctx->warnings->len - 1;
+    return (const char *const *)ctx->warnings->pdata;
+}
+
+gboolean cm_ctx_failed(const cm_ctx *ctx)
+{
+    return ctx->message != NULL;
+}
+
+cm_status cm_fail(cm_ctx *ctx, cm_status status, const char *fmt, ...)
+{
+    g_assert(status < 0);
+    if (ctx && !ctx->message) {
+        va_list ap;
+        va_start(ap, fmt);
+        ctx->message = g_strdup_vprintf(fmt, ap);
+        va_end(ap);
+    }
+    return status;
+}
+
+void cm_warn(cm_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *w = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    /* keep the trailing NULL last */
+    ctx->warnings->pdata[ctx->warnings->len - 1] = w;
+    g_ptr_array_add(ctx->warnings, NULL);
+}
+
+const char *cm_status_name(cm_status status)
+{
+    switch (status) {
+    case CM_OK: return "ok";
+    case CM_EUSAGE: return "usage error";
+    case CM_EINPUT: return "input data error";
+    case CM_ESTYLE: return "map or style file error";
+    case CM_EOUTPUT: return "output error";
+    case CM_ENOMEM: return "out of memory";
+    case CM_EINTERNAL: return "internal error";
+    }
+    return "unknown status";
+}

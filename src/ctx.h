@@ -1,0 +1,20 @@
+/* Internal side of the error context: how stages record errors and warnings. */
+#ifndef CM_CTX_H
+#define CM_CTX_H
+
+#include "conflictmap/status.h"
+
+#include <glib.h>
+
+/* Records an error and returns `status`, so a stage can write `return cm_fail(...)`.
+ * The first error wins: a caller that fails because a callee failed must not replace
+ * the callee's more precise message, so a later call while a message is set is ignored. */
+cm_status cm_fail(cm_ctx *ctx, cm_status status, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+/* Appends a warning (repaired geometry, unknown key, font fallback). */
+void cm_warn(cm_ctx *ctx, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* True when an error is recorded. */
+gboolean cm_ctx_failed(const cm_ctx *ctx);
+
+#endif

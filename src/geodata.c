@@ -1,0 +1,261 @@
+/* OGR loading.  GDAL's own messages are captured and folded into ours with the file name;
+ * nothing reaches stderr behind the caller's back. */
+#include "geodata.h"
+
+#include "ctx.h"
+
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <ogr_api.h>
+#include <string.h>
+
+typedef struct {
+    GString *last; /* last error or warning GDAL raised */
+    CPLErr worst;
+} capture;
+
+static void CPL_STDCALL capture_handler(CPLErr cls, CPLErrorNum num, const char *msg)
+{
+    (void)num;
+    capture *c = CPLGetErrorHandlerUserData();
+    if (c && cls >= CE_Warning) {
+        g_string_assign(c->last, msg);
+        c->worst = MAX(c->worst, cls);
+    }
+}
+
+static void capture_begin(capture *c)
+{
+    c->last = g_string_new(NULL);
+    c->worst = CE_None;
+    CPLPushErrorHandlerEx(capture_handler, c);
+}
+
+static void capture_end(capture *c)
+{
+    CPLPopErrorHandler();
+    g_string_free(c->last, TRUE);
+}
+
+static gboolean has_suffix_ci(const char *path, const char *suffix)
+{
+    size_t lp = strlen(path), ls = strlen(suffix);
+    return lp >= ls && g_ascii_strcasecmp(path + lp - ls, suffix) == 0;
+}
+
+cm_status cm_ogr_open(GDALDatasetH *out, const char *path, const char *const *open_options,
+                      cm_status code, cm_ctx *ctx)
+{
+    static gsize registered = 0;
+    capture c;
+    *out = NULL;
+    if (g_once_init_enter(&registered)) {
+        GDALAllRegister();
+        g_once_init_leave(&registered, 1);
+    }
+    if (!g_file_test(path, G_FILE_TEST_EXISTS))
+        return cm_fail(ctx, code, "%s: no such file", path);
+    if (g_file_test(path, G_FILE_TEST_IS_DIR) && !has_suffix_ci(path, ".gdb"))
+        return cm_fail(ctx, code, "%s: is a directory, not a data file", path);
+    capture_begin(&c);
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
+                                 (const char *const *)open_options, NULL);
+    cm_status st = CM_OK;
+    if (!ds)
+        st = cm_fail(ctx, code, "%s: %s", path,
+                     c.last->len ? c.last->str : "not a vector format GDAL can read");
+    else if (GDALDatasetGetLayerCount(ds) < 1)
+        st = cm_fail(ctx, code, "%s: has no layer", path);
+    capture_end(&c);
+    if (st != CM_OK) {
+        if (ds)
+            GDALClose(ds);
+        return st;
+    }
+    *out = ds;
+    return CM_OK;
+}
+
+static void add_ring(GArray *rings, OGRGeometryH g)
+{
+    int n = OGR_G_GetPointCount(g);
+    if (n <= 0)
+        return;
+    cm_ring r = {g_new(double, 2 * (size_t)n), n};
+    OGR_G_GetPoints(g, r.xy, 2 * sizeof(double), r.xy + 1, 2 * sizeof(double), NULL, 0);
+    g_array_append_val(rings, r);
+}
+
+/* Flattens any geometry into rings/parts/points. */
+static void collect(GArray *rings, OGRGeometryH g)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    switch (t) {
+    case wkbPoint:
+    case wkbLineString:
+    case wkbLinearRing:
+        add_ring(rings, g);
+        break;
+    case wkbPolygon:
+    case wkbMultiPolygon:
+    case wkbMultiLineString:
+    case wkbMultiPoint:
+    case wkbGeometryCollection:
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++)
+            collect(rings, OGR_G_GetGeometryRef(g, i));
+        break;
+    default:
+        break; /* curves etc. are linearised by the caller */
+    }
+}
+
+static void feature_clear(cm_feature *f)
+{
+    for (int r = 0; r < f->shape.nrings; r++)
+        g_free(f->shape.rings[r].xy);
+    g_free(f->shape.rings);
+    g_free(f->key);
+    g_free(f->name);
+    g_free(f->name_ar);
+    g_free(f->kind);
+}
+
+static char *field_string(OGRFeatureH f, int idx)
+{
+    if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx))
+        return NULL;
+    char *s = g_strstrip(g_strdup(OGR_F_GetFieldAsString(f, idx)));
+    if (!*s)
+        g_clear_pointer(&s, g_free);
+    return s;
+}
+
+static cm_status field_index(OGRFeatureDefnH defn, const char *path, const char *name,
+                             int *idx, cm_ctx *ctx)
+{
+    *idx = -1;
+    if (!name)
+        return CM_OK;
+    *idx = OGR_FD_GetFieldIndex(defn, name);
+    if (*idx < 0)
+        return cm_fail(ctx, CM_EINPUT, "%s: no field \"%s\" (named in the map file)", path, name);
+    return CM_OK;
+}
+
+cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, cm_ctx *ctx)
+{
+    cm_status st = CM_OK;
+    GDALDatasetH ds = NULL;
+    cm_layer *layer = NULL;
+    GArray *features = NULL;
+    capture c = {0};
+    const char *csv_options[] = {"X_POSSIBLE_NAMES=lon,longitude,x",
+                                 "Y_POSSIBLE_NAMES=lat,latitude,y", "KEEP_GEOM_COLUMNS=NO", NULL};
+    const char *path = spec->file;
+
+    *out = NULL;
+    if ((st = cm_ogr_open(&ds, path, has_suffix_ci(path, ".csv") ? csv_options : NULL, CM_EINPUT,
+                          ctx)) != CM_OK)
+        return st;
+    OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
+    int ikey, iname, iname_ar, ikind, irank;
+    if ((st = field_index(defn, path, spec->key, &ikey, ctx)) != CM_OK ||
+        (st = field_index(defn, path, spec->name, &iname, ctx)) != CM_OK ||
+        (st = field_index(defn, path, spec->name_ar, &iname_ar, ctx)) != CM_OK ||
+        (st = field_index(defn, path, spec->kind, &ikind, ctx)) != CM_OK ||
+        (st = field_index(defn, path, spec->rank, &irank, ctx)) != CM_OK)
+        goto cleanup;
+
+    layer = g_new0(cm_layer, 1);
+    layer->path = g_strdup(path);
+    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(lyr);
+    if (srs) {
+        layer->srs = OSRClone(srs);
+    } else {
+        if (!has_suffix_ci(path, ".csv"))
+            cm_warn(ctx, "%s: no coordinate reference system (.prj); taken as WGS 84 lon/lat", path);
+        layer->srs = OSRNewSpatialReference(NULL);
+        OSRSetWellKnownGeogCS(layer->srs, "WGS84");
+    }
+    OSRSetAxisMappingStrategy(layer->srs, OAMS_TRADITIONAL_GIS_ORDER);
+
+    features = g_array_new(FALSE, TRUE, sizeof(cm_feature));
+    capture_begin(&c);
+    OGR_L_ResetReading(lyr);
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+        long fid = (long)OGR_F_GetFID(f);
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        if (!g || OGR_G_IsEmpty(g)) {
+            cm_warn(ctx, "%s: feature %ld has no geometry, skipped", path, fid);
+            OGR_F_Destroy(f);
+            continue;
+        }
+        OGRGeometryH owned = NULL;
+        if (OGR_G_HasCurveGeometry(g, TRUE))
+            g = owned = OGR_G_GetLinearGeometry(g, 0, NULL);
+        OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+        if ((t == wkbPolygon || t == wkbMultiPolygon) && !OGR_G_IsValid(g)) {
+            OGRGeometryH fixed = OGR_G_MakeValid(g);
+            if (fixed) {
+                cm_warn(ctx, "%s: feature %ld has an invalid polygon, repaired", path, fid);
+                if (owned)
+                    OGR_G_DestroyGeometry(owned);
+                g = owned = fixed;
+            }
+        }
+        GArray *rings = g_array_new(FALSE, FALSE, sizeof(cm_ring));
+        collect(rings, g);
+        cm_feature feat = {0};
+        feat.fid = fid;
+        feat.shape.nrings = (int)rings->len;
+        feat.shape.rings = (cm_ring *)g_array_free(rings, FALSE);
+        feat.key = field_string(f, ikey);
+        feat.name = field_string(f, iname);
+        feat.name_ar = field_string(f, iname_ar);
+        feat.kind = field_string(f, ikind);
+        feat.rank = irank >= 0 ? OGR_F_GetFieldAsInteger(f, irank) : 0;
+        if (owned)
+            OGR_G_DestroyGeometry(owned);
+        OGR_F_Destroy(f);
+        g_array_append_val(features, feat);
+    }
+    if (c.worst >= CE_Failure) {
+        st = cm_fail(ctx, CM_EINPUT, "%s: %s", path, c.last->str);
+        goto cleanup;
+    }
+    if (features->len == 0) {
+        st = cm_fail(ctx, CM_EINPUT, "%s: no features with geometry", path);
+        goto cleanup;
+    }
+    layer->n = (int)features->len;
+    layer->features = (cm_feature *)g_array_free(features, FALSE);
+    features = NULL;
+    *out = layer;
+    layer = NULL;
+cleanup:
+    if (c.last)
+        capture_end(&c);
+    if (features) {
+        for (guint i = 0; i < features->len; i++)
+            feature_clear(&g_array_index(features, cm_feature, i));
+        g_array_free(features, TRUE);
+    }
+    cm_layer_destroy(layer);
+    GDALClose(ds);
+    return st;
+}
+
+void cm_layer_destroy(cm_layer *layer)
+{
+    if (!layer)
+        return;
+    for (int i = 0; i < layer->n; i++)
+        feature_clear(&layer->features[i]);
+    g_free(layer->features);
+    if (layer->srs)
+        OSRDestroySpatialReference(layer->srs);
+    g_free(layer->path);
+    g_free(layer);
+}

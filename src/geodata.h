@@ -1,0 +1,49 @@
+/* Loading vector data through OGR into plain arrays, in the source's CRS. */
+#ifndef CM_GEODATA_H
+#define CM_GEODATA_H
+
+#include "conflictmap/status.h"
+#include "mapfile.h"
+
+#include <gdal.h>
+#include <glib.h>
+#include <ogr_srs_api.h>
+
+typedef struct cm_ring {
+    double *xy; /* x0, y0, x1, y1, ... */
+    int n;      /* points */
+} cm_ring;
+
+/* A polygon feature's rings (outer and inner together: drawn with the even-odd rule), a line
+ * feature's parts, or a single point (n == 1). */
+typedef struct cm_shape {
+    cm_ring *rings;
+    int nrings;
+} cm_shape;
+
+typedef struct cm_feature {
+    char *key, *name, *name_ar, *kind; /* NULL where the layer has no such field */
+    int rank;                          /* 0 where absent */
+    cm_shape shape;
+    long fid;
+} cm_feature;
+
+typedef struct cm_layer {
+    char *path;
+    cm_feature *features;
+    int n;
+    OGRSpatialReferenceH srs; /* the source CRS, lon/lat order; never NULL after loading */
+} cm_layer;
+
+/* Opens a vector dataset with GDAL's messages captured: a failure becomes `code` with
+ * "path: GDAL's message".  Close with GDALClose. */
+cm_status cm_ogr_open(GDALDatasetH *out, const char *path, const char *const *open_options,
+                      cm_status code, cm_ctx *ctx);
+
+/* Loads the first layer of spec->file.  Polygons and lines keep their rings; points keep one
+ * coordinate.  Null or empty geometries are skipped with a warning; invalid polygons are
+ * repaired with a warning.  A source without a CRS is taken as WGS 84, with a warning. */
+cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, cm_ctx *ctx);
+void cm_layer_destroy(cm_layer *layer);
+
+#endif

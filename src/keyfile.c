@@ -1,0 +1,212 @@
+/* Key-file reading with line numbers, and small value parsers shared by the text formats. */
+#include "keyfile.h"
+
+#include "ctx.h"
+
+#include <pango/pango.h>
+#include <string.h>
+
+static char *line_key(const char *group, const char *key)
+{
+    return key ? g_strconcat(group, "\x1f", key, NULL) : g_strdup(group);
+}
+
+/* GKeyFile's own errors carry no line number, so the syntax is checked here first, line by
+ * line, with the same rules GKeyFile applies; it then parses the text itself. */
+cm_status cm_keyfile_read(cm_keyfile **out, const char *path, cm_ctx *ctx)
+{
+    cm_status st = CM_OK;
+    char *text = NULL;
+    gsize len = 0;
+    GError *err = NULL;
+    char **lines = NULL;
+    cm_keyfile *kf = NULL;
+
+    *out = NULL;
+    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+        st = cm_fail(ctx, CM_ESTYLE, "%s: is a directory, not a map or style file", path);
+        goto cleanup;
+    }
+    if (!g_file_get_contents(path, &text, &len, &err)) {
+        st = cm_fail(ctx, CM_ESTYLE, "%s: %s", path, err->message);
+        goto cleanup;
+    }
+    if (!g_utf8_validate(text, (gssize)len, NULL)) {
+        st = cm_fail(ctx, CM_ESTYLE, "%s: not UTF-8 text", path);
+        goto cleanup;
+    }
+    kf = g_new0(cm_keyfile, 1);
+    kf->path = g_strdup(path);
+    kf->kf = g_key_file_new();
+    g_key_file_set_list_separator(kf->kf, ',');
+    kf->lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+    lines = g_strsplit(text, "\n", -1);
+    const char *group = NULL;
+    char *group_buf = NULL;
+    for (int i = 0; lines[i]; i++) {
+        char *l = g_strstrip(lines[i]);
+        int lineno = i + 1;
+        if (*l == '\0' || *l == '#' || *l == ';')
+            continue;
+        if (*l == '[') {
+            char *end = strchr(l, ']');
+            if (!end || end[1] != '\0' || end == l + 1) {
+                st = cm_fail(ctx, CM_ESTYLE, "%s:%d: malformed group header \"%s\"", path, lineno, l);
+                goto loop_out;
+            }
+            g_free(group_buf);
+            group_buf = g_strndup(l + 1, (gsize)(end - l - 1));
+            group = group_buf;
+            if (g_hash_table_contains(kf->lines, group)) {
+                st = cm_fail(ctx, CM_ESTYLE, "%s:%d: group [%s] appears twice", path, lineno, group);
+                goto loop_out;
+            }
+            g_hash_table_insert(kf->lines, g_strdup(group), GINT_TO_POINTER(lineno));
+            continue;
+        }
+        char *eq = strchr(l, '=');
+        if (!eq || eq == l) {
+            st = cm_fail(ctx, CM_ESTYLE, "%s:%d: expected \"key = value\" or \"[group]\", found \"%s\"",
+                         path, lineno, l);
+            goto loop_out;
+        }
+        if (!group) {
+            st = cm_fail(ctx, CM_ESTYLE, "%s:%d: key before the first [group]", path, lineno);
+            goto loop_out;
+        }
+        char *key = g_strstrip(g_strndup(l, (gsize)(eq - l)));
+        char *k = line_key(group, key);
+        if (g_hash_table_contains(kf->lines, k)) {
+            st = cm_fail(ctx, CM_ESTYLE, "%s:%d: key \"%s\" repeated in [%s]", path, lineno, key, group);
+            g_free(k);
+            g_free(key);
+            goto loop_out;
+        }
+        g_hash_table_insert(kf->lines, k, GINT_TO_POINTER(lineno));
+        g_free(key);
+    }
+loop_out:
+    g_free(group_buf);
+    if (st != CM_OK)
+        goto cleanup;
+    if (!g_key_file_load_from_data(kf->kf, text, len, G_KEY_FILE_NONE, &err)) {
+        st = cm_fail(ctx, CM_ESTYLE, "%s: %s", path, err->message);
+        goto cleanup;
+    }
+    *out = kf;
+    kf = NULL;
+cleanup:
+    g_clear_error(&err);
+    g_strfreev(lines);
+    g_free(text);
+    cm_keyfile_destroy(kf);
+    return st;
+}
+
+void cm_keyfile_destroy(cm_keyfile *kf)
+{
+    if (!kf)
+        return;
+    g_free(kf->path);
+    g_key_file_unref(kf->kf);
+    g_hash_table_unref(kf->lines);
+    g_free(kf);
+}
+
+int cm_keyfile_line(const cm_keyfile *kf, const char *group, const char *key)
+{
+    char *k = line_key(group, key);
+    int line = GPOINTER_TO_INT(g_hash_table_lookup(kf->lines, k));
+    g_free(k);
+    return line;
+}
+
+static unsigned edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    unsigned *row = g_new(unsigned, lb + 1);
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (unsigned)j;
+    for (size_t i = 1; i <= la; i++) {
+        unsigned diag = row[0];
+        row[0] = (unsigned)i;
+        for (size_t j = 1; j <= lb; j++) {
+            unsigned up = row[j];
+            unsigned cost = g_ascii_tolower(a[i - 1]) == g_ascii_tolower(b[j - 1]) ? 0 : 1;
+            unsigned best = MIN(row[j] + 1, row[j - 1] + 1);
+            row[j] = MIN(best, diag + cost);
+            diag = up;
+        }
+    }
+    unsigned d = row[lb];
+    g_free(row);
+    return d;
+}
+
+const char *cm_nearest_word(const char *word, const char *const *words)
+{
+    const char *best = NULL;
+    unsigned best_d = G_MAXUINT;
+    for (size_t i = 0; words[i]; i++) {
+        unsigned d = edit_distance(word, words[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = words[i];
+        }
+    }
+    size_t len = MAX(strlen(word), 3);
+    return best && best_d * 3 <= len ? best : NULL;
+}
+
+void cm_keyfile_warn_unknown(const cm_keyfile *kf, const char *group, const char *const *known,
+                             cm_ctx *ctx)
+{
+    gsize n = 0;
+    char **keys = g_key_file_get_keys(kf->kf, group, &n, NULL);
+    for (gsize i = 0; i < n; i++) {
+        if (g_strv_contains(known, keys[i]))
+            continue;
+        const char *near = cm_nearest_word(keys[i], known);
+        int line = cm_keyfile_line(kf, group, keys[i]);
+        if (near)
+            cm_warn(ctx, "%s:%d: unknown key \"%s\" in [%s] (did you mean \"%s\"?)", kf->path, line,
+                    keys[i], group, near);
+        else
+            cm_warn(ctx, "%s:%d: unknown key \"%s\" in [%s], ignored", kf->path, line, keys[i], group);
+    }
+    g_strfreev(keys);
+}
+
+gboolean cm_parse_color(const char *text, double rgba[4])
+{
+    PangoColor c;
+    guint16 alpha = 0xffff;
+    if (!text || !*text)
+        return FALSE;
+    if (!pango_color_parse_with_alpha(&c, &alpha, text))
+        return FALSE;
+    rgba[0] = c.red / 65535.0;
+    rgba[1] = c.green / 65535.0;
+    rgba[2] = c.blue / 65535.0;
+    rgba[3] = alpha / 65535.0;
+    return TRUE;
+}
+
+gboolean cm_parse_date(const char *text, GDate *out)
+{
+    unsigned y, m, d;
+    char tail;
+    if (!text || strlen(text) != 10 || text[4] != '-' || text[7] != '-')
+        return FALSE;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !g_ascii_isdigit(text[i]))
+            return FALSE;
+    if (sscanf(text, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3)
+        return FALSE;
+    if (y < 1 || y > 9999 || !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+        return FALSE;
+    g_date_clear(out, 1);
+    g_date_set_dmy(out, (GDateDay)d, (GDateMonth)m, (GDateYear)y);
+    return TRUE;
+}

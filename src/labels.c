@@ -1,0 +1,298 @@
+/* The label engine.  Greedy placement in priority order against a list of occupied boxes;
+ * the page has at most a few hundred labels, so a linear scan is fast enough and simple. */
+#include "labels.h"
+
+#include "draw.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct {
+    cm_label_spec spec;
+    char *text, *font;
+    PangoLayout *layout;
+    double w, h;      /* ink-independent logical size */
+    double h1;        /* height of the first line: a point label's first line faces its symbol */
+    gboolean placed;
+    double x, y;      /* top-left of the layout when placed */
+    int order;        /* insertion order, to keep the sort stable */
+} label;
+
+struct cm_labeler {
+    PangoContext *pango;
+    cm_box frame;
+    GArray *blocked; /* cm_box */
+    GPtrArray *labels;
+    int unknown_glyphs;
+};
+
+gboolean cm_box_overlaps(const cm_box *a, const cm_box *b)
+{
+    return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
+}
+
+static void label_free(gpointer p)
+{
+    label *l = p;
+    g_free(l->text);
+    g_free(l->font);
+    if (l->layout)
+        g_object_unref(l->layout);
+    g_free(l);
+}
+
+cm_labeler *cm_labeler_new(cairo_t *cr, cm_box frame)
+{
+    cm_labeler *lab = g_new0(cm_labeler, 1);
+    lab->pango = pango_cairo_create_context(cr);
+    /* Metrics must not depend on the output's resolution, or PNG and PDF would differ. */
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    pango_cairo_context_set_font_options(lab->pango, fo);
+    cairo_font_options_destroy(fo);
+    pango_context_set_round_glyph_positions(lab->pango, FALSE);
+    lab->frame = frame;
+    lab->blocked = g_array_new(FALSE, FALSE, sizeof(cm_box));
+    lab->labels = g_ptr_array_new_with_free_func(label_free);
+    return lab;
+}
+
+void cm_labeler_destroy(cm_labeler *lab)
+{
+    if (!lab)
+        return;
+    g_ptr_array_unref(lab->labels);
+    g_array_unref(lab->blocked);
+    g_object_unref(lab->pango);
+    g_free(lab);
+}
+
+void cm_labeler_block(cm_labeler *lab, cm_box box)
+{
+    g_array_append_val(lab->blocked, box);
+}
+
+PangoLayout *cm_labeler_layout(cm_labeler *lab, const char *text, const char *font, double size,
+                               gboolean bold, gboolean italic)
+{
+    PangoLayout *layout = pango_layout_new(lab->pango);
+    PangoFontDescription *fd = pango_font_description_from_string(font);
+    pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+    if (bold)
+        pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
+    if (italic)
+        pango_font_description_set_style(fd, PANGO_STYLE_ITALIC);
+    pango_layout_set_font_description(layout, fd);
+    pango_font_description_free(fd);
+    pango_layout_set_text(layout, text, -1);
+    return layout;
+}
+
+void cm_labeler_add(cm_labeler *lab, const cm_label_spec *spec)
+{
+    label *l = g_new0(label, 1);
+    l->spec = *spec;
+    l->text = g_strdup(spec->text);
+    l->font = g_strdup(spec->font);
+    l->spec.text = l->text;
+    l->spec.font = l->font;
+    l->order = (int)lab->labels->len;
+    l->layout = cm_labeler_layout(lab, l->text, l->font, spec->size, spec->bold, spec->italic);
+    if (spec->letter_spacing > 0) {
+        PangoAttrList *attrs = pango_attr_list_new();
+        pango_attr_list_insert(attrs,
+                               pango_attr_letter_spacing_new((int)(spec->letter_spacing * PANGO_SCALE)));
+        pango_layout_set_attributes(l->layout, attrs);
+        pango_attr_list_unref(attrs);
+    }
+    PangoRectangle logical;
+    pango_layout_get_extents(l->layout, NULL, &logical);
+    l->w = (double)logical.width / PANGO_SCALE;
+    l->h = (double)logical.height / PANGO_SCALE;
+    PangoRectangle first;
+    pango_layout_line_get_extents(pango_layout_get_line_readonly(l->layout, 0), NULL, &first);
+    l->h1 = (double)first.height / PANGO_SCALE;
+    lab->unknown_glyphs += pango_layout_get_unknown_glyphs_count(l->layout);
+    g_ptr_array_add(lab->labels, l);
+}
+
+static gint by_priority(gconstpointer a, gconstpointer b)
+{
+    const label *x = *(label *const *)a, *y = *(label *const *)b;
+    if (x->spec.priority != y->spec.priority)
+        return y->spec.priority - x->spec.priority;
+    return x->order - y->order;
+}
+
+static gboolean fits(cm_labeler *lab, const cm_box *b)
+{
+    if (b->x0 < lab->frame.x0 || b->y0 < lab->frame.y0 || b->x1 > lab->frame.x1 ||
+        b->y1 > lab->frame.y1)
+        return FALSE;
+    for (guint i = 0; i < lab->blocked->len; i++)
+        if (cm_box_overlaps(b, &g_array_index(lab->blocked, cm_box, i)))
+            return FALSE;
+    return TRUE;
+}
+
+int cm_labeler_place(cm_labeler *lab)
+{
+    g_ptr_array_sort(lab->labels, by_priority);
+    int placed = 0;
+    for (guint i = 0; i < lab->labels->len; i++) {
+        label *l = lab->labels->pdata[i];
+        const cm_label_spec *s = &l->spec;
+        double g = s->gap, w = l->w, h = l->h;
+        /* candidate top-left corners, best first: right, left, above, below, diagonals */
+        double cand[8][2];
+        int nc = 0;
+        PangoAlignment align[8];
+        if (s->kind == CM_LABEL_AREA) {
+            cand[nc][0] = s->x - w / 2, cand[nc][1] = s->y - h / 2, align[nc++] = PANGO_ALIGN_CENTER;
+        } else {
+            double d = g * 0.75, h1 = l->h1;
+            cand[nc][0] = s->x + g, cand[nc][1] = s->y - h1 / 2, align[nc++] = PANGO_ALIGN_LEFT;
+            cand[nc][0] = s->x - g - w, cand[nc][1] = s->y - h1 / 2, align[nc++] = PANGO_ALIGN_RIGHT;
+            cand[nc][0] = s->x - w / 2, cand[nc][1] = s->y - g - h, align[nc++] = PANGO_ALIGN_CENTER;
+            cand[nc][0] = s->x - w / 2, cand[nc][1] = s->y + g, align[nc++] = PANGO_ALIGN_CENTER;
+            cand[nc][0] = s->x + d, cand[nc][1] = s->y - d - h, align[nc++] = PANGO_ALIGN_LEFT;
+            cand[nc][0] = s->x + d, cand[nc][1] = s->y + d, align[nc++] = PANGO_ALIGN_LEFT;
+            cand[nc][0] = s->x - d - w, cand[nc][1] = s->y - d - h, align[nc++] = PANGO_ALIGN_RIGHT;
+            cand[nc][0] = s->x - d - w, cand[nc][1] = s->y + d, align[nc++] = PANGO_ALIGN_RIGHT;
+        }
+        double pad = s->halo_width / 2;
+        if (s->has_symbol && !fits(lab, &s->symbol))
+            continue;
+        for (int c = 0; c < nc; c++) {
+            cm_box b = {cand[c][0] - pad, cand[c][1] - pad, cand[c][0] + w + pad,
+                        cand[c][1] + h + pad};
+            if (!fits(lab, &b))
+                continue;
+            l->placed = TRUE;
+            l->x = cand[c][0], l->y = cand[c][1];
+            pango_layout_set_alignment(l->layout, align[c]);
+            cm_labeler_block(lab, b);
+            if (s->has_symbol)
+                cm_labeler_block(lab, s->symbol);
+            placed++;
+            break;
+        }
+    }
+    return placed;
+}
+
+void cm_labeler_draw(cm_labeler *lab, cairo_t *cr)
+{
+    for (guint i = 0; i < lab->labels->len; i++) {
+        label *l = lab->labels->pdata[i];
+        if (!l->placed)
+            continue;
+        if (l->spec.halo_width > 0 && l->spec.halo.a > 0) {
+            cairo_new_path(cr);
+            cairo_move_to(cr, l->x, l->y);
+            pango_cairo_layout_path(cr, l->layout);
+            cm_draw_set_color(cr, l->spec.halo);
+            cairo_set_line_width(cr, l->spec.halo_width);
+            cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+            cairo_stroke(cr);
+        }
+        cairo_move_to(cr, l->x, l->y);
+        cm_draw_set_color(cr, l->spec.color);
+        pango_cairo_show_layout(cr, l->layout);
+    }
+}
+
+int cm_labeler_placed(const cm_labeler *lab, cm_box *boxes, int max)
+{
+    int n = 0;
+    for (guint i = 0; i < lab->labels->len; i++) {
+        const label *l = lab->labels->pdata[i];
+        if (!l->placed)
+            continue;
+        if (n < max)
+            boxes[n] = (cm_box){l->x, l->y, l->x + l->w, l->y + l->h};
+        n++;
+    }
+    return n;
+}
+
+gboolean cm_labeler_is_placed(const cm_labeler *lab, int id)
+{
+    for (guint i = 0; i < lab->labels->len; i++) {
+        const label *l = lab->labels->pdata[i];
+        if (l->spec.id == id && l->placed)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+int cm_labeler_unknown_glyphs(const cm_labeler *lab)
+{
+    return lab->unknown_glyphs;
+}
+
+static gboolean inside(const cm_shape *shape, double x, double y)
+{
+    gboolean in = FALSE;
+    for (int r = 0; r < shape->nrings; r++) {
+        const cm_ring *ring = &shape->rings[r];
+        for (int i = 0, j = ring->n - 1; i < ring->n; j = i++) {
+            double xi = ring->xy[2 * i], yi = ring->xy[2 * i + 1];
+            double xj = ring->xy[2 * j], yj = ring->xy[2 * j + 1];
+            if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi)
+                in = !in;
+        }
+    }
+    return in;
+}
+
+static double edge_distance(const cm_shape *shape, double x, double y)
+{
+    double best = INFINITY;
+    for (int r = 0; r < shape->nrings; r++) {
+        const cm_ring *ring = &shape->rings[r];
+        for (int i = 0, j = ring->n - 1; i < ring->n; j = i++) {
+            double ax = ring->xy[2 * j], ay = ring->xy[2 * j + 1];
+            double bx = ring->xy[2 * i], by = ring->xy[2 * i + 1];
+            double dx = bx - ax, dy = by - ay, l2 = dx * dx + dy * dy;
+            double t = l2 > 0 ? ((x - ax) * dx + (y - ay) * dy) / l2 : 0;
+            t = t < 0 ? 0 : t > 1 ? 1 : t;
+            double px = ax + t * dx - x, py = ay + t * dy - y;
+            best = fmin(best, px * px + py * py);
+        }
+    }
+    return sqrt(best);
+}
+
+gboolean cm_interior_point(const cm_shape *shape, double *x, double *y)
+{
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    for (int r = 0; r < shape->nrings; r++)
+        for (int i = 0; i < shape->rings[r].n; i++) {
+            x0 = fmin(x0, shape->rings[r].xy[2 * i]), x1 = fmax(x1, shape->rings[r].xy[2 * i]);
+            y0 = fmin(y0, shape->rings[r].xy[2 * i + 1]), y1 = fmax(y1, shape->rings[r].xy[2 * i + 1]);
+        }
+    if (!(x1 >= x0))
+        return FALSE;
+    enum { N = 24 };
+    double bx = (x0 + x1) / 2, by = (y0 + y1) / 2, best = -1;
+    double cw = (x1 - x0) / N, ch = (y1 - y0) / N;
+    double cx0 = x0, cy0 = y0;
+    for (int pass = 0; pass < 4; pass++) {
+        for (int i = 0; i <= N; i++)
+            for (int j = 0; j <= N; j++) {
+                double px = cx0 + i * cw, py = cy0 + j * ch;
+                if (!inside(shape, px, py))
+                    continue;
+                double d = edge_distance(shape, px, py);
+                if (d > best)
+                    best = d, bx = px, by = py;
+            }
+        /* refine around the best point found so far */
+        cx0 = bx - cw, cy0 = by - ch;
+        cw = 2 * cw / N, ch = 2 * ch / N;
+    }
+    *x = bx, *y = by;
+    return best >= 0;
+}

@@ -1,0 +1,77 @@
+/* Labels: candidate positions, priorities, a collision index, Pango layouts with halos.
+ * One placement pass for the whole page: callers add obstacles and labels, then place. */
+#ifndef CM_LABELS_H
+#define CM_LABELS_H
+
+#include "geodata.h"
+#include "style.h"
+
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+typedef struct cm_box {
+    double x0, y0, x1, y1;
+} cm_box;
+
+typedef enum {
+    CM_LABEL_POINT, /* beside a symbol: right, left, above, below, diagonals */
+    CM_LABEL_AREA   /* centred on an interior point */
+} cm_label_kind;
+
+typedef struct cm_label_spec {
+    const char *text;     /* may contain a newline: one line per language */
+    const char *font;     /* Pango font family */
+    double size;          /* points */
+    gboolean bold, italic;
+    double letter_spacing; /* points */
+    cm_rgba color, halo;
+    double halo_width;
+    cm_label_kind kind;
+    double x, y;          /* anchor in page points */
+    double gap;           /* distance from the anchor for point labels */
+    int priority;         /* higher is placed first */
+    int id;               /* the caller's, for cm_labeler_is_placed; 0 if unused */
+    gboolean has_symbol;  /* the symbol box is placed with the label, or neither is */
+    cm_box symbol;
+} cm_label_spec;
+
+typedef struct cm_labeler cm_labeler;
+
+/* A labeler for a page whose labels must stay within `frame` (x0, y0, x1, y1).  The Pango
+ * context is made once from `cr`'s font map and reused for every label. */
+cm_labeler *cm_labeler_new(cairo_t *cr, cm_box frame);
+void cm_labeler_destroy(cm_labeler *lab);
+
+/* Something labels must not cover: a symbol, the legend, the title. */
+void cm_labeler_block(cm_labeler *lab, cm_box box);
+
+/* Queues a label; the spec's strings are copied. */
+void cm_labeler_add(cm_labeler *lab, const cm_label_spec *spec);
+
+/* Places queued labels by priority, each at its first candidate that collides with nothing
+ * placed or blocked and stays in the frame; labels with no such candidate are dropped.
+ * Returns the number placed. */
+int cm_labeler_place(cm_labeler *lab);
+
+/* Draws the placed labels: a halo stroked from the glyph outlines, then the text itself once,
+ * so that in PDF and SVG each label is selectable text. */
+void cm_labeler_draw(cm_labeler *lab, cairo_t *cr);
+
+/* Placed label boxes and how many glyphs no font had; for tests. */
+int cm_labeler_placed(const cm_labeler *lab, cm_box *boxes, int max);
+int cm_labeler_unknown_glyphs(const cm_labeler *lab);
+
+/* Whether a label added with this id (non-zero) was placed. */
+gboolean cm_labeler_is_placed(const cm_labeler *lab, int id);
+
+/* A Pango layout of `text` in the labeler's context; owned by the caller (g_object_unref). */
+PangoLayout *cm_labeler_layout(cm_labeler *lab, const char *text, const char *font, double size,
+                               gboolean bold, gboolean italic);
+
+gboolean cm_box_overlaps(const cm_box *a, const cm_box *b);
+
+/* The interior point of a polygon shape farthest from its edges (pole of inaccessibility),
+ * found by a grid search refined around the best cell.  FALSE for an empty shape. */
+gboolean cm_interior_point(const cm_shape *shape, double *x, double *y);
+
+#endif

@@ -1,0 +1,215 @@
+/* Page furniture.  Sizes come from the style; positions from the frame. */
+#include "layout.h"
+
+#include "draw.h"
+
+#include <math.h>
+
+#define MM (72.0 / 25.4)
+#define FOOTER_SIZE 6.5
+#define FOOTER_LINES 3
+
+static double title_block_height(const cm_style *s)
+{
+    return s->title_size * 1.35 + s->subtitle_size * 1.5 + 4;
+}
+
+void cm_layout_frame(const cm_style *s, double page_w, double page_h, double frame[4])
+{
+    double m = s->margin_mm * MM;
+    double top = m + title_block_height(s);
+    double bottom = FOOTER_SIZE * 1.3 * FOOTER_LINES + 4;
+    frame[0] = m;
+    frame[1] = top;
+    frame[2] = page_w - 2 * m;
+    frame[3] = page_h - top - m - bottom;
+}
+
+char *cm_format_date_long(const GDate *date)
+{
+    static const char *const months[] = {"January", "February", "March",     "April",
+                                         "May",     "June",     "July",      "August",
+                                         "September", "October", "November", "December"};
+    return g_strdup_printf("%d %s %d", g_date_get_day(date), months[g_date_get_month(date) - 1],
+                           g_date_get_year(date));
+}
+
+static void show(cairo_t *cr, PangoLayout *layout, double x, double y, cm_rgba color)
+{
+    cairo_move_to(cr, x, y);
+    cm_draw_set_color(cr, color);
+    pango_cairo_show_layout(cr, layout);
+}
+
+static void layout_size(PangoLayout *l, double *w, double *h)
+{
+    PangoRectangle r;
+    pango_layout_get_extents(l, NULL, &r);
+    *w = (double)r.width / PANGO_SCALE;
+    *h = (double)r.height / PANGO_SCALE;
+}
+
+#define LEGEND_PAD 6.0
+#define SWATCH_W 16.0
+
+void cm_layout_legend_size(cm_labeler *lab, const cm_style *s, const char *title,
+                           const cm_legend_item *items, int n, double *w, double *h)
+{
+    PangoLayout *t = cm_labeler_layout(lab, title, s->font, s->legend_size * 1.15, TRUE, FALSE);
+    double tw, th;
+    layout_size(t, &tw, &th);
+    g_object_unref(t);
+    double maxw = tw, total = th + 3;
+    for (int i = 0; i < n; i++) {
+        PangoLayout *l = cm_labeler_layout(lab, items[i].text, s->font, s->legend_size, FALSE, FALSE);
+        double lw, lh;
+        layout_size(l, &lw, &lh);
+        g_object_unref(l);
+        maxw = fmax(maxw, SWATCH_W + 5 + lw);
+        total += fmax(lh, s->legend_size * 1.2) + 3;
+    }
+    *w = maxw + 2 * LEGEND_PAD;
+    *h = total + 2 * LEGEND_PAD - 3;
+}
+
+void cm_layout_legend_draw(cairo_t *cr, cm_labeler *lab, const cm_style *s, const char *title,
+                           const cm_legend_item *items, int n, double x, double y)
+{
+    double w, h;
+    cm_layout_legend_size(lab, s, title, items, n, &w, &h);
+    cairo_new_path(cr);
+    cairo_rectangle(cr, x, y, w, h);
+    cm_draw_set_color(cr, (cm_rgba){1, 1, 1, 0.92});
+    cairo_fill_preserve(cr);
+    cm_draw_set_color(cr, (cm_rgba){0.55, 0.55, 0.55, 1});
+    cairo_set_line_width(cr, 0.5);
+    cairo_stroke(cr);
+
+    double cx = x + LEGEND_PAD, cy = y + LEGEND_PAD;
+    PangoLayout *t = cm_labeler_layout(lab, title, s->font, s->legend_size * 1.15, TRUE, FALSE);
+    double tw, th;
+    layout_size(t, &tw, &th);
+    show(cr, t, cx, cy, s->title_color);
+    g_object_unref(t);
+    cy += th + 3;
+    for (int i = 0; i < n; i++) {
+        const cm_legend_item *it = &items[i];
+        PangoLayout *l = cm_labeler_layout(lab, it->text, s->font, s->legend_size, FALSE, FALSE);
+        double lw, lh;
+        layout_size(l, &lw, &lh);
+        double rowh = fmax(lh, s->legend_size * 1.2);
+        double sh = s->legend_size * 1.05, sy = cy + (rowh - sh) / 2;
+        cm_ring ring = {(double[]){cx, sy, cx + SWATCH_W, sy, cx + SWATCH_W, sy + sh, cx, sy + sh,
+                                   cx, sy},
+                        5};
+        cm_shape box = {&ring, 1};
+        switch (it->kind) {
+        case CM_SWATCH_FILL:
+            cm_draw_fill(cr, &box, it->colors[0]);
+            cm_draw_stroke(cr, &box, TRUE, (cm_rgba){0.5, 0.5, 0.5, 1}, 0.4);
+            break;
+        case CM_SWATCH_HATCH:
+            cm_draw_hatch(cr, &box, it->colors, it->ncolors, s->hatch_width, s->hatch_angle);
+            cm_draw_stroke(cr, &box, TRUE, (cm_rgba){0.5, 0.5, 0.5, 1}, 0.4);
+            break;
+        case CM_SWATCH_STAR:
+            cm_draw_star(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->star, it->colors[0], s->place_halo);
+            break;
+        case CM_SWATCH_DOT:
+            cm_draw_dot(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->dot * 1.3, it->colors[0],
+                        s->place_halo);
+            break;
+        }
+        show(cr, l, cx + SWATCH_W + 5, cy + (rowh - lh) / 2, s->title_color);
+        g_object_unref(l);
+        cy += rowh + 3;
+    }
+}
+
+/* The largest 1, 2 or 5 times a power of ten not above v. */
+static double round_down_nice(double v)
+{
+    double p = pow(10, floor(log10(v)));
+    double m = v / p;
+    return (m >= 5 ? 5 : m >= 2 ? 2 : 1) * p;
+}
+
+void cm_layout_scalebar(cairo_t *cr, cm_labeler *lab, const cm_style *s, double metres_per_pt,
+                        double target, double x, double y, cm_box *box, gboolean draw)
+{
+    double km = round_down_nice(target * metres_per_pt / 1000);
+    double len = km * 1000 / metres_per_pt;
+    double size = s->legend_size * 0.9;
+    char *end = g_strdup_printf("%g km", km);
+    PangoLayout *le = cm_labeler_layout(lab, end, s->font, size, FALSE, FALSE);
+    PangoLayout *l0 = cm_labeler_layout(lab, "0", s->font, size, FALSE, FALSE);
+    double ew, eh, zw, zh;
+    layout_size(le, &ew, &eh);
+    layout_size(l0, &zw, &zh);
+    double bar_h = 3.5, pad = 4;
+    double x1 = x - pad - ew / 2, x0 = x1 - len;
+    double by = y - pad - bar_h;
+    double ty = by - eh - 1;
+    *box = (cm_box){x0 - zw / 2 - pad, ty - pad, x, y};
+    if (draw) {
+        cairo_new_path(cr);
+        cairo_rectangle(cr, box->x0, box->y0, box->x1 - box->x0, box->y1 - box->y0);
+        cm_draw_set_color(cr, (cm_rgba){1, 1, 1, 0.85});
+        cairo_fill(cr);
+        for (int i = 0; i < 4; i++) {
+            cairo_rectangle(cr, x0 + i * len / 4, by, len / 4, bar_h);
+            cm_draw_set_color(cr, i % 2 ? (cm_rgba){1, 1, 1, 1} : s->title_color);
+            cairo_fill(cr);
+        }
+        cairo_rectangle(cr, x0, by, len, bar_h);
+        cm_draw_set_color(cr, s->title_color);
+        cairo_set_line_width(cr, 0.5);
+        cairo_stroke(cr);
+        show(cr, l0, x0 - zw / 2, ty, s->title_color);
+        show(cr, le, x1 - ew / 2, ty, s->title_color);
+    }
+    g_object_unref(le);
+    g_object_unref(l0);
+    g_free(end);
+}
+
+void cm_layout_title(cairo_t *cr, cm_labeler *lab, const cm_style *s, const double frame[4],
+                     const char *title, const char *subtitle)
+{
+    double y = s->margin_mm * MM;
+    PangoLayout *t = cm_labeler_layout(lab, title, s->font, s->title_size, TRUE, FALSE);
+    double w, h;
+    layout_size(t, &w, &h);
+    show(cr, t, frame[0], y, s->title_color);
+    g_object_unref(t);
+    if (subtitle) {
+        PangoLayout *st = cm_labeler_layout(lab, subtitle, s->font, s->subtitle_size, FALSE, FALSE);
+        show(cr, st, frame[0], y + h, s->title_color);
+        g_object_unref(st);
+    }
+}
+
+void cm_layout_footer(cairo_t *cr, cm_labeler *lab, const cm_style *s, const double frame[4],
+                      const char *sources, const char *credit)
+{
+    double y = frame[1] + frame[3] + 4;
+    double ch = 0, cw = 0;
+    PangoLayout *c = NULL;
+    if (credit) {
+        c = cm_labeler_layout(lab, credit, s->font, FOOTER_SIZE, FALSE, TRUE);
+        pango_layout_set_width(c, (int)(frame[2] * 0.35 * PANGO_SCALE));
+        pango_layout_set_alignment(c, PANGO_ALIGN_RIGHT);
+        layout_size(c, &cw, &ch);
+        show(cr, c, frame[0] + frame[2] - frame[2] * 0.35, y, (cm_rgba){0.35, 0.35, 0.35, 1});
+        g_object_unref(c);
+    }
+    if (sources) {
+        PangoLayout *l = cm_labeler_layout(lab, sources, s->font, FOOTER_SIZE, FALSE, FALSE);
+        pango_layout_set_width(l, (int)(frame[2] * 0.62 * PANGO_SCALE));
+        pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+        pango_layout_set_height(l, -FOOTER_LINES);
+        pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+        show(cr, l, frame[0], y, (cm_rgba){0.35, 0.35, 0.35, 1});
+        g_object_unref(l);
+    }
+}

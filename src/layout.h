@@ -1,0 +1,48 @@
+/* Page furniture: the map frame's place on the page, title block, legend, scale bar, sources. */
+#ifndef CM_LAYOUT_H
+#define CM_LAYOUT_H
+
+#include "labels.h"
+#include "style.h"
+
+#include <cairo.h>
+
+/* The map frame (x, y, width, height in points) on a page, leaving room for the title block
+ * above and the sources below. */
+void cm_layout_frame(const cm_style *style, double page_w, double page_h, double frame[4]);
+
+typedef enum { CM_SWATCH_FILL, CM_SWATCH_HATCH, CM_SWATCH_STAR, CM_SWATCH_DOT } cm_swatch_kind;
+
+typedef struct cm_legend_item {
+    cm_swatch_kind kind;
+    cm_rgba colors[4];
+    int ncolors;
+    char *text;
+} cm_legend_item;
+
+/* The legend's size for these items. */
+void cm_layout_legend_size(cm_labeler *lab, const cm_style *style, const char *title,
+                           const cm_legend_item *items, int n, double *w, double *h);
+
+/* Draws the legend with its top-left corner at (x, y). */
+void cm_layout_legend_draw(cairo_t *cr, cm_labeler *lab, const cm_style *style, const char *title,
+                           const cm_legend_item *items, int n, double x, double y);
+
+/* A scale bar whose length in km is a round number near `target` points, for a map where one
+ * point is `metres_per_pt` on the ground at the frame's centre.  `x, y` is the bottom-right
+ * corner; the bar's box is returned in *box before drawing, so labels can avoid it. */
+void cm_layout_scalebar(cairo_t *cr, cm_labeler *lab, const cm_style *style, double metres_per_pt,
+                        double target, double x, double y, cm_box *box, gboolean draw);
+
+/* Title and subtitle above the frame. */
+void cm_layout_title(cairo_t *cr, cm_labeler *lab, const cm_style *style, const double frame[4],
+                     const char *title, const char *subtitle);
+
+/* Sources (wrapped) and the credit line below the frame. */
+void cm_layout_footer(cairo_t *cr, cm_labeler *lab, const cm_style *style, const double frame[4],
+                      const char *sources, const char *credit);
+
+/* "19 December 2019", independent of the locale. */
+char *cm_format_date_long(const GDate *date);
+
+#endif

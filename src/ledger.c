@@ -1,0 +1,269 @@
+/* The control ledger.  Read through OGR so that the same columns work in CSV, ODS or XLSX;
+ * indexed by region, each region's rows sorted by date, for "state as of a date" lookups. */
+#include "ledger.h"
+
+#include "ctx.h"
+#include "geodata.h"
+#include "keyfile.h"
+
+#include <ogr_api.h>
+#include <string.h>
+
+static void row_free(gpointer p)
+{
+    cm_ledger_row *r = p;
+    g_free(r->region);
+    g_free(r->controller);
+    g_strfreev(r->parties);
+    g_free(r->source);
+    g_free(r->note);
+    g_free(r);
+}
+
+static char *cell(OGRFeatureH f, int idx)
+{
+    if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx))
+        return NULL;
+    char *s = g_strstrip(g_strdup(OGR_F_GetFieldAsString(f, idx)));
+    if (!*s)
+        g_clear_pointer(&s, g_free);
+    return s;
+}
+
+/* A date cell: a spreadsheet date, or text in YYYY-MM-DD. */
+static gboolean cell_date(OGRFeatureH f, int idx, OGRFieldType type, GDate *out, char **text)
+{
+    *text = NULL;
+    if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx))
+        return FALSE;
+    if (type == OFTDate || type == OFTDateTime) {
+        int y, m, d, h, mi, tz;
+        float s;
+        if (OGR_F_GetFieldAsDateTimeEx(f, idx, &y, &m, &d, &h, &mi, &s, &tz) &&
+            g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y)) {
+            g_date_clear(out, 1);
+            g_date_set_dmy(out, (GDateDay)d, (GDateMonth)m, (GDateYear)y);
+            return TRUE;
+        }
+    }
+    *text = cell(f, idx);
+    return *text && cm_parse_date(*text, out);
+}
+
+static gint row_cmp(gconstpointer a, gconstpointer b)
+{
+    const cm_ledger_row *x = *(cm_ledger_row *const *)a, *y = *(cm_ledger_row *const *)b;
+    int c = g_date_compare(&x->date, &y->date);
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Reads one feature into a row, or fails naming the line. */
+static cm_status read_row(OGRFeatureH f, const int *col, OGRFieldType date_type, const char *path,
+                          int line, cm_ledger_row *r, cm_ctx *ctx)
+{
+    char *text = NULL;
+    cm_status st = CM_OK;
+    r->line = line;
+    if (!cell_date(f, col[0], date_type, &r->date, &text)) {
+        st = text ? cm_fail(ctx, CM_EINPUT, "%s:%d: date \"%s\" is not a valid YYYY-MM-DD date",
+                            path, line, text)
+                  : cm_fail(ctx, CM_EINPUT, "%s:%d: the date is empty", path, line);
+        g_free(text);
+        return st;
+    }
+    g_free(text);
+    if (!(r->region = cell(f, col[1])))
+        return cm_fail(ctx, CM_EINPUT, "%s:%d: the region is empty", path, line);
+    if (!(r->controller = cell(f, col[2])))
+        return cm_fail(ctx, CM_EINPUT, "%s:%d: the controller is empty", path, line);
+    char *status = cell(f, col[3]);
+    if (status && g_ascii_strcasecmp(status, "held") == 0) {
+        r->status = CM_HELD;
+    } else if (status && g_ascii_strcasecmp(status, "contested") == 0) {
+        r->status = CM_CONTESTED;
+    } else {
+        st = cm_fail(ctx, CM_EINPUT, "%s:%d: status \"%s\" must be held or contested", path, line,
+                     status ? status : "");
+    }
+    g_free(status);
+    if (st != CM_OK)
+        return st;
+    if (!(r->source = cell(f, col[4])))
+        return cm_fail(ctx, CM_EINPUT, "%s:%d: every row needs a source", path, line);
+    r->note = cell(f, col[6]);
+    char *parties = cell(f, col[5]);
+    if (r->status == CM_CONTESTED) {
+        GPtrArray *ids = g_ptr_array_new();
+        char **parts = g_strsplit_set(parties ? parties : "", ";/,", -1);
+        for (char **p = parts; *p; p++) {
+            char *id = g_strstrip(*p);
+            if (*id && !g_ptr_array_find_with_equal_func(ids, id, g_str_equal, NULL))
+                g_ptr_array_add(ids, g_strdup(id));
+        }
+        g_strfreev(parts);
+        if (ids->len < 2) {
+            st = cm_fail(ctx, CM_EINPUT,
+                         "%s:%d: a contested row names at least two parties, e.g. \"GNA;LNA\"",
+                         path, line);
+        }
+        g_ptr_array_add(ids, NULL);
+        r->parties = (char **)g_ptr_array_free(ids, FALSE);
+    }
+    g_free(parties);
+    return st;
+}
+
+cm_status cm_ledger_load(cm_ledger **out, const char *path, cm_ctx *ctx)
+{
+    static const char *const columns[] = {"date", "region", "controller", "status",
+                                          "source", "parties", "note"};
+    static const gboolean required[] = {TRUE, TRUE, TRUE, TRUE, TRUE, FALSE, FALSE};
+    cm_status st = CM_OK;
+    GDALDatasetH ds = NULL;
+    cm_ledger *lg = NULL;
+    int col[G_N_ELEMENTS(columns)];
+
+    *out = NULL;
+    if ((st = cm_ogr_open(&ds, path, NULL, CM_EINPUT, ctx)) != CM_OK)
+        return st;
+    OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
+    for (size_t i = 0; i < G_N_ELEMENTS(columns); i++) {
+        col[i] = -1;
+        for (int j = 0; j < OGR_FD_GetFieldCount(defn); j++) {
+            const char *name = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, j));
+            if (g_ascii_strcasecmp(name, columns[i]) == 0)
+                col[i] = j;
+        }
+        if (col[i] < 0 && required[i]) {
+            st = cm_fail(ctx, CM_EINPUT, "%s:1: no \"%s\" column (needs date, region, controller, "
+                         "status, source; may have parties, note)", path, columns[i]);
+            goto cleanup;
+        }
+    }
+    OGRFieldType date_type = OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, col[0]));
+
+    lg = g_new0(cm_ledger, 1);
+    lg->path = g_strdup(path);
+    lg->rows = g_ptr_array_new_with_free_func(row_free);
+    lg->by_region = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                          (GDestroyNotify)g_ptr_array_unref);
+    OGR_L_ResetReading(lyr);
+    OGRFeatureH f;
+    int line = 1;
+    while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+        line++;
+        cm_ledger_row *r = g_new0(cm_ledger_row, 1);
+        g_ptr_array_add(lg->rows, r);
+        st = read_row(f, col, date_type, path, line, r, ctx);
+        OGR_F_Destroy(f);
+        if (st != CM_OK)
+            goto cleanup;
+        GPtrArray *list = g_hash_table_lookup(lg->by_region, r->region);
+        if (!list) {
+            list = g_ptr_array_new();
+            g_hash_table_insert(lg->by_region, r->region, list);
+        }
+        g_ptr_array_add(list, r);
+    }
+    if (lg->rows->len == 0) {
+        st = cm_fail(ctx, CM_EINPUT, "%s: the ledger has no rows", path);
+        goto cleanup;
+    }
+    GHashTableIter it;
+    gpointer value;
+    g_hash_table_iter_init(&it, lg->by_region);
+    while (g_hash_table_iter_next(&it, NULL, &value))
+        g_ptr_array_sort(value, row_cmp);
+    *out = lg;
+    lg = NULL;
+cleanup:
+    cm_ledger_destroy(lg);
+    GDALClose(ds);
+    return st;
+}
+
+void cm_ledger_destroy(cm_ledger *lg)
+{
+    if (!lg)
+        return;
+    g_hash_table_unref(lg->by_region);
+    g_ptr_array_unref(lg->rows);
+    g_free(lg->path);
+    g_free(lg);
+}
+
+const cm_ledger_row *cm_ledger_state(const cm_ledger *lg, const char *region, const GDate *date)
+{
+    GPtrArray *list = g_hash_table_lookup(lg->by_region, region);
+    if (!list)
+        return NULL;
+    /* binary search for the last row with row.date <= date */
+    guint lo = 0, hi = list->len;
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        const cm_ledger_row *r = list->pdata[mid];
+        if (g_date_compare(&r->date, date) <= 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? list->pdata[lo - 1] : NULL;
+}
+
+static gint str_ptr_cmp(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static cm_status check_controller(const cm_ledger *lg, const cm_ledger_row *r, const char *id,
+                                  const cm_style *style, cm_ctx *ctx)
+{
+    if (cm_style_controller(style, id))
+        return CM_OK;
+    GPtrArray *ids = g_ptr_array_new();
+    for (guint i = 0; i < style->controllers->len; i++)
+        g_ptr_array_add(ids, ((cm_controller *)style->controllers->pdata[i])->id);
+    g_ptr_array_add(ids, NULL);
+    const char *near = cm_nearest_word(id, (const char *const *)ids->pdata);
+    char *all = g_strjoinv(", ", (char **)ids->pdata);
+    cm_status st = near ? cm_fail(ctx, CM_EINPUT,
+                                  "%s:%d: unknown controller \"%s\" (did you mean \"%s\"?)",
+                                  lg->path, r->line, id, near)
+                        : cm_fail(ctx, CM_EINPUT,
+                                  "%s:%d: unknown controller \"%s\"; the style defines %s",
+                                  lg->path, r->line, id, all);
+    g_free(all);
+    g_ptr_array_free(ids, TRUE);
+    return st;
+}
+
+cm_status cm_ledger_check(const cm_ledger *lg, GHashTable *regions, const cm_style *style,
+                          cm_ctx *ctx)
+{
+    for (guint i = 0; i < lg->rows->len; i++) {
+        const cm_ledger_row *r = lg->rows->pdata[i];
+        if (!g_hash_table_contains(regions, r->region)) {
+            GPtrArray *keys = g_ptr_array_new();
+            GHashTableIter it;
+            gpointer key;
+            g_hash_table_iter_init(&it, regions);
+            while (g_hash_table_iter_next(&it, &key, NULL))
+                g_ptr_array_add(keys, key);
+            g_ptr_array_sort(keys, str_ptr_cmp);
+            g_ptr_array_add(keys, NULL);
+            const char *near = cm_nearest_word(r->region, (const char *const *)keys->pdata);
+            cm_status st = cm_fail(ctx, CM_EINPUT, "%s:%d: unknown region \"%s\"%s%s%s", lg->path,
+                                   r->line, r->region, near ? " (did you mean \"" : "",
+                                   near ? near : "", near ? "\"?)" : "");
+            g_ptr_array_free(keys, TRUE);
+            return st;
+        }
+        cm_status st = check_controller(lg, r, r->controller, style, ctx);
+        for (char **p = r->parties; st == CM_OK && p && *p; p++)
+            st = check_controller(lg, r, *p, style, ctx);
+        if (st != CM_OK)
+            return st;
+    }
+    return CM_OK;
+}

@@ -1,0 +1,246 @@
+/* Map file parsing: a GKeyFile with a fixed vocabulary, checked key by key. */
+#include "mapfile.h"
+
+#include "ctx.h"
+#include "keyfile.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const map_keys[] = {"title", "subtitle", "date", "crs", "extent",
+                                       "page", "styles", "credit", "sea-label",
+                                       "sea-label-at", NULL};
+static const char *const layer_keys[] = {"file", "key", "name", "name-ar", "kind", "rank", NULL};
+static const char *const groups[] = {"map", "regions", "neighbours", "border", "places",
+                                     "control", NULL};
+
+gboolean cm_parse_page(const char *text, double *w_mm, double *h_mm)
+{
+    static const struct { const char *name; double w, h; } sizes[] = {
+        {"a5", 148, 210}, {"a4", 210, 297}, {"a3", 297, 420}, {"a2", 420, 594},
+        {"letter", 215.9, 279.4}, {"legal", 215.9, 355.6}, {"tabloid", 279.4, 431.8},
+    };
+    char *lower = g_ascii_strdown(text, -1);
+    gboolean ok = FALSE;
+    double w = 0, h = 0;
+    char unit[4] = "";
+    if (sscanf(lower, "%lfx%lf%3s", &w, &h, unit) == 3 && strcmp(unit, "mm") == 0) {
+        ok = isfinite(w) && isfinite(h) && w >= 20 && h >= 20 && w <= 5000 && h <= 5000;
+    } else {
+        char **parts = g_strsplit(lower, "-", 2);
+        for (size_t i = 0; i < G_N_ELEMENTS(sizes); i++) {
+            if (strcmp(parts[0], sizes[i].name) != 0)
+                continue;
+            const char *orient = parts[1] ? parts[1] : "portrait";
+            if (strcmp(orient, "portrait") == 0) {
+                w = sizes[i].w, h = sizes[i].h, ok = TRUE;
+            } else if (strcmp(orient, "landscape") == 0) {
+                w = sizes[i].h, h = sizes[i].w, ok = TRUE;
+            }
+        }
+        g_strfreev(parts);
+    }
+    g_free(lower);
+    if (ok) {
+        *w_mm = w;
+        *h_mm = h;
+    }
+    return ok;
+}
+
+static void layer_spec_clear(cm_layer_spec *s)
+{
+    g_free(s->file);
+    g_free(s->key);
+    g_free(s->name);
+    g_free(s->name_ar);
+    g_free(s->kind);
+    g_free(s->rank);
+}
+
+static char *resolve(const char *dir, const char *file)
+{
+    return g_path_is_absolute(file) ? g_strdup(file) : g_build_filename(dir, file, NULL);
+}
+
+static char *get_string(const cm_keyfile *kf, const char *group, const char *key)
+{
+    char *v = g_key_file_get_string(kf->kf, group, key, NULL);
+    if (v && !*g_strstrip(v))
+        g_clear_pointer(&v, g_free);
+    return v;
+}
+
+static cm_status load_layer(const cm_keyfile *kf, const char *dir, const char *group,
+                            gboolean required, cm_layer_spec *spec, cm_ctx *ctx)
+{
+    spec->line = cm_keyfile_line(kf, group, NULL);
+    if (!g_key_file_has_group(kf->kf, group)) {
+        if (required)
+            return cm_fail(ctx, CM_ESTYLE, "%s: missing group [%s]", kf->path, group);
+        return CM_OK;
+    }
+    cm_keyfile_warn_unknown(kf, group, layer_keys, ctx);
+    char *file = get_string(kf, group, "file");
+    if (!file)
+        return cm_fail(ctx, CM_ESTYLE, "%s:%d: [%s] needs a \"file\" key", kf->path, spec->line,
+                       group);
+    spec->file = resolve(dir, file);
+    g_free(file);
+    spec->key = get_string(kf, group, "key");
+    spec->name = get_string(kf, group, "name");
+    spec->name_ar = get_string(kf, group, "name-ar");
+    spec->kind = get_string(kf, group, "kind");
+    spec->rank = get_string(kf, group, "rank");
+    return CM_OK;
+}
+
+cm_status cm_mapfile_load(cm_mapfile **out, const char *path, cm_ctx *ctx)
+{
+    cm_status st = CM_OK;
+    cm_keyfile *kf = NULL;
+    cm_mapfile *mf = NULL;
+    char *dir = NULL, *v = NULL;
+    char **list = NULL;
+
+    *out = NULL;
+    if ((st = cm_keyfile_read(&kf, path, ctx)) != CM_OK)
+        goto cleanup;
+    mf = g_new0(cm_mapfile, 1);
+    mf->path = g_strdup(path);
+    g_date_clear(&mf->date, 1);
+    dir = g_path_get_dirname(path);
+
+    gsize ngroups = 0;
+    char **names = g_key_file_get_groups(kf->kf, &ngroups);
+    for (gsize i = 0; i < ngroups; i++) {
+        if (g_strv_contains(groups, names[i]))
+            continue;
+        const char *near = cm_nearest_word(names[i], groups);
+        cm_warn(ctx, "%s:%d: unknown group [%s]%s%s%s", path, cm_keyfile_line(kf, names[i], NULL),
+                names[i], near ? " (did you mean [" : ", ignored", near ? near : "", near ? "]?)" : "");
+    }
+    g_strfreev(names);
+
+    if (!g_key_file_has_group(kf->kf, "map")) {
+        st = cm_fail(ctx, CM_ESTYLE, "%s: missing group [map]", path);
+        goto cleanup;
+    }
+    cm_keyfile_warn_unknown(kf, "map", map_keys, ctx);
+    gsize n = 0;
+    mf->title = get_string(kf, "map", "title");
+    mf->subtitle = get_string(kf, "map", "subtitle");
+    mf->credit = get_string(kf, "map", "credit");
+    if ((mf->sea_label = get_string(kf, "map", "sea-label"))) {
+        double *at = g_key_file_get_double_list(kf->kf, "map", "sea-label-at", &n, NULL);
+        gboolean ok = at && n == 2 && fabs(at[0]) <= 180 && fabs(at[1]) <= 90;
+        if (ok)
+            memcpy(mf->sea_label_at, at, sizeof mf->sea_label_at);
+        g_free(at);
+        if (!ok) {
+            st = cm_fail(ctx, CM_ESTYLE, "%s:%d: sea-label-at must be a longitude and a latitude",
+                         path, cm_keyfile_line(kf, "map", g_key_file_has_key(kf->kf, "map", "sea-label-at", NULL)
+                                                          ? "sea-label-at" : "sea-label"));
+            goto cleanup;
+        }
+    }
+
+    if ((v = get_string(kf, "map", "date")) && !cm_parse_date(v, &mf->date)) {
+        st = cm_fail(ctx, CM_ESTYLE, "%s:%d: date \"%s\" is not a valid YYYY-MM-DD date", path,
+                     cm_keyfile_line(kf, "map", "date"), v);
+        goto cleanup;
+    }
+    g_clear_pointer(&v, g_free);
+
+    if (!(mf->crs = get_string(kf, "map", "crs"))) {
+        st = cm_fail(ctx, CM_ESTYLE, "%s:%d: [map] needs a \"crs\" key", path,
+                     cm_keyfile_line(kf, "map", NULL));
+        goto cleanup;
+    }
+
+    GError *err = NULL;
+    double *ext = g_key_file_get_double_list(kf->kf, "map", "extent", &n, &err);
+    int eline = cm_keyfile_line(kf, "map", "extent");
+    if (!ext || n != 4) {
+        st = cm_fail(ctx, CM_ESTYLE, "%s:%d: extent must be four numbers: west, south, east, north",
+                     path, eline ? eline : cm_keyfile_line(kf, "map", NULL));
+        g_clear_error(&err);
+        g_free(ext);
+        goto cleanup;
+    }
+    memcpy(mf->extent, ext, sizeof mf->extent);
+    g_free(ext);
+    if (!(mf->extent[0] < mf->extent[2] && mf->extent[1] < mf->extent[3] &&
+          mf->extent[0] >= -180 && mf->extent[2] <= 180 && mf->extent[1] >= -90 &&
+          mf->extent[3] <= 90)) {
+        st = cm_fail(ctx, CM_ESTYLE,
+                     "%s:%d: extent must be west < east within -180..180 and south < north within -90..90",
+                     path, eline);
+        goto cleanup;
+    }
+
+    mf->page_w_mm = 297, mf->page_h_mm = 210;
+    if ((v = get_string(kf, "map", "page")) && !cm_parse_page(v, &mf->page_w_mm, &mf->page_h_mm)) {
+        st = cm_fail(ctx, CM_ESTYLE,
+                     "%s:%d: page \"%s\" is not a size such as A4-landscape, letter-portrait or 300x200mm",
+                     path, cm_keyfile_line(kf, "map", "page"), v);
+        goto cleanup;
+    }
+    g_clear_pointer(&v, g_free);
+
+    list = g_key_file_get_string_list(kf->kf, "map", "styles", &n, NULL);
+    GPtrArray *styles = g_ptr_array_new();
+    for (gsize i = 0; list && i < n; i++) {
+        char *s = g_strstrip(list[i]);
+        if (*s)
+            g_ptr_array_add(styles, resolve(dir, s));
+    }
+    g_ptr_array_add(styles, NULL);
+    mf->styles = (char **)g_ptr_array_free(styles, FALSE);
+
+    if ((st = load_layer(kf, dir, "regions", TRUE, &mf->regions, ctx)) != CM_OK ||
+        (st = load_layer(kf, dir, "neighbours", FALSE, &mf->neighbours, ctx)) != CM_OK ||
+        (st = load_layer(kf, dir, "border", FALSE, &mf->border, ctx)) != CM_OK ||
+        (st = load_layer(kf, dir, "places", FALSE, &mf->places, ctx)) != CM_OK)
+        goto cleanup;
+    if (!mf->regions.key) {
+        st = cm_fail(ctx, CM_ESTYLE, "%s:%d: [regions] needs a \"key\" field name", path,
+                     mf->regions.line);
+        goto cleanup;
+    }
+    cm_layer_spec control = {0};
+    if ((st = load_layer(kf, dir, "control", TRUE, &control, ctx)) != CM_OK)
+        goto cleanup;
+    mf->control = g_steal_pointer(&control.file);
+    layer_spec_clear(&control);
+
+    *out = mf;
+    mf = NULL;
+cleanup:
+    g_strfreev(list);
+    g_free(v);
+    g_free(dir);
+    cm_keyfile_destroy(kf);
+    cm_mapfile_destroy(mf);
+    return st;
+}
+
+void cm_mapfile_destroy(cm_mapfile *mf)
+{
+    if (!mf)
+        return;
+    g_free(mf->path);
+    g_free(mf->title);
+    g_free(mf->subtitle);
+    g_free(mf->credit);
+    g_free(mf->sea_label);
+    g_free(mf->crs);
+    g_strfreev(mf->styles);
+    layer_spec_clear(&mf->regions);
+    layer_spec_clear(&mf->neighbours);
+    layer_spec_clear(&mf->border);
+    layer_spec_clear(&mf->places);
+    g_free(mf->control);
+    g_free(mf);
+}

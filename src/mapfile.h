@@ -1,0 +1,39 @@
+/* The map file: which data, which styles, what extent, projection, page and title. */
+#ifndef CM_MAPFILE_H
+#define CM_MAPFILE_H
+
+#include "conflictmap/status.h"
+
+#include <glib.h>
+
+/* One vector source and the names of the fields the renderer reads from it.
+ * A field name is NULL when the map file does not give one. */
+typedef struct cm_layer_spec {
+    char *file; /* resolved against the map file's folder; NULL if the layer is absent */
+    char *key, *name, *name_ar, *kind, *rank;
+    int line;   /* line of the group header, for messages */
+} cm_layer_spec;
+
+typedef struct cm_mapfile {
+    char *path;
+    char *title, *subtitle, *credit;
+    char *sea_label;       /* NULL when none */
+    double sea_label_at[2]; /* lon, lat */
+    GDate date;            /* invalid (g_date_valid false) when the map names none */
+    char *crs;
+    double extent[4];      /* west, south, east, north in degrees */
+    double page_w_mm, page_h_mm;
+    char **styles;         /* resolved paths, NULL-terminated, in cascade order */
+    cm_layer_spec regions, neighbours, border, places;
+    char *control;         /* resolved ledger path */
+} cm_mapfile;
+
+/* Reads and validates a map file.  Errors are CM_ESTYLE with "file:line: ...".  Unknown
+ * keys are warnings.  *out is owned by the caller (cm_mapfile_destroy). */
+cm_status cm_mapfile_load(cm_mapfile **out, const char *path, cm_ctx *ctx);
+void cm_mapfile_destroy(cm_mapfile *mf);
+
+/* Parses a page name ("A4-landscape", "letter-portrait", "420x297mm") into millimetres. */
+gboolean cm_parse_page(const char *text, double *w_mm, double *h_mm);
+
+#endif

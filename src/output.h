@@ -1,0 +1,35 @@
+/* Output surfaces, written to a temporary file beside the target and renamed into place, so a
+ * failed run never leaves a half-written map or changes an existing one. */
+#ifndef CM_OUTPUT_H
+#define CM_OUTPUT_H
+
+#include "conflictmap/status.h"
+
+#include <cairo.h>
+#include <glib.h>
+
+typedef enum { CM_FORMAT_PNG, CM_FORMAT_PDF, CM_FORMAT_SVG } cm_format;
+
+/* The format named by the file's extension (.png, .pdf, .svg, any case). */
+cm_status cm_format_from_path(cm_format *out, const char *path, cm_ctx *ctx);
+
+typedef struct cm_output cm_output;
+
+/* The largest raster accepted, in pixels (width times height). */
+#define CM_PIXEL_BUDGET (200.0 * 1000 * 1000)
+
+/* Opens a surface for a page of w x h points.  PNG is rasterised at `dpi`; PDF and SVG are
+ * vector.  Fails with CM_EUSAGE when the raster exceeds CM_PIXEL_BUDGET, CM_EOUTPUT when the
+ * target's folder is not writable.  The surface is borrowed until commit or abort. */
+cm_status cm_output_begin(cm_output **out, const char *path, cm_format format, double w_pt,
+                          double h_pt, double dpi, cm_ctx *ctx);
+cairo_surface_t *cm_output_surface(cm_output *o);
+
+/* Finishes the surface, writes it, flushes to disk and renames into place; frees `o` whether
+ * or not it succeeds.  On failure the target is unchanged and the temporary file removed. */
+cm_status cm_output_commit(cm_output *o, cm_ctx *ctx);
+
+/* Discards the output: the temporary file is removed, the target unchanged.  Frees `o`. */
+void cm_output_abort(cm_output *o);
+
+#endif

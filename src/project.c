@@ -1,0 +1,227 @@
+/* Projection through OSR/PROJ and page fitting. */
+#include "project.h"
+
+#include "ctx.h"
+
+#include <cpl_conv.h>
+#include <geodesic.h>
+#include <math.h>
+#include <ogr_srs_api.h>
+
+struct cm_projection {
+    OGRSpatialReferenceH wgs84, dst;
+    OGRCoordinateTransformationH fwd, inv; /* lon/lat <-> map CRS */
+    double frame[4];
+    double scale;  /* points per map unit */
+    double ox, oy; /* map coordinates at the frame's centre */
+};
+
+static OGRSpatialReferenceH lonlat_srs(void)
+{
+    OGRSpatialReferenceH s = OSRNewSpatialReference(NULL);
+    OSRSetWellKnownGeogCS(s, "WGS84");
+    OSRSetAxisMappingStrategy(s, OAMS_TRADITIONAL_GIS_ORDER);
+    return s;
+}
+
+cm_status cm_projection_new(cm_projection **out, const char *crs, const double extent[4],
+                            const double frame[4], cm_ctx *ctx)
+{
+    cm_status st = CM_OK;
+    cm_projection *p = g_new0(cm_projection, 1);
+    *out = NULL;
+    p->wgs84 = lonlat_srs();
+    p->dst = OSRNewSpatialReference(NULL);
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    OGRErr e = OSRSetFromUserInput(p->dst, crs);
+    CPLPopErrorHandler();
+    if (e != OGRERR_NONE) {
+        st = cm_fail(ctx, CM_ESTYLE, "crs \"%s\" is not a coordinate reference system PROJ knows",
+                     crs);
+        goto cleanup;
+    }
+    OSRSetAxisMappingStrategy(p->dst, OAMS_TRADITIONAL_GIS_ORDER);
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    p->fwd = OCTNewCoordinateTransformation(p->wgs84, p->dst);
+    p->inv = OCTNewCoordinateTransformation(p->dst, p->wgs84);
+    CPLPopErrorHandler();
+    if (!p->fwd || !p->inv) {
+        st = cm_fail(ctx, CM_ESTYLE, "crs \"%s\": no transformation from WGS 84", crs);
+        goto cleanup;
+    }
+    /* The extent's edges, densified: a box in lon/lat is curved in most projections. */
+    enum { STEPS = 32 };
+    double xs[4 * STEPS], ys[4 * STEPS];
+    int ok[4 * STEPS];
+    for (int i = 0; i < STEPS; i++) {
+        double t = (double)i / STEPS;
+        double lon = extent[0] + t * (extent[2] - extent[0]);
+        double lat = extent[1] + t * (extent[3] - extent[1]);
+        xs[i] = lon, ys[i] = extent[1];
+        xs[STEPS + i] = extent[2], ys[STEPS + i] = lat;
+        xs[2 * STEPS + i] = extent[2] - (lon - extent[0]), ys[2 * STEPS + i] = extent[3];
+        xs[3 * STEPS + i] = extent[0], ys[3 * STEPS + i] = extent[3] - (lat - extent[1]);
+    }
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    OCTTransformEx(p->fwd, 4 * STEPS, xs, ys, NULL, ok);
+    CPLPopErrorHandler();
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    for (int i = 0; i < 4 * STEPS; i++) {
+        if (!ok[i] || !isfinite(xs[i]) || !isfinite(ys[i]))
+            continue;
+        x0 = fmin(x0, xs[i]), x1 = fmax(x1, xs[i]);
+        y0 = fmin(y0, ys[i]), y1 = fmax(y1, ys[i]);
+    }
+    if (!(x1 > x0 && y1 > y0)) {
+        st = cm_fail(ctx, CM_ESTYLE, "the extent does not project into crs \"%s\"", crs);
+        goto cleanup;
+    }
+    for (int i = 0; i < 4; i++)
+        p->frame[i] = frame[i];
+    p->scale = fmin(frame[2] / (x1 - x0), frame[3] / (y1 - y0));
+    p->ox = (x0 + x1) / 2;
+    p->oy = (y0 + y1) / 2;
+    *out = p;
+    p = NULL;
+cleanup:
+    cm_projection_destroy(p);
+    return st;
+}
+
+void cm_projection_destroy(cm_projection *p)
+{
+    if (!p)
+        return;
+    if (p->fwd)
+        OCTDestroyCoordinateTransformation(p->fwd);
+    if (p->inv)
+        OCTDestroyCoordinateTransformation(p->inv);
+    OSRDestroySpatialReference(p->wgs84);
+    OSRDestroySpatialReference(p->dst);
+    g_free(p);
+}
+
+static inline void map_to_page(const cm_projection *p, double mx, double my, double *x, double *y)
+{
+    *x = p->frame[0] + p->frame[2] / 2 + (mx - p->ox) * p->scale;
+    *y = p->frame[1] + p->frame[3] / 2 - (my - p->oy) * p->scale;
+}
+
+gboolean cm_projection_lonlat_to_page(const cm_projection *p, double lon, double lat, double *x,
+                                      double *y)
+{
+    int ok = 0;
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    OCTTransformEx(p->fwd, 1, &lon, &lat, NULL, &ok);
+    CPLPopErrorHandler();
+    if (!ok)
+        return FALSE;
+    map_to_page(p, lon, lat, x, y);
+    return TRUE;
+}
+
+gboolean cm_projection_page_to_lonlat(const cm_projection *p, double x, double y, double *lon,
+                                      double *lat)
+{
+    double mx = p->ox + (x - p->frame[0] - p->frame[2] / 2) / p->scale;
+    double my = p->oy - (y - p->frame[1] - p->frame[3] / 2) / p->scale;
+    int ok = 0;
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    OCTTransformEx(p->inv, 1, &mx, &my, NULL, &ok);
+    CPLPopErrorHandler();
+    *lon = mx, *lat = my;
+    return ok != 0;
+}
+
+double cm_projection_ground_metres(const cm_projection *p, double x, double y, double len)
+{
+    double lon0, lat0, lon1, lat1, s12 = NAN;
+    if (!cm_projection_page_to_lonlat(p, x - len / 2, y, &lon0, &lat0) ||
+        !cm_projection_page_to_lonlat(p, x + len / 2, y, &lon1, &lat1))
+        return NAN;
+    struct geod_geodesic g;
+    geod_init(&g, 6378137.0, 1 / 298.257223563);
+    geod_inverse(&g, lat0, lon0, lat1, lon1, &s12, NULL, NULL);
+    return s12;
+}
+
+void cm_shapes_free(cm_shape *shapes, int n)
+{
+    if (!shapes)
+        return;
+    for (int i = 0; i < n; i++) {
+        for (int r = 0; r < shapes[i].nrings; r++)
+            g_free(shapes[i].rings[r].xy);
+        g_free(shapes[i].rings);
+    }
+    g_free(shapes);
+}
+
+/* Projects one ring into `out` (page points), keeping a vertex only when it lies more than
+ * `tol` from the last kept one; the last vertex is always kept so rings stay closed. */
+static gboolean project_ring(OGRCoordinateTransformationH ct, const cm_projection *p,
+                             const cm_ring *in, double tol, cm_ring *out)
+{
+    int n = in->n;
+    double *xs = g_new(double, (size_t)n), *ys = g_new(double, (size_t)n);
+    int *ok = g_new(int, (size_t)n);
+    for (int i = 0; i < n; i++)
+        xs[i] = in->xy[2 * i], ys[i] = in->xy[2 * i + 1];
+    OCTTransformEx(ct, n, xs, ys, NULL, ok);
+    out->xy = g_new(double, 2 * (size_t)n);
+    out->n = 0;
+    double tol2 = tol * tol;
+    for (int i = 0; i < n; i++) {
+        if (!ok[i] || !isfinite(xs[i]) || !isfinite(ys[i]))
+            continue;
+        double x, y;
+        map_to_page(p, xs[i], ys[i], &x, &y);
+        if (out->n > 0 && i < n - 1) {
+            double dx = x - out->xy[2 * (out->n - 1)], dy = y - out->xy[2 * (out->n - 1) + 1];
+            if (dx * dx + dy * dy < tol2)
+                continue;
+        }
+        out->xy[2 * out->n] = x, out->xy[2 * out->n + 1] = y;
+        out->n++;
+    }
+    g_free(xs), g_free(ys), g_free(ok);
+    int min = in->n == 1 ? 1 : (in->n >= 4 && in->xy[0] == in->xy[2 * (n - 1)] &&
+                                        in->xy[1] == in->xy[2 * n - 1]) ? 4 : 2;
+    if (out->n < min) {
+        g_clear_pointer(&out->xy, g_free);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+cm_status cm_project_layer(cm_shape **out, const cm_projection *p, const cm_layer *layer,
+                           double tolerance, cm_ctx *ctx)
+{
+    *out = NULL;
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(layer->srs, p->dst);
+    CPLPopErrorHandler();
+    if (!ct)
+        return cm_fail(ctx, CM_EINPUT, "%s: no transformation from its CRS to the map's",
+                       layer->path);
+    cm_shape *shapes = g_new0(cm_shape, (size_t)layer->n);
+    int dropped = 0;
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    for (int i = 0; i < layer->n; i++) {
+        const cm_shape *src = &layer->features[i].shape;
+        shapes[i].rings = g_new0(cm_ring, (size_t)src->nrings);
+        for (int r = 0; r < src->nrings; r++) {
+            if (project_ring(ct, p, &src->rings[r], tolerance, &shapes[i].rings[shapes[i].nrings]))
+                shapes[i].nrings++;
+        }
+        if (shapes[i].nrings == 0 && src->nrings > 0 && src->rings[0].n == 1)
+            dropped++;
+    }
+    CPLPopErrorHandler();
+    OCTDestroyCoordinateTransformation(ct);
+    if (dropped)
+        cm_warn(ctx, "%s: %d point(s) outside the projection's domain, not drawn", layer->path,
+                dropped);
+    *out = shapes;
+    return CM_OK;
+}

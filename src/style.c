@@ -1,0 +1,288 @@
+/* Style cascade.  The vocabulary is one table: group, key, type, where the value goes, its
+ * default and its range.  Resolution walks the table once and asks, for each key, which file
+ * defined it last; errors name that file and line. */
+#include "style.h"
+
+#include "ctx.h"
+#include "keyfile.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+typedef enum { T_COLOR, T_NUMBER, T_STRING, T_LANG } value_type;
+
+typedef struct {
+    const char *group, *key;
+    value_type type;
+    size_t offset;
+    const char *def;
+    double min, max;
+} style_key;
+
+#define F(field) offsetof(cm_style, field)
+static const style_key style_keys[] = {
+    {"page", "background", T_COLOR, F(page_bg), "white", 0, 0},
+    {"page", "margin", T_NUMBER, F(margin_mm), "10", 0, 100},
+    {"page", "font", T_STRING, F(font), "Noto Sans, Noto Sans Arabic", 0, 0},
+    {"sea", "fill", T_COLOR, F(sea_fill), "#dbe8f1", 0, 0},
+    {"neighbours", "fill", T_COLOR, F(nb_fill), "#eeebe4", 0, 0},
+    {"neighbours", "stroke", T_COLOR, F(nb_stroke), "#b9b3a8", 0, 0},
+    {"neighbours", "width", T_NUMBER, F(nb_width), "0.5", 0, 20},
+    {"neighbours", "label-color", T_COLOR, F(nb_label), "#8c8579", 0, 0},
+    {"neighbours", "label-size", T_NUMBER, F(nb_label_size), "9", 0, 72},
+    {"regions", "stroke", T_COLOR, F(rg_stroke), "white", 0, 0},
+    {"regions", "width", T_NUMBER, F(rg_width), "0.6", 0, 20},
+    {"regions", "label-color", T_COLOR, F(rg_label), "#3c3c3c", 0, 0},
+    {"regions", "label-size", T_NUMBER, F(rg_label_size), "6.5", 0, 72},
+    {"border", "stroke", T_COLOR, F(border_stroke), "#3a3a3a", 0, 0},
+    {"border", "width", T_NUMBER, F(border_width), "1.2", 0, 20},
+    {"unknown", "fill", T_COLOR, F(unknown_fill), "#d9d9d9", 0, 0},
+    {"unknown", "label", T_STRING, F(unknown_label), "No data", 0, 0},
+    {"contested", "label", T_STRING, F(contested_label), "Contested", 0, 0},
+    {"contested", "hatch-width", T_NUMBER, F(hatch_width), "2.2", 0.2, 50},
+    {"contested", "hatch-angle", T_NUMBER, F(hatch_angle), "45", -180, 180},
+    {"places", "color", T_COLOR, F(place_color), "#1a1a1a", 0, 0},
+    {"places", "halo", T_COLOR, F(place_halo), "white", 0, 0},
+    {"places", "halo-width", T_NUMBER, F(halo_width), "2.2", 0, 20},
+    {"places", "capital-size", T_NUMBER, F(capital_size), "10.5", 1, 72},
+    {"places", "city-size", T_NUMBER, F(city_size), "8.5", 1, 72},
+    {"places", "town-size", T_NUMBER, F(town_size), "7", 1, 72},
+    {"places", "minor-size", T_NUMBER, F(minor_size), "6.5", 1, 72},
+    {"places", "dot", T_NUMBER, F(dot), "2.2", 0, 50},
+    {"places", "star", T_NUMBER, F(star), "6", 0, 50},
+    {"places", "lang", T_LANG, F(lang), "en+ar", 0, 0},
+    {"title", "size", T_NUMBER, F(title_size), "18", 1, 144},
+    {"title", "subtitle-size", T_NUMBER, F(subtitle_size), "11", 1, 144},
+    {"title", "color", T_COLOR, F(title_color), "#1a1a1a", 0, 0},
+    {"legend", "size", T_NUMBER, F(legend_size), "8", 1, 72},
+    {"legend", "title", T_STRING, F(legend_title), "Control", 0, 0},
+};
+#undef F
+
+static const char *const controller_keys[] = {"label", "fill", "short", NULL};
+#define CONTROLLER_PREFIX "controller "
+
+/* Index of the last file that defines group/key, or -1. */
+static int last_definer(cm_keyfile *const *kfs, int n, const char *group, const char *key)
+{
+    for (int i = n - 1; i >= 0; i--)
+        if (g_key_file_has_key(kfs[i]->kf, group, key, NULL))
+            return i;
+    return -1;
+}
+
+static cm_status parse_value(const style_key *k, const char *text, const char *where, cm_style *s,
+                             cm_ctx *ctx)
+{
+    void *dst = (char *)s + k->offset;
+    switch (k->type) {
+    case T_COLOR: {
+        double c[4];
+        if (!cm_parse_color(text, c))
+            return cm_fail(ctx, CM_ESTYLE,
+                           "%s: [%s] %s = \"%s\" is not a colour (#rrggbb, #rrggbbaa or a name)",
+                           where, k->group, k->key, text);
+        *(cm_rgba *)dst = (cm_rgba){c[0], c[1], c[2], c[3]};
+        return CM_OK;
+    }
+    case T_NUMBER: {
+        char *end = NULL;
+        double v = g_ascii_strtod(text, &end);
+        if (end == text || *end || !isfinite(v))
+            return cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s = \"%s\" is not a number", where, k->group,
+                           k->key, text);
+        if (v < k->min || v > k->max)
+            return cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s = %g is out of range (%g to %g)", where,
+                           k->group, k->key, v, k->min, k->max);
+        *(double *)dst = v;
+        return CM_OK;
+    }
+    case T_LANG:
+        if (strcmp(text, "en") && strcmp(text, "ar") && strcmp(text, "en+ar"))
+            return cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s = \"%s\" must be en, ar or en+ar", where,
+                           k->group, k->key, text);
+        /* fall through */
+    case T_STRING:
+        g_free(*(char **)dst);
+        *(char **)dst = g_strdup(text);
+        return CM_OK;
+    }
+    g_assert_not_reached();
+}
+
+static void controller_free(gpointer p)
+{
+    cm_controller *c = p;
+    g_free(c->id);
+    g_free(c->label);
+    g_free(c->short_label);
+    g_free(c);
+}
+
+/* Each file's groups are checked for unknown names; a group's keys against the table. */
+static void warn_unknown(const cm_keyfile *kf, cm_ctx *ctx)
+{
+    GPtrArray *known_groups = g_ptr_array_new();
+    for (size_t i = 0; i < G_N_ELEMENTS(style_keys); i++)
+        if (!g_ptr_array_find_with_equal_func(known_groups, style_keys[i].group, g_str_equal, NULL))
+            g_ptr_array_add(known_groups, (gpointer)style_keys[i].group);
+    g_ptr_array_add(known_groups, NULL);
+
+    gsize n = 0;
+    char **groups = g_key_file_get_groups(kf->kf, &n);
+    for (gsize g = 0; g < n; g++) {
+        if (g_str_has_prefix(groups[g], CONTROLLER_PREFIX)) {
+            cm_keyfile_warn_unknown(kf, groups[g], controller_keys, ctx);
+            continue;
+        }
+        if (!g_strv_contains((const char *const *)known_groups->pdata, groups[g])) {
+            const char *near = cm_nearest_word(groups[g], (const char *const *)known_groups->pdata);
+            cm_warn(ctx, "%s:%d: unknown group [%s]%s%s%s", kf->path,
+                    cm_keyfile_line(kf, groups[g], NULL), groups[g],
+                    near ? " (did you mean [" : ", ignored", near ? near : "", near ? "]?)" : "");
+            continue;
+        }
+        GPtrArray *keys = g_ptr_array_new();
+        for (size_t i = 0; i < G_N_ELEMENTS(style_keys); i++)
+            if (strcmp(style_keys[i].group, groups[g]) == 0)
+                g_ptr_array_add(keys, (gpointer)style_keys[i].key);
+        g_ptr_array_add(keys, NULL);
+        cm_keyfile_warn_unknown(kf, groups[g], (const char *const *)keys->pdata, ctx);
+        g_ptr_array_free(keys, TRUE);
+    }
+    g_strfreev(groups);
+    g_ptr_array_free(known_groups, TRUE);
+}
+
+static cm_status load_controllers(cm_keyfile *const *kfs, int n, cm_style *s, cm_ctx *ctx)
+{
+    for (int f = 0; f < n; f++) {
+        char **groups = g_key_file_get_groups(kfs[f]->kf, NULL);
+        for (char **g = groups; *g; g++) {
+            if (!g_str_has_prefix(*g, CONTROLLER_PREFIX))
+                continue;
+            const char *id = *g + strlen(CONTROLLER_PREFIX);
+            if (!*id || strchr(id, ' ') || strchr(id, ';')) {
+                cm_status st = cm_fail(ctx, CM_ESTYLE,
+                                       "%s:%d: controller id \"%s\" must be one word without ';'",
+                                       kfs[f]->path, cm_keyfile_line(kfs[f], *g, NULL), id);
+                g_strfreev(groups);
+                return st;
+            }
+            if (!cm_style_controller(s, id)) {
+                cm_controller *c = g_new0(cm_controller, 1);
+                c->id = g_strdup(id);
+                g_ptr_array_add(s->controllers, c);
+            }
+        }
+        g_strfreev(groups);
+    }
+    for (guint i = 0; i < s->controllers->len; i++) {
+        cm_controller *c = s->controllers->pdata[i];
+        char *group = g_strconcat(CONTROLLER_PREFIX, c->id, NULL);
+        int fl = last_definer(kfs, n, group, "label");
+        int ff = last_definer(kfs, n, group, "fill");
+        cm_status st = CM_OK;
+        if (ff < 0) {
+            /* name the last file that opened this group */
+            int fg = n - 1;
+            while (fg > 0 && !g_key_file_has_group(kfs[fg]->kf, group))
+                fg--;
+            st = cm_fail(ctx, CM_ESTYLE, "%s:%d: [%s] needs a fill colour", kfs[fg]->path,
+                         cm_keyfile_line(kfs[fg], group, NULL), group);
+        } else {
+            char *v = g_key_file_get_string(kfs[ff]->kf, group, "fill", NULL);
+            double rgba[4];
+            if (!cm_parse_color(g_strstrip(v), rgba))
+                st = cm_fail(ctx, CM_ESTYLE,
+                             "%s:%d: [%s] fill = \"%s\" is not a colour (#rrggbb, #rrggbbaa or a name)",
+                             kfs[ff]->path, cm_keyfile_line(kfs[ff], group, "fill"), group, v);
+            c->fill = (cm_rgba){rgba[0], rgba[1], rgba[2], rgba[3]};
+            g_free(v);
+        }
+        c->label = fl >= 0 ? g_key_file_get_string(kfs[fl]->kf, group, "label", NULL) : NULL;
+        if (!c->label || !*g_strstrip(c->label)) {
+            g_free(c->label);
+            c->label = g_strdup(c->id);
+        }
+        int fs = last_definer(kfs, n, group, "short");
+        c->short_label = fs >= 0 ? g_key_file_get_string(kfs[fs]->kf, group, "short", NULL) : NULL;
+        if (!c->short_label || !*g_strstrip(c->short_label)) {
+            g_free(c->short_label);
+            c->short_label = g_strdup(c->id);
+        }
+        g_free(group);
+        if (st != CM_OK)
+            return st;
+    }
+    return CM_OK;
+}
+
+cm_status cm_style_load(cm_style **out, const char *const *files, cm_ctx *ctx)
+{
+    cm_status st = CM_OK;
+    GPtrArray *kfs = g_ptr_array_new_with_free_func((GDestroyNotify)cm_keyfile_destroy);
+    cm_style *s = g_new0(cm_style, 1);
+    s->controllers = g_ptr_array_new_with_free_func(controller_free);
+
+    *out = NULL;
+    for (size_t i = 0; files && files[i]; i++) {
+        cm_keyfile *kf = NULL;
+        if ((st = cm_keyfile_read(&kf, files[i], ctx)) != CM_OK)
+            goto cleanup;
+        g_ptr_array_add(kfs, kf);
+        warn_unknown(kf, ctx);
+    }
+    cm_keyfile *const *k = (cm_keyfile *const *)kfs->pdata;
+    int n = (int)kfs->len;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(style_keys); i++) {
+        const style_key *sk = &style_keys[i];
+        int f = last_definer(k, n, sk->group, sk->key);
+        char *text = f >= 0 ? g_key_file_get_string(k[f]->kf, sk->group, sk->key, NULL)
+                            : g_strdup(sk->def);
+        char *where = f >= 0 ? g_strdup_printf("%s:%d", k[f]->path,
+                                               cm_keyfile_line(k[f], sk->group, sk->key))
+                             : g_strdup("built-in default");
+        st = parse_value(sk, g_strstrip(text), where, s, ctx);
+        g_free(text);
+        g_free(where);
+        if (st != CM_OK)
+            goto cleanup;
+    }
+    if ((st = load_controllers(k, n, s, ctx)) != CM_OK)
+        goto cleanup;
+    if (s->controllers->len == 0) {
+        st = cm_fail(ctx, CM_ESTYLE, "%s: no [controller ID] group in any style file",
+                     n ? k[n - 1]->path : "style");
+        goto cleanup;
+    }
+    *out = s;
+    s = NULL;
+cleanup:
+    g_ptr_array_unref(kfs);
+    cm_style_destroy(s);
+    return st;
+}
+
+void cm_style_destroy(cm_style *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < G_N_ELEMENTS(style_keys); i++)
+        if (style_keys[i].type == T_STRING || style_keys[i].type == T_LANG)
+            g_free(*(char **)((char *)s + style_keys[i].offset));
+    g_ptr_array_unref(s->controllers);
+    g_free(s);
+}
+
+const cm_controller *cm_style_controller(const cm_style *s, const char *id)
+{
+    for (guint i = 0; i < s->controllers->len; i++) {
+        const cm_controller *c = s->controllers->pdata[i];
+        if (strcmp(c->id, id) == 0)
+            return c;
+    }
+    return NULL;
+}

@@ -1,0 +1,55 @@
+/* The style cascade: several key files, later keys win, resolved once into typed values. */
+#ifndef CM_STYLE_H
+#define CM_STYLE_H
+
+#include "conflictmap/status.h"
+
+#include <glib.h>
+
+typedef struct cm_rgba {
+    double r, g, b, a;
+} cm_rgba;
+
+typedef struct cm_controller {
+    char *id;    /* as in the ledger, e.g. "GNA" */
+    char *label; /* legend text */
+    char *short_label; /* in compound legend entries ("Contested: GNA / LNA"); the id by default */
+    cm_rgba fill;
+} cm_controller;
+
+/* Every value the renderer reads from a style, already parsed and range-checked. */
+typedef struct cm_style {
+    cm_rgba page_bg;
+    double margin_mm;
+    char *font;
+    cm_rgba sea_fill;
+    cm_rgba nb_fill, nb_stroke, nb_label;
+    double nb_width, nb_label_size;
+    cm_rgba rg_stroke, rg_label;
+    double rg_width, rg_label_size;
+    cm_rgba border_stroke;
+    double border_width;
+    cm_rgba unknown_fill;
+    char *unknown_label;
+    char *contested_label;
+    double hatch_width, hatch_angle;
+    cm_rgba place_color, place_halo;
+    double halo_width, capital_size, city_size, town_size, minor_size, dot, star;
+    char *lang; /* "en", "ar" or "en+ar" */
+    double title_size, subtitle_size;
+    cm_rgba title_color;
+    double legend_size;
+    char *legend_title;
+    GPtrArray *controllers; /* of cm_controller*, in the order first defined */
+} cm_style;
+
+/* Loads `files` (NULL-terminated) in order; a key in a later file replaces the same key in an
+ * earlier one.  Values are validated where they are defined: errors are CM_ESTYLE with
+ * "file:line: ...".  Unknown groups and keys are warnings.  *out is owned by the caller. */
+cm_status cm_style_load(cm_style **out, const char *const *files, cm_ctx *ctx);
+void cm_style_destroy(cm_style *style);
+
+/* The controller with this id, or NULL.  Borrowed for the style's lifetime. */
+const cm_controller *cm_style_controller(const cm_style *style, const char *id);
+
+#endif
