@@ -122,26 +122,28 @@ int cm_keyfile_line(const cm_keyfile *kf, const char *group, const char *key)
     return line;
 }
 
+/* Optimal string alignment distance, case-insensitive: a swapped pair of letters ("GAN" for
+ * "GNA") counts as one edit, as a typist would count it. */
 static unsigned edit_distance(const char *a, const char *b)
 {
-    size_t la = strlen(a), lb = strlen(b);
-    unsigned *row = g_new(unsigned, lb + 1);
+    size_t la = strlen(a), lb = strlen(b), w = lb + 1;
+    unsigned *d = g_new(unsigned, (la + 1) * w);
+    for (size_t i = 0; i <= la; i++)
+        d[i * w] = (unsigned)i;
     for (size_t j = 0; j <= lb; j++)
-        row[j] = (unsigned)j;
-    for (size_t i = 1; i <= la; i++) {
-        unsigned diag = row[0];
-        row[0] = (unsigned)i;
+        d[j] = (unsigned)j;
+    for (size_t i = 1; i <= la; i++)
         for (size_t j = 1; j <= lb; j++) {
-            unsigned up = row[j];
-            unsigned cost = g_ascii_tolower(a[i - 1]) == g_ascii_tolower(b[j - 1]) ? 0 : 1;
-            unsigned best = MIN(row[j] + 1, row[j - 1] + 1);
-            row[j] = MIN(best, diag + cost);
-            diag = up;
+            char ca = g_ascii_tolower(a[i - 1]), cb = g_ascii_tolower(b[j - 1]);
+            unsigned v = MIN(d[(i - 1) * w + j] + 1, d[i * w + j - 1] + 1);
+            v = MIN(v, d[(i - 1) * w + j - 1] + (ca == cb ? 0 : 1));
+            if (i > 1 && j > 1 && ca == g_ascii_tolower(b[j - 2]) && g_ascii_tolower(a[i - 2]) == cb)
+                v = MIN(v, d[(i - 2) * w + j - 2] + 1);
+            d[i * w + j] = v;
         }
-    }
-    unsigned d = row[lb];
-    g_free(row);
-    return d;
+    unsigned r = d[la * w + lb];
+    g_free(d);
+    return r;
 }
 
 const char *cm_nearest_word(const char *word, const char *const *words)

@@ -6,6 +6,7 @@
 #include "geodata.h"
 #include "keyfile.h"
 
+#include <cpl_conv.h>
 #include <ogr_api.h>
 #include <string.h>
 
@@ -123,9 +124,16 @@ cm_status cm_ledger_load(cm_ledger **out, const char *path, cm_ctx *ctx)
     cm_ledger *lg = NULL;
     int col[G_N_ELEMENTS(columns)];
 
+    /* A spreadsheet whose rows are all text has no header GDAL can detect: say there is one
+     * (GDAL 3.6 takes this as a configuration option, for this thread only here). */
+    char *old_xlsx = g_strdup(CPLGetThreadLocalConfigOption("OGR_XLSX_HEADERS", NULL));
+    char *old_ods = g_strdup(CPLGetThreadLocalConfigOption("OGR_ODS_HEADERS", NULL));
+    CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE");
+    CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", "FORCE");
+
     *out = NULL;
     if ((st = cm_ogr_open(&ds, path, NULL, CM_EINPUT, ctx)) != CM_OK)
-        return st;
+        goto cleanup;
     OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
     for (size_t i = 0; i < G_N_ELEMENTS(columns); i++) {
@@ -178,8 +186,13 @@ cm_status cm_ledger_load(cm_ledger **out, const char *path, cm_ctx *ctx)
     *out = lg;
     lg = NULL;
 cleanup:
+    CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", old_xlsx);
+    CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", old_ods);
+    g_free(old_xlsx);
+    g_free(old_ods);
     cm_ledger_destroy(lg);
-    GDALClose(ds);
+    if (ds)
+        GDALClose(ds);
     return st;
 }
 

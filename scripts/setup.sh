@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs what conflictmap needs on Debian 12 (as root; elsewhere it only checks), then
+# configures and builds into build/.  Sourced by demo.sh and test.sh; BUILD_TYPE and
+# CMAKE_ARGS may be set by the caller.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+packages="gcc make cmake pkg-config libgdal-dev libcairo2-dev libpango1.0-dev libglib2.0-dev
+          libproj-dev fonts-noto-core poppler-utils libxml2-utils"
+missing=""
+for p in $packages; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  else
+    echo "setup: missing packages:$missing (run this script as root to install them)" >&2
+    exit 1
+  fi
+fi
+cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" ${CMAKE_ARGS:-} >/dev/null
+cmake --build "$root/build" -j "$(nproc)"

@@ -1,0 +1,227 @@
+/* Ledger: state as of a date, ties, unknown keys, and every class of bad row. */
+#include "conflictmap/status.h"
+#include "ledger.h"
+#include "style.h"
+#include "testutil.h"
+
+#include <gdal.h>
+#include <gdal_utils.h>
+#include <string.h>
+
+static const char header[] = "date,region,controller,status,parties,source,note\n";
+
+static cm_ledger *load_text(const char *body, cm_ctx *ctx, cm_status *st, char **dir_out)
+{
+    char *dir = scratch_dir();
+    char *text = g_strconcat(header, body, NULL);
+    char *path = write_file(dir, "control.csv", text);
+    cm_ledger *lg = NULL;
+    *st = cm_ledger_load(&lg, path, ctx);
+    g_free(text);
+    g_free(path);
+    *dir_out = dir;
+    return lg;
+}
+
+static GDate date(const char *s)
+{
+    GDate d;
+    g_date_clear(&d, 1);
+    g_date_set_parse(&d, s);
+    g_assert_true(g_date_valid(&d));
+    return d;
+}
+
+static void test_as_of(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_status st;
+    char *dir;
+    cm_ledger *lg = load_text("2019-03-01,gharyan,GNA,held,,src A,\n"
+                              "2019-04-04,gharyan,LNA,held,,src B,\n"
+                              "2019-06-26,gharyan,GNA,held,,src C,\n",
+                              ctx, &st, &dir);
+    g_assert_cmpint(st, ==, CM_OK);
+    GDate d = date("2019-02-28");
+    g_assert_null(cm_ledger_state(lg, "gharyan", &d));
+    d = date("2019-03-01");
+    g_assert_cmpstr(cm_ledger_state(lg, "gharyan", &d)->source, ==, "src A");
+    d = date("2019-05-01");
+    g_assert_cmpstr(cm_ledger_state(lg, "gharyan", &d)->controller, ==, "LNA");
+    d = date("2019-07-01");
+    g_assert_cmpstr(cm_ledger_state(lg, "gharyan", &d)->controller, ==, "GNA");
+    g_assert_null(cm_ledger_state(lg, "nowhere", &d));
+    cm_ledger_destroy(lg);
+    rm_rf(dir);
+    g_free(dir);
+    cm_ctx_destroy(ctx);
+}
+
+/* Rows out of order in the file; two rows on the same date: the later line wins. */
+static void test_tie_and_order(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_status st;
+    char *dir;
+    cm_ledger *lg = load_text("2020-01-06,sirte,LNA,held,,late,\n"
+                              "2019-03-01,sirte,GNA,held,,early,\n"
+                              "2020-01-06,sirte,GNA,contested,GNA;LNA,same day later line,\n",
+                              ctx, &st, &dir);
+    g_assert_cmpint(st, ==, CM_OK);
+    GDate d = date("2020-01-06");
+    const cm_ledger_row *r = cm_ledger_state(lg, "sirte", &d);
+    g_assert_cmpstr(r->source, ==, "same day later line");
+    g_assert_cmpint(r->status, ==, CM_CONTESTED);
+    g_assert_cmpstr(r->parties[0], ==, "GNA");
+    g_assert_cmpstr(r->parties[1], ==, "LNA");
+    g_assert_null(r->parties[2]);
+    g_assert_cmpint(r->line, ==, 4);
+    d = date("2020-01-05");
+    g_assert_cmpstr(cm_ledger_state(lg, "sirte", &d)->source, ==, "early");
+    cm_ledger_destroy(lg);
+    rm_rf(dir);
+    g_free(dir);
+    cm_ctx_destroy(ctx);
+}
+
+typedef struct {
+    const char *body, *message;
+} bad_case;
+
+static void test_bad_rows(void)
+{
+    static const bad_case cases[] = {
+        {"2019-02-30,a,GNA,held,,s,\n", "control.csv:2: date \"2019-02-30\" is not a valid"},
+        {"2019-03-01,a,GNA,held,,s,\n19/12/2019,a,GNA,held,,s,\n", "control.csv:3: date \"19/12/2019\""},
+        {",a,GNA,held,,s,\n", "control.csv:2: the date is empty"},
+        {"2019-03-01,,GNA,held,,s,\n", "control.csv:2: the region is empty"},
+        {"2019-03-01,a,GNA,won,,s,\n", "control.csv:2: status \"won\" must be held or contested"},
+        {"2019-03-01,a,GNA,held,,,\n", "control.csv:2: every row needs a source"},
+        {"2019-03-01,a,GNA,contested,GNA,s,\n", "control.csv:2: a contested row names at least two"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        cm_ctx *ctx = cm_ctx_new();
+        cm_status st;
+        char *dir;
+        cm_ledger *lg = load_text(cases[i].body, ctx, &st, &dir);
+        g_assert_null(lg);
+        g_assert_cmpint(st, ==, CM_EINPUT);
+        if (!strstr(cm_ctx_message(ctx), cases[i].message))
+            g_error("case %zu: \"%s\" lacks \"%s\"", i, cm_ctx_message(ctx), cases[i].message);
+        rm_rf(dir);
+        g_free(dir);
+        cm_ctx_destroy(ctx);
+    }
+}
+
+static void test_missing_column(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    char *dir = scratch_dir();
+    char *path = write_file(dir, "c.csv", "date,region,controller,status\n2019-01-01,a,GNA,held\n");
+    cm_ledger *lg = NULL;
+    g_assert_cmpint(cm_ledger_load(&lg, path, ctx), ==, CM_EINPUT);
+    g_assert_nonnull(strstr(cm_ctx_message(ctx), "c.csv:1: no \"source\" column"));
+    g_free(path);
+    rm_rf(dir);
+    g_free(dir);
+    cm_ctx_destroy(ctx);
+}
+
+/* Unknown region and controller keys are caught, with the nearest known key suggested. */
+static void test_unknown_keys(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_status st;
+    char *dir;
+    cm_ledger *lg = load_text("2019-03-01,misrata,GNA,held,,s,\n2019-03-01,bengazi,LNA,held,,s,\n",
+                              ctx, &st, &dir);
+    g_assert_cmpint(st, ==, CM_OK);
+    char *style_path = write_file(dir, "s.ini",
+                                  "[controller GNA]\nfill = blue\n[controller LNA]\nfill = red\n");
+    const char *files[] = {style_path, NULL};
+    cm_style *style = NULL;
+    g_assert_cmpint(cm_style_load(&style, files, ctx), ==, CM_OK);
+    GHashTable *regions = g_hash_table_new(g_str_hash, g_str_equal);
+    g_hash_table_add(regions, "misrata");
+    g_hash_table_add(regions, "benghazi");
+    g_assert_cmpint(cm_ledger_check(lg, regions, style, ctx), ==, CM_EINPUT);
+    g_assert_cmpstr(strstr(cm_ctx_message(ctx), "control.csv:3:"), ==,
+                    "control.csv:3: unknown region \"bengazi\" (did you mean \"benghazi\"?)");
+    cm_ledger_destroy(lg);
+
+    cm_ctx_clear(ctx);
+    char *path = write_file(dir, "c2.csv", "date,region,controller,status,source\n"
+                                           "2019-03-01,misrata,GAN,held,s\n");
+    g_assert_cmpint(cm_ledger_load(&lg, path, ctx), ==, CM_OK);
+    g_assert_cmpint(cm_ledger_check(lg, regions, style, ctx), ==, CM_EINPUT);
+    g_assert_nonnull(strstr(cm_ctx_message(ctx),
+                            "c2.csv:2: unknown controller \"GAN\" (did you mean \"GNA\"?)"));
+    cm_ledger_destroy(lg);
+    g_hash_table_unref(regions);
+    cm_style_destroy(style);
+    g_free(style_path);
+    g_free(path);
+    rm_rf(dir);
+    g_free(dir);
+    cm_ctx_destroy(ctx);
+}
+
+/* The same ledger as a spreadsheet (.ods, .xlsx) reads the same, through OGR. */
+static void test_spreadsheets(void)
+{
+    static const char *const formats[][2] = {{"ODS", "control.ods"}, {"XLSX", "control.xlsx"}};
+    GDALAllRegister();
+    for (size_t i = 0; i < G_N_ELEMENTS(formats); i++) {
+        if (!GDALGetDriverByName(formats[i][0])) {
+            g_test_message("GDAL has no %s driver; skipped", formats[i][0]);
+            continue;
+        }
+        cm_ctx *ctx = cm_ctx_new();
+        cm_status st;
+        char *dir;
+        cm_ledger *csv = load_text("2019-03-01,jafara,GNA,held,,s1,\n"
+                                   "2019-04-06,jafara,LNA,contested,GNA;LNA,s2,\n",
+                                   ctx, &st, &dir);
+        g_assert_cmpint(st, ==, CM_OK);
+        char *src = g_build_filename(dir, "control.csv", NULL);
+        char *dst = g_build_filename(dir, formats[i][1], NULL);
+        char *argv[] = {"-f", (char *)formats[i][0], NULL};
+        GDALVectorTranslateOptions *o = GDALVectorTranslateOptionsNew(argv, NULL);
+        GDALDatasetH in = GDALOpenEx(src, GDAL_OF_VECTOR, NULL, NULL, NULL);
+        GDALDatasetH out = GDALVectorTranslate(dst, NULL, 1, &in, o, NULL);
+        g_assert_nonnull(out);
+        GDALClose(out);
+        GDALClose(in);
+        GDALVectorTranslateOptionsFree(o);
+
+        cm_ledger *sheet = NULL;
+        if (cm_ledger_load(&sheet, dst, ctx) != CM_OK)
+            g_error("%s: %s", formats[i][0], cm_ctx_message(ctx));
+        g_assert_cmpuint(sheet->rows->len, ==, 2);
+        GDate d = date("2019-05-01");
+        const cm_ledger_row *r = cm_ledger_state(sheet, "jafara", &d);
+        g_assert_cmpint(r->status, ==, CM_CONTESTED);
+        g_assert_cmpstr(r->source, ==, "s2");
+        g_assert_cmpint(r->line, ==, 3);
+        cm_ledger_destroy(sheet);
+        cm_ledger_destroy(csv);
+        g_free(src);
+        g_free(dst);
+        rm_rf(dir);
+        g_free(dir);
+        cm_ctx_destroy(ctx);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/ledger/as-of/basic", test_as_of);
+    g_test_add_func("/ledger/as-of/tie", test_tie_and_order);
+    g_test_add_func("/ledger/bad-rows", test_bad_rows);
+    g_test_add_func("/ledger/missing-column", test_missing_column);
+    g_test_add_func("/ledger/unknown-keys", test_unknown_keys);
+    g_test_add_func("/ledger/spreadsheets", test_spreadsheets);
+    return g_test_run();
+}

@@ -1,0 +1,344 @@
+/* End to end: the CLI renders the default map; the files are checked as a reader would. */
+#include "conflictmap/conflictmap.h"
+#include "style.h"
+#include "testutil.h"
+
+#include <cairo.h>
+#include <gdal.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char *workdir;
+
+static rlim_t file_limit; /* 0: none */
+
+/* In the child: files may grow to file_limit bytes, as on a nearly full disk. */
+static void limit_files(gpointer data)
+{
+    (void)data;
+    if (file_limit) {
+        struct rlimit rl = {file_limit, file_limit};
+        setrlimit(RLIMIT_FSIZE, &rl);
+        signal(SIGXFSZ, SIG_IGN);
+    }
+}
+
+/* Runs argv in `cwd`, returns the exit status; stdout and stderr are returned if asked. */
+static int run(const char *cwd, const char *const *argv, char **out, char **err)
+{
+    GError *e = NULL;
+    int status = 0;
+    char *o = NULL, *r = NULL;
+    if (!g_spawn_sync(cwd, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, limit_files, NULL, &o, &r,
+                      &status, &e))
+        g_error("cannot run %s: %s", argv[0], e->message);
+    if (out)
+        *out = o;
+    else
+        g_free(o);
+    if (err)
+        *err = r;
+    else
+        g_free(r);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static char *render(const char *name)
+{
+    char *path = g_build_filename(workdir, name, NULL);
+    if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+        char *err = NULL;
+        const char *argv[] = {CM_CLI, "render", "-q", "-o", path, NULL};
+        int rc = run(workdir, argv, NULL, &err);
+        if (rc != 0)
+            g_error("render %s exited %d: %s", name, rc, err);
+        g_free(err);
+    }
+    return path;
+}
+
+/* Samples points well inside a district and checks the PNG has the controller's colour
+ * there.  Labels and symbols cover a few samples, so most, not all, must match. */
+static gboolean same_colour(int r, int g, int b, cm_rgba c)
+{
+    return abs(r - (int)lround(c.r * 255)) <= 3 && abs(g - (int)lround(c.g * 255)) <= 3 &&
+           abs(b - (int)lround(c.b * 255)) <= 3;
+}
+
+static void check_district(cairo_surface_t *png, cm_map *map, OGRLayerH districts,
+                           const char *key, cm_rgba expect, cm_rgba other)
+{
+    char *filter = g_strdup_printf("key = '%s'", key);
+    OGR_L_SetAttributeFilter(districts, filter);
+    g_free(filter);
+    OGR_L_ResetReading(districts);
+    OGRFeatureH f = OGR_L_GetNextFeature(districts);
+    g_assert_nonnull(f);
+    OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    OGREnvelope env;
+    OGR_G_GetEnvelope(g, &env);
+    OGRGeometryH boundary = OGR_G_Boundary(g);
+
+    double pw, ph;
+    cm_map_page_size(map, &pw, &ph);
+    int w = cairo_image_surface_get_width(png), h = cairo_image_surface_get_height(png);
+    int stride = cairo_image_surface_get_stride(png);
+    const unsigned char *data = cairo_image_surface_get_data(png);
+    int tried = 0, matched = 0, wrong = 0;
+    for (int i = 1; i < 20; i++)
+        for (int j = 1; j < 20; j++) {
+            double lon = env.MinX + (env.MaxX - env.MinX) * i / 20.0;
+            double lat = env.MinY + (env.MaxY - env.MinY) * j / 20.0;
+            OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
+            OGR_G_SetPoint_2D(pt, 0, lon, lat);
+            gboolean deep = OGR_G_Contains(g, pt) && OGR_G_Distance(boundary, pt) > 0.04;
+            OGR_G_DestroyGeometry(pt);
+            if (!deep)
+                continue;
+            double x, y;
+            g_assert_cmpint(cm_map_lonlat_to_page(map, lon, lat, &x, &y), ==, 0);
+            int px = (int)(x * w / pw), py = (int)(y * h / ph);
+            g_assert_true(px >= 0 && px < w && py >= 0 && py < h);
+            guint32 v = *(const guint32 *)(data + py * stride + px * 4);
+            int r = (v >> 16) & 0xff, gg = (v >> 8) & 0xff, b = v & 0xff;
+            tried++;
+            matched += same_colour(r, gg, b, expect);
+            wrong += same_colour(r, gg, b, other);
+        }
+    OGR_G_DestroyGeometry(boundary);
+    OGR_F_Destroy(f);
+    g_test_message("%s: %d of %d samples have the controller's colour, %d the other's", key,
+                   matched, tried, wrong);
+    g_assert_cmpint(tried, >=, 8);
+    g_assert_cmpint(matched, >=, (tried * 7) / 10);
+    g_assert_cmpint(wrong, ==, 0);
+}
+
+static void test_png_colours(void)
+{
+    char *path = render("map.png");
+    cairo_surface_t *png = cairo_image_surface_create_from_png(path);
+    g_assert_cmpint(cairo_surface_status(png), ==, CAIRO_STATUS_SUCCESS);
+    g_assert_cmpint(cairo_image_surface_get_width(png), ==, 3508);
+    g_assert_cmpint(cairo_image_surface_get_height(png), ==, 2480);
+
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+    char date[11];
+    cm_map_get_date(map, date);
+    g_assert_cmpstr(date, ==, "2019-12-19");
+    const char *styles[] = {CM_SOURCE_DIR "/styles/default.ini", NULL};
+    cm_style *style = NULL;
+    g_assert_cmpint(cm_style_load(&style, styles, ctx), ==, CM_OK);
+
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpenEx(CM_SOURCE_DIR "/geodata/districts.shp", GDAL_OF_VECTOR, NULL, NULL,
+                                 NULL);
+    g_assert_nonnull(ds);
+    OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
+    /* 19 December 2019: the east and south with the LNA, Misrata with the GNA */
+    cm_rgba gna = cm_style_controller(style, "GNA")->fill, lna = cm_style_controller(style, "LNA")->fill;
+    check_district(png, map, lyr, "benghazi", lna, gna);
+    check_district(png, map, lyr, "sabha", lna, gna);
+    check_district(png, map, lyr, "misrata", gna, lna);
+    GDALClose(ds);
+    cm_style_destroy(style);
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+    cairo_surface_destroy(png);
+    g_free(path);
+}
+
+static void test_pdf(void)
+{
+    char *path = render("map.pdf");
+    char *out = NULL;
+    const char *fonts[] = {"pdffonts", path, NULL};
+    g_assert_cmpint(run(workdir, fonts, &out, NULL), ==, 0);
+    char **lines = g_strsplit(out, "\n", -1);
+    int nfonts = 0;
+    for (int i = 2; lines[i] && *lines[i]; i++) {
+        /* columns: name type encoding emb sub uni object ID; emb must be "yes" */
+        char **cols = g_strsplit_set(g_strstrip(lines[i]), " ", -1);
+        GPtrArray *words = g_ptr_array_new();
+        for (char **c = cols; *c; c++)
+            if (**c)
+                g_ptr_array_add(words, *c);
+        g_assert_cmpuint(words->len, >=, 7);
+        if (strcmp(words->pdata[words->len - 5], "yes") != 0)
+            g_error("font not embedded: %s", lines[i]);
+        nfonts++;
+        g_ptr_array_free(words, TRUE);
+        g_strfreev(cols);
+    }
+    g_assert_cmpint(nfonts, >=, 2);
+    g_assert_nonnull(strstr(out, "NotoSans"));
+    g_assert_nonnull(strstr(out, "NotoSansArabic"));
+    g_strfreev(lines);
+    g_free(out);
+
+    const char *text[] = {"pdftotext", path, "-", NULL};
+    g_assert_cmpint(run(workdir, text, &out, NULL), ==, 0);
+    static const char *const want[] = {
+        "Tripoli", "Benghazi", "Misrata", "Sabha", "Sirte", "Tobruk", "Gharyan",
+        "Government of National Accord (GNA)", "Libyan National Army (LNA)", "Capital",
+        "19 December 2019", "Sources of control:", "طرابلس"};
+    for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
+        if (!strstr(out, want[i]))
+            g_error("the PDF's text lacks \"%s\"", want[i]);
+    g_free(out);
+    g_free(path);
+}
+
+static void test_svg(void)
+{
+    char *path = render("map.svg");
+    const char *argv[] = {"xmllint", "--noout", path, NULL};
+    char *err = NULL;
+    int rc = run(workdir, argv, NULL, &err);
+    if (rc != 0)
+        g_error("xmllint: %s", err);
+    g_free(err);
+    g_free(path);
+}
+
+/* With no map file the bundled map renders, from any folder. */
+static void test_default_from_elsewhere(void)
+{
+    char *dir = scratch_dir();
+    const char *argv[] = {CM_CLI, "render", "-q", "--dpi", "30", NULL};
+    g_assert_cmpint(run(dir, argv, NULL, NULL), ==, 0);
+    char *png = g_build_filename(dir, "libya.png", NULL);
+    g_assert_true(g_file_test(png, G_FILE_TEST_IS_REGULAR));
+    g_free(png);
+    rm_rf(dir);
+    g_free(dir);
+}
+
+typedef struct {
+    const char *map_text; /* NULL: use the default map */
+    const char *extra[4];
+    const char *output;
+    int code;
+    const char *message;
+} failing_case;
+
+/* A failed run exits with its class's code, says why naming the file, and leaves an existing
+ * output byte for byte as it was. */
+static void test_failures_leave_output(void)
+{
+    char *dir = scratch_dir();
+    char *ro = g_build_filename(dir, "readonly", NULL);
+    g_mkdir(ro, 0555);
+    char *ro_out = g_build_filename(ro, "x.png", NULL);
+    static const char old[] = "an older map, which must survive";
+    char *target = write_file(dir, "out.png", old);
+    char *broken = write_file(dir, "broken.map", "[map]\ntitle = Broken\ncrs EPSG:4326\n");
+    char *badstyle = write_file(dir, "bad.ini", "[controller GNA]\nfill = #12345\n");
+    failing_case cases[] = {
+        {broken, {NULL}, target, 4, "broken.map:3: expected \"key = value\""},
+        {NULL, {"--style", badstyle, NULL}, target, 4, "bad.ini:2: [controller GNA] fill"},
+        {NULL, {"--date", "2019-02-31", NULL}, target, 2, "date \"2019-02-31\""},
+        {NULL, {"--dpi", "5000", NULL}, target, 2, "over the budget of 200 million pixels"},
+        {NULL, {"--dpi", "30000", NULL}, target, 2, "dpi 30000 is out of range"},
+        {NULL, {"--control", "/nonexistent/c.csv", NULL}, target, 3, "/nonexistent/c.csv: no such file"},
+        {NULL, {NULL}, "out.tiff", 2, "unknown output format"},
+        {NULL, {NULL}, ro_out, 5, "cannot write in"},
+    };
+    gboolean root = geteuid() == 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        if (root && cases[i].output == ro_out)
+            continue; /* root writes anywhere; the full-disk case below covers output errors */
+        GPtrArray *argv = g_ptr_array_new();
+        g_ptr_array_add(argv, CM_CLI);
+        g_ptr_array_add(argv, "render");
+        if (cases[i].map_text)
+            g_ptr_array_add(argv, (gpointer)cases[i].map_text);
+        for (int k = 0; cases[i].extra[k]; k++)
+            g_ptr_array_add(argv, (gpointer)cases[i].extra[k]);
+        g_ptr_array_add(argv, "-o");
+        g_ptr_array_add(argv, (gpointer)cases[i].output);
+        g_ptr_array_add(argv, NULL);
+        char *err = NULL;
+        int rc = run(dir, (const char *const *)argv->pdata, NULL, &err);
+        if (rc != cases[i].code || !strstr(err, cases[i].message))
+            g_error("case %zu: exit %d (want %d), stderr \"%s\" (want \"%s\")", i, rc,
+                    cases[i].code, err, cases[i].message);
+        g_assert_true(g_str_has_prefix(err, "conflictmap: "));
+        g_free(err);
+        g_ptr_array_free(argv, TRUE);
+        char *now = NULL;
+        g_assert_true(g_file_get_contents(target, &now, NULL, NULL));
+        g_assert_cmpstr(now, ==, old);
+        g_free(now);
+    }
+    /* no temporary file is left behind */
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    while ((name = g_dir_read_name(d)))
+        if (name[0] == '.')
+            g_error("left behind: %s", name);
+    g_dir_close(d);
+    g_free(ro_out);
+    g_free(ro);
+    g_free(target);
+    g_free(broken);
+    g_free(badstyle);
+    rm_rf(dir);
+    g_free(dir);
+}
+
+/* A full disk, simulated with a file-size limit: writes fail part-way (EFBIG), the run exits
+ * with the output code, and the existing map and the folder are as they were. */
+static void test_full_disk(void)
+{
+    char *dir = scratch_dir();
+    static const char old[] = "an older map, which must survive";
+    for (int f = 0; f < 3; f++) {
+        static const char *const names[] = {"full.png", "full.pdf", "full.svg"};
+        char *target = write_file(dir, names[f], old);
+        char *err = NULL;
+        const char *argv[] = {CM_CLI, "render", "-q", "--dpi", "100", "-o", target, NULL};
+        file_limit = 16 * 1024;
+        int rc = run(dir, argv, NULL, &err);
+        file_limit = 0;
+        if (rc != 5 || !strstr(err, "write failed"))
+            g_error("%s: exit %d, stderr \"%s\"", names[f], rc, err);
+        char *now = NULL;
+        g_assert_true(g_file_get_contents(target, &now, NULL, NULL));
+        g_assert_cmpstr(now, ==, old);
+        g_free(now);
+        g_free(err);
+        g_free(target);
+    }
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    while ((name = g_dir_read_name(d)))
+        if (name[0] == '.')
+            g_error("left behind: %s", name);
+    g_dir_close(d);
+    rm_rf(dir);
+    g_free(dir);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    workdir = scratch_dir();
+    g_test_add_func("/render/png-colours", test_png_colours);
+    g_test_add_func("/render/pdf-fonts-text", test_pdf);
+    g_test_add_func("/render/svg-xml", test_svg);
+    g_test_add_func("/render/default-from-elsewhere", test_default_from_elsewhere);
+    g_test_add_func("/render/failures-leave-output", test_failures_leave_output);
+    g_test_add_func("/render/full-disk", test_full_disk);
+    int rc = g_test_run();
+    rm_rf(workdir);
+    g_free(workdir);
+    return rc;
+}

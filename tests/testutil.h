@@ -1,0 +1,43 @@
+/* Helpers shared by the test binaries: scratch folders and files. */
+#ifndef CM_TESTUTIL_H
+#define CM_TESTUTIL_H
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+/* A fresh folder under the build tree's tmp, removed by the caller with rm_rf. */
+static inline char *scratch_dir(void)
+{
+    GError *err = NULL;
+    char *dir = g_dir_make_tmp("cmtest-XXXXXX", &err);
+    g_assert_no_error(err);
+    return dir;
+}
+
+static inline char *write_file(const char *dir, const char *name, const char *text)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    GError *err = NULL;
+    g_file_set_contents(path, text, -1, &err);
+    g_assert_no_error(err);
+    return path;
+}
+
+static inline void rm_rf(const char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    while (d && (name = g_dir_read_name(d))) {
+        char *p = g_build_filename(dir, name, NULL);
+        if (g_file_test(p, G_FILE_TEST_IS_DIR))
+            rm_rf(p);
+        else
+            g_unlink(p);
+        g_free(p);
+    }
+    if (d)
+        g_dir_close(d);
+    g_rmdir(dir);
+}
+
+#endif
