@@ -120,7 +120,7 @@ static void feature_clear(cm_feature *f)
     g_free(f->kind);
 }
 
-static char *field_string(OGRFeatureH f, int idx)
+char *cm_ogr_field_string(OGRFeatureH f, int idx)
 {
     if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx))
         return NULL;
@@ -211,10 +211,10 @@ cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, cm_ctx *ctx)
         feat.fid = fid;
         feat.shape.nrings = (int)rings->len;
         feat.shape.rings = (cm_ring *)g_array_free(rings, FALSE);
-        feat.key = field_string(f, ikey);
-        feat.name = field_string(f, iname);
-        feat.name_ar = field_string(f, iname_ar);
-        feat.kind = field_string(f, ikind);
+        feat.key = cm_ogr_field_string(f, ikey);
+        feat.name = cm_ogr_field_string(f, iname);
+        feat.name_ar = cm_ogr_field_string(f, iname_ar);
+        feat.kind = cm_ogr_field_string(f, ikind);
         feat.rank = irank >= 0 ? OGR_F_GetFieldAsInteger(f, irank) : 0;
         if (owned)
             OGR_G_DestroyGeometry(owned);

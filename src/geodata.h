@@ -6,6 +6,7 @@
 #include "mapfile.h"
 
 #include <gdal.h>
+#include <ogr_api.h>
 #include <glib.h>
 #include <ogr_srs_api.h>
 
@@ -45,5 +46,9 @@ cm_status cm_ogr_open(GDALDatasetH *out, const char *path, const char *const *op
  * repaired with a warning.  A source without a CRS is taken as WGS 84, with a warning. */
 cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, cm_ctx *ctx);
 void cm_layer_destroy(cm_layer *layer);
+
+/* A field's text with surrounding blanks removed, or NULL when unset, null or blank.  The
+ * caller g_free()s it. */
+char *cm_ogr_field_string(OGRFeatureH f, int idx);
 
 #endif

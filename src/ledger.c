@@ -21,16 +21,6 @@ static void row_free(gpointer p)
     g_free(r);
 }
 
-static char *cell(OGRFeatureH f, int idx)
-{
-    if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx))
-        return NULL;
-    char *s = g_strstrip(g_strdup(OGR_F_GetFieldAsString(f, idx)));
-    if (!*s)
-        g_clear_pointer(&s, g_free);
-    return s;
-}
-
 /* A date cell: a spreadsheet date, or text in YYYY-MM-DD. */
 static gboolean cell_date(OGRFeatureH f, int idx, OGRFieldType type, GDate *out, char **text)
 {
@@ -47,7 +37,7 @@ static gboolean cell_date(OGRFeatureH f, int idx, OGRFieldType type, GDate *out,
             return TRUE;
         }
     }
-    *text = cell(f, idx);
+    *text = cm_ogr_field_string(f, idx);
     return *text && cm_parse_date(*text, out);
 }
 
@@ -73,11 +63,11 @@ static cm_status read_row(OGRFeatureH f, const int *col, OGRFieldType date_type,
         return st;
     }
     g_free(text);
-    if (!(r->region = cell(f, col[1])))
+    if (!(r->region = cm_ogr_field_string(f, col[1])))
         return cm_fail(ctx, CM_EINPUT, "%s:%d: the region is empty", path, line);
-    if (!(r->controller = cell(f, col[2])))
+    if (!(r->controller = cm_ogr_field_string(f, col[2])))
         return cm_fail(ctx, CM_EINPUT, "%s:%d: the controller is empty", path, line);
-    char *status = cell(f, col[3]);
+    char *status = cm_ogr_field_string(f, col[3]);
     if (status && g_ascii_strcasecmp(status, "held") == 0) {
         r->status = CM_HELD;
     } else if (status && g_ascii_strcasecmp(status, "contested") == 0) {
@@ -89,10 +79,10 @@ static cm_status read_row(OGRFeatureH f, const int *col, OGRFieldType date_type,
     g_free(status);
     if (st != CM_OK)
         return st;
-    if (!(r->source = cell(f, col[4])))
+    if (!(r->source = cm_ogr_field_string(f, col[4])))
         return cm_fail(ctx, CM_EINPUT, "%s:%d: every row needs a source", path, line);
-    r->note = cell(f, col[6]);
-    char *parties = cell(f, col[5]);
+    r->note = cm_ogr_field_string(f, col[6]);
+    char *parties = cm_ogr_field_string(f, col[5]);
     if (r->status == CM_CONTESTED) {
         GPtrArray *ids = g_ptr_array_new();
         char **parts = g_strsplit_set(parties ? parties : "", ";/,", -1);

@@ -48,6 +48,17 @@ static int run(const char *cwd, const char *const *argv, char **out, char **err)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
+/* No temporary file (".name.XXXXXX") is left behind in dir. */
+static void assert_no_temp_files(const char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    while ((name = g_dir_read_name(d)))
+        if (name[0] == '.')
+            g_error("left behind: %s", name);
+    g_dir_close(d);
+}
+
 static char *render(const char *name)
 {
     char *path = g_build_filename(workdir, name, NULL);
@@ -278,13 +289,7 @@ static void test_failures_leave_output(void)
         g_assert_cmpstr(now, ==, old);
         g_free(now);
     }
-    /* no temporary file is left behind */
-    GDir *d = g_dir_open(dir, 0, NULL);
-    const char *name;
-    while ((name = g_dir_read_name(d)))
-        if (name[0] == '.')
-            g_error("left behind: %s", name);
-    g_dir_close(d);
+    assert_no_temp_files(dir);
     g_free(ro_out);
     g_free(ro);
     g_free(target);
@@ -317,12 +322,7 @@ static void test_full_disk(void)
         g_free(err);
         g_free(target);
     }
-    GDir *d = g_dir_open(dir, 0, NULL);
-    const char *name;
-    while ((name = g_dir_read_name(d)))
-        if (name[0] == '.')
-            g_error("left behind: %s", name);
-    g_dir_close(d);
+    assert_no_temp_files(dir);
     rm_rf(dir);
     g_free(dir);
 }
