@@ -16,5 +16,5 @@ trap 'rm -rf "$work"' EXIT
 (cd "$work" && npm pack --silent world-atlas@2.0.2 >/dev/null && tar xzf world-atlas-2.0.2.tgz)
 cd "$here"
 /usr/bin/python3 src/build.py /usr/share/qgis/resources/data/world_map.gpkg \
-  "$work/package/countries-10m.json"
-echo "geodata: rebuilt districts.shp, libya.shp, neighbours.shp in $here"
+  "$work/package"
+echo "geodata: rebuilt districts.shp, libya.shp, neighbours.shp, inset.shp in $here"

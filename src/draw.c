@@ -108,3 +108,46 @@ void cm_draw_dot(cairo_t *cr, double x, double y, double d, cm_rgba fill, cm_rgb
     cm_draw_set_color(cr, fill);
     cairo_fill(cr);
 }
+
+/* Dots on a square grid, or thin lines, anchored to the page so neighbours line up. */
+static void draw_pattern(cairo_t *cr, const cm_shape *shape, cm_pattern pattern, cm_rgba color)
+{
+    const double step = 4.0;
+    cairo_save(cr);
+    cairo_new_path(cr);
+    cm_draw_shape_path(cr, shape, TRUE);
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    cairo_clip(cr);
+    double x0, y0, x1, y1;
+    cairo_clip_extents(cr, &x0, &y0, &x1, &y1);
+    cm_draw_set_color(cr, color);
+    cairo_new_path(cr);
+    if (pattern == CM_PATTERN_DOTS) {
+        for (double y = floor(y0 / step) * step; y <= y1; y += step)
+            for (double x = floor(x0 / step) * step + (fmod(fabs(y), 2 * step) < step ? 0 : step / 2);
+                 x <= x1; x += step) {
+                cairo_move_to(cr, x + 0.7, y);
+                cairo_arc(cr, x, y, 0.7, 0, 2 * G_PI);
+            }
+        cairo_fill(cr);
+    } else {
+        for (double x = floor((x0 - (y1 - y0)) / step) * step; x <= x1; x += step) {
+            cairo_move_to(cr, x, y1);
+            cairo_line_to(cr, x + (y1 - y0), y0);
+        }
+        cairo_set_line_width(cr, 0.6);
+        cairo_stroke(cr);
+    }
+    cairo_restore(cr);
+}
+
+void cm_draw_paint(cairo_t *cr, const cm_shape *shape, const cm_paint *paint, double hatch_width,
+                   double hatch_angle)
+{
+    if (paint->n > 1)
+        cm_draw_hatch(cr, shape, paint->colors, paint->n, hatch_width, hatch_angle);
+    else
+        cm_draw_fill(cr, shape, paint->colors[0]);
+    if (paint->pattern != CM_PATTERN_SOLID)
+        draw_pattern(cr, shape, paint->pattern, paint->pattern_color);
+}

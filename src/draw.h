@@ -9,6 +9,20 @@
 
 void cm_draw_set_color(cairo_t *cr, cm_rgba c);
 
+/* How an area is painted: one colour, or stripes of several (contested), with an optional
+ * pattern on top. */
+typedef struct cm_paint {
+    cm_rgba colors[4];
+    int n;
+    cm_pattern pattern;
+    cm_rgba pattern_color;
+} cm_paint;
+
+/* Paints the shape: a fill, or stripes `hatch_width` wide at `hatch_angle` degrees, then the
+ * pattern. */
+void cm_draw_paint(cairo_t *cr, const cm_shape *shape, const cm_paint *paint, double hatch_width,
+                   double hatch_angle);
+
 /* Appends the shape's rings to the current path, each closed when `closed`. */
 void cm_draw_shape_path(cairo_t *cr, const cm_shape *shape, gboolean closed);
 

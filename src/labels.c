@@ -149,7 +149,14 @@ int cm_labeler_place(cm_labeler *lab)
         int nc = 0;
         PangoAlignment align[8];
         if (s->kind == CM_LABEL_AREA) {
-            cand[nc][0] = s->x - w / 2, cand[nc][1] = s->y - h / 2, align[nc++] = PANGO_ALIGN_CENTER;
+            /* centred first, then nudged sideways and up or down by part of its size */
+            static const double nudge[][2] = {{0, 0},     {-0.35, 0}, {0.35, 0}, {0, -0.8},
+                                              {0, 0.8},   {-0.7, 0},  {0.7, 0},  {0, -1.6}};
+            for (size_t k = 0; k < G_N_ELEMENTS(nudge); k++) {
+                cand[nc][0] = s->x - w / 2 + nudge[k][0] * w;
+                cand[nc][1] = s->y - h / 2 + nudge[k][1] * h;
+                align[nc++] = PANGO_ALIGN_CENTER;
+            }
         } else {
             double d = g * 0.75, h1 = l->h1;
             cand[nc][0] = s->x + g, cand[nc][1] = s->y - h1 / 2, align[nc++] = PANGO_ALIGN_LEFT;

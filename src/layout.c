@@ -79,9 +79,9 @@ void cm_layout_legend_draw(cairo_t *cr, cm_labeler *lab, const cm_style *s, cons
     cm_layout_legend_size(lab, s, title, items, n, &w, &h);
     cairo_new_path(cr);
     cairo_rectangle(cr, x, y, w, h);
-    cm_draw_set_color(cr, (cm_rgba){1, 1, 1, 0.92});
+    cm_draw_set_color(cr, s->legend_bg);
     cairo_fill_preserve(cr);
-    cm_draw_set_color(cr, (cm_rgba){0.55, 0.55, 0.55, 1});
+    cm_draw_set_color(cr, s->legend_border);
     cairo_set_line_width(cr, 0.5);
     cairo_stroke(cr);
 
@@ -104,19 +104,16 @@ void cm_layout_legend_draw(cairo_t *cr, cm_labeler *lab, const cm_style *s, cons
                         5};
         cm_shape box = {&ring, 1};
         switch (it->kind) {
-        case CM_SWATCH_FILL:
-            cm_draw_fill(cr, &box, it->colors[0]);
-            cm_draw_stroke(cr, &box, TRUE, (cm_rgba){0.5, 0.5, 0.5, 1}, 0.4);
-            break;
-        case CM_SWATCH_HATCH:
-            cm_draw_hatch(cr, &box, it->colors, it->ncolors, s->hatch_width, s->hatch_angle);
-            cm_draw_stroke(cr, &box, TRUE, (cm_rgba){0.5, 0.5, 0.5, 1}, 0.4);
+        case CM_SWATCH_AREA:
+            cm_draw_paint(cr, &box, &it->paint, s->hatch_width, s->hatch_angle);
+            cm_draw_stroke(cr, &box, TRUE, s->legend_border, 0.4);
             break;
         case CM_SWATCH_STAR:
-            cm_draw_star(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->star, it->colors[0], s->place_halo);
+            cm_draw_star(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->star, it->paint.colors[0],
+                         s->place_halo);
             break;
         case CM_SWATCH_DOT:
-            cm_draw_dot(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->dot * 1.3, it->colors[0],
+            cm_draw_dot(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->dot * 1.3, it->paint.colors[0],
                         s->place_halo);
             break;
         }
@@ -154,11 +151,11 @@ void cm_layout_scalebar(cairo_t *cr, cm_labeler *lab, const cm_style *s, double 
     if (draw) {
         cairo_new_path(cr);
         cairo_rectangle(cr, box->x0, box->y0, box->x1 - box->x0, box->y1 - box->y0);
-        cm_draw_set_color(cr, (cm_rgba){1, 1, 1, 0.85});
+        cm_draw_set_color(cr, s->legend_bg);
         cairo_fill(cr);
         for (int i = 0; i < 4; i++) {
             cairo_rectangle(cr, x0 + i * len / 4, by, len / 4, bar_h);
-            cm_draw_set_color(cr, i % 2 ? (cm_rgba){1, 1, 1, 1} : s->title_color);
+            cm_draw_set_color(cr, i % 2 ? s->legend_bg : s->title_color);
             cairo_fill(cr);
         }
         cairo_rectangle(cr, x0, by, len, bar_h);
@@ -189,6 +186,47 @@ void cm_layout_title(cairo_t *cr, cm_labeler *lab, const cm_style *s, const doub
     }
 }
 
+static cm_rgba footer_color(const cm_style *s)
+{
+    cm_rgba c = s->title_color;
+    c.a *= 0.75;
+    return c;
+}
+
+void cm_layout_north_arrow(cairo_t *cr, cm_labeler *lab, const cm_style *s, double x, double y,
+                           double angle, cm_box *box, gboolean draw)
+{
+    const double r = 9;
+    PangoLayout *n = cm_labeler_layout(lab, "N", s->font, s->legend_size, TRUE, FALSE);
+    double nw, nh;
+    layout_size(n, &nw, &nh);
+    *box = (cm_box){x - r - 2, y - r - nh - 2, x + r + 2, y + r + 2};
+    if (draw) {
+        cairo_save(cr);
+        cairo_translate(cr, x, y);
+        cairo_rotate(cr, angle);
+        /* two halves of an arrowhead: dark on the left, light on the right */
+        cairo_move_to(cr, 0, -r);
+        cairo_line_to(cr, -r * 0.45, r * 0.8);
+        cairo_line_to(cr, 0, r * 0.4);
+        cairo_close_path(cr);
+        cm_draw_set_color(cr, s->title_color);
+        cairo_fill(cr);
+        cairo_move_to(cr, 0, -r);
+        cairo_line_to(cr, r * 0.45, r * 0.8);
+        cairo_line_to(cr, 0, r * 0.4);
+        cairo_close_path(cr);
+        cm_draw_set_color(cr, s->legend_bg);
+        cairo_fill_preserve(cr);
+        cm_draw_set_color(cr, s->title_color);
+        cairo_set_line_width(cr, 0.6);
+        cairo_stroke(cr);
+        cairo_restore(cr);
+        show(cr, n, x + sin(angle) * (r + 1) - nw / 2, y - cos(angle) * (r + 1) - nh, s->title_color);
+    }
+    g_object_unref(n);
+}
+
 void cm_layout_footer(cairo_t *cr, cm_labeler *lab, const cm_style *s, const double frame[4],
                       const char *sources, const char *credit)
 {
@@ -200,7 +238,7 @@ void cm_layout_footer(cairo_t *cr, cm_labeler *lab, const cm_style *s, const dou
         pango_layout_set_width(c, (int)(frame[2] * 0.35 * PANGO_SCALE));
         pango_layout_set_alignment(c, PANGO_ALIGN_RIGHT);
         layout_size(c, &cw, &ch);
-        show(cr, c, frame[0] + frame[2] - frame[2] * 0.35, y, (cm_rgba){0.35, 0.35, 0.35, 1});
+        show(cr, c, frame[0] + frame[2] - frame[2] * 0.35, y, footer_color(s));
         g_object_unref(c);
     }
     if (sources) {
@@ -209,7 +247,7 @@ void cm_layout_footer(cairo_t *cr, cm_labeler *lab, const cm_style *s, const dou
         pango_layout_set_wrap(l, PANGO_WRAP_WORD);
         pango_layout_set_height(l, -FOOTER_LINES);
         pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-        show(cr, l, frame[0], y, (cm_rgba){0.35, 0.35, 0.35, 1});
+        show(cr, l, frame[0], y, footer_color(s));
         g_object_unref(l);
     }
 }

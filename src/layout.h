@@ -2,6 +2,7 @@
 #ifndef CM_LAYOUT_H
 #define CM_LAYOUT_H
 
+#include "draw.h"
 #include "labels.h"
 #include "style.h"
 
@@ -11,12 +12,11 @@
  * above and the sources below. */
 void cm_layout_frame(const cm_style *style, double page_w, double page_h, double frame[4]);
 
-typedef enum { CM_SWATCH_FILL, CM_SWATCH_HATCH, CM_SWATCH_STAR, CM_SWATCH_DOT } cm_swatch_kind;
+typedef enum { CM_SWATCH_AREA, CM_SWATCH_STAR, CM_SWATCH_DOT } cm_swatch_kind;
 
 typedef struct cm_legend_item {
     cm_swatch_kind kind;
-    cm_rgba colors[4];
-    int ncolors;
+    cm_paint paint; /* areas: as on the map; symbols: paint.colors[0] */
     char *text;
 } cm_legend_item;
 
@@ -33,6 +33,11 @@ void cm_layout_legend_draw(cairo_t *cr, cm_labeler *lab, const cm_style *style, 
  * corner; the bar's box is returned in *box before drawing, so labels can avoid it. */
 void cm_layout_scalebar(cairo_t *cr, cm_labeler *lab, const cm_style *style, double metres_per_pt,
                         double target, double x, double y, cm_box *box, gboolean draw);
+
+/* A north arrow pointing `angle` radians clockwise from the page's up; (x, y) is its centre.
+ * Its box is returned before drawing. */
+void cm_layout_north_arrow(cairo_t *cr, cm_labeler *lab, const cm_style *style, double x, double y,
+                           double angle, cm_box *box, gboolean draw);
 
 /* Title and subtitle above the frame. */
 void cm_layout_title(cairo_t *cr, cm_labeler *lab, const cm_style *style, const double frame[4],

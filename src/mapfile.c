@@ -12,8 +12,9 @@ static const char *const map_keys[] = {"title", "subtitle", "date", "crs", "exte
                                        "page", "styles", "credit", "sea-label",
                                        "sea-label-at", NULL};
 static const char *const layer_keys[] = {"file", "key", "name", "name-ar", "kind", "rank", NULL};
+static const char *const inset_keys[] = {"file", "extent", "crs", NULL};
 static const char *const groups[] = {"map", "regions", "neighbours", "border", "places",
-                                     "control", NULL};
+                                     "control", "inset", NULL};
 
 gboolean cm_parse_page(const char *text, double *w_mm, double *h_mm)
 {
@@ -25,7 +26,12 @@ gboolean cm_parse_page(const char *text, double *w_mm, double *h_mm)
     gboolean ok = FALSE;
     double w = 0, h = 0;
     char unit[4] = "";
-    if (sscanf(lower, "%lfx%lf%3s", &w, &h, unit) == 3 && strcmp(unit, "mm") == 0) {
+    if (sscanf(lower, "%lfx%lf%3s", &w, &h, unit) == 3 &&
+        (strcmp(unit, "mm") == 0 || strcmp(unit, "px") == 0)) {
+        if (strcmp(unit, "px") == 0) {
+            /* CSS pixels, 96 to the inch: at --dpi 96 the PNG has exactly this size */
+            w *= 25.4 / 96, h *= 25.4 / 96;
+        }
         ok = isfinite(w) && isfinite(h) && w >= 20 && h >= 20 && w <= 5000 && h <= 5000;
     } else {
         char **parts = g_strsplit(lower, "-", 2);
@@ -72,6 +78,29 @@ static char *get_string(const cm_keyfile *kf, const char *group, const char *key
     return v;
 }
 
+/* Reads `extent` of `group` (west, south, east, north in degrees) into ext. */
+static cm_status read_extent(const cm_keyfile *kf, const char *group, double ext[4], cm_ctx *ctx)
+{
+    gsize n = 0;
+    double *v = g_key_file_get_double_list(kf->kf, group, "extent", &n, NULL);
+    int line = cm_keyfile_line(kf, group, "extent");
+    if (!line)
+        line = cm_keyfile_line(kf, group, NULL);
+    if (!v || n != 4) {
+        g_free(v);
+        return cm_fail(ctx, CM_ESTYLE, "%s:%d: extent must be four numbers: west, south, east, north",
+                       kf->path, line);
+    }
+    memcpy(ext, v, 4 * sizeof *ext);
+    g_free(v);
+    if (!(ext[0] < ext[2] && ext[1] < ext[3] && ext[0] >= -180 && ext[2] <= 180 && ext[1] >= -90 &&
+          ext[3] <= 90))
+        return cm_fail(ctx, CM_ESTYLE,
+                       "%s:%d: extent must be west < east within -180..180 and south < north within -90..90",
+                       kf->path, line);
+    return CM_OK;
+}
+
 static cm_status load_layer(const cm_keyfile *kf, const char *dir, const char *group,
                             gboolean required, cm_layer_spec *spec, cm_ctx *ctx)
 {
@@ -81,7 +110,7 @@ static cm_status load_layer(const cm_keyfile *kf, const char *dir, const char *g
             return cm_fail(ctx, CM_ESTYLE, "%s: missing group [%s]", kf->path, group);
         return CM_OK;
     }
-    cm_keyfile_warn_unknown(kf, group, layer_keys, ctx);
+    cm_keyfile_warn_unknown(kf, group, strcmp(group, "inset") ? layer_keys : inset_keys, ctx);
     char *file = get_string(kf, group, "file");
     if (!file)
         return cm_fail(ctx, CM_ESTYLE, "%s:%d: [%s] needs a \"file\" key", kf->path, spec->line,
@@ -159,26 +188,8 @@ cm_status cm_mapfile_load(cm_mapfile **out, const char *path, cm_ctx *ctx)
         goto cleanup;
     }
 
-    GError *err = NULL;
-    double *ext = g_key_file_get_double_list(kf->kf, "map", "extent", &n, &err);
-    int eline = cm_keyfile_line(kf, "map", "extent");
-    if (!ext || n != 4) {
-        st = cm_fail(ctx, CM_ESTYLE, "%s:%d: extent must be four numbers: west, south, east, north",
-                     path, eline ? eline : cm_keyfile_line(kf, "map", NULL));
-        g_clear_error(&err);
-        g_free(ext);
+    if ((st = read_extent(kf, "map", mf->extent, ctx)) != CM_OK)
         goto cleanup;
-    }
-    memcpy(mf->extent, ext, sizeof mf->extent);
-    g_free(ext);
-    if (!(mf->extent[0] < mf->extent[2] && mf->extent[1] < mf->extent[3] &&
-          mf->extent[0] >= -180 && mf->extent[2] <= 180 && mf->extent[1] >= -90 &&
-          mf->extent[3] <= 90)) {
-        st = cm_fail(ctx, CM_ESTYLE,
-                     "%s:%d: extent must be west < east within -180..180 and south < north within -90..90",
-                     path, eline);
-        goto cleanup;
-    }
 
     mf->page_w_mm = 297, mf->page_h_mm = 210;
     if ((v = get_string(kf, "map", "page")) && !cm_parse_page(v, &mf->page_w_mm, &mf->page_h_mm)) {
@@ -209,6 +220,15 @@ cm_status cm_mapfile_load(cm_mapfile **out, const char *path, cm_ctx *ctx)
                      mf->regions.line);
         goto cleanup;
     }
+    if ((st = load_layer(kf, dir, "inset", FALSE, &mf->inset, ctx)) != CM_OK)
+        goto cleanup;
+    if (mf->inset.file) {
+        if ((st = read_extent(kf, "inset", mf->inset_extent, ctx)) != CM_OK)
+            goto cleanup;
+        mf->inset_crs = get_string(kf, "inset", "crs");
+    }
+    if (!mf->inset_crs)
+        mf->inset_crs = g_strdup(mf->crs);
     cm_layer_spec control = {0};
     if ((st = load_layer(kf, dir, "control", TRUE, &control, ctx)) != CM_OK)
         goto cleanup;
@@ -241,6 +261,8 @@ void cm_mapfile_destroy(cm_mapfile *mf)
     layer_spec_clear(&mf->neighbours);
     layer_spec_clear(&mf->border);
     layer_spec_clear(&mf->places);
+    layer_spec_clear(&mf->inset);
+    g_free(mf->inset_crs);
     g_free(mf->control);
     g_free(mf);
 }

@@ -25,6 +25,9 @@ typedef struct cm_mapfile {
     double page_w_mm, page_h_mm;
     char **styles;         /* resolved paths, NULL-terminated, in cascade order */
     cm_layer_spec regions, neighbours, border, places;
+    cm_layer_spec inset;     /* countries for the locator inset; file NULL when none */
+    double inset_extent[4];  /* lon/lat box the inset shows */
+    char *inset_crs;         /* the inset's CRS; the map's when the map file names none */
     char *control;         /* resolved ledger path */
 } cm_mapfile;
 

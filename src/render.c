@@ -13,6 +13,7 @@
 #include "mapfile.h"
 #include "output.h"
 #include "project.h"
+#include "render_stats.h"
 #include "style.h"
 
 #include <math.h>
@@ -31,8 +32,11 @@ struct cm_map {
     cm_mapfile *mf;
     cm_style *style;
     cm_ledger *ledger;
-    placed_layer regions, neighbours, border, places;
+    placed_layer regions, neighbours, border, places, inset;
     cm_projection *proj;
+    cm_projection *inset_proj; /* the inset's own page: origin at its top-left corner */
+    cm_shape *inset_border;    /* the border layer in the inset's projection */
+    double inset_size[2];      /* width, height in points */
     double page_w, page_h, frame[4];
     GDate date;
 };
@@ -50,10 +54,14 @@ void cm_map_destroy(cm_map *map)
 {
     if (!map)
         return;
+    if (map->inset_border)
+        cm_shapes_free(map->inset_border, map->border.layer->n);
     placed_clear(&map->regions);
     placed_clear(&map->neighbours);
     placed_clear(&map->border);
     placed_clear(&map->places);
+    placed_clear(&map->inset);
+    cm_projection_destroy(map->inset_proj);
     cm_projection_destroy(map->proj);
     cm_ledger_destroy(map->ledger);
     cm_style_destroy(map->style);
@@ -68,6 +76,38 @@ static cm_status load_placed(cm_map *map, const cm_layer_spec *spec, placed_laye
     cm_status st = cm_layer_load(&pl->layer, spec, ctx);
     if (st == CM_OK)
         st = cm_project_layer(&pl->page, map->proj, pl->layer, TOLERANCE_PT, ctx);
+    return st;
+}
+
+/* The inset gets its own projection onto a box in the frame's top-right corner, sized by
+ * the style and the inset extent's shape. */
+static cm_status load_inset(cm_map *map, cm_ctx *ctx)
+{
+    const cm_mapfile *mf = map->mf;
+    if (!mf->inset.file || !map->style->inset)
+        return CM_OK;
+    double w = map->frame[2] * map->style->inset_width;
+    double box[4] = {0, 0, w, w};
+    cm_projection *probe = NULL;
+    cm_status st = cm_projection_new(&probe, mf->inset_crs, mf->inset_extent, box, ctx);
+    if (st != CM_OK)
+        return st;
+    /* height from the extent's projected shape: project its corners onto the square box */
+    double x0, y0, x1, y1;
+    cm_projection_lonlat_to_page(probe, mf->inset_extent[0], mf->inset_extent[3], &x0, &y0);
+    cm_projection_lonlat_to_page(probe, mf->inset_extent[2], mf->inset_extent[1], &x1, &y1);
+    double aspect = fabs(y1 - y0) / fmax(fabs(x1 - x0), 1e-9);
+    cm_projection_destroy(probe);
+    map->inset_size[0] = w;
+    map->inset_size[1] = fmin(w * aspect, map->frame[3] * 0.5);
+    double real[4] = {0, 0, map->inset_size[0], map->inset_size[1]};
+    if ((st = cm_projection_new(&map->inset_proj, mf->inset_crs, mf->inset_extent, real, ctx)) != CM_OK)
+        return st;
+    if ((st = cm_layer_load(&map->inset.layer, &mf->inset, ctx)) != CM_OK ||
+        (st = cm_project_layer(&map->inset.page, map->inset_proj, map->inset.layer, 0.2, ctx)) != CM_OK)
+        return st;
+    if (map->border.layer)
+        st = cm_project_layer(&map->inset_border, map->inset_proj, map->border.layer, 0.2, ctx);
     return st;
 }
 
@@ -102,7 +142,8 @@ cm_status cm_map_load(cm_map **out, const char *path, const cm_map_options *opts
     if ((st = load_placed(map, &map->mf->regions, &map->regions, ctx)) != CM_OK ||
         (st = load_placed(map, &map->mf->neighbours, &map->neighbours, ctx)) != CM_OK ||
         (st = load_placed(map, &map->mf->border, &map->border, ctx)) != CM_OK ||
-        (st = load_placed(map, &map->mf->places, &map->places, ctx)) != CM_OK)
+        (st = load_placed(map, &map->mf->places, &map->places, ctx)) != CM_OK ||
+        (st = load_inset(map, ctx)) != CM_OK)
         goto cleanup;
 
     keys = g_hash_table_new(g_str_hash, g_str_equal);
@@ -172,6 +213,11 @@ int cm_map_lonlat_to_page(const cm_map *map, double lon, double lat, double *x, 
     return cm_projection_lonlat_to_page(map->proj, lon, lat, x, y) ? 0 : -1;
 }
 
+int cm_map_page_to_lonlat(const cm_map *map, double x, double y, double *lon, double *lat)
+{
+    return cm_projection_page_to_lonlat(map->proj, x, y, lon, lat) ? 0 : -1;
+}
+
 const char *cm_default_map_path(void)
 {
     static const char *const candidates[] = {CM_DATADIR "/geodata/libya.map",
@@ -189,19 +235,24 @@ typedef struct {
     const cm_ledger_row **rows; /* parallel to the regions layer; NULL = no data */
 } control_state;
 
-static void resolve_colors(const cm_style *s, const cm_ledger_row *r, cm_rgba *colors, int *n)
+/* How a region with this row is painted: its holder's colour and pattern, or stripes of the
+ * parties that contest it, or the no-data fill. */
+static cm_paint row_paint(const cm_style *s, const cm_ledger_row *r)
 {
-    *n = 0;
+    cm_paint p = {.n = 1, .pattern = CM_PATTERN_SOLID};
     if (!r) {
-        colors[(*n)++] = s->unknown_fill;
-        return;
+        p.colors[0] = s->unknown_fill;
+    } else if (r->status == CM_CONTESTED) {
+        p.n = 0;
+        for (char **id = r->parties; *id && p.n < 4; id++)
+            p.colors[p.n++] = cm_style_controller(s, *id)->fill;
+    } else {
+        const cm_controller *c = cm_style_controller(s, r->controller);
+        p.colors[0] = c->fill;
+        p.pattern = c->pattern;
+        p.pattern_color = c->pattern_color;
     }
-    if (r->status == CM_CONTESTED) {
-        for (char **p = r->parties; *p && *n < 4; p++)
-            colors[(*n)++] = cm_style_controller(s, *p)->fill;
-        return;
-    }
-    colors[(*n)++] = cm_style_controller(s, r->controller)->fill;
+    return p;
 }
 
 static void draw_regions(cairo_t *cr, const cm_map *map, const control_state *cs)
@@ -209,13 +260,8 @@ static void draw_regions(cairo_t *cr, const cm_map *map, const control_state *cs
     const cm_style *s = map->style;
     const cm_layer *l = map->regions.layer;
     for (int i = 0; i < l->n; i++) {
-        cm_rgba colors[4];
-        int n;
-        resolve_colors(s, cs->rows[i], colors, &n);
-        if (n > 1)
-            cm_draw_hatch(cr, &map->regions.page[i], colors, n, s->hatch_width, s->hatch_angle);
-        else
-            cm_draw_fill(cr, &map->regions.page[i], colors[0]);
+        cm_paint p = row_paint(s, cs->rows[i]);
+        cm_draw_paint(cr, &map->regions.page[i], &p, s->hatch_width, s->hatch_angle);
     }
     for (int i = 0; i < l->n; i++)
         cm_draw_stroke(cr, &map->regions.page[i], TRUE, s->rg_stroke, s->rg_width);
@@ -254,7 +300,10 @@ static char *label_text(const cm_style *s, const char *en, const char *ar)
     return g_strdup(en ? en : ar);
 }
 
-static void add_places(cairo_t *cr, const cm_map *map, cm_labeler *lab, gboolean draw)
+/* First pass (draw FALSE): queue labels and block always-shown symbols.  Second pass, after
+ * placement: draw the symbols of places that are shown, recording their boxes in `drawn`. */
+static void add_places(cairo_t *cr, const cm_map *map, cm_labeler *lab, gboolean draw,
+                       GArray *drawn)
 {
     const cm_style *s = map->style;
     const cm_layer *l = map->places.layer;
@@ -275,6 +324,10 @@ static void add_places(cairo_t *cr, const cm_map *map, cm_labeler *lab, gboolean
             /* a town is shown only with its name: an unnamed dot says nothing */
             if (!always_shown(f) && !cm_labeler_is_placed(lab, i + 1))
                 continue;
+            if (drawn) {
+                cm_box b = {x - r, y - r, x + r, y + r};
+                g_array_append_val(drawn, b);
+            }
             if (capital)
                 cm_draw_star(cr, x, y, s->star, s->place_color, s->place_halo);
             else
@@ -336,7 +389,7 @@ static void add_area_labels(const cm_map *map, cm_labeler *lab, const placed_lay
             .size = countries ? s->nb_label_size : s->rg_label_size,
             .italic = !countries, .letter_spacing = countries ? 2.0 : 0.4,
             .color = countries ? s->nb_label : s->rg_label,
-            .halo = countries ? s->nb_fill : (cm_rgba){1, 1, 1, 0.55},
+            .halo = countries ? s->nb_fill : s->rg_label_halo,
             .halo_width = countries ? 0 : 1.2, .kind = CM_LABEL_AREA, .x = x, .y = y,
             .priority = countries ? 8 : 5};
         cm_labeler_add(lab, &spec);
@@ -354,7 +407,8 @@ static GArray *legend_items(const cm_map *map, const control_state *cs)
         for (int i = 0; i < map->regions.layer->n; i++) {
             const cm_ledger_row *r = cs->rows[i];
             if (r && r->status == CM_HELD && strcmp(r->controller, ctl->id) == 0) {
-                cm_legend_item it = {.kind = CM_SWATCH_FILL, .colors = {ctl->fill}, .ncolors = 1, .text = g_strdup(ctl->label)};
+                cm_legend_item it = {.kind = CM_SWATCH_AREA, .paint = row_paint(s, r),
+                                     .text = g_strdup(ctl->label)};
                 g_array_append_val(items, it);
                 break;
             }
@@ -365,15 +419,14 @@ static GArray *legend_items(const cm_map *map, const control_state *cs)
         const cm_ledger_row *r = cs->rows[i];
         if (!r || r->status != CM_CONTESTED)
             continue;
-        char *ids = g_strjoinv(" / ", r->parties);
+        char *ids = g_strjoinv(";", r->parties);
         if (!g_hash_table_contains(seen, ids)) {
-            cm_legend_item it = {.kind = CM_SWATCH_HATCH};
-            resolve_colors(s, r, it.colors, &it.ncolors);
             GString *names = g_string_new(NULL);
             for (char **p = r->parties; *p; p++)
                 g_string_append_printf(names, "%s%s", p == r->parties ? "" : " / ",
                                        cm_style_controller(s, *p)->short_label);
-            it.text = g_strdup_printf("%s: %s", s->contested_label, names->str);
+            cm_legend_item it = {.kind = CM_SWATCH_AREA, .paint = row_paint(s, r),
+                                 .text = g_strdup_printf("%s: %s", s->contested_label, names->str)};
             g_string_free(names, TRUE);
             g_array_append_val(items, it);
             g_hash_table_add(seen, ids);
@@ -384,7 +437,8 @@ static GArray *legend_items(const cm_map *map, const control_state *cs)
     g_hash_table_unref(seen);
     for (int i = 0; i < map->regions.layer->n; i++) {
         if (!cs->rows[i]) {
-            cm_legend_item it = {.kind = CM_SWATCH_FILL, .colors = {s->unknown_fill}, .ncolors = 1, .text = g_strdup(s->unknown_label)};
+            cm_legend_item it = {.kind = CM_SWATCH_AREA, .paint = row_paint(s, NULL),
+                                 .text = g_strdup(s->unknown_label)};
             g_array_append_val(items, it);
             break;
         }
@@ -398,12 +452,13 @@ static GArray *legend_items(const cm_map *map, const control_state *cs)
             else
                 town = TRUE;
         }
+        cm_paint symbol = {.colors = {s->place_color}, .n = 1};
         if (capital) {
-            cm_legend_item it = {.kind = CM_SWATCH_STAR, .colors = {s->place_color}, .ncolors = 1, .text = g_strdup("Capital")};
+            cm_legend_item it = {.kind = CM_SWATCH_STAR, .paint = symbol, .text = g_strdup("Capital")};
             g_array_append_val(items, it);
         }
         if (town) {
-            cm_legend_item it = {.kind = CM_SWATCH_DOT, .colors = {s->place_color}, .ncolors = 1, .text = g_strdup("Town")};
+            cm_legend_item it = {.kind = CM_SWATCH_DOT, .paint = symbol, .text = g_strdup("Town")};
             g_array_append_val(items, it);
         }
     }
@@ -437,7 +492,115 @@ static char *sources_line(const cm_map *map, const control_state *cs)
     return line;
 }
 
-static void draw_page(cairo_t *cr, const cm_map *map)
+/* Lines of longitude and latitude every `step` degrees, densified so they curve. */
+static void draw_graticule(cairo_t *cr, const cm_map *map)
+{
+    const cm_style *s = map->style;
+    const double *e = map->mf->extent;
+    double step = s->graticule_step;
+    cairo_new_path(cr);
+    for (int axis = 0; axis < 2; axis++) {
+        double lo = axis ? e[1] - 10 : e[0] - 10, hi = axis ? e[3] + 10 : e[2] + 10;
+        for (double v = ceil(lo / step) * step; v <= hi; v += step) {
+            gboolean pen = FALSE;
+            double a0 = axis ? e[0] - 10 : e[1] - 10, a1 = axis ? e[2] + 10 : e[3] + 10;
+            for (double t = a0; t <= a1; t += 0.25) {
+                double lon = axis ? t : v, lat = axis ? v : t, x, y;
+                if (lat < -89.9 || lat > 89.9 || !cm_projection_lonlat_to_page(map->proj, lon, lat, &x, &y)) {
+                    pen = FALSE;
+                    continue;
+                }
+                if (pen)
+                    cairo_line_to(cr, x, y);
+                else
+                    cairo_move_to(cr, x, y);
+                pen = TRUE;
+            }
+        }
+    }
+    cm_draw_set_color(cr, s->graticule_color);
+    cairo_set_line_width(cr, s->graticule_width);
+    cairo_stroke(cr);
+}
+
+/* The angle, clockwise from the page's up, of true north at a page point. */
+static double north_angle(const cm_map *map, double x, double y)
+{
+    double lon, lat, x1, y1;
+    if (!cm_projection_page_to_lonlat(map->proj, x, y, &lon, &lat) ||
+        !cm_projection_lonlat_to_page(map->proj, lon, lat + 0.1, &x1, &y1))
+        return 0;
+    return atan2(x1 - x, -(y1 - y));
+}
+
+/* The locator inset: the inset's countries, the map's border highlighted, the main frame's
+ * extent outlined.  Its box on the page is `box`. */
+static void draw_inset(cairo_t *cr, const cm_map *map, cm_box box)
+{
+    const cm_style *s = map->style;
+    cairo_save(cr);
+    cairo_rectangle(cr, box.x0, box.y0, box.x1 - box.x0, box.y1 - box.y0);
+    cairo_clip(cr);
+    cm_draw_set_color(cr, s->inset_sea);
+    cairo_paint(cr);
+    cairo_translate(cr, box.x0, box.y0);
+    for (int i = 0; i < map->inset.layer->n; i++)
+        cm_draw_fill(cr, &map->inset.page[i], s->inset_land);
+    for (int i = 0; i < map->inset.layer->n; i++)
+        cm_draw_stroke(cr, &map->inset.page[i], TRUE, s->inset_sea, 0.3);
+    for (int i = 0; map->inset_border && i < map->border.layer->n; i++)
+        cm_draw_fill(cr, &map->inset_border[i], s->inset_highlight);
+    /* the main frame, traced along its edges through lon/lat into the inset */
+    const double *fr = map->frame;
+    cairo_new_path(cr);
+    for (int k = 0; k < 400; k++) {
+        double t = (k % 100) / 100.0, x, y, lon, lat, ix, iy;
+        switch (k / 100) {
+        case 0: x = fr[0] + t * fr[2], y = fr[1]; break;
+        case 1: x = fr[0] + fr[2], y = fr[1] + t * fr[3]; break;
+        case 2: x = fr[0] + (1 - t) * fr[2], y = fr[1] + fr[3]; break;
+        default: x = fr[0], y = fr[1] + (1 - t) * fr[3]; break;
+        }
+        if (!cm_projection_page_to_lonlat(map->proj, x, y, &lon, &lat) ||
+            !cm_projection_lonlat_to_page(map->inset_proj, lon, lat, &ix, &iy))
+            continue;
+        if (k == 0)
+            cairo_move_to(cr, ix, iy);
+        else
+            cairo_line_to(cr, ix, iy);
+    }
+    cairo_close_path(cr);
+    cm_draw_set_color(cr, s->inset_extent);
+    cairo_set_line_width(cr, 1.0);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+    cairo_new_path(cr);
+    cairo_rectangle(cr, box.x0, box.y0, box.x1 - box.x0, box.y1 - box.y0);
+    cm_draw_set_color(cr, s->frame_color);
+    cairo_set_line_width(cr, 0.6);
+    cairo_stroke(cr);
+}
+
+/* Draws the logo (a PNG) at the top right of the page, `height` points high. */
+static void draw_logo(cairo_t *cr, const cm_map *map)
+{
+    const cm_style *s = map->style;
+    cairo_surface_t *img = cairo_image_surface_create_from_png(s->logo);
+    if (cairo_surface_status(img) == CAIRO_STATUS_SUCCESS && cairo_image_surface_get_height(img) > 0) {
+        double h = s->logo_height * MM;
+        double k = h / cairo_image_surface_get_height(img);
+        double w = cairo_image_surface_get_width(img) * k;
+        cairo_save(cr);
+        cairo_translate(cr, map->frame[0] + map->frame[2] - w, s->margin_mm * MM);
+        cairo_scale(cr, k, k);
+        cairo_set_source_surface(cr, img, 0, 0);
+        cairo_paint(cr);
+        cairo_restore(cr);
+    }
+    cairo_surface_destroy(img);
+}
+
+static void draw_page(cairo_t *cr, const cm_map *map, cm_render_stats *stats)
 {
     const cm_style *s = map->style;
     const double *fr = map->frame;
@@ -465,31 +628,45 @@ static void draw_page(cairo_t *cr, const cm_map *map)
     if (map->border.layer)
         for (int i = 0; i < map->border.layer->n; i++)
             cm_draw_stroke(cr, &map->border.page[i], TRUE, s->border_stroke, s->border_width);
+    if (s->graticule)
+        draw_graticule(cr, map);
 
-    /* furniture inside the frame is placed before labels so labels avoid it */
+    /* furniture inside the frame is placed first, so that labels avoid it */
     cm_labeler *lab = cm_labeler_new(cr, frame_box);
+    GArray *furniture = g_array_new(FALSE, FALSE, sizeof(cm_box));
     GArray *items = legend_items(map, &cs);
-    char date_long_buf[64];
-    char *date_long = cm_format_date_long(&map->date);
-    g_strlcpy(date_long_buf, date_long, sizeof date_long_buf);
-    g_free(date_long);
-    char *legend_title = g_strdup(s->legend_title);
     double lw, lh;
-    cm_layout_legend_size(lab, s, legend_title, (cm_legend_item *)items->data, (int)items->len, &lw,
-                          &lh);
+    cm_layout_legend_size(lab, s, s->legend_title, (cm_legend_item *)items->data, (int)items->len,
+                          &lw, &lh);
     double lx = fr[0] + 8, ly = fr[1] + fr[3] - 8 - lh;
-    cm_labeler_block(lab, (cm_box){lx - 2, ly - 2, lx + lw + 2, ly + lh + 2});
+    cm_box legend_box = {lx - 2, ly - 2, lx + lw + 2, ly + lh + 2};
+    g_array_append_val(furniture, legend_box);
     double metres_per_pt = cm_projection_ground_metres(map->proj, fr[0] + fr[2] / 2,
                                                        fr[1] + fr[3] / 2, 100) / 100;
-    cm_box sb;
+    cm_box sb = {fr[0] + fr[2], fr[1] + fr[3], fr[0] + fr[2], fr[1] + fr[3]}, na;
     gboolean has_scale = isfinite(metres_per_pt) && metres_per_pt > 0;
     if (has_scale) {
         cm_layout_scalebar(cr, lab, s, metres_per_pt, fr[2] / 6, fr[0] + fr[2] - 4,
                            fr[1] + fr[3] - 4, &sb, FALSE);
-        cm_labeler_block(lab, sb);
+        g_array_append_val(furniture, sb);
     }
+    double nx = fr[0] + fr[2] - 20, ny = sb.y0 - 20;
+    double nangle = north_angle(map, fr[0] + fr[2] / 2, fr[1] + fr[3] / 2);
+    if (s->north_arrow) {
+        cm_layout_north_arrow(cr, lab, s, nx, ny, nangle, &na, FALSE);
+        g_array_append_val(furniture, na);
+    }
+    cm_box inset_box = {0};
+    gboolean has_inset = s->inset && map->inset.layer;
+    if (has_inset) {
+        inset_box = (cm_box){fr[0] + fr[2] - map->inset_size[0] - 1, fr[1] + 1,
+                             fr[0] + fr[2] - 1, fr[1] + 1 + map->inset_size[1]};
+        g_array_append_val(furniture, inset_box);
+    }
+    for (guint i = 0; i < furniture->len; i++)
+        cm_labeler_block(lab, g_array_index(furniture, cm_box, i));
 
-    add_places(cr, map, lab, FALSE);
+    add_places(cr, map, lab, FALSE, NULL);
     add_area_labels(map, lab, &map->neighbours, TRUE);
     add_area_labels(map, lab, &map->regions, FALSE);
     if (map->mf->sea_label) {
@@ -498,46 +675,102 @@ static void draw_page(cairo_t *cr, const cm_map *map)
                                          map->mf->sea_label_at[1], &x, &y)) {
             cm_label_spec spec = {.text = map->mf->sea_label, .font = s->font,
                                   .size = s->nb_label_size * 1.1, .italic = TRUE,
-                                  .letter_spacing = 1.5,
-                                  .color = {s->sea_fill.r * 0.45, s->sea_fill.g * 0.6,
-                                            s->sea_fill.b * 0.75, 1},
+                                  .letter_spacing = 1.5, .color = s->sea_label,
                                   .kind = CM_LABEL_AREA, .x = x, .y = y, .priority = 9};
             cm_labeler_add(lab, &spec);
         }
     }
     cm_labeler_place(lab);
-    add_places(cr, map, lab, TRUE);
+    GArray *symbols = g_array_new(FALSE, FALSE, sizeof(cm_box));
+    add_places(cr, map, lab, TRUE, symbols);
     cm_labeler_draw(lab, cr);
     cairo_restore(cr);
 
     /* furniture */
-    cm_layout_legend_draw(cr, lab, s, legend_title, (cm_legend_item *)items->data, (int)items->len,
-                          lx, ly);
+    cm_layout_legend_draw(cr, lab, s, s->legend_title, (cm_legend_item *)items->data,
+                          (int)items->len, lx, ly);
     if (has_scale)
         cm_layout_scalebar(cr, lab, s, metres_per_pt, fr[2] / 6, fr[0] + fr[2] - 4,
                            fr[1] + fr[3] - 4, &sb, TRUE);
+    if (s->north_arrow)
+        cm_layout_north_arrow(cr, lab, s, nx, ny, nangle, &na, TRUE);
+    if (has_inset)
+        draw_inset(cr, map, inset_box);
     cairo_new_path(cr);
     cairo_rectangle(cr, fr[0], fr[1], fr[2], fr[3]);
-    cm_draw_set_color(cr, (cm_rgba){0.3, 0.3, 0.3, 1});
+    cm_draw_set_color(cr, s->frame_color);
     cairo_set_line_width(cr, 0.6);
     cairo_stroke(cr);
 
+    char *date_long = cm_format_date_long(&map->date);
     char *subtitle = map->mf->subtitle
-                         ? g_strdup_printf("%s, as of %s", map->mf->subtitle, date_long_buf)
-                         : g_strdup_printf("As of %s", date_long_buf);
+                         ? g_strdup_printf("%s, as of %s", map->mf->subtitle, date_long)
+                         : g_strdup_printf("As of %s", date_long);
     cm_layout_title(cr, lab, s, fr, map->mf->title ? map->mf->title : "Territorial control",
                     subtitle);
+    if (s->logo)
+        draw_logo(cr, map);
     char *sources = sources_line(map, &cs);
     cm_layout_footer(cr, lab, s, fr, sources, map->mf->credit);
 
+    if (stats) {
+        stats->frame = frame_box;
+        stats->nlabels = cm_labeler_placed(lab, NULL, 0);
+        stats->labels = g_new(cm_box, (size_t)stats->nlabels + 1);
+        cm_labeler_placed(lab, stats->labels, stats->nlabels);
+        stats->unknown_glyphs = cm_labeler_unknown_glyphs(lab);
+        stats->nfurniture = (int)furniture->len;
+        stats->furniture = (cm_box *)g_array_free(furniture, FALSE);
+        furniture = NULL;
+        stats->metres_per_pt = metres_per_pt;
+        stats->north_angle = nangle;
+        stats->nsymbols = (int)symbols->len;
+        stats->symbols = (cm_box *)g_array_free(symbols, FALSE);
+        symbols = NULL;
+    }
+    if (symbols)
+        g_array_free(symbols, TRUE);
     g_free(sources);
     g_free(subtitle);
-    g_free(legend_title);
+    g_free(date_long);
     for (guint i = 0; i < items->len; i++)
         g_free(g_array_index(items, cm_legend_item, i).text);
     g_array_free(items, TRUE);
+    if (furniture)
+        g_array_free(furniture, TRUE);
     cm_labeler_destroy(lab);
     g_free(cs.rows);
+}
+
+cm_status cm_map_render_stats(cm_map *map, cm_render_stats *stats, cm_ctx *ctx)
+{
+    memset(stats, 0, sizeof *stats);
+    cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, NULL);
+    cairo_t *cr = cairo_create(rec);
+    draw_page(cr, map, stats);
+    cairo_status_t cs = cairo_status(cr);
+    cairo_destroy(cr);
+    cairo_surface_destroy(rec);
+    if (cs != CAIRO_STATUS_SUCCESS)
+        return cm_fail(ctx, CM_EINTERNAL, "drawing failed: %s", cairo_status_to_string(cs));
+    return CM_OK;
+}
+
+void cm_render_stats_clear(cm_render_stats *stats)
+{
+    g_free(stats->labels);
+    g_free(stats->furniture);
+    g_free(stats->symbols);
+    memset(stats, 0, sizeof *stats);
+}
+
+cm_status cm_map_set_lang(cm_map *map, const char *lang, cm_ctx *ctx)
+{
+    if (strcmp(lang, "en") && strcmp(lang, "ar") && strcmp(lang, "en+ar"))
+        return cm_fail(ctx, CM_EUSAGE, "language \"%s\" must be en, ar or en+ar", lang);
+    g_free(map->style->lang);
+    map->style->lang = g_strdup(lang);
+    return CM_OK;
 }
 
 cm_status cm_map_render_file(cm_map *map, const char *path, const cm_render_options *opts,
@@ -554,7 +787,7 @@ cm_status cm_map_render_file(cm_map *map, const char *path, const cm_render_opti
     if ((st = cm_output_begin(&out, path, fmt, map->page_w, map->page_h, dpi, ctx)) != CM_OK)
         return st;
     cairo_t *cr = cairo_create(cm_output_surface(out));
-    draw_page(cr, map);
+    draw_page(cr, map, NULL);
     cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
     if (cs != CAIRO_STATUS_SUCCESS) {

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <string.h>
 
-typedef enum { T_COLOR, T_NUMBER, T_STRING, T_LANG } value_type;
+typedef enum { T_COLOR, T_NUMBER, T_STRING, T_LANG, T_BOOL, T_PATH } value_type;
 
 typedef struct {
     const char *group, *key;
@@ -26,6 +26,7 @@ static const style_key style_keys[] = {
     {"page", "margin", T_NUMBER, F(margin_mm), "10", 0, 100},
     {"page", "font", T_STRING, F(font), "Noto Sans, Noto Sans Arabic", 0, 0},
     {"sea", "fill", T_COLOR, F(sea_fill), "#dbe8f1", 0, 0},
+    {"sea", "label-color", T_COLOR, F(sea_label), "#4f7896", 0, 0},
     {"neighbours", "fill", T_COLOR, F(nb_fill), "#eeebe4", 0, 0},
     {"neighbours", "stroke", T_COLOR, F(nb_stroke), "#b9b3a8", 0, 0},
     {"neighbours", "width", T_NUMBER, F(nb_width), "0.5", 0, 20},
@@ -35,6 +36,7 @@ static const style_key style_keys[] = {
     {"regions", "width", T_NUMBER, F(rg_width), "0.6", 0, 20},
     {"regions", "label-color", T_COLOR, F(rg_label), "#3c3c3c", 0, 0},
     {"regions", "label-size", T_NUMBER, F(rg_label_size), "6.5", 0, 72},
+    {"regions", "label-halo", T_COLOR, F(rg_label_halo), "#ffffff8c", 0, 0},
     {"border", "stroke", T_COLOR, F(border_stroke), "#3a3a3a", 0, 0},
     {"border", "width", T_NUMBER, F(border_width), "1.2", 0, 20},
     {"unknown", "fill", T_COLOR, F(unknown_fill), "#d9d9d9", 0, 0},
@@ -57,10 +59,27 @@ static const style_key style_keys[] = {
     {"title", "color", T_COLOR, F(title_color), "#1a1a1a", 0, 0},
     {"legend", "size", T_NUMBER, F(legend_size), "8", 1, 72},
     {"legend", "title", T_STRING, F(legend_title), "Control", 0, 0},
+    {"legend", "background", T_COLOR, F(legend_bg), "#ffffffeb", 0, 0},
+    {"legend", "border", T_COLOR, F(legend_border), "#8c8c8c", 0, 0},
+    {"page", "frame", T_COLOR, F(frame_color), "#4d4d4d", 0, 0},
+    {"north-arrow", "show", T_BOOL, F(north_arrow), "true", 0, 0},
+    {"graticule", "show", T_BOOL, F(graticule), "false", 0, 0},
+    {"graticule", "step", T_NUMBER, F(graticule_step), "5", 0.1, 90},
+    {"graticule", "color", T_COLOR, F(graticule_color), "#6e7f8c80", 0, 0},
+    {"graticule", "width", T_NUMBER, F(graticule_width), "0.35", 0, 5},
+    {"inset", "show", T_BOOL, F(inset), "true", 0, 0},
+    {"inset", "width", T_NUMBER, F(inset_width), "0.17", 0.05, 0.5},
+    {"inset", "sea", T_COLOR, F(inset_sea), "#dbe8f1", 0, 0},
+    {"inset", "land", T_COLOR, F(inset_land), "#d6d2c8", 0, 0},
+    {"inset", "highlight", T_COLOR, F(inset_highlight), "#4d4d4d", 0, 0},
+    {"inset", "extent", T_COLOR, F(inset_extent), "#c0392b", 0, 0},
+    {"title", "logo", T_PATH, F(logo), "", 0, 0},
+    {"title", "logo-height", T_NUMBER, F(logo_height), "12", 1, 100},
 };
 #undef F
 
-static const char *const controller_keys[] = {"label", "fill", "short", NULL};
+static const char *const controller_keys[] = {"label", "fill", "short", "pattern",
+                                              "pattern-color", NULL};
 #define CONTROLLER_PREFIX "controller "
 
 /* Index of the last file that defines group/key, or -1. */
@@ -72,8 +91,8 @@ static int last_definer(cm_keyfile *const *kfs, int n, const char *group, const 
     return -1;
 }
 
-static cm_status parse_value(const style_key *k, const char *text, const char *where, cm_style *s,
-                             cm_ctx *ctx)
+static cm_status parse_value(const style_key *k, const char *text, const char *where,
+                             const char *dir, cm_style *s, cm_ctx *ctx)
 {
     void *dst = (char *)s + k->offset;
     switch (k->type) {
@@ -98,6 +117,25 @@ static cm_status parse_value(const style_key *k, const char *text, const char *w
         *(double *)dst = v;
         return CM_OK;
     }
+    case T_BOOL:
+        if (!g_ascii_strcasecmp(text, "true") || !g_ascii_strcasecmp(text, "yes") || !strcmp(text, "1"))
+            *(gboolean *)dst = TRUE;
+        else if (!g_ascii_strcasecmp(text, "false") || !g_ascii_strcasecmp(text, "no") ||
+                 !strcmp(text, "0"))
+            *(gboolean *)dst = FALSE;
+        else
+            return cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s = \"%s\" must be true or false", where,
+                           k->group, k->key, text);
+        return CM_OK;
+    case T_PATH:
+        g_free(*(char **)dst);
+        *(char **)dst = !*text ? NULL
+                        : g_path_is_absolute(text) || !dir ? g_strdup(text)
+                                                           : g_build_filename(dir, text, NULL);
+        if (*(char **)dst && !g_file_test(*(char **)dst, G_FILE_TEST_IS_REGULAR))
+            return cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s: no such file %s", where, k->group, k->key,
+                           *(char **)dst);
+        return CM_OK;
     case T_LANG:
         if (strcmp(text, "en") && strcmp(text, "ar") && strcmp(text, "en+ar"))
             return cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s = \"%s\" must be en, ar or en+ar", where,
@@ -206,6 +244,31 @@ static cm_status load_controllers(cm_keyfile *const *kfs, int n, cm_style *s, cm
             g_free(c->label);
             c->label = g_strdup(c->id);
         }
+        int fp = last_definer(kfs, n, group, "pattern");
+        c->pattern = CM_PATTERN_SOLID;
+        if (st == CM_OK && fp >= 0) {
+            char *v = g_strstrip(g_key_file_get_string(kfs[fp]->kf, group, "pattern", NULL));
+            if (!strcmp(v, "dots"))
+                c->pattern = CM_PATTERN_DOTS;
+            else if (!strcmp(v, "lines"))
+                c->pattern = CM_PATTERN_LINES;
+            else if (strcmp(v, "solid"))
+                st = cm_fail(ctx, CM_ESTYLE, "%s:%d: [%s] pattern = \"%s\" must be solid, dots or lines",
+                             kfs[fp]->path, cm_keyfile_line(kfs[fp], group, "pattern"), group, v);
+            g_free(v);
+        }
+        int fc = last_definer(kfs, n, group, "pattern-color");
+        c->pattern_color = (cm_rgba){0, 0, 0, 0.6};
+        if (st == CM_OK && fc >= 0) {
+            char *v = g_strstrip(g_key_file_get_string(kfs[fc]->kf, group, "pattern-color", NULL));
+            double rgba[4];
+            if (cm_parse_color(v, rgba))
+                c->pattern_color = (cm_rgba){rgba[0], rgba[1], rgba[2], rgba[3]};
+            else
+                st = cm_fail(ctx, CM_ESTYLE, "%s:%d: [%s] pattern-color = \"%s\" is not a colour",
+                             kfs[fc]->path, cm_keyfile_line(kfs[fc], group, "pattern-color"), group, v);
+            g_free(v);
+        }
         int fs = last_definer(kfs, n, group, "short");
         c->short_label = fs >= 0 ? g_key_file_get_string(kfs[fs]->kf, group, "short", NULL) : NULL;
         if (!c->short_label || !*g_strstrip(c->short_label)) {
@@ -245,7 +308,9 @@ cm_status cm_style_load(cm_style **out, const char *const *files, cm_ctx *ctx)
         char *where = f >= 0 ? g_strdup_printf("%s:%d", k[f]->path,
                                                cm_keyfile_line(k[f], sk->group, sk->key))
                              : g_strdup("built-in default");
-        st = parse_value(sk, g_strstrip(text), where, s, ctx);
+        char *dir = f >= 0 ? g_path_get_dirname(k[f]->path) : NULL;
+        st = parse_value(sk, g_strstrip(text), where, dir, s, ctx);
+        g_free(dir);
         g_free(text);
         g_free(where);
         if (st != CM_OK)
@@ -271,7 +336,8 @@ void cm_style_destroy(cm_style *s)
     if (!s)
         return;
     for (size_t i = 0; i < G_N_ELEMENTS(style_keys); i++)
-        if (style_keys[i].type == T_STRING || style_keys[i].type == T_LANG)
+        if (style_keys[i].type == T_STRING || style_keys[i].type == T_LANG ||
+            style_keys[i].type == T_PATH)
             g_free(*(char **)((char *)s + style_keys[i].offset));
     g_ptr_array_unref(s->controllers);
     g_free(s);

@@ -10,9 +10,14 @@ typedef struct cm_rgba {
     double r, g, b, a;
 } cm_rgba;
 
+/* An overlay drawn on a controller's fill, so areas differ in print without colour. */
+typedef enum { CM_PATTERN_SOLID, CM_PATTERN_DOTS, CM_PATTERN_LINES } cm_pattern;
+
 typedef struct cm_controller {
     char *id;    /* as in the ledger, e.g. "GNA" */
     char *label; /* legend text */
+    cm_pattern pattern;
+    cm_rgba pattern_color;
     char *short_label; /* in compound legend entries ("Contested: GNA / LNA"); the id by default */
     cm_rgba fill;
 } cm_controller;
@@ -22,10 +27,10 @@ typedef struct cm_style {
     cm_rgba page_bg;
     double margin_mm;
     char *font;
-    cm_rgba sea_fill;
+    cm_rgba sea_fill, sea_label;
     cm_rgba nb_fill, nb_stroke, nb_label;
     double nb_width, nb_label_size;
-    cm_rgba rg_stroke, rg_label;
+    cm_rgba rg_stroke, rg_label, rg_label_halo;
     double rg_width, rg_label_size;
     cm_rgba border_stroke;
     double border_width;
@@ -40,6 +45,16 @@ typedef struct cm_style {
     cm_rgba title_color;
     double legend_size;
     char *legend_title;
+    cm_rgba legend_bg, legend_border, frame_color;
+    gboolean north_arrow;
+    gboolean graticule;
+    double graticule_step, graticule_width;
+    cm_rgba graticule_color;
+    gboolean inset;
+    double inset_width; /* fraction of the frame's width */
+    cm_rgba inset_sea, inset_land, inset_highlight, inset_extent;
+    char *logo;         /* a PNG, resolved against its style file; NULL for none */
+    double logo_height; /* mm */
     GPtrArray *controllers; /* of cm_controller*, in the order first defined */
 } cm_style;
 

@@ -79,6 +79,9 @@ static void test_bad_styles(void)
         {"[controller Bad Id]\nfill = red\n", "b.ini:1: controller id \"Bad Id\" must be one word"},
         {"[controller X]\nlabel = X\n", "b.ini:1: [controller X] needs a fill colour"},
         {"[sea]\nfill = red\nfill = blue\n", "b.ini:3: key \"fill\" repeated in [sea]"},
+        {"[title]\nlogo = no-such-logo.png\n", "b.ini:2: [title] logo: no such file"},
+        {"[inset]\nshow = maybe\n", "b.ini:2: [inset] show = \"maybe\" must be true or false"},
+        {"[controller GNA]\npattern = stars\n", "b.ini:2: [controller GNA] pattern = \"stars\" must be solid, dots or lines"},
     };
     char *dir = scratch_dir();
     char *a = write_file(dir, "a.ini", base_style);

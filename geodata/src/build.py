@@ -8,6 +8,7 @@ Outputs, in the current directory, EPSG:4326 shapefiles with UTF-8 .cpg:
   districts.shp   22 districts, cut to the finer national outline
   libya.shp       the national outline
   neighbours.shp  surrounding countries, clipped to a frame around Libya
+  inset.shp       countries of North Africa and the Mediterranean (1:50m), for a locator inset
 
 Why the cutting: the admin-1 layer is generalised and its coast is coarse at 300 dpi.
 The admin-0 outline is finer.  Each district becomes (district ∩ outline); the thin
@@ -25,6 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CELL = 0.02  # degrees; cells only split the coastal slivers, a few hundred metres wide
 SPECK = 2e-3  # square degrees (~20 km2): smaller holes and stray parts are grid noise
 FRAME = (4.0, 14.0, 31.0, 39.0)  # lon/lat box the neighbours are clipped to
+INSET = (-20.0, -2.0, 50.0, 52.0)  # lon/lat box of the locator inset's countries
 
 
 def read_table(name):
@@ -92,7 +94,32 @@ def write_layer(path, fields, rows):
     ds = None
 
 
-def main(ne_gpkg, wa_json):
+def box_geom(b):
+    return ogr.CreateGeometryFromWkt(
+        "POLYGON((%f %f,%f %f,%f %f,%f %f,%f %f))" % (
+            b[0], b[1], b[2], b[1], b[2], b[3], b[0], b[3], b[0], b[1]))
+
+
+def build_inset(wa50_json):
+    ds = ogr.Open(wa50_json)
+    lyr = ds.GetLayerByName("countries")
+    box = box_geom(INSET)
+    rows = []
+    for f in lyr:
+        g = f.GetGeometryRef()
+        if g is None or not g.Intersects(box):
+            continue
+        g = polygonal(polygonal(g.Clone().MakeValid()).Intersection(box))
+        if not g.IsEmpty():
+            rows.append(({"key": f.GetField("id") or "", "name_en": f.GetField("name") or "",
+                          "name_ar": ""}, g))
+    rows.sort(key=lambda r: r[0]["name_en"])
+    write_layer("inset.shp", [("key", 16), ("name_en", 40), ("name_ar", 80)], rows)
+
+
+def main(ne_gpkg, wa_dir):
+    wa_json = os.path.join(wa_dir, "countries-10m.json")
+    build_inset(os.path.join(wa_dir, "countries-50m.json"))
     wa = ogr.Open(wa_json)
     countries = wa.GetLayerByName("countries")
     countries.SetAttributeFilter("name = 'Libya'")
@@ -174,10 +201,7 @@ def main(ne_gpkg, wa_json):
     write_layer("libya.shp", [("key", 16), ("name_en", 40), ("name_ar", 80)],
                 [({"key": "LBY", "name_en": "Libya", "name_ar": "ليبيا"}, outline)])
 
-    box = ogr.CreateGeometryFromWkt(
-        "POLYGON((%f %f,%f %f,%f %f,%f %f,%f %f))" % (
-            FRAME[0], FRAME[1], FRAME[2], FRAME[1], FRAME[2], FRAME[3],
-            FRAME[0], FRAME[3], FRAME[0], FRAME[1]))
+    box = box_geom(FRAME)
     rows = []
     for r in read_table("neighbours.csv"):
         countries.SetAttributeFilter("name = '%s'" % r["name"].replace("'", "''"))
@@ -191,5 +215,5 @@ def main(ne_gpkg, wa_json):
 
 if __name__ == "__main__":
     if len(sys.argv) != 3:
-        sys.exit("usage: build.py NE_GPKG WA_COUNTRIES_JSON")
+        sys.exit("usage: build.py NE_GPKG WORLD_ATLAS_PACKAGE_DIR")
     main(sys.argv[1], sys.argv[2])

@@ -26,6 +26,9 @@ void cm_map_destroy(cm_map *map);
 /* The date the map shows, "YYYY-MM-DD".  Fails with CM_EUSAGE for an invalid date. */
 cm_status cm_map_set_date(cm_map *map, const char *date, cm_ctx *ctx);
 
+/* Label language: "en", "ar" or "en+ar" (both, English above).  Fails with CM_EUSAGE. */
+cm_status cm_map_set_lang(cm_map *map, const char *lang, cm_ctx *ctx);
+
 /* Writes the current date into buf (at least 11 bytes). */
 void cm_map_get_date(const cm_map *map, char buf[11]);
 
@@ -34,6 +37,9 @@ void cm_map_page_size(const cm_map *map, double *width, double *height);
 
 /* Page position in points of a lon/lat point; returns 0, or -1 if it does not project. */
 int cm_map_lonlat_to_page(const cm_map *map, double lon, double lat, double *x, double *y);
+
+/* Lon/lat of a page position in points; returns 0, or -1 if it does not project back. */
+int cm_map_page_to_lonlat(const cm_map *map, double x, double y, double *lon, double *lat);
 
 /* The bundled default map file (a path inside the installed data or the source tree). */
 const char *cm_default_map_path(void);

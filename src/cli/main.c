@@ -46,6 +46,7 @@ static const char usage_text[] =
     "  --date YYYY-MM-DD show control on this date (default: the map's date)\n"
     "  --dpi N           PNG resolution (default 300: A4 is 3508 x 2480 px)\n"
     "  -h, --help        show this help\n"
+    "  --lang en|ar|en+ar  label language (default: the style's)\n"
     "  -o, --output FILE output file; .png, .pdf or .svg (default: MAPNAME.png)\n"
     "  -q, --quiet       do not print warnings\n"
     "  --style FILE      add a style file on top of the map's (repeatable)\n"
@@ -55,7 +56,7 @@ static const char usage_text[] =
 
 static int cmd_render(int argc, char **argv)
 {
-    char *output = NULL, *date = NULL, *control = NULL;
+    char *output = NULL, *date = NULL, *control = NULL, *lang = NULL;
     char **styles = NULL;
     double dpi = 300;
     gboolean quiet = FALSE, help = FALSE;
@@ -71,6 +72,7 @@ static int cmd_render(int argc, char **argv)
         {"date", 0, 0, G_OPTION_ARG_STRING, &date, NULL, NULL},
         {"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &dpi, NULL, NULL},
         {"help", 'h', 0, G_OPTION_ARG_NONE, &help, NULL, NULL},
+        {"lang", 0, 0, G_OPTION_ARG_STRING, &lang, NULL, NULL},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, NULL, NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, NULL, NULL},
         {"style", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &styles, NULL, NULL},
@@ -106,6 +108,8 @@ static int cmd_render(int argc, char **argv)
     cm_status st = cm_map_load(&map, mapfile, &mo, ctx);
     if (st == CM_OK && date)
         st = cm_map_set_date(map, date, ctx);
+    if (st == CM_OK && lang)
+        st = cm_map_set_lang(map, lang, ctx);
     cm_render_options ro = {dpi};
     if (st == CM_OK)
         st = cm_map_render_file(map, output ? output : default_out, &ro, ctx);
@@ -121,6 +125,7 @@ cleanup:
     cm_ctx_destroy(ctx);
     g_free(output);
     g_free(date);
+    g_free(lang);
     g_free(control);
     g_free(default_out);
     g_strfreev(styles);

@@ -1,0 +1,249 @@
+/* Cartography: the label engine's promises, the scale bar and north arrow against geodesy,
+ * the themes in greyscale, custom page sizes. */
+#include "conflictmap/conflictmap.h"
+#include "render_stats.h"
+#include "testutil.h"
+
+#include <cairo.h>
+#include <math.h>
+#include <string.h>
+
+#define GEO CM_SOURCE_DIR "/geodata/"
+
+/* A map file like the bundled one, with absolute paths, other places and page. */
+static char *write_map(const char *dir, const char *places, const char *page)
+{
+    char *text = g_strdup_printf(
+        "[map]\ntitle = Test\ndate = 2019-12-19\n"
+        "crs = +proj=lcc +lat_0=27 +lon_0=18 +lat_1=22 +lat_2=32 +datum=WGS84 +units=m\n"
+        "extent = 8.8, 19.2, 25.9, 34.4\npage = %s\nstyles = " CM_SOURCE_DIR "/styles/default.ini\n"
+        "sea-label = Mediterranean Sea\nsea-label-at = 17.6, 33.55\n"
+        "[regions]\nfile = " GEO "districts.shp\nkey = key\nname = name_en\nname-ar = name_ar\n"
+        "[neighbours]\nfile = " GEO "neighbours.shp\nname = name_en\n"
+        "[border]\nfile = " GEO "libya.shp\n"
+        "[places]\nfile = %s\nname = name_en\nname-ar = name_ar\nkind = kind\nrank = rank\n"
+        "[inset]\nfile = " GEO "inset.shp\nextent = -12, 5, 42, 47\n"
+        "[control]\nfile = " GEO "control.csv\n",
+        page, places);
+    char *path = write_file(dir, "test.map", text);
+    g_free(text);
+    return path;
+}
+
+static gboolean inside(const cm_box *b, const cm_box *frame)
+{
+    return b->x0 >= frame->x0 - 1e-6 && b->y0 >= frame->y0 - 1e-6 && b->x1 <= frame->x1 + 1e-6 &&
+           b->y1 <= frame->y1 + 1e-6;
+}
+
+/* No two placed labels overlap; none leaves the frame or covers furniture or a place symbol; every glyph
+ * was found in some font. */
+static void check_labels(const cm_render_stats *st)
+{
+    for (int i = 0; i < st->nlabels; i++) {
+        if (!inside(&st->labels[i], &st->frame))
+            g_error("label %d leaves the frame", i);
+        for (int j = i + 1; j < st->nlabels; j++)
+            if (cm_box_overlaps(&st->labels[i], &st->labels[j]))
+                g_error("labels %d and %d overlap", i, j);
+        for (int k = 0; k < st->nfurniture; k++)
+            if (cm_box_overlaps(&st->labels[i], &st->furniture[k]))
+                g_error("label %d covers furniture %d", i, k);
+        for (int k = 0; k < st->nsymbols; k++)
+            if (cm_box_overlaps(&st->labels[i], &st->symbols[k]))
+                g_error("label %d covers place symbol %d", i, k);
+    }
+    g_assert_cmpint(st->unknown_glyphs, ==, 0);
+}
+
+static void test_default_labels(void)
+{
+    static const char *const langs[] = {"en", "ar", "en+ar"};
+    for (size_t l = 0; l < G_N_ELEMENTS(langs); l++) {
+        cm_ctx *ctx = cm_ctx_new();
+        cm_map *map = NULL;
+        g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+        g_assert_cmpint(cm_map_set_lang(map, langs[l], ctx), ==, CM_OK);
+        cm_render_stats st;
+        g_assert_cmpint(cm_map_render_stats(map, &st, ctx), ==, CM_OK);
+        g_test_message("%s: %d labels placed", langs[l], st.nlabels);
+        g_assert_cmpint(st.nlabels, >=, 35);
+        g_assert_cmpint(st.nfurniture, ==, 4); /* legend, scale bar, north arrow, inset */
+        g_assert_cmpint(st.nsymbols, >=, 20);
+        check_labels(&st);
+        cm_render_stats_clear(&st);
+        cm_map_destroy(map);
+        cm_ctx_destroy(ctx);
+    }
+}
+
+/* Four hundred places on a map that has room for far fewer: lower priorities give way. */
+static void test_crowded(void)
+{
+    char *dir = scratch_dir();
+    GString *csv = g_string_new("key,name_en,name_ar,kind,rank,lon,lat\n");
+    GRand *rand = g_rand_new_with_seed(2019);
+    for (int i = 0; i < 400; i++)
+        g_string_append_printf(csv, "p%d,Place %d,مكان %d,town,%d,%.4f,%.4f\n", i, i, i,
+                               g_rand_int_range(rand, 1, 5), g_rand_double_range(rand, 10, 25),
+                               g_rand_double_range(rand, 20, 33));
+    g_rand_free(rand);
+    char *places = write_file(dir, "places.csv", csv->str);
+    g_string_free(csv, TRUE);
+    char *mapfile = write_map(dir, places, "A4-landscape");
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    if (cm_map_load(&map, mapfile, NULL, ctx) != CM_OK)
+        g_error("%s", cm_ctx_message(ctx));
+    cm_render_stats st;
+    g_assert_cmpint(cm_map_render_stats(map, &st, ctx), ==, CM_OK);
+    g_test_message("crowded: %d labels placed for 400 places and 22 districts", st.nlabels);
+    g_assert_cmpint(st.nlabels, >, 60);
+    g_assert_cmpint(st.nlabels, <, 400);
+    check_labels(&st);
+    cm_render_stats_clear(&st);
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+    g_free(mapfile);
+    g_free(places);
+    rm_rf(dir);
+    g_free(dir);
+}
+
+/* The scale bar's ground length per point, checked against the WGS 84 geodesic from
+ * Tripoli to Benghazi (651 794.348 m, PROJ's geod) over their distance on the page. */
+static void test_scale(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+    cm_render_stats st;
+    g_assert_cmpint(cm_map_render_stats(map, &st, ctx), ==, CM_OK);
+    double tx, ty, bx, by;
+    cm_map_lonlat_to_page(map, 13.1913, 32.8872, &tx, &ty);
+    cm_map_lonlat_to_page(map, 20.0686, 32.1167, &bx, &by);
+    double expect = 651794.348 / hypot(bx - tx, by - ty);
+    g_test_message("scale: %.1f m/pt at the centre, %.1f m/pt along Tripoli-Benghazi",
+                   st.metres_per_pt, expect);
+    /* LCC's scale varies by under 1% between 27 N (the frame's centre) and 32-33 N */
+    g_assert_cmpfloat(fabs(st.metres_per_pt / expect - 1), <, 0.01);
+    cm_render_stats_clear(&st);
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+}
+
+/* True north at the frame's centre: for a Lambert conformal conic the meridians converge by
+ * n (lon - lon0), n = ln(cos p1 / cos p2) / ln(tan(pi/4 + p2/2) / tan(pi/4 + p1/2)). */
+static void test_north(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+    cm_render_stats st;
+    g_assert_cmpint(cm_map_render_stats(map, &st, ctx), ==, CM_OK);
+    double lon, lat;
+    g_assert_cmpint(cm_map_page_to_lonlat(map, (st.frame.x0 + st.frame.x1) / 2,
+                                          (st.frame.y0 + st.frame.y1) / 2, &lon, &lat), ==, 0);
+    double p1 = 22 * G_PI / 180, p2 = 32 * G_PI / 180;
+    double n = log(cos(p1) / cos(p2)) / log(tan(G_PI / 4 + p2 / 2) / tan(G_PI / 4 + p1 / 2));
+    double expect = -n * (lon - 18) * G_PI / 180;
+    g_test_message("north: %.5f rad at lon %.3f, expected %.5f", st.north_angle, lon, expect);
+    g_assert_cmpfloat(fabs(st.north_angle - expect), <, 2e-3);
+    g_assert_cmpfloat(fabs(expect), >, 1e-3); /* the centre is off the central meridian */
+    cm_render_stats_clear(&st);
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+}
+
+/* Mean luminance (Rec. 709 on sRGB values) of pixels at points well inside a district. */
+static double district_luminance(cairo_surface_t *png, cm_map *map, const double (*pts)[2], int n)
+{
+    double pw, ph, sum = 0;
+    cm_map_page_size(map, &pw, &ph);
+    int w = cairo_image_surface_get_width(png), h = cairo_image_surface_get_height(png);
+    int stride = cairo_image_surface_get_stride(png);
+    const unsigned char *data = cairo_image_surface_get_data(png);
+    int count = 0;
+    for (int i = 0; i < n; i++)
+        for (int dx = -6; dx <= 6; dx++)
+            for (int dy = -6; dy <= 6; dy++) {
+                double x, y;
+                cm_map_lonlat_to_page(map, pts[i][0], pts[i][1], &x, &y);
+                int px = (int)(x * w / pw) + dx, py = (int)(y * h / ph) + dy;
+                guint32 v = *(const guint32 *)(data + py * stride + px * 4);
+                sum += (0.2126 * ((v >> 16) & 0xff) + 0.7152 * ((v >> 8) & 0xff) + 0.0722 * (v & 0xff)) / 255;
+                count++;
+            }
+    return sum / count;
+}
+
+static void test_themes(void)
+{
+    static const char *const themes[] = {"default", "print", "colourblind", "dark"};
+    /* points deep inside: Misrata district (GNA), Al Wahat and Kufra (LNA) */
+    static const double gna[][2] = {{15.6, 30.6}, {14.9, 31.2}};
+    static const double lna[][2] = {{21.0, 28.5}, {22.5, 22.5}};
+    char *dir = scratch_dir();
+    for (size_t t = 0; t < G_N_ELEMENTS(themes); t++) {
+        char *out = g_strdup_printf("%s/%s.png", dir, themes[t]);
+        char *style = g_strdup_printf(CM_SOURCE_DIR "/styles/%s.ini", themes[t]);
+        const char *extra[] = {style, NULL};
+        cm_map_options mo = {t ? extra : NULL, NULL};
+        cm_ctx *ctx = cm_ctx_new();
+        cm_map *map = NULL;
+        if (cm_map_load(&map, cm_default_map_path(), &mo, ctx) != CM_OK)
+            g_error("%s: %s", themes[t], cm_ctx_message(ctx));
+        size_t nwarn = 0;
+        cm_ctx_warnings(ctx, &nwarn);
+        g_assert_cmpuint(nwarn, ==, 0);
+        cm_render_options ro = {72};
+        g_assert_cmpint(cm_map_render_file(map, out, &ro, ctx), ==, CM_OK);
+        cairo_surface_t *png = cairo_image_surface_create_from_png(out);
+        double lg = district_luminance(png, map, gna, 2), ll = district_luminance(png, map, lna, 2);
+        g_test_message("%s: luminance GNA %.3f, LNA %.3f", themes[t], lg, ll);
+        /* in greyscale the two sides must read apart: a clear margin for print */
+        g_assert_cmpfloat(fabs(lg - ll), >, (t == 1 ? 0.3 : 0.12));
+        cairo_surface_destroy(png);
+        cm_map_destroy(map);
+        cm_ctx_destroy(ctx);
+        g_free(style);
+        g_free(out);
+    }
+    rm_rf(dir);
+    g_free(dir);
+}
+
+/* A page given in CSS pixels renders at exactly that size at 96 dpi. */
+static void test_page_px(void)
+{
+    char *dir = scratch_dir();
+    char *mapfile = write_map(dir, GEO "places.csv", "1200x800px");
+    char *out = g_build_filename(dir, "px.png", NULL);
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    g_assert_cmpint(cm_map_load(&map, mapfile, NULL, ctx), ==, CM_OK);
+    cm_render_options ro = {96};
+    g_assert_cmpint(cm_map_render_file(map, out, &ro, ctx), ==, CM_OK);
+    cairo_surface_t *png = cairo_image_surface_create_from_png(out);
+    g_assert_cmpint(cairo_image_surface_get_width(png), ==, 1200);
+    g_assert_cmpint(cairo_image_surface_get_height(png), ==, 800);
+    cairo_surface_destroy(png);
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+    g_free(out);
+    g_free(mapfile);
+    rm_rf(dir);
+    g_free(dir);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/labels/default-map", test_default_labels);
+    g_test_add_func("/labels/crowded", test_crowded);
+    g_test_add_func("/furniture/scale-bar", test_scale);
+    g_test_add_func("/furniture/north-arrow", test_north);
+    g_test_add_func("/themes/greyscale", test_themes);
+    g_test_add_func("/page/px", test_page_px);
+    return g_test_run();
+}
