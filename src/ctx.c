@@ -5,7 +5,8 @@
 
 struct cm_ctx {
     char *message;      /* g_malloc'd; NULL when no error */
-    GPtrArray *warnings; /* of g_malloc'd strings, NULL-terminated view on demand */
+    GPtrArray *warnings; /* of g_malloc'd strings, kept NULL-terminated */
+    GPtrArray *problems; /* likewise */
 };
 
 cm_ctx *cm_ctx_new(void)
@@ -13,6 +14,8 @@ cm_ctx *cm_ctx_new(void)
     cm_ctx *ctx = g_new0(cm_ctx, 1);
     ctx->warnings = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_add(ctx->warnings, NULL);
+    ctx->problems = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(ctx->problems, NULL);
     return ctx;
 }
 
@@ -22,6 +25,7 @@ void cm_ctx_destroy(cm_ctx *ctx)
         return;
     g_free(ctx->message);
     g_ptr_array_unref(ctx->warnings);
+    g_ptr_array_unref(ctx->problems);
     g_free(ctx);
 }
 
@@ -30,6 +34,8 @@ void cm_ctx_clear(cm_ctx *ctx)
     g_clear_pointer(&ctx->message, g_free);
     g_ptr_array_set_size(ctx->warnings, 0);
     g_ptr_array_add(ctx->warnings, NULL);
+    g_ptr_array_set_size(ctx->problems, 0);
+    g_ptr_array_add(ctx->problems, NULL);
 }
 
 const char *cm_ctx_message(const cm_ctx *ctx)
@@ -60,15 +66,33 @@ cm_status cm_fail(cm_ctx *ctx, cm_status status, const char *fmt, ...)
     return status;
 }
 
+/* Appends to a NULL-terminated list, keeping the NULL last. */
+static void append(GPtrArray *list, char *s)
+{
+    list->pdata[list->len - 1] = s;
+    g_ptr_array_add(list, NULL);
+}
+
 void cm_warn(cm_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *w = g_strdup_vprintf(fmt, ap);
+    append(ctx->warnings, g_strdup_vprintf(fmt, ap));
     va_end(ap);
-    /* keep the trailing NULL last */
-    ctx->warnings->pdata[ctx->warnings->len - 1] = w;
-    g_ptr_array_add(ctx->warnings, NULL);
+}
+
+void cm_problem(cm_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    append(ctx->problems, g_strdup_vprintf(fmt, ap));
+    va_end(ap);
+}
+
+const char *const *cm_ctx_problems(const cm_ctx *ctx, size_t *n)
+{
+    *n = ctx->problems->len - 1;
+    return (const char *const *)ctx->problems->pdata;
 }
 
 const char *cm_status_name(cm_status status)

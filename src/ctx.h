@@ -14,6 +14,9 @@ cm_status cm_fail(cm_ctx *ctx, cm_status status, const char *fmt, ...) G_GNUC_PR
 /* Appends a warning (repaired geometry, unknown key, font fallback). */
 void cm_warn(cm_ctx *ctx, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
+/* Appends a problem found by a check (one of many; the check fails once at the end). */
+void cm_problem(cm_ctx *ctx, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
 /* True when an error is recorded. */
 gboolean cm_ctx_failed(const cm_ctx *ctx);
 

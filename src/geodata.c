@@ -3,6 +3,7 @@
 #include "geodata.h"
 
 #include "ctx.h"
+#include "keyfile.h"
 
 #include <cpl_error.h>
 #include <cpl_string.h>
@@ -109,7 +110,7 @@ static void collect(GArray *rings, OGRGeometryH g)
     }
 }
 
-static void feature_clear(cm_feature *f)
+void cm_feature_clear(cm_feature *f)
 {
     for (int r = 0; r < f->shape.nrings; r++)
         g_free(f->shape.rings[r].xy);
@@ -239,7 +240,7 @@ cleanup:
         capture_end(&c);
     if (features) {
         for (guint i = 0; i < features->len; i++)
-            feature_clear(&g_array_index(features, cm_feature, i));
+            cm_feature_clear(&g_array_index(features, cm_feature, i));
         g_array_free(features, TRUE);
     }
     cm_layer_destroy(layer);
@@ -252,10 +253,31 @@ void cm_layer_destroy(cm_layer *layer)
     if (!layer)
         return;
     for (int i = 0; i < layer->n; i++)
-        feature_clear(&layer->features[i]);
+        cm_feature_clear(&layer->features[i]);
     g_free(layer->features);
     if (layer->srs)
         OSRDestroySpatialReference(layer->srs);
     g_free(layer->path);
     g_free(layer);
+}
+
+/* A date cell: a spreadsheet date, or text in YYYY-MM-DD. */
+gboolean cm_ogr_field_date(OGRFeatureH f, int idx, GDate *out, char **text)
+{
+    OGRFieldType type = idx >= 0 ? OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, idx)) : OFTString;
+    *text = NULL;
+    if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx))
+        return FALSE;
+    if (type == OFTDate || type == OFTDateTime) {
+        int y, m, d, h, mi, tz;
+        float s;
+        if (OGR_F_GetFieldAsDateTimeEx(f, idx, &y, &m, &d, &h, &mi, &s, &tz) &&
+            g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y)) {
+            g_date_clear(out, 1);
+            g_date_set_dmy(out, (GDateDay)d, (GDateMonth)m, (GDateYear)y);
+            return TRUE;
+        }
+    }
+    *text = cm_ogr_field_string(f, idx);
+    return *text && cm_parse_date(*text, out);
 }

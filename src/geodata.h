@@ -47,6 +47,13 @@ cm_status cm_ogr_open(GDALDatasetH *out, const char *path, const char *const *op
 cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, cm_ctx *ctx);
 void cm_layer_destroy(cm_layer *layer);
 
+/* Frees what a feature owns (not the feature itself). */
+void cm_feature_clear(cm_feature *f);
+
+/* A date field: a date-typed field (spreadsheets, GeoJSON), or text in YYYY-MM-DD.  FALSE
+ * when empty or invalid; *text then receives the cell's text (or NULL), for the message. */
+gboolean cm_ogr_field_date(OGRFeatureH f, int idx, GDate *out, char **text);
+
 /* A field's text with surrounding blanks removed, or NULL when unset, null or blank.  The
  * caller g_free()s it. */
 char *cm_ogr_field_string(OGRFeatureH f, int idx);

@@ -116,6 +116,56 @@ void cm_layout_legend_draw(cairo_t *cr, cm_labeler *lab, const cm_style *s, cons
             cm_draw_dot(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->dot * 1.3, it->paint.colors[0],
                         s->place_halo);
             break;
+        case CM_SWATCH_SIEGE:
+            cairo_new_path(cr);
+            cairo_arc(cr, cx + SWATCH_W / 2, cy + rowh / 2, sh / 2, 0, 2 * G_PI);
+            cm_draw_set_color(cr, it->paint.colors[0]);
+            cairo_set_line_width(cr, 2);
+            cairo_set_dash(cr, (double[]){2.2, 1.2}, 2, 0);
+            cairo_stroke(cr);
+            cairo_set_dash(cr, NULL, 0, 0);
+            break;
+        case CM_SWATCH_ARROW:
+        case CM_SWATCH_WITHDRAWAL: {
+            double y0 = cy + rowh / 2, x0 = cx, x1 = cx + SWATCH_W;
+            gboolean w = it->kind == CM_SWATCH_WITHDRAWAL;
+            cairo_new_path(cr);
+            cairo_move_to(cr, x0, y0 - 0.8);
+            cairo_line_to(cr, x1 - 5, y0 - 2);
+            cairo_line_to(cr, x1 - 5, y0 - 3.5);
+            cairo_line_to(cr, x1, y0);
+            cairo_line_to(cr, x1 - 5, y0 + 3.5);
+            cairo_line_to(cr, x1 - 5, y0 + 2);
+            cairo_line_to(cr, x0, y0 + 0.8);
+            cairo_close_path(cr);
+            cm_draw_set_color(cr, it->paint.colors[0]);
+            cairo_fill_preserve(cr);
+            cm_draw_set_color(cr, s->title_color);
+            cairo_set_line_width(cr, 0.5);
+            if (w)
+                cairo_set_dash(cr, (double[]){1.5, 1}, 2, 0);
+            cairo_stroke(cr);
+            cairo_set_dash(cr, NULL, 0, 0);
+            break;
+        }
+        case CM_SWATCH_FRONT: {
+            double y0 = cy + rowh / 2;
+            cairo_new_path(cr);
+            for (double x = cx + 2; x + 3 <= cx + SWATCH_W; x += 6) {
+                cairo_move_to(cr, x, y0);
+                cairo_line_to(cr, x + 1.5, y0 + 3);
+                cairo_line_to(cr, x + 3, y0);
+                cairo_close_path(cr);
+            }
+            cm_draw_set_color(cr, it->paint.colors[0]);
+            cairo_fill(cr);
+            cairo_move_to(cr, cx, y0);
+            cairo_line_to(cr, cx + SWATCH_W, y0);
+            cm_draw_set_color(cr, s->title_color);
+            cairo_set_line_width(cr, 1.4);
+            cairo_stroke(cr);
+            break;
+        }
         }
         show(cr, l, cx + SWATCH_W + 5, cy + (rowh - lh) / 2, s->title_color);
         g_object_unref(l);

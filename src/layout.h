@@ -12,7 +12,15 @@
  * above and the sources below. */
 void cm_layout_frame(const cm_style *style, double page_w, double page_h, double frame[4]);
 
-typedef enum { CM_SWATCH_AREA, CM_SWATCH_STAR, CM_SWATCH_DOT } cm_swatch_kind;
+typedef enum {
+    CM_SWATCH_AREA,
+    CM_SWATCH_STAR,
+    CM_SWATCH_DOT,
+    CM_SWATCH_SIEGE,      /* a dashed ring in paint.colors[0] */
+    CM_SWATCH_ARROW,      /* an offensive arrow in paint.colors[0] */
+    CM_SWATCH_WITHDRAWAL, /* a dashed, lighter arrow */
+    CM_SWATCH_FRONT       /* a front line with teeth */
+} cm_swatch_kind;
 
 typedef struct cm_legend_item {
     cm_swatch_kind kind;

@@ -8,6 +8,7 @@
 
 #include <cpl_conv.h>
 #include <ogr_api.h>
+#include <stdarg.h>
 #include <string.h>
 
 static void row_free(gpointer p)
@@ -18,27 +19,8 @@ static void row_free(gpointer p)
     g_strfreev(r->parties);
     g_free(r->source);
     g_free(r->note);
+    g_free(r->confidence);
     g_free(r);
-}
-
-/* A date cell: a spreadsheet date, or text in YYYY-MM-DD. */
-static gboolean cell_date(OGRFeatureH f, int idx, OGRFieldType type, GDate *out, char **text)
-{
-    *text = NULL;
-    if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx))
-        return FALSE;
-    if (type == OFTDate || type == OFTDateTime) {
-        int y, m, d, h, mi, tz;
-        float s;
-        if (OGR_F_GetFieldAsDateTimeEx(f, idx, &y, &m, &d, &h, &mi, &s, &tz) &&
-            g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y)) {
-            g_date_clear(out, 1);
-            g_date_set_dmy(out, (GDateDay)d, (GDateMonth)m, (GDateYear)y);
-            return TRUE;
-        }
-    }
-    *text = cm_ogr_field_string(f, idx);
-    return *text && cm_parse_date(*text, out);
 }
 
 static gint row_cmp(gconstpointer a, gconstpointer b)
@@ -49,13 +31,13 @@ static gint row_cmp(gconstpointer a, gconstpointer b)
 }
 
 /* Reads one feature into a row, or fails naming the line. */
-static cm_status read_row(OGRFeatureH f, const int *col, OGRFieldType date_type, const char *path,
+static cm_status read_row(OGRFeatureH f, const int *col, const char *path,
                           int line, cm_ledger_row *r, cm_ctx *ctx)
 {
     char *text = NULL;
     cm_status st = CM_OK;
     r->line = line;
-    if (!cell_date(f, col[0], date_type, &r->date, &text)) {
+    if (!cm_ogr_field_date(f, col[0], &r->date, &text)) {
         st = text ? cm_fail(ctx, CM_EINPUT, "%s:%d: date \"%s\" is not a valid YYYY-MM-DD date",
                             path, line, text)
                   : cm_fail(ctx, CM_EINPUT, "%s:%d: the date is empty", path, line);
@@ -68,22 +50,19 @@ static cm_status read_row(OGRFeatureH f, const int *col, OGRFieldType date_type,
     if (!(r->controller = cm_ogr_field_string(f, col[2])))
         return cm_fail(ctx, CM_EINPUT, "%s:%d: the controller is empty", path, line);
     char *status = cm_ogr_field_string(f, col[3]);
-    if (status && g_ascii_strcasecmp(status, "held") == 0) {
-        r->status = CM_HELD;
-    } else if (status && g_ascii_strcasecmp(status, "contested") == 0) {
-        r->status = CM_CONTESTED;
-    } else {
-        st = cm_fail(ctx, CM_EINPUT, "%s:%d: status \"%s\" must be held or contested", path, line,
-                     status ? status : "");
-    }
+    if (!status || !cm_parse_status(status, &r->status))
+        st = cm_fail(ctx, CM_EINPUT,
+                     "%s:%d: status \"%s\" must be held, contested, besieged or claimed", path,
+                     line, status ? status : "");
     g_free(status);
     if (st != CM_OK)
         return st;
     if (!(r->source = cm_ogr_field_string(f, col[4])))
         return cm_fail(ctx, CM_EINPUT, "%s:%d: every row needs a source", path, line);
     r->note = cm_ogr_field_string(f, col[6]);
+    r->confidence = cm_ogr_field_string(f, col[7]);
     char *parties = cm_ogr_field_string(f, col[5]);
-    if (r->status == CM_CONTESTED) {
+    if (r->status == CM_CONTESTED || r->status == CM_BESIEGED) {
         GPtrArray *ids = g_ptr_array_new();
         char **parts = g_strsplit_set(parties ? parties : "", ";/,", -1);
         for (char **p = parts; *p; p++) {
@@ -92,11 +71,13 @@ static cm_status read_row(OGRFeatureH f, const int *col, OGRFieldType date_type,
                 g_ptr_array_add(ids, g_strdup(id));
         }
         g_strfreev(parts);
-        if (ids->len < 2) {
+        if (r->status == CM_CONTESTED && ids->len < 2)
             st = cm_fail(ctx, CM_EINPUT,
                          "%s:%d: a contested row names at least two parties, e.g. \"GNA;LNA\"",
                          path, line);
-        }
+        else if (r->status == CM_BESIEGED && ids->len < 1)
+            st = cm_fail(ctx, CM_EINPUT, "%s:%d: a besieged row names the besiegers in parties",
+                         path, line);
         g_ptr_array_add(ids, NULL);
         r->parties = (char **)g_ptr_array_free(ids, FALSE);
     }
@@ -104,11 +85,11 @@ static cm_status read_row(OGRFeatureH f, const int *col, OGRFieldType date_type,
     return st;
 }
 
-cm_status cm_ledger_load(cm_ledger **out, const char *path, cm_ctx *ctx)
+cm_status cm_ledger_load(cm_ledger **out, const char *path, GPtrArray *problems, cm_ctx *ctx)
 {
-    static const char *const columns[] = {"date", "region", "controller", "status",
-                                          "source", "parties", "note"};
-    static const gboolean required[] = {TRUE, TRUE, TRUE, TRUE, TRUE, FALSE, FALSE};
+    static const char *const columns[] = {"date",   "region",  "controller", "status",
+                                          "source", "parties", "note",       "confidence"};
+    static const gboolean required[] = {TRUE, TRUE, TRUE, TRUE, TRUE, FALSE, FALSE, FALSE};
     cm_status st = CM_OK;
     GDALDatasetH ds = NULL;
     cm_ledger *lg = NULL;
@@ -139,7 +120,6 @@ cm_status cm_ledger_load(cm_ledger **out, const char *path, cm_ctx *ctx)
             goto cleanup;
         }
     }
-    OGRFieldType date_type = OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, col[0]));
 
     lg = g_new0(cm_ledger, 1);
     lg->path = g_strdup(path);
@@ -152,11 +132,23 @@ cm_status cm_ledger_load(cm_ledger **out, const char *path, cm_ctx *ctx)
     while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
         line++;
         cm_ledger_row *r = g_new0(cm_ledger_row, 1);
-        g_ptr_array_add(lg->rows, r);
-        st = read_row(f, col, date_type, path, line, r, ctx);
+        cm_ctx *row_ctx = problems ? cm_ctx_new() : ctx;
+        st = read_row(f, col, path, line, r, row_ctx);
         OGR_F_Destroy(f);
-        if (st != CM_OK)
+        if (problems) {
+            if (st != CM_OK)
+                g_ptr_array_add(problems, g_strdup(cm_ctx_message(row_ctx)));
+            cm_ctx_destroy(row_ctx);
+        }
+        if (st != CM_OK) {
+            row_free(r);
+            if (problems) {
+                st = CM_OK;
+                continue;
+            }
             goto cleanup;
+        }
+        g_ptr_array_add(lg->rows, r);
         GPtrArray *list = g_hash_table_lookup(lg->by_region, r->region);
         if (!list) {
             list = g_ptr_array_new();
@@ -164,7 +156,7 @@ cm_status cm_ledger_load(cm_ledger **out, const char *path, cm_ctx *ctx)
         }
         g_ptr_array_add(list, r);
     }
-    if (lg->rows->len == 0) {
+    if (lg->rows->len == 0 && !problems) {
         st = cm_fail(ctx, CM_EINPUT, "%s: the ledger has no rows", path);
         goto cleanup;
     }
@@ -219,8 +211,25 @@ static gint str_ptr_cmp(gconstpointer a, gconstpointer b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Records a problem found by a check: into `problems` when collecting, else as the error. */
+static cm_status problem(GPtrArray *problems, cm_ctx *ctx, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static cm_status problem(GPtrArray *problems, cm_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (problems) {
+        g_ptr_array_add(problems, msg);
+        return CM_OK;
+    }
+    cm_status st = cm_fail(ctx, CM_EINPUT, "%s", msg);
+    g_free(msg);
+    return st;
+}
+
 static cm_status check_controller(const cm_ledger *lg, const cm_ledger_row *r, const char *id,
-                                  const cm_style *style, cm_ctx *ctx)
+                                  const cm_style *style, GPtrArray *problems, cm_ctx *ctx)
 {
     if (cm_style_controller(style, id))
         return CM_OK;
@@ -230,10 +239,10 @@ static cm_status check_controller(const cm_ledger *lg, const cm_ledger_row *r, c
     g_ptr_array_add(ids, NULL);
     const char *near = cm_nearest_word(id, (const char *const *)ids->pdata);
     char *all = g_strjoinv(", ", (char **)ids->pdata);
-    cm_status st = near ? cm_fail(ctx, CM_EINPUT,
+    cm_status st = near ? problem(problems, ctx,
                                   "%s:%d: unknown controller \"%s\" (did you mean \"%s\"?)",
                                   lg->path, r->line, id, near)
-                        : cm_fail(ctx, CM_EINPUT,
+                        : problem(problems, ctx,
                                   "%s:%d: unknown controller \"%s\"; the style defines %s",
                                   lg->path, r->line, id, all);
     g_free(all);
@@ -242,9 +251,11 @@ static cm_status check_controller(const cm_ledger *lg, const cm_ledger_row *r, c
 }
 
 cm_status cm_ledger_check(const cm_ledger *lg, GHashTable *regions, const cm_style *style,
-                          cm_ctx *ctx)
+                          GPtrArray *problems, cm_ctx *ctx)
 {
-    for (guint i = 0; i < lg->rows->len; i++) {
+    cm_status st = CM_OK;
+    GHashTable *last = g_hash_table_new(g_str_hash, g_str_equal); /* region -> last row seen */
+    for (guint i = 0; i < lg->rows->len && st == CM_OK; i++) {
         const cm_ledger_row *r = lg->rows->pdata[i];
         if (!g_hash_table_contains(regions, r->region)) {
             GPtrArray *keys = g_ptr_array_new();
@@ -256,17 +267,42 @@ cm_status cm_ledger_check(const cm_ledger *lg, GHashTable *regions, const cm_sty
             g_ptr_array_sort(keys, str_ptr_cmp);
             g_ptr_array_add(keys, NULL);
             const char *near = cm_nearest_word(r->region, (const char *const *)keys->pdata);
-            cm_status st = cm_fail(ctx, CM_EINPUT, "%s:%d: unknown region \"%s\"%s%s%s", lg->path,
-                                   r->line, r->region, near ? " (did you mean \"" : "",
-                                   near ? near : "", near ? "\"?)" : "");
+            st = problem(problems, ctx, "%s:%d: unknown region \"%s\"%s%s%s", lg->path, r->line,
+                         r->region, near ? " (did you mean \"" : "", near ? near : "",
+                         near ? "\"?)" : "");
             g_ptr_array_free(keys, TRUE);
-            return st;
+            continue;
         }
-        cm_status st = check_controller(lg, r, r->controller, style, ctx);
+        const cm_ledger_row *prev = g_hash_table_lookup(last, r->region);
+        if (problems && prev && g_date_compare(&r->date, &prev->date) < 0) {
+            char a[16], b[16];
+            g_date_strftime(a, sizeof a, "%Y-%m-%d", &r->date);
+            g_date_strftime(b, sizeof b, "%Y-%m-%d", &prev->date);
+            problem(problems, ctx, "%s:%d: rows for \"%s\" out of date order: %s after %s on line %d",
+                    lg->path, r->line, r->region, a, b, prev->line);
+        }
+        g_hash_table_insert(last, r->region, (gpointer)r);
+        st = check_controller(lg, r, r->controller, style, problems, ctx);
         for (char **p = r->parties; st == CM_OK && p && *p; p++)
-            st = check_controller(lg, r, *p, style, ctx);
-        if (st != CM_OK)
-            return st;
+            st = check_controller(lg, r, *p, style, problems, ctx);
     }
-    return CM_OK;
+    g_hash_table_unref(last);
+    return st;
+}
+
+gboolean cm_parse_status(const char *text, cm_control_status *out)
+{
+    static const char *const words[] = {"held", "contested", "besieged", "claimed"};
+    for (size_t i = 0; i < G_N_ELEMENTS(words); i++)
+        if (g_ascii_strcasecmp(text, words[i]) == 0) {
+            *out = (cm_control_status)i;
+            return TRUE;
+        }
+    return FALSE;
+}
+
+const char *cm_status_word(cm_control_status st)
+{
+    static const char *const words[] = {"held", "contested", "besieged", "claimed"};
+    return words[st];
 }

@@ -7,14 +7,22 @@
 
 #include <glib.h>
 
-typedef enum { CM_HELD, CM_CONTESTED } cm_control_status;
+/* held: the controller holds it.  contested: fighting inside; `parties` fight over it.
+ * besieged: the controller holds it, surrounded by `parties`.  claimed: the controller says it
+ * took it, unconfirmed. */
+typedef enum { CM_HELD, CM_CONTESTED, CM_BESIEGED, CM_CLAIMED } cm_control_status;
+
+/* Parses a status word; FALSE if unknown. */
+gboolean cm_parse_status(const char *text, cm_control_status *out);
+const char *cm_status_word(cm_control_status st);
 
 typedef struct cm_ledger_row {
     GDate date;
     char *region;
     char *controller;       /* who holds it (for contested rows: the main holder) */
     cm_control_status status;
-    char **parties;         /* contested: NULL-terminated ids, at least two; held: NULL */
+    char **parties;         /* contested: ids, at least two; besieged: the besiegers; else NULL */
+    char *confidence;       /* optional, free text (high / medium / low) */
     char *source;
     char *note;             /* may be NULL */
     int line;               /* spreadsheet line (header is line 1) */
@@ -27,9 +35,11 @@ typedef struct cm_ledger {
 } cm_ledger;
 
 /* Reads a ledger.  Required columns: date, region, controller, status, source; optional:
- * parties (contested rows: ids separated by ';'), note.  Errors are CM_EINPUT naming
- * "file:line".  *out is owned by the caller. */
-cm_status cm_ledger_load(cm_ledger **out, const char *path, cm_ctx *ctx);
+ * parties (ids separated by ';'), confidence, note.  A region is a key of the regions layer,
+ * or "town:" and a key of the places layer.  Errors are CM_EINPUT naming "file:line".
+ * With `problems` non-NULL, a bad row is recorded there ("file:line: message", g_free'd
+ * strings) and skipped instead, and loading goes on.  *out is owned by the caller. */
+cm_status cm_ledger_load(cm_ledger **out, const char *path, GPtrArray *problems, cm_ctx *ctx);
 void cm_ledger_destroy(cm_ledger *ledger);
 
 /* The row in force for `region` on `date`: its latest row on or before the date; of rows on
@@ -38,10 +48,12 @@ void cm_ledger_destroy(cm_ledger *ledger);
 const cm_ledger_row *cm_ledger_state(const cm_ledger *ledger, const char *region,
                                      const GDate *date);
 
-/* Checks every row against the known region keys (a set of strings) and the style's
- * controllers.  The first problem fails with CM_EINPUT "file:line: ..." and, for an unknown
- * region, the nearest known key. */
+/* Checks every row against the known keys (a set of strings: region keys and "town:" place
+ * keys) and the style's controllers.  The first problem fails with CM_EINPUT
+ * "file:line: ..." and, for an unknown key, the nearest known one.  With `problems`
+ * non-NULL, every problem is recorded there instead, with rows of one region out of date
+ * order, and the call returns CM_OK. */
 cm_status cm_ledger_check(const cm_ledger *ledger, GHashTable *regions, const cm_style *style,
-                          cm_ctx *ctx);
+                          GPtrArray *problems, cm_ctx *ctx);
 
 #endif

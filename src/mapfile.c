@@ -14,7 +14,7 @@ static const char *const map_keys[] = {"title", "subtitle", "date", "crs", "exte
 static const char *const layer_keys[] = {"file", "key", "name", "name-ar", "kind", "rank", NULL};
 static const char *const inset_keys[] = {"file", "extent", "crs", NULL};
 static const char *const groups[] = {"map", "regions", "neighbours", "border", "places",
-                                     "control", "inset", NULL};
+                                     "control", "inset", "zones", "lines", NULL};
 
 gboolean cm_parse_page(const char *text, double *w_mm, double *h_mm)
 {
@@ -234,6 +234,16 @@ cm_status cm_mapfile_load(cm_mapfile **out, const char *path, cm_ctx *ctx)
         goto cleanup;
     mf->control = g_steal_pointer(&control.file);
     layer_spec_clear(&control);
+    cm_layer_spec zones = {0}, lines = {0};
+    st = load_layer(kf, dir, "zones", FALSE, &zones, ctx);
+    if (st == CM_OK)
+        st = load_layer(kf, dir, "lines", FALSE, &lines, ctx);
+    mf->zones = g_steal_pointer(&zones.file);
+    mf->lines = g_steal_pointer(&lines.file);
+    layer_spec_clear(&zones);
+    layer_spec_clear(&lines);
+    if (st != CM_OK)
+        goto cleanup;
 
     *out = mf;
     mf = NULL;
@@ -264,5 +274,7 @@ void cm_mapfile_destroy(cm_mapfile *mf)
     layer_spec_clear(&mf->inset);
     g_free(mf->inset_crs);
     g_free(mf->control);
+    g_free(mf->zones);
+    g_free(mf->lines);
     g_free(mf);
 }

@@ -29,6 +29,7 @@ typedef struct cm_mapfile {
     double inset_extent[4];  /* lon/lat box the inset shows */
     char *inset_crs;         /* the inset's CRS; the map's when the map file names none */
     char *control;         /* resolved ledger path */
+    char *zones, *lines;   /* resolved paths of zones and lines files; NULL when none */
 } cm_mapfile;
 
 /* Reads and validates a map file.  Errors are CM_ESTYLE with "file:line: ...".  Unknown

@@ -15,6 +15,7 @@
 #include "project.h"
 #include "render_stats.h"
 #include "style.h"
+#include "timeline.h"
 
 #include <math.h>
 #include <string.h>
@@ -33,12 +34,18 @@ struct cm_map {
     cm_style *style;
     cm_ledger *ledger;
     placed_layer regions, neighbours, border, places, inset;
+    cm_timeline *zones, *lines;
+    cm_shape *zones_page, *lines_page;
+    char **town_keys;          /* "town:KEY" per place, NULL where the place has no key */
     cm_projection *proj;
     cm_projection *inset_proj; /* the inset's own page: origin at its top-left corner */
     cm_shape *inset_border;    /* the border layer in the inset's projection */
     double inset_size[2];      /* width, height in points */
     double page_w, page_h, frame[4];
     GDate date;
+    gboolean has_diff_from; /* a change map from diff_from to date */
+    GPtrArray *inputs;      /* every file read, NULL-terminated */
+    GDate diff_from;
 };
 
 static void placed_clear(placed_layer *pl)
@@ -56,6 +63,15 @@ void cm_map_destroy(cm_map *map)
         return;
     if (map->inset_border)
         cm_shapes_free(map->inset_border, map->border.layer->n);
+    if (map->zones)
+        cm_shapes_free(map->zones_page, map->zones->layer->n);
+    if (map->lines)
+        cm_shapes_free(map->lines_page, map->lines->layer->n);
+    cm_timeline_destroy(map->zones);
+    cm_timeline_destroy(map->lines);
+    for (int i = 0; map->town_keys && i < map->places.layer->n; i++)
+        g_free(map->town_keys[i]);
+    g_free(map->town_keys);
     placed_clear(&map->regions);
     placed_clear(&map->neighbours);
     placed_clear(&map->border);
@@ -66,6 +82,8 @@ void cm_map_destroy(cm_map *map)
     cm_ledger_destroy(map->ledger);
     cm_style_destroy(map->style);
     cm_mapfile_destroy(map->mf);
+    if (map->inputs)
+        g_ptr_array_unref(map->inputs);
     g_free(map);
 }
 
@@ -111,7 +129,27 @@ static cm_status load_inset(cm_map *map, cm_ctx *ctx)
     return st;
 }
 
+/* Zones or lines: loaded, checked against the style, projected. */
+static cm_status load_timeline(cm_map *map, const char *path, gboolean lines, cm_timeline **tl,
+                               cm_shape **page, GPtrArray *problems, cm_ctx *ctx)
+{
+    if (!path)
+        return CM_OK;
+    cm_status st = cm_timeline_load(tl, path, lines, problems, ctx);
+    if (st == CM_OK)
+        st = cm_timeline_check(*tl, map->style, problems, ctx);
+    if (st == CM_OK)
+        st = cm_project_layer(page, map->proj, (*tl)->layer, TOLERANCE_PT, ctx);
+    return st;
+}
+
 cm_status cm_map_load(cm_map **out, const char *path, const cm_map_options *opts, cm_ctx *ctx)
+{
+    return cm_map_load_checked(out, path, opts, NULL, ctx);
+}
+
+cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_options *opts,
+                              GPtrArray *problems, cm_ctx *ctx)
 {
     cm_status st = CM_OK;
     cm_map *map = g_new0(cm_map, 1);
@@ -161,10 +199,28 @@ cm_status cm_map_load(cm_map **out, const char *path, const cm_map_options *opts
         }
         g_hash_table_add(keys, f->key);
     }
+    if (map->places.layer) {
+        map->town_keys = g_new0(char *, (size_t)map->places.layer->n + 1);
+        for (int i = 0; i < map->places.layer->n; i++) {
+            const cm_feature *f = &map->places.layer->features[i];
+            if (!f->key)
+                continue;
+            map->town_keys[i] = g_strconcat("town:", f->key, NULL);
+            g_hash_table_add(keys, map->town_keys[i]);
+        }
+    }
     const char *ledger = opts && opts->control ? opts->control : map->mf->control;
-    if ((st = cm_ledger_load(&map->ledger, ledger, ctx)) != CM_OK ||
-        (st = cm_ledger_check(map->ledger, keys, map->style, ctx)) != CM_OK)
+    if ((st = cm_ledger_load(&map->ledger, ledger, problems, ctx)) != CM_OK ||
+        (st = cm_ledger_check(map->ledger, keys, map->style, problems, ctx)) != CM_OK ||
+        (st = load_timeline(map, map->mf->zones, FALSE, &map->zones, &map->zones_page, problems,
+                            ctx)) != CM_OK ||
+        (st = load_timeline(map, map->mf->lines, TRUE, &map->lines, &map->lines_page, problems,
+                            ctx)) != CM_OK)
         goto cleanup;
+    if (map->ledger->rows->len == 0) {
+        st = cm_fail(ctx, CM_EINPUT, "%s: the ledger has no valid rows", ledger);
+        goto cleanup;
+    }
 
     if (g_date_valid(&map->mf->date)) {
         map->date = map->mf->date;
@@ -177,6 +233,16 @@ cm_status cm_map_load(cm_map **out, const char *path, const cm_map_options *opts
                 map->date = *d;
         }
     }
+    map->inputs = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(map->inputs, g_strdup(path));
+    for (guint i = 0; i + 1 < styles->len; i++)
+        g_ptr_array_add(map->inputs, g_strdup(styles->pdata[i]));
+    const char *files[] = {ledger, map->mf->zones, map->mf->lines, map->mf->regions.file,
+                           map->mf->neighbours.file, map->mf->border.file, map->mf->places.file};
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++)
+        if (files[i])
+            g_ptr_array_add(map->inputs, g_strdup(files[i]));
+    g_ptr_array_add(map->inputs, NULL);
     *out = map;
     map = NULL;
 cleanup:
@@ -213,6 +279,11 @@ int cm_map_lonlat_to_page(const cm_map *map, double lon, double lat, double *x, 
     return cm_projection_lonlat_to_page(map->proj, lon, lat, x, y) ? 0 : -1;
 }
 
+const char *const *cm_map_input_files(const cm_map *map)
+{
+    return (const char *const *)map->inputs->pdata;
+}
+
 int cm_map_page_to_lonlat(const cm_map *map, double x, double y, double *lon, double *lat)
 {
     return cm_projection_page_to_lonlat(map->proj, x, y, lon, lat) ? 0 : -1;
@@ -230,29 +301,125 @@ const char *cm_default_map_path(void)
 
 /* ---- rendering ---------------------------------------------------------------------- */
 
-/* What one render needs to know about the date: each region's row in force. */
+/* What one page shows: a date, or the changes between two dates. */
 typedef struct {
-    const cm_ledger_row **rows; /* parallel to the regions layer; NULL = no data */
+    GDate date;
+    gboolean diff;
+    GDate from; /* with diff: the earlier date */
+} page_spec;
+
+/* Control on the page's date: each region's and town's row in force, and in a change map the
+ * rows on the earlier date too. */
+typedef struct {
+    const page_spec *spec;
+    const cm_ledger_row **rows, **towns;           /* parallel to regions and places; NULL = none */
+    const cm_ledger_row **rows_from, **towns_from; /* diff only */
 } control_state;
 
-/* How a region with this row is painted: its holder's colour and pattern, or stripes of the
- * parties that contest it, or the no-data fill. */
-static cm_paint row_paint(const cm_style *s, const cm_ledger_row *r)
+static const cm_ledger_row **rows_for(const cm_map *map, const cm_layer *layer, gboolean towns,
+                                      const GDate *date)
+{
+    if (!layer)
+        return NULL;
+    const cm_ledger_row **rows = g_new0(const cm_ledger_row *, (size_t)layer->n);
+    for (int i = 0; i < layer->n; i++) {
+        const char *key = towns ? map->town_keys[i] : layer->features[i].key;
+        rows[i] = key ? cm_ledger_state(map->ledger, key, date) : NULL;
+    }
+    return rows;
+}
+
+static control_state control_on(const cm_map *map, const page_spec *spec)
+{
+    control_state cs = {.spec = spec};
+    cs.rows = rows_for(map, map->regions.layer, FALSE, &spec->date);
+    cs.towns = rows_for(map, map->places.layer, TRUE, &spec->date);
+    if (spec->diff) {
+        cs.rows_from = rows_for(map, map->regions.layer, FALSE, &spec->from);
+        cs.towns_from = rows_for(map, map->places.layer, TRUE, &spec->from);
+    }
+    return cs;
+}
+
+static void control_clear(control_state *cs)
+{
+    g_free(cs->rows);
+    g_free(cs->towns);
+    g_free(cs->rows_from);
+    g_free(cs->towns_from);
+}
+
+/* Whether control changed between two rows: holder, status or parties. */
+static gboolean changed(const cm_ledger_row *a, const cm_ledger_row *b)
+{
+    if (!a || !b)
+        return a != b;
+    if (strcmp(a->controller, b->controller) || a->status != b->status)
+        return TRUE;
+    char *pa = a->parties ? g_strjoinv(";", a->parties) : g_strdup("");
+    char *pb = b->parties ? g_strjoinv(";", b->parties) : g_strdup("");
+    gboolean d = strcmp(pa, pb) != 0;
+    g_free(pa);
+    g_free(pb);
+    return d;
+}
+
+/* A colour halfway to white: claimed, unconfirmed ground. */
+static cm_rgba lighten(cm_rgba c, double k)
+{
+    return (cm_rgba){c.r + (1 - c.r) * k, c.g + (1 - c.g) * k, c.b + (1 - c.b) * k, c.a};
+}
+
+/* How an area with this control is painted: its holder's colour and pattern; stripes of the
+ * parties that contest it; lighter where only claimed; or the no-data fill. */
+static cm_paint control_paint(const cm_style *s, const char *holder, cm_control_status status,
+                              char **parties)
 {
     cm_paint p = {.n = 1, .pattern = CM_PATTERN_SOLID};
-    if (!r) {
+    if (!holder) {
         p.colors[0] = s->unknown_fill;
-    } else if (r->status == CM_CONTESTED) {
+    } else if (status == CM_CONTESTED && parties) {
         p.n = 0;
-        for (char **id = r->parties; *id && p.n < 4; id++)
+        for (char **id = parties; *id && p.n < 4; id++)
             p.colors[p.n++] = cm_style_controller(s, *id)->fill;
     } else {
-        const cm_controller *c = cm_style_controller(s, r->controller);
-        p.colors[0] = c->fill;
+        const cm_controller *c = cm_style_controller(s, holder);
+        p.colors[0] = status == CM_CLAIMED ? lighten(c->fill, 0.55) : c->fill;
         p.pattern = c->pattern;
         p.pattern_color = c->pattern_color;
     }
     return p;
+}
+
+static cm_paint row_paint(const cm_style *s, const cm_ledger_row *r)
+{
+    return r ? control_paint(s, r->controller, r->status, r->parties)
+             : control_paint(s, NULL, CM_HELD, NULL);
+}
+
+/* In a change map: what changed hands is painted as it is now; the rest is neutral. */
+static cm_paint diff_paint(const cm_style *s, const cm_ledger_row *from, const cm_ledger_row *to)
+{
+    if (changed(from, to) && to)
+        return row_paint(s, to);
+    cm_paint p = {.colors = {s->unknown_fill}, .n = 1};
+    return p;
+}
+
+/* The besiegers' ring: a band inside the area's edge in the first besieger's colour. */
+static void draw_siege_band(cairo_t *cr, const cm_shape *shape, const cm_style *s,
+                            const cm_ledger_row *r, double width)
+{
+    cairo_save(cr);
+    cairo_new_path(cr);
+    cm_draw_shape_path(cr, shape, TRUE);
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    cairo_clip_preserve(cr);
+    cm_draw_set_color(cr, cm_style_controller(s, r->parties[0])->fill);
+    cairo_set_line_width(cr, 2 * width);
+    cairo_set_dash(cr, (double[]){3, 1.5}, 2, 0);
+    cairo_stroke(cr);
+    cairo_restore(cr);
 }
 
 static void draw_regions(cairo_t *cr, const cm_map *map, const control_state *cs)
@@ -260,11 +427,208 @@ static void draw_regions(cairo_t *cr, const cm_map *map, const control_state *cs
     const cm_style *s = map->style;
     const cm_layer *l = map->regions.layer;
     for (int i = 0; i < l->n; i++) {
-        cm_paint p = row_paint(s, cs->rows[i]);
+        cm_paint p = cs->spec->diff ? diff_paint(s, cs->rows_from[i], cs->rows[i])
+                                    : row_paint(s, cs->rows[i]);
         cm_draw_paint(cr, &map->regions.page[i], &p, s->hatch_width, s->hatch_angle);
+        if (!cs->spec->diff && cs->rows[i] && cs->rows[i]->status == CM_BESIEGED)
+            draw_siege_band(cr, &map->regions.page[i], s, cs->rows[i], 2.5);
     }
     for (int i = 0; i < l->n; i++)
         cm_draw_stroke(cr, &map->regions.page[i], TRUE, s->rg_stroke, s->rg_width);
+}
+
+/* Zones in force, over the districts, clipped to the land inside the national border. */
+static void draw_zones(cairo_t *cr, const cm_map *map, const control_state *cs)
+{
+    const cm_style *s = map->style;
+    if (!map->zones || cs->spec->diff)
+        return;
+    cairo_save(cr);
+    if (map->border.layer) {
+        cairo_new_path(cr);
+        for (int i = 0; i < map->border.layer->n; i++)
+            cm_draw_shape_path(cr, &map->border.page[i], TRUE);
+        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+        cairo_clip(cr);
+    }
+    for (int i = 0; i < map->zones->layer->n; i++) {
+        const cm_timed *z = &map->zones->items[i];
+        if (!cm_timed_active(z, &cs->spec->date))
+            continue;
+        cm_paint p = control_paint(s, z->actor, z->status, z->parties);
+        cm_draw_paint(cr, &map->zones_page[i], &p, s->hatch_width, s->hatch_angle);
+        cm_rgba edge = cm_style_controller(s, z->actor)->fill;
+        edge.r *= 0.6, edge.g *= 0.6, edge.b *= 0.6;
+        cm_draw_stroke(cr, &map->zones_page[i], TRUE, edge, 0.5);
+    }
+    cairo_restore(cr);
+}
+
+/* A line smoothed by two rounds of corner cutting, so arrows bend smoothly. */
+static GArray *smooth(const cm_ring *ring)
+{
+    GArray *pts = g_array_new(FALSE, FALSE, sizeof(double) * 2);
+    for (int i = 0; i < ring->n; i++)
+        g_array_append_vals(pts, &ring->xy[2 * i], 1);
+    for (int round = 0; round < 2 && pts->len > 2; round++) {
+        GArray *next = g_array_new(FALSE, FALSE, sizeof(double) * 2);
+        double *p = (double *)pts->data;
+        g_array_append_vals(next, p, 1);
+        for (guint i = 0; i + 1 < pts->len; i++) {
+            double q[2] = {0.75 * p[2 * i] + 0.25 * p[2 * i + 2], 0.75 * p[2 * i + 1] + 0.25 * p[2 * i + 3]};
+            double r[2] = {0.25 * p[2 * i] + 0.75 * p[2 * i + 2], 0.25 * p[2 * i + 1] + 0.75 * p[2 * i + 3]};
+            if (i > 0)
+                g_array_append_vals(next, q, 1);
+            if (i + 2 < pts->len)
+                g_array_append_vals(next, r, 1);
+        }
+        g_array_append_vals(next, &p[2 * (pts->len - 1)], 1);
+        g_array_free(pts, TRUE);
+        pts = next;
+    }
+    return pts;
+}
+
+/* A tapered arrow along the line: the shaft widens from w0 to w1, then an arrowhead. */
+static void arrow_path(cairo_t *cr, const cm_ring *ring, double w0, double w1, double head)
+{
+    GArray *pts = smooth(ring);
+    int n = (int)pts->len;
+    double *p = (double *)pts->data;
+    double *len = g_new0(double, (size_t)n);
+    for (int i = 1; i < n; i++)
+        len[i] = len[i - 1] + hypot(p[2 * i] - p[2 * i - 2], p[2 * i + 1] - p[2 * i - 1]);
+    double total = len[n - 1];
+    if (n < 2 || total <= head * 1.5) {
+        g_free(len);
+        g_array_free(pts, TRUE);
+        return;
+    }
+    double shaft = total - head;
+    /* the shaft's last point: where the head begins */
+    int last = 1;
+    while (last < n - 1 && len[last] < shaft)
+        last++;
+    double t = (shaft - len[last - 1]) / fmax(len[last] - len[last - 1], 1e-9);
+    double ex = p[2 * (last - 1)] + t * (p[2 * last] - p[2 * (last - 1)]);
+    double ey = p[2 * (last - 1) + 1] + t * (p[2 * last + 1] - p[2 * (last - 1) + 1]);
+    double tipx = p[2 * (n - 1)], tipy = p[2 * (n - 1) + 1];
+    GArray *left = g_array_new(FALSE, FALSE, sizeof(double) * 2);
+    GArray *right = g_array_new(FALSE, FALSE, sizeof(double) * 2);
+    for (int i = 0; i <= last; i++) {
+        double x = i == last ? ex : p[2 * i], y = i == last ? ey : p[2 * i + 1];
+        int a = i == 0 ? 0 : i - 1, b = i == 0 ? 1 : i;
+        double dx = p[2 * b] - p[2 * a], dy = p[2 * b + 1] - p[2 * a + 1];
+        if (i == last)
+            dx = tipx - ex, dy = tipy - ey;
+        double d = fmax(hypot(dx, dy), 1e-9);
+        double nx = -dy / d, ny = dx / d;
+        double w = w0 + (w1 - w0) * fmin((i == last ? shaft : len[i]) / shaft, 1.0);
+        double l[2] = {x + nx * w / 2, y + ny * w / 2}, r[2] = {x - nx * w / 2, y - ny * w / 2};
+        g_array_append_vals(left, l, 1);
+        g_array_append_vals(right, r, 1);
+    }
+    double dx = tipx - ex, dy = tipy - ey, d = fmax(hypot(dx, dy), 1e-9);
+    double nx = -dy / d, ny = dx / d, hw = w1 * 1.1 + head * 0.35;
+    cairo_new_path(cr);
+    double *L = (double *)left->data, *R = (double *)right->data;
+    cairo_move_to(cr, L[0], L[1]);
+    for (guint i = 1; i < left->len; i++)
+        cairo_line_to(cr, L[2 * i], L[2 * i + 1]);
+    cairo_line_to(cr, ex + nx * hw, ey + ny * hw);
+    cairo_line_to(cr, tipx, tipy);
+    cairo_line_to(cr, ex - nx * hw, ey - ny * hw);
+    for (int i = (int)right->len - 1; i >= 0; i--)
+        cairo_line_to(cr, R[2 * i], R[2 * i + 1]);
+    cairo_close_path(cr);
+    g_array_free(left, TRUE);
+    g_array_free(right, TRUE);
+    g_free(len);
+    g_array_free(pts, TRUE);
+}
+
+/* A front line: a dark line with teeth on its right-hand side (in drawing order), which the
+ * data points towards the attacker, coloured by the attacker. */
+static void draw_front(cairo_t *cr, const cm_ring *ring, cm_rgba line, cm_rgba teeth)
+{
+    const double spacing = 7, size = 3.2;
+    cairo_new_path(cr);
+    double walked = spacing / 2;
+    for (int i = 1; i < ring->n; i++) {
+        double ax = ring->xy[2 * i - 2], ay = ring->xy[2 * i - 1];
+        double bx = ring->xy[2 * i], by = ring->xy[2 * i + 1];
+        double seg = hypot(bx - ax, by - ay);
+        if (seg <= 0)
+            continue;
+        double ux = (bx - ax) / seg, uy = (by - ay) / seg, nx = -uy, ny = ux;
+        while (walked + size <= seg) {
+            double cx = ax + ux * walked, cy = ay + uy * walked;
+            cairo_move_to(cr, cx - ux * size / 2, cy - uy * size / 2);
+            cairo_line_to(cr, cx + nx * size, cy + ny * size);
+            cairo_line_to(cr, cx + ux * size / 2, cy + uy * size / 2);
+            cairo_close_path(cr);
+            walked += spacing;
+        }
+        walked -= seg;
+    }
+    cm_draw_set_color(cr, teeth);
+    cairo_fill(cr);
+    cm_shape sh = {(cm_ring *)ring, 1};
+    cm_draw_stroke(cr, &sh, FALSE, line, 1.6);
+}
+
+static void draw_lines(cairo_t *cr, const cm_map *map, const control_state *cs)
+{
+    const cm_style *s = map->style;
+    if (!map->lines || cs->spec->diff)
+        return;
+    for (int i = 0; i < map->lines->layer->n; i++) {
+        const cm_timed *t = &map->lines->items[i];
+        if (!cm_timed_active(t, &cs->spec->date))
+            continue;
+        cm_rgba c = cm_style_controller(s, t->actor)->fill;
+        cm_rgba dark = {c.r * 0.45, c.g * 0.45, c.b * 0.45, 1};
+        const cm_shape *sh = &map->lines_page[i];
+        for (int r = 0; r < sh->nrings; r++) {
+            if (t->kind == CM_LINE_FRONT) {
+                draw_front(cr, &sh->rings[r], (cm_rgba){0.15, 0.15, 0.15, 1}, c);
+                continue;
+            }
+            gboolean offensive = t->kind == CM_LINE_OFFENSIVE;
+            arrow_path(cr, &sh->rings[r], offensive ? 2.0 : 1.2, offensive ? 6.5 : 3.0,
+                       offensive ? 9 : 6);
+            cm_draw_set_color(cr, offensive ? c : lighten(c, 0.5));
+            cairo_fill_preserve(cr);
+            cm_draw_set_color(cr, dark);
+            cairo_set_line_width(cr, 0.7);
+            cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
+            if (!offensive)
+                cairo_set_dash(cr, (double[]){2.5, 1.5}, 2, 0);
+            cairo_stroke(cr);
+            cairo_set_dash(cr, NULL, 0, 0);
+        }
+    }
+}
+
+/* Labels keep off lines: small boxes every few points along each line in force. */
+static void block_lines(cm_labeler *lab, const cm_map *map, const control_state *cs)
+{
+    if (!map->lines || cs->spec->diff)
+        return;
+    for (int i = 0; i < map->lines->layer->n; i++) {
+        if (!cm_timed_active(&map->lines->items[i], &cs->spec->date))
+            continue;
+        const cm_shape *sh = &map->lines_page[i];
+        for (int r = 0; r < sh->nrings; r++)
+            for (int k = 1; k < sh->rings[r].n; k++) {
+                const double *a = &sh->rings[r].xy[2 * k - 2], *b = &sh->rings[r].xy[2 * k];
+                int steps = (int)ceil(hypot(b[0] - a[0], b[1] - a[1]) / 4) + 1;
+                for (int j = 0; j <= steps; j++) {
+                    double x = a[0] + (b[0] - a[0]) * j / steps, y = a[1] + (b[1] - a[1]) * j / steps;
+                    cm_labeler_block(lab, (cm_box){x - 4, y - 4, x + 4, y + 4});
+                }
+            }
+    }
 }
 
 static int place_priority(const cm_feature *f)
@@ -273,7 +637,8 @@ static int place_priority(const cm_feature *f)
     return 100 - 10 * rank;
 }
 
-/* Capitals and cities keep their symbol even when their name finds no room. */
+/* Capitals and cities keep their symbol even when their name finds no room; so do towns
+ * whose control the ledger records. */
 static gboolean always_shown(const cm_feature *f)
 {
     return (f->kind && strcmp(f->kind, "capital") == 0) || (f->rank > 0 && f->rank <= 2);
@@ -300,10 +665,65 @@ static char *label_text(const cm_style *s, const char *en, const char *ar)
     return g_strdup(en ? en : ar);
 }
 
+/* A town's symbol in its controller's colour: a star for the capital, a dot otherwise; half
+ * and half when contested; a dashed ring in the besiegers' colour under siege; hollow when
+ * only claimed. */
+static void draw_town(cairo_t *cr, const cm_style *s, gboolean capital, double x, double y,
+                      const cm_ledger_row *r, gboolean neutral)
+{
+    cm_rgba fill = s->place_color;
+    if (r && !neutral && r->status != CM_CONTESTED)
+        fill = cm_style_controller(s, r->controller)->fill;
+    double size = capital ? s->star : s->dot * (r && !neutral ? 1.6 : 1);
+    if (r && !neutral && r->status == CM_BESIEGED) {
+        cairo_new_path(cr);
+        cairo_arc(cr, x, y, (capital ? s->star : size / 2) + 3.2, 0, 2 * G_PI);
+        cm_draw_set_color(cr, cm_style_controller(s, r->parties[0])->fill);
+        cairo_set_line_width(cr, 2.2);
+        cairo_set_dash(cr, (double[]){2.2, 1.2}, 2, 0);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+    }
+    if (capital) {
+        cm_draw_star(cr, x, y, s->star, fill, s->place_halo);
+    } else if (r && !neutral && r->status == CM_CONTESTED) {
+        for (int k = 0; k < 2 && r->parties[k]; k++) {
+            cairo_new_path(cr);
+            cairo_move_to(cr, x, y);
+            cairo_arc(cr, x, y, size / 2, G_PI / 2 + k * G_PI, G_PI / 2 + (k + 1) * G_PI);
+            cairo_close_path(cr);
+            cm_draw_set_color(cr, cm_style_controller(s, r->parties[k])->fill);
+            cairo_fill(cr);
+        }
+        cairo_new_path(cr);
+        cairo_arc(cr, x, y, size / 2, 0, 2 * G_PI);
+        cm_draw_set_color(cr, s->place_color);
+        cairo_set_line_width(cr, 0.6);
+        cairo_stroke(cr);
+    } else if (r && !neutral && r->status == CM_CLAIMED) {
+        cairo_new_path(cr);
+        cairo_arc(cr, x, y, size / 2, 0, 2 * G_PI);
+        cm_draw_set_color(cr, s->place_halo);
+        cairo_fill_preserve(cr);
+        cm_draw_set_color(cr, fill);
+        cairo_set_line_width(cr, 1.2);
+        cairo_stroke(cr);
+    } else {
+        cm_draw_dot(cr, x, y, size, fill, s->place_halo);
+        if (r && !neutral) {
+            cairo_new_path(cr);
+            cairo_arc(cr, x, y, size / 2, 0, 2 * G_PI);
+            cm_draw_set_color(cr, s->place_color);
+            cairo_set_line_width(cr, 0.5);
+            cairo_stroke(cr);
+        }
+    }
+}
+
 /* First pass (draw FALSE): queue labels and block always-shown symbols.  Second pass, after
  * placement: draw the symbols of places that are shown, recording their boxes in `drawn`. */
-static void add_places(cairo_t *cr, const cm_map *map, cm_labeler *lab, gboolean draw,
-                       GArray *drawn)
+static void add_places(cairo_t *cr, const cm_map *map, const control_state *cs, cm_labeler *lab,
+                       gboolean draw, GArray *drawn)
 {
     const cm_style *s = map->style;
     const cm_layer *l = map->places.layer;
@@ -319,23 +739,27 @@ static void add_places(cairo_t *cr, const cm_map *map, cm_labeler *lab, gboolean
             y > map->frame[1] + map->frame[3])
             continue;
         gboolean capital = f->kind && strcmp(f->kind, "capital") == 0;
+        const cm_ledger_row *row = cs->towns[i];
+        gboolean neutral = cs->spec->diff && !changed(cs->towns_from[i], row);
+        gboolean shown = always_shown(f) || (row && !neutral);
         double r = capital ? s->star : s->dot / 2 + 0.8;
+        if (row && !neutral && !capital)
+            r = s->dot * 0.8 + 0.8;
+        if (row && !neutral && row->status == CM_BESIEGED)
+            r += 4.5;
         if (draw) {
             /* a town is shown only with its name: an unnamed dot says nothing */
-            if (!always_shown(f) && !cm_labeler_is_placed(lab, i + 1))
+            if (!shown && !cm_labeler_is_placed(lab, i + 1))
                 continue;
             if (drawn) {
                 cm_box b = {x - r, y - r, x + r, y + r};
                 g_array_append_val(drawn, b);
             }
-            if (capital)
-                cm_draw_star(cr, x, y, s->star, s->place_color, s->place_halo);
-            else
-                cm_draw_dot(cr, x, y, s->dot, s->place_color, s->place_halo);
+            draw_town(cr, s, capital, x, y, row, neutral);
             continue;
         }
         cm_box symbol = {x - r, y - r, x + r, y + r};
-        if (always_shown(f))
+        if (shown)
             cm_labeler_block(lab, symbol);
         char *text = label_text(s, f->name, f->name_ar);
         if (!text)
@@ -345,8 +769,8 @@ static void add_places(cairo_t *cr, const cm_map *map, cm_labeler *lab, gboolean
             .text = text, .font = s->font, .size = size, .bold = capital || f->rank <= 2,
             .color = s->place_color, .halo = s->place_halo, .halo_width = s->halo_width,
             .kind = CM_LABEL_POINT, .x = x, .y = y, .gap = r + 1.5,
-            .priority = place_priority(f) + (capital ? 20 : 0), .id = i + 1,
-            .has_symbol = !always_shown(f), .symbol = symbol};
+            .priority = place_priority(f) + (capital ? 20 : 0) + (row ? 5 : 0), .id = i + 1,
+            .has_symbol = !shown, .symbol = symbol};
         cm_labeler_add(lab, &spec);
         g_free(text);
     }
@@ -397,69 +821,138 @@ static void add_area_labels(const cm_map *map, cm_labeler *lab, const placed_lay
     }
 }
 
-/* The legend's items for the date: only what the map shows. */
+static void add_item(GArray *items, cm_swatch_kind kind, cm_paint paint, char *text)
+{
+    cm_legend_item it = {.kind = kind, .paint = paint, .text = text};
+    g_array_append_val(items, it);
+}
+
+/* Compound names: "GNA / LNA". */
+static char *party_names(const cm_style *s, char **parties)
+{
+    GString *names = g_string_new(NULL);
+    for (char **p = parties; p && *p; p++)
+        g_string_append_printf(names, "%s%s", p == parties ? "" : " / ",
+                               cm_style_controller(s, *p)->short_label);
+    return g_string_free(names, FALSE);
+}
+
+/* The legend's items: only what the page shows. */
 static GArray *legend_items(const cm_map *map, const control_state *cs)
 {
     const cm_style *s = map->style;
     GArray *items = g_array_new(FALSE, TRUE, sizeof(cm_legend_item));
+    int nreg = map->regions.layer->n;
+    gboolean diff = cs->spec->diff;
+    /* whose colour shows: held regions (or gains), held zones */
     for (guint c = 0; c < s->controllers->len; c++) {
         const cm_controller *ctl = s->controllers->pdata[c];
-        for (int i = 0; i < map->regions.layer->n; i++) {
+        gboolean shows = FALSE;
+        for (int i = 0; i < nreg && !shows; i++) {
             const cm_ledger_row *r = cs->rows[i];
-            if (r && r->status == CM_HELD && strcmp(r->controller, ctl->id) == 0) {
-                cm_legend_item it = {.kind = CM_SWATCH_AREA, .paint = row_paint(s, r),
-                                     .text = g_strdup(ctl->label)};
-                g_array_append_val(items, it);
-                break;
-            }
+            shows = r && r->status != CM_CONTESTED && strcmp(r->controller, ctl->id) == 0 &&
+                    (!diff || changed(cs->rows_from[i], r));
         }
+        for (int i = 0; !diff && map->zones && i < map->zones->layer->n && !shows; i++) {
+            const cm_timed *z = &map->zones->items[i];
+            shows = cm_timed_active(z, &cs->spec->date) && z->status != CM_CONTESTED &&
+                    strcmp(z->actor, ctl->id) == 0;
+        }
+        if (shows)
+            add_item(items, CM_SWATCH_AREA, control_paint(s, ctl->id, CM_HELD, NULL),
+                     diff ? g_strdup_printf("Gained by %s", ctl->short_label) : g_strdup(ctl->label));
     }
     GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    for (int i = 0; i < map->regions.layer->n; i++) {
-        const cm_ledger_row *r = cs->rows[i];
-        if (!r || r->status != CM_CONTESTED)
-            continue;
-        char *ids = g_strjoinv(";", r->parties);
-        if (!g_hash_table_contains(seen, ids)) {
-            GString *names = g_string_new(NULL);
-            for (char **p = r->parties; *p; p++)
-                g_string_append_printf(names, "%s%s", p == r->parties ? "" : " / ",
-                                       cm_style_controller(s, *p)->short_label);
-            cm_legend_item it = {.kind = CM_SWATCH_AREA, .paint = row_paint(s, r),
-                                 .text = g_strdup_printf("%s: %s", s->contested_label, names->str)};
-            g_string_free(names, TRUE);
-            g_array_append_val(items, it);
-            g_hash_table_add(seen, ids);
+    for (int i = 0; i < nreg + (map->zones && !diff ? map->zones->layer->n : 0); i++) {
+        char **parties;
+        cm_control_status st;
+        if (i < nreg) {
+            const cm_ledger_row *r = cs->rows[i];
+            if (!r || (diff && !changed(cs->rows_from[i], r)))
+                continue;
+            parties = r->parties, st = r->status;
         } else {
-            g_free(ids);
+            const cm_timed *z = &map->zones->items[i - nreg];
+            if (!cm_timed_active(z, &cs->spec->date))
+                continue;
+            parties = z->parties, st = z->status;
         }
+        if (st != CM_CONTESTED || !parties)
+            continue;
+        char *ids = g_strjoinv(";", parties);
+        if (g_hash_table_contains(seen, ids)) {
+            g_free(ids);
+            continue;
+        }
+        g_hash_table_add(seen, ids);
+        char *names = party_names(s, parties);
+        add_item(items, CM_SWATCH_AREA, control_paint(s, parties[0], CM_CONTESTED, parties),
+                 g_strdup_printf("%s: %s", s->contested_label, names));
+        g_free(names);
     }
     g_hash_table_unref(seen);
-    for (int i = 0; i < map->regions.layer->n; i++) {
-        if (!cs->rows[i]) {
-            cm_legend_item it = {.kind = CM_SWATCH_AREA, .paint = row_paint(s, NULL),
-                                 .text = g_strdup(s->unknown_label)};
-            g_array_append_val(items, it);
-            break;
-        }
+    gboolean none = FALSE, unchanged = FALSE;
+    for (int i = 0; i < nreg; i++) {
+        none |= !cs->rows[i];
+        unchanged |= diff && !changed(cs->rows_from[i], cs->rows[i]);
     }
+    if (diff && unchanged)
+        add_item(items, CM_SWATCH_AREA, control_paint(s, NULL, CM_HELD, NULL), g_strdup("No change"));
+    else if (none)
+        add_item(items, CM_SWATCH_AREA, control_paint(s, NULL, CM_HELD, NULL),
+                 g_strdup(s->unknown_label));
+    /* lines */
+    if (map->lines && !diff) {
+        gboolean front = FALSE, withdrawal = FALSE;
+        for (guint c = 0; c < s->controllers->len; c++) {
+            const cm_controller *ctl = s->controllers->pdata[c];
+            for (int i = 0; i < map->lines->layer->n; i++) {
+                const cm_timed *t = &map->lines->items[i];
+                if (!cm_timed_active(t, &cs->spec->date))
+                    continue;
+                front |= t->kind == CM_LINE_FRONT;
+                withdrawal |= t->kind == CM_LINE_WITHDRAWAL;
+                if (t->kind == CM_LINE_OFFENSIVE && strcmp(t->actor, ctl->id) == 0) {
+                    cm_paint p = {.colors = {ctl->fill}, .n = 1};
+                    add_item(items, CM_SWATCH_ARROW, p,
+                             g_strdup_printf("%s offensive", ctl->short_label));
+                    break;
+                }
+            }
+        }
+        cm_paint grey = {.colors = {{0.45, 0.45, 0.45, 1}}, .n = 1};
+        if (withdrawal)
+            add_item(items, CM_SWATCH_WITHDRAWAL, grey, g_strdup("Withdrawal"));
+        if (front)
+            add_item(items, CM_SWATCH_FRONT, grey, g_strdup("Front line (teeth face the attacker)"));
+    }
+    /* places */
     if (map->places.layer) {
-        gboolean capital = FALSE, town = FALSE;
+        gboolean capital = FALSE, town = FALSE, siege = FALSE, controlled = FALSE;
         for (int i = 0; i < map->places.layer->n; i++) {
             const char *k = map->places.layer->features[i].kind;
+            const cm_ledger_row *r = cs->towns[i];
             if (k && strcmp(k, "capital") == 0)
                 capital = TRUE;
             else
                 town = TRUE;
+            if (r && (!diff || changed(cs->towns_from[i], r))) {
+                controlled = TRUE;
+                siege |= !diff && r->status == CM_BESIEGED;
+            }
         }
         cm_paint symbol = {.colors = {s->place_color}, .n = 1};
-        if (capital) {
-            cm_legend_item it = {.kind = CM_SWATCH_STAR, .paint = symbol, .text = g_strdup("Capital")};
-            g_array_append_val(items, it);
-        }
-        if (town) {
-            cm_legend_item it = {.kind = CM_SWATCH_DOT, .paint = symbol, .text = g_strdup("Town")};
-            g_array_append_val(items, it);
+        if (capital)
+            add_item(items, CM_SWATCH_STAR, symbol, g_strdup("Capital"));
+        if (town)
+            add_item(items, CM_SWATCH_DOT, symbol,
+                     g_strdup(controlled ? "Town (coloured: who holds it)" : "Town"));
+        if (siege) {
+            cm_paint ring = {.colors = {s->place_color}, .n = 1};
+            for (int i = 0; i < map->places.layer->n; i++)
+                if (cs->towns[i] && cs->towns[i]->status == CM_BESIEGED)
+                    ring.colors[0] = cm_style_controller(s, cs->towns[i]->parties[0])->fill;
+            add_item(items, CM_SWATCH_SIEGE, ring, g_strdup("Besieged"));
         }
     }
     return items;
@@ -470,15 +963,34 @@ static gint str_ptr_cmp(gconstpointer a, gconstpointer b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* "Sources: A; B." — the distinct sources of the rows in force, sorted. */
+static void add_source(GPtrArray *list, const char *source)
+{
+    /* a cell may hold several sources separated by ';' */
+    char **parts = g_strsplit(source, ";", -1);
+    for (char **p = parts; *p; p++) {
+        char *one = g_strstrip(*p);
+        if (*one && !g_ptr_array_find_with_equal_func(list, one, g_str_equal, NULL))
+            g_ptr_array_add(list, g_strdup(one));
+    }
+    g_strfreev(parts);
+}
+
+/* "Sources of control: A; B." — the distinct sources of the rows, zones and lines in force,
+ * sorted. */
 static char *sources_line(const cm_map *map, const control_state *cs)
 {
-    GPtrArray *list = g_ptr_array_new();
-    for (int i = 0; i < map->regions.layer->n; i++) {
-        const cm_ledger_row *r = cs->rows[i];
-        if (r && !g_ptr_array_find_with_equal_func(list, r->source, g_str_equal, NULL))
-            g_ptr_array_add(list, r->source);
-    }
+    GPtrArray *list = g_ptr_array_new_with_free_func(g_free);
+    for (int i = 0; i < map->regions.layer->n; i++)
+        if (cs->rows[i])
+            add_source(list, cs->rows[i]->source);
+    for (int i = 0; map->places.layer && i < map->places.layer->n; i++)
+        if (cs->towns[i])
+            add_source(list, cs->towns[i]->source);
+    const cm_timeline *tls[] = {map->zones, map->lines};
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; tls[k] && !cs->spec->diff && i < tls[k]->layer->n; i++)
+            if (cm_timed_active(&tls[k]->items[i], &cs->spec->date))
+                add_source(list, tls[k]->items[i].source);
     if (list->len == 0) {
         g_ptr_array_free(list, TRUE);
         return NULL;
@@ -490,6 +1002,20 @@ static char *sources_line(const cm_map *map, const control_state *cs)
     g_free(joined);
     g_ptr_array_free(list, TRUE);
     return line;
+}
+
+/* Area, in square points, of a shape's rings (even-odd: holes subtract). */
+static double shape_area(const cm_shape *sh)
+{
+    double total = 0;
+    for (int r = 0; r < sh->nrings; r++) {
+        double a = 0;
+        const cm_ring *ring = &sh->rings[r];
+        for (int i = 0, j = ring->n - 1; i < ring->n; j = i++)
+            a += ring->xy[2 * j] * ring->xy[2 * i + 1] - ring->xy[2 * i] * ring->xy[2 * j + 1];
+        total += a / 2; /* rings of one source share an orientation: holes subtract */
+    }
+    return fabs(total);
 }
 
 /* Lines of longitude and latitude every `step` degrees, densified so they curve. */
@@ -600,14 +1126,14 @@ static void draw_logo(cairo_t *cr, const cm_map *map)
     cairo_surface_destroy(img);
 }
 
-static void draw_page(cairo_t *cr, const cm_map *map, cm_render_stats *stats)
+/* Draws one page: the map as the spec says, its labels and furniture.  With `stats`, records
+ * what was placed where. */
+static void draw_page(cairo_t *cr, const cm_map *map, const page_spec *spec, cm_render_stats *stats)
 {
     const cm_style *s = map->style;
     const double *fr = map->frame;
     cm_box frame_box = {fr[0], fr[1], fr[0] + fr[2], fr[1] + fr[3]};
-    control_state cs = {g_new0(const cm_ledger_row *, (size_t)map->regions.layer->n)};
-    for (int i = 0; i < map->regions.layer->n; i++)
-        cs.rows[i] = cm_ledger_state(map->ledger, map->regions.layer->features[i].key, &map->date);
+    control_state cs = control_on(map, spec);
 
     cm_draw_set_color(cr, s->page_bg);
     cairo_paint(cr);
@@ -625,18 +1151,21 @@ static void draw_page(cairo_t *cr, const cm_map *map, cm_render_stats *stats)
             cm_draw_stroke(cr, &map->neighbours.page[i], TRUE, s->nb_stroke, s->nb_width);
     }
     draw_regions(cr, map, &cs);
+    draw_zones(cr, map, &cs);
     if (map->border.layer)
         for (int i = 0; i < map->border.layer->n; i++)
             cm_draw_stroke(cr, &map->border.page[i], TRUE, s->border_stroke, s->border_width);
     if (s->graticule)
         draw_graticule(cr, map);
+    draw_lines(cr, map, &cs);
 
     /* furniture inside the frame is placed first, so that labels avoid it */
     cm_labeler *lab = cm_labeler_new(cr, frame_box);
     GArray *furniture = g_array_new(FALSE, FALSE, sizeof(cm_box));
     GArray *items = legend_items(map, &cs);
+    const char *legend_title = spec->diff ? "Changes of control" : s->legend_title;
     double lw, lh;
-    cm_layout_legend_size(lab, s, s->legend_title, (cm_legend_item *)items->data, (int)items->len,
+    cm_layout_legend_size(lab, s, legend_title, (cm_legend_item *)items->data, (int)items->len,
                           &lw, &lh);
     double lx = fr[0] + 8, ly = fr[1] + fr[3] - 8 - lh;
     cm_box legend_box = {lx - 2, ly - 2, lx + lw + 2, ly + lh + 2};
@@ -665,29 +1194,30 @@ static void draw_page(cairo_t *cr, const cm_map *map, cm_render_stats *stats)
     }
     for (guint i = 0; i < furniture->len; i++)
         cm_labeler_block(lab, g_array_index(furniture, cm_box, i));
+    block_lines(lab, map, &cs);
 
-    add_places(cr, map, lab, FALSE, NULL);
+    add_places(cr, map, &cs, lab, FALSE, NULL);
     add_area_labels(map, lab, &map->neighbours, TRUE);
     add_area_labels(map, lab, &map->regions, FALSE);
     if (map->mf->sea_label) {
         double x, y;
         if (cm_projection_lonlat_to_page(map->proj, map->mf->sea_label_at[0],
                                          map->mf->sea_label_at[1], &x, &y)) {
-            cm_label_spec spec = {.text = map->mf->sea_label, .font = s->font,
-                                  .size = s->nb_label_size * 1.1, .italic = TRUE,
-                                  .letter_spacing = 1.5, .color = s->sea_label,
-                                  .kind = CM_LABEL_AREA, .x = x, .y = y, .priority = 9};
-            cm_labeler_add(lab, &spec);
+            cm_label_spec lspec = {.text = map->mf->sea_label, .font = s->font,
+                                   .size = s->nb_label_size * 1.1, .italic = TRUE,
+                                   .letter_spacing = 1.5, .color = s->sea_label,
+                                   .kind = CM_LABEL_AREA, .x = x, .y = y, .priority = 9};
+            cm_labeler_add(lab, &lspec);
         }
     }
     cm_labeler_place(lab);
     GArray *symbols = g_array_new(FALSE, FALSE, sizeof(cm_box));
-    add_places(cr, map, lab, TRUE, symbols);
+    add_places(cr, map, &cs, lab, TRUE, symbols);
     cm_labeler_draw(lab, cr);
     cairo_restore(cr);
 
     /* furniture */
-    cm_layout_legend_draw(cr, lab, s, s->legend_title, (cm_legend_item *)items->data,
+    cm_layout_legend_draw(cr, lab, s, legend_title, (cm_legend_item *)items->data,
                           (int)items->len, lx, ly);
     if (has_scale)
         cm_layout_scalebar(cr, lab, s, metres_per_pt, fr[2] / 6, fr[0] + fr[2] - 4,
@@ -702,10 +1232,16 @@ static void draw_page(cairo_t *cr, const cm_map *map, cm_render_stats *stats)
     cairo_set_line_width(cr, 0.6);
     cairo_stroke(cr);
 
-    char *date_long = cm_format_date_long(&map->date);
-    char *subtitle = map->mf->subtitle
-                         ? g_strdup_printf("%s, as of %s", map->mf->subtitle, date_long)
-                         : g_strdup_printf("As of %s", date_long);
+    char *date_long = cm_format_date_long(&spec->date);
+    char *subtitle;
+    if (spec->diff) {
+        char *from_long = cm_format_date_long(&spec->from);
+        subtitle = g_strdup_printf("Changes of control, %s to %s", from_long, date_long);
+        g_free(from_long);
+    } else {
+        subtitle = map->mf->subtitle ? g_strdup_printf("%s, as of %s", map->mf->subtitle, date_long)
+                                     : g_strdup_printf("As of %s", date_long);
+    }
     cm_layout_title(cr, lab, s, fr, map->mf->title ? map->mf->title : "Territorial control",
                     subtitle);
     if (s->logo)
@@ -727,6 +1263,23 @@ static void draw_page(cairo_t *cr, const cm_map *map, cm_render_stats *stats)
         stats->nsymbols = (int)symbols->len;
         stats->symbols = (cm_box *)g_array_free(symbols, FALSE);
         symbols = NULL;
+        stats->gains = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+        for (int i = 0; spec->diff && i < map->regions.layer->n; i++) {
+            const cm_ledger_row *r = cs.rows[i];
+            if (!r || !changed(cs.rows_from[i], r))
+                continue;
+            const char *who = r->status == CM_CONTESTED ? "contested" : r->controller;
+            double *area = g_hash_table_lookup(stats->gains, who);
+            if (!area) {
+                area = g_new0(double, 1);
+                g_hash_table_insert(stats->gains, g_strdup(who), area);
+            }
+            *area += shape_area(&map->regions.page[i]);
+        }
+        stats->nitems = (int)items->len;
+        stats->item_texts = g_new0(char *, items->len + 1);
+        for (guint i = 0; i < items->len; i++)
+            stats->item_texts[i] = g_strdup(g_array_index(items, cm_legend_item, i).text);
     }
     if (symbols)
         g_array_free(symbols, TRUE);
@@ -739,15 +1292,26 @@ static void draw_page(cairo_t *cr, const cm_map *map, cm_render_stats *stats)
     if (furniture)
         g_array_free(furniture, TRUE);
     cm_labeler_destroy(lab);
-    g_free(cs.rows);
+    control_clear(&cs);
+}
+
+static page_spec spec_on(const cm_map *map)
+{
+    page_spec spec = {.date = map->date};
+    return spec;
 }
 
 cm_status cm_map_render_stats(cm_map *map, cm_render_stats *stats, cm_ctx *ctx)
 {
+    page_spec spec = spec_on(map);
+    if (map->has_diff_from) {
+        spec.diff = TRUE;
+        spec.from = map->diff_from;
+    }
     memset(stats, 0, sizeof *stats);
     cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, NULL);
     cairo_t *cr = cairo_create(rec);
-    draw_page(cr, map, stats);
+    draw_page(cr, map, &spec, stats);
     cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
     cairo_surface_destroy(rec);
@@ -761,7 +1325,65 @@ void cm_render_stats_clear(cm_render_stats *stats)
     g_free(stats->labels);
     g_free(stats->furniture);
     g_free(stats->symbols);
+    if (stats->gains)
+        g_hash_table_unref(stats->gains);
+    g_strfreev(stats->item_texts);
     memset(stats, 0, sizeof *stats);
+}
+
+/* Orders "file:line: message" by file, then line number; others after, as found. */
+static gint problem_cmp(gconstpointer a, gconstpointer b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    const char *cx = strstr(x, ": "), *cy = strstr(y, ": ");
+    if (!cx || !cy)
+        return (cx == NULL) - (cy == NULL);
+    /* the file is up to the last ':' before ": " when a line number stands there */
+    const char *lx = cx, *ly = cy;
+    while (lx > x && g_ascii_isdigit(lx[-1]))
+        lx--;
+    while (ly > y && g_ascii_isdigit(ly[-1]))
+        ly--;
+    size_t fx = (size_t)(lx - x), fy = (size_t)(ly - y);
+    int c = strncmp(x, y, MIN(fx, fy));
+    if (c || fx != fy)
+        return c ? c : (fx < fy ? -1 : 1);
+    long nx = strtol(lx, NULL, 10), ny = strtol(ly, NULL, 10);
+    return (nx > ny) - (nx < ny);
+}
+
+cm_status cm_map_check(const char *path, const cm_map_options *opts, cm_ctx *ctx)
+{
+    GPtrArray *problems = g_ptr_array_new_with_free_func(g_free);
+    cm_map *map = NULL;
+    cm_status st = cm_map_load_checked(&map, path, opts, problems, ctx);
+    if (st != CM_OK) {
+        g_ptr_array_add(problems, g_strdup(cm_ctx_message(ctx)));
+    } else if (problems->len > 0) {
+        st = cm_fail(ctx, CM_EINPUT, "%s: %u problem(s) in the data", path, problems->len);
+    }
+    g_ptr_array_sort(problems, problem_cmp);
+    for (guint i = 0; i < problems->len; i++)
+        cm_problem(ctx, "%s", (char *)problems->pdata[i]);
+    g_ptr_array_unref(problems);
+    cm_map_destroy(map);
+    return st;
+}
+
+cm_status cm_map_set_diff_from(cm_map *map, const char *date, cm_ctx *ctx)
+{
+    GDate d;
+    if (!date) {
+        map->has_diff_from = FALSE;
+        return CM_OK;
+    }
+    if (!cm_parse_date(date, &d))
+        return cm_fail(ctx, CM_EUSAGE, "date \"%s\" is not a valid YYYY-MM-DD date", date);
+    if (g_date_compare(&d, &map->date) >= 0)
+        return cm_fail(ctx, CM_EUSAGE, "--from %s must be before --to", date);
+    map->diff_from = d;
+    map->has_diff_from = TRUE;
+    return CM_OK;
 }
 
 cm_status cm_map_set_lang(cm_map *map, const char *lang, cm_ctx *ctx)
@@ -773,21 +1395,58 @@ cm_status cm_map_set_lang(cm_map *map, const char *lang, cm_ctx *ctx)
     return CM_OK;
 }
 
-cm_status cm_map_render_file(cm_map *map, const char *path, const cm_render_options *opts,
-                             cm_ctx *ctx)
+static cm_status check_dpi(double dpi, cm_ctx *ctx)
+{
+    if (!(dpi >= 1 && dpi <= 10000))
+        return cm_fail(ctx, CM_EUSAGE, "dpi %g is out of range (1 to 10000)", dpi);
+    return CM_OK;
+}
+
+/* Writes one file holding `n` pages (or one page of small multiples when grid[0] > 0). */
+static cm_status render_pages(cm_map *map, const char *path, const page_spec *specs, int n,
+                              const int grid[2], const cm_render_options *opts, cm_ctx *ctx)
 {
     cm_format fmt;
     cm_output *out = NULL;
     cm_status st;
     double dpi = opts && opts->dpi > 0 ? opts->dpi : 300;
-    if (!(dpi >= 1 && dpi <= 10000))
-        return cm_fail(ctx, CM_EUSAGE, "dpi %g is out of range (1 to 10000)", dpi);
-    if ((st = cm_format_from_path(&fmt, path, ctx)) != CM_OK)
+    if ((st = check_dpi(dpi, ctx)) != CM_OK || (st = cm_format_from_path(&fmt, path, ctx)) != CM_OK)
         return st;
+    int per_page = grid && grid[0] > 0 ? grid[0] * grid[1] : 1;
+    int pages = (n + per_page - 1) / per_page;
+    if (pages > 1 && fmt != CM_FORMAT_PDF)
+        return cm_fail(ctx, CM_EUSAGE,
+                       "%s: %d pages need a PDF, or a file name pattern such as frames/%%Y-%%m-%%d.png",
+                       path, pages);
     if ((st = cm_output_begin(&out, path, fmt, map->page_w, map->page_h, dpi, ctx)) != CM_OK)
         return st;
     cairo_t *cr = cairo_create(cm_output_surface(out));
-    draw_page(cr, map, NULL);
+    for (int k = 0; k < n; k++) {
+        if (per_page == 1) {
+            draw_page(cr, map, &specs[k], NULL);
+        } else {
+            /* small multiples: each date's whole page, scaled into its cell */
+            int cell = k % per_page, col = cell % grid[0], row = cell / grid[0];
+            double cw = map->page_w / grid[0], ch = map->page_h / grid[1];
+            double scale = fmin(cw / map->page_w, ch / map->page_h);
+            if (cell == 0) {
+                cm_draw_set_color(cr, map->style->page_bg);
+                cairo_paint(cr);
+            }
+            cairo_save(cr);
+            cairo_translate(cr, col * cw + (cw - map->page_w * scale) / 2,
+                            row * ch + (ch - map->page_h * scale) / 2);
+            cairo_scale(cr, scale, scale);
+            cairo_rectangle(cr, 0, 0, map->page_w, map->page_h);
+            cairo_clip(cr);
+            draw_page(cr, map, &specs[k], NULL);
+            cairo_restore(cr);
+        }
+        if (opts && opts->progress)
+            opts->progress(k + 1, n, opts->progress_data);
+        if (k + 1 < n && (k + 1) % per_page == 0)
+            cairo_show_page(cr);
+    }
     cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
     if (cs != CAIRO_STATUS_SUCCESS) {
@@ -795,4 +1454,54 @@ cm_status cm_map_render_file(cm_map *map, const char *path, const cm_render_opti
         return cm_fail(ctx, CM_EOUTPUT, "%s: drawing failed: %s", path, cairo_status_to_string(cs));
     }
     return cm_output_commit(out, ctx);
+}
+
+cm_status cm_map_render_file(cm_map *map, const char *path, const cm_render_options *opts,
+                             cm_ctx *ctx)
+{
+    page_spec spec = spec_on(map);
+    if (map->has_diff_from) {
+        spec.diff = TRUE;
+        spec.from = map->diff_from;
+    }
+    return render_pages(map, path, &spec, 1, NULL, opts, ctx);
+}
+
+cm_status cm_map_render_series(cm_map *map, const char *path, const char *const *dates, int n,
+                               const int grid[2], const cm_render_options *opts, cm_ctx *ctx)
+{
+    cm_status st = CM_OK;
+    if (n < 1)
+        return cm_fail(ctx, CM_EUSAGE, "a series needs at least one date");
+    page_spec *specs = g_new0(page_spec, (size_t)n);
+    for (int i = 0; i < n && st == CM_OK; i++) {
+        if (!cm_parse_date(dates[i], &specs[i].date))
+            st = cm_fail(ctx, CM_EUSAGE, "date \"%s\" is not a valid YYYY-MM-DD date", dates[i]);
+    }
+    if (st == CM_OK && strchr(path, '%')) {
+        /* one file per date, named by strftime on the pattern */
+        char prev[4096] = "";
+        for (int i = 0; i < n && st == CM_OK; i++) {
+            char name[4096];
+            if (g_date_strftime(name, sizeof name, path, &specs[i].date) == 0) {
+                st = cm_fail(ctx, CM_EUSAGE, "%s: the file name pattern gives an empty name", path);
+                break;
+            }
+            if (!strcmp(name, prev)) {
+                st = cm_fail(ctx, CM_EUSAGE, "%s: the pattern gives two dates the same file name %s",
+                             path, name);
+                break;
+            }
+            g_strlcpy(prev, name, sizeof prev);
+            cm_render_options one = opts ? *opts : (cm_render_options){0};
+            one.progress = NULL;
+            st = render_pages(map, name, &specs[i], 1, NULL, &one, ctx);
+            if (st == CM_OK && opts && opts->progress)
+                opts->progress(i + 1, n, opts->progress_data);
+        }
+    } else if (st == CM_OK) {
+        st = render_pages(map, path, specs, n, grid, opts, ctx);
+    }
+    g_free(specs);
+    return st;
 }

@@ -5,6 +5,8 @@
 #include "conflictmap/map.h"
 #include "labels.h"
 
+#include <glib.h>
+
 typedef struct cm_render_stats {
     cm_box frame;
     cm_box *labels;      /* placed label boxes */
@@ -16,11 +18,18 @@ typedef struct cm_render_stats {
     int unknown_glyphs;  /* glyphs no font had, over every label */
     double metres_per_pt;
     double north_angle;  /* radians clockwise from the page's up */
+    GHashTable *gains;   /* change maps: gainer id (or "contested") -> page area gained, pt^2 */
+    char **item_texts;   /* the legend's entries */
+    int nitems;
 } cm_render_stats;
 
 /* Lays out and draws the page on the map's date to a recording surface, filling *stats.
  * Free with cm_render_stats_clear. */
 cm_status cm_map_render_stats(cm_map *map, cm_render_stats *stats, cm_ctx *ctx);
 void cm_render_stats_clear(cm_render_stats *stats);
+
+/* cm_map_load, collecting data problems into `problems` instead of failing on the first. */
+cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_options *opts,
+                              GPtrArray *problems, cm_ctx *ctx);
 
 #endif

@@ -16,7 +16,7 @@ static cm_ledger *load_text(const char *body, cm_ctx *ctx, cm_status *st, char *
     char *text = g_strconcat(header, body, NULL);
     char *path = write_file(dir, "control.csv", text);
     cm_ledger *lg = NULL;
-    *st = cm_ledger_load(&lg, path, ctx);
+    *st = cm_ledger_load(&lg, path, NULL, ctx);
     g_free(text);
     g_free(path);
     *dir_out = dir;
@@ -95,7 +95,7 @@ static void test_bad_rows(void)
         {"2019-03-01,a,GNA,held,,s,\n19/12/2019,a,GNA,held,,s,\n", "control.csv:3: date \"19/12/2019\""},
         {",a,GNA,held,,s,\n", "control.csv:2: the date is empty"},
         {"2019-03-01,,GNA,held,,s,\n", "control.csv:2: the region is empty"},
-        {"2019-03-01,a,GNA,won,,s,\n", "control.csv:2: status \"won\" must be held or contested"},
+        {"2019-03-01,a,GNA,won,,s,\n", "control.csv:2: status \"won\" must be held, contested, besieged or claimed"},
         {"2019-03-01,a,GNA,held,,,\n", "control.csv:2: every row needs a source"},
         {"2019-03-01,a,GNA,contested,GNA,s,\n", "control.csv:2: a contested row names at least two"},
     };
@@ -120,7 +120,7 @@ static void test_missing_column(void)
     char *dir = scratch_dir();
     char *path = write_file(dir, "c.csv", "date,region,controller,status\n2019-01-01,a,GNA,held\n");
     cm_ledger *lg = NULL;
-    g_assert_cmpint(cm_ledger_load(&lg, path, ctx), ==, CM_EINPUT);
+    g_assert_cmpint(cm_ledger_load(&lg, path, NULL, ctx), ==, CM_EINPUT);
     g_assert_nonnull(strstr(cm_ctx_message(ctx), "c.csv:1: no \"source\" column"));
     g_free(path);
     rm_rf(dir);
@@ -145,7 +145,7 @@ static void test_unknown_keys(void)
     GHashTable *regions = g_hash_table_new(g_str_hash, g_str_equal);
     g_hash_table_add(regions, "misrata");
     g_hash_table_add(regions, "benghazi");
-    g_assert_cmpint(cm_ledger_check(lg, regions, style, ctx), ==, CM_EINPUT);
+    g_assert_cmpint(cm_ledger_check(lg, regions, style, NULL, ctx), ==, CM_EINPUT);
     g_assert_cmpstr(strstr(cm_ctx_message(ctx), "control.csv:3:"), ==,
                     "control.csv:3: unknown region \"bengazi\" (did you mean \"benghazi\"?)");
     cm_ledger_destroy(lg);
@@ -153,8 +153,8 @@ static void test_unknown_keys(void)
     cm_ctx_clear(ctx);
     char *path = write_file(dir, "c2.csv", "date,region,controller,status,source\n"
                                            "2019-03-01,misrata,GAN,held,s\n");
-    g_assert_cmpint(cm_ledger_load(&lg, path, ctx), ==, CM_OK);
-    g_assert_cmpint(cm_ledger_check(lg, regions, style, ctx), ==, CM_EINPUT);
+    g_assert_cmpint(cm_ledger_load(&lg, path, NULL, ctx), ==, CM_OK);
+    g_assert_cmpint(cm_ledger_check(lg, regions, style, NULL, ctx), ==, CM_EINPUT);
     g_assert_nonnull(strstr(cm_ctx_message(ctx),
                             "c2.csv:2: unknown controller \"GAN\" (did you mean \"GNA\"?)"));
     cm_ledger_destroy(lg);
@@ -196,7 +196,7 @@ static void test_spreadsheets(void)
         GDALVectorTranslateOptionsFree(o);
 
         cm_ledger *sheet = NULL;
-        if (cm_ledger_load(&sheet, dst, ctx) != CM_OK)
+        if (cm_ledger_load(&sheet, dst, NULL, ctx) != CM_OK)
             g_error("%s: %s", formats[i][0], cm_ctx_message(ctx));
         g_assert_cmpuint(sheet->rows->len, ==, 2);
         GDate d = date("2019-05-01");

@@ -10,6 +10,9 @@ extern "C" {
 
 typedef struct cm_render_options {
     double dpi; /* raster resolution for PNG; 0 means 300 */
+    /* called after each page of a series with the pages done and the total; may be NULL */
+    void (*progress)(int done, int total, void *data);
+    void *progress_data;
 } cm_render_options;
 
 /* Renders the map on its current date to `path`; the format follows the extension (.png,
@@ -18,6 +21,13 @@ typedef struct cm_render_options {
  * CM_EOUTPUT. */
 cm_status cm_map_render_file(cm_map *map, const char *path, const cm_render_options *opts,
                              cm_ctx *ctx);
+
+/* Renders the map on each of `dates` ("YYYY-MM-DD"), loading and projecting nothing again:
+ * into one PDF, one page a date; or, when `path` holds a strftime pattern such as
+ * "frames/%Y-%m-%d.png", one file a date; or, with grid = {columns, rows}, as small multiples
+ * of that many dates a page (grid may be NULL).  Fails like cm_map_render_file. */
+cm_status cm_map_render_series(cm_map *map, const char *path, const char *const *dates, int n,
+                               const int grid[2], const cm_render_options *opts, cm_ctx *ctx);
 
 #ifdef __cplusplus
 }

@@ -35,6 +35,9 @@ const char *cm_ctx_message(const cm_ctx *ctx);
 /* Warnings collected so far, oldest first; *n receives the count.  Borrowed as above. */
 const char *const *cm_ctx_warnings(const cm_ctx *ctx, size_t *n);
 
+/* Problems found by cm_map_check(), in the order found; *n receives the count. */
+const char *const *cm_ctx_problems(const cm_ctx *ctx, size_t *n);
+
 void cm_ctx_clear(cm_ctx *ctx);
 
 /* A short English name for a status, e.g. "input data error". */

@@ -1,0 +1,352 @@
+/* Control over time: the bundled history, series, change maps, the check command. */
+#include "conflictmap/conflictmap.h"
+#include "keyfile.h"
+#include "ledger.h"
+#include "render_stats.h"
+#include "testutil.h"
+#include "timeline.h"
+
+#include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+static GDate day(const char *s)
+{
+    GDate d;
+    g_assert_true(cm_parse_date(s, &d));
+    return d;
+}
+
+static const cm_ledger_row *at(const cm_ledger *lg, const char *key, const char *date)
+{
+    GDate d = day(date);
+    const cm_ledger_row *r = cm_ledger_state(lg, key, &d);
+    if (!r)
+        g_error("%s has no row on %s", key, date);
+    return r;
+}
+
+static void expect(const cm_ledger *lg, const char *key, const char *date, const char *holder,
+                   cm_control_status status)
+{
+    const cm_ledger_row *r = at(lg, key, date);
+    if (strcmp(r->controller, holder) || r->status != status)
+        g_error("%s on %s: %s %s, expected %s %s (line %d)", key, date, r->controller,
+                cm_status_word(r->status), holder, cm_status_word(status), r->line);
+}
+
+/* The bundled ledger tells the story the brief gives, district and town alike. */
+static void test_history(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_ledger *lg = NULL;
+    g_assert_cmpint(cm_ledger_load(&lg, CM_SOURCE_DIR "/geodata/control.csv", NULL, ctx), ==, CM_OK);
+    /* the LNA takes Gharyan on 4 April 2019; the GNA retakes it on 26 June */
+    expect(lg, "jabal_gharbi", "2019-05-01", "LNA", CM_CONTESTED);
+    expect(lg, "town:gharyan", "2019-05-01", "LNA", CM_HELD);
+    expect(lg, "jabal_gharbi", "2019-07-01", "GNA", CM_HELD);
+    expect(lg, "town:gharyan", "2019-07-01", "GNA", CM_HELD);
+    /* Tripoli besieged from April 2019, on the day the memorandum was approved too */
+    expect(lg, "town:tripoli", "2019-04-01", "GNA", CM_HELD);
+    expect(lg, "town:tripoli", "2019-12-19", "GNA", CM_BESIEGED);
+    g_assert_cmpstr(at(lg, "town:tripoli", "2019-12-19")->parties[0], ==, "LNA");
+    g_assert_nonnull(strstr(at(lg, "town:tripoli", "2019-12-19")->note, "memorandum"));
+    expect(lg, "town:tripoli", "2020-06-04", "GNA", CM_HELD);
+    /* the LNA takes Sirte on 6 January 2020 */
+    expect(lg, "sirte", "2020-01-05", "GNA", CM_HELD);
+    expect(lg, "sirte", "2020-01-06", "LNA", CM_HELD);
+    expect(lg, "town:sirte", "2020-01-06", "LNA", CM_HELD);
+    /* the GNA counter-offensive of 2020 */
+    expect(lg, "town:sabratha", "2020-04-12", "LNA", CM_HELD);
+    expect(lg, "town:sabratha", "2020-04-13", "GNA", CM_HELD);
+    expect(lg, "town:watiya", "2020-05-17", "LNA", CM_HELD);
+    expect(lg, "town:watiya", "2020-05-18", "GNA", CM_HELD);
+    expect(lg, "jafara", "2020-06-02", "LNA", CM_CONTESTED);
+    expect(lg, "jafara", "2020-06-03", "GNA", CM_HELD);
+    expect(lg, "murqub", "2020-06-04", "LNA", CM_CONTESTED);
+    expect(lg, "town:tarhuna", "2020-06-04", "LNA", CM_HELD);
+    expect(lg, "murqub", "2020-06-05", "GNA", CM_HELD);
+    expect(lg, "town:tarhuna", "2020-06-05", "GNA", CM_HELD);
+    for (guint i = 0; i < lg->rows->len; i++)
+        g_assert_nonnull(((cm_ledger_row *)lg->rows->pdata[i])->source);
+    cm_ledger_destroy(lg);
+
+    /* zones and lines: the Tarhuna zone ends with the GNA's entry; the Sirte-Jufra line holds */
+    cm_timeline *zones = NULL, *lines = NULL;
+    g_assert_cmpint(cm_timeline_load(&zones, CM_SOURCE_DIR "/geodata/zones.geojson", FALSE, NULL, ctx), ==, CM_OK);
+    g_assert_cmpint(cm_timeline_load(&lines, CM_SOURCE_DIR "/geodata/lines.geojson", TRUE, NULL, ctx), ==, CM_OK);
+    GDate before = day("2020-06-04"), after = day("2020-06-05"), summer = day("2020-08-01");
+    gboolean tarhuna = FALSE;
+    for (int i = 0; i < zones->layer->n; i++)
+        if (zones->items[i].label && strcmp(zones->items[i].label, "Tarhuna") == 0) {
+            tarhuna = TRUE;
+            g_assert_true(cm_timed_active(&zones->items[i], &before));
+            g_assert_false(cm_timed_active(&zones->items[i], &after));
+        }
+    g_assert_true(tarhuna);
+    int fronts = 0;
+    for (int i = 0; i < lines->layer->n; i++)
+        fronts += lines->items[i].kind == CM_LINE_FRONT && cm_timed_active(&lines->items[i], &summer);
+    g_assert_cmpint(fronts, ==, 1);
+    cm_timeline_destroy(zones);
+    cm_timeline_destroy(lines);
+    cm_ctx_destroy(ctx);
+}
+
+static int run(const char *cwd, const char *const *argv, char **out, char **err)
+{
+    int status = 0;
+    GError *e = NULL;
+    if (!g_spawn_sync(cwd, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, err, &status, &e))
+        g_error("%s: %s", argv[0], e->message);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static int pdf_pages(const char *path)
+{
+    char *out = NULL;
+    const char *argv[] = {"pdfinfo", path, NULL};
+    g_assert_cmpint(run(NULL, argv, &out, NULL), ==, 0);
+    const char *p = strstr(out, "Pages:");
+    g_assert_nonnull(p);
+    int pages = atoi(p + 6);
+    g_free(out);
+    return pages;
+}
+
+/* A monthly series from April 2019 to July 2020 is 16 pages; as frames, 16 files; as 3x2 small
+ * multiples, 3 pages. */
+static void test_series(void)
+{
+    char *dir = scratch_dir();
+    char *pdf = g_build_filename(dir, "s.pdf", NULL);
+    char *grid = g_build_filename(dir, "g.pdf", NULL);
+    char *frames = g_build_filename(dir, "%Y-%m-%d.png", NULL);
+    const char *a1[] = {CM_CLI, "series", "-q", "--from", "2019-04-01", "--to", "2020-07-01",
+                        "--step", "1m", "-o", pdf, NULL};
+    g_assert_cmpint(run(dir, a1, NULL, NULL), ==, 0);
+    g_assert_cmpint(pdf_pages(pdf), ==, 16);
+    const char *a2[] = {CM_CLI, "series", "-q", "--from", "2019-04-01", "--to", "2020-07-01",
+                        "--grid", "3x2", "-o", grid, NULL};
+    g_assert_cmpint(run(dir, a2, NULL, NULL), ==, 0);
+    g_assert_cmpint(pdf_pages(grid), ==, 3);
+    const char *a3[] = {CM_CLI, "series", "-q", "--from", "2019-04-01", "--to", "2020-07-01",
+                        "--dpi", "20", "-o", frames, NULL};
+    g_assert_cmpint(run(dir, a3, NULL, NULL), ==, 0);
+    char *first = g_build_filename(dir, "2019-04-01.png", NULL);
+    char *last = g_build_filename(dir, "2020-07-01.png", NULL);
+    g_assert_true(g_file_test(first, G_FILE_TEST_IS_REGULAR));
+    g_assert_true(g_file_test(last, G_FILE_TEST_IS_REGULAR));
+    /* weekly steps land on the same weekday */
+    const char *a4[] = {CM_CLI, "series", "-q", "--from", "2019-12-19", "--to", "2020-01-09",
+                        "--step", "1w", "-o", pdf, NULL};
+    g_assert_cmpint(run(dir, a4, NULL, NULL), ==, 0);
+    g_assert_cmpint(pdf_pages(pdf), ==, 4);
+    /* many pages in one PNG: refused */
+    char *png = g_build_filename(dir, "x.png", NULL), *err = NULL;
+    const char *a5[] = {CM_CLI, "series", "--from", "2019-04-01", "--to", "2019-06-01", "-o", png, NULL};
+    g_assert_cmpint(run(dir, a5, NULL, &err), ==, 2);
+    g_assert_nonnull(strstr(err, "need a PDF, or a file name pattern"));
+    g_free(err);
+    g_free(png);
+    g_free(first);
+    g_free(last);
+    g_free(frames);
+    g_free(grid);
+    g_free(pdf);
+    rm_rf(dir);
+    g_free(dir);
+}
+
+/* From April to July 2020 the GNA gained ground and the LNA none. */
+static void test_diff(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+    g_assert_cmpint(cm_map_set_date(map, "2020-07-01", ctx), ==, CM_OK);
+    g_assert_cmpint(cm_map_set_diff_from(map, "2020-04-01", ctx), ==, CM_OK);
+    cm_render_stats st;
+    g_assert_cmpint(cm_map_render_stats(map, &st, ctx), ==, CM_OK);
+    double *gna = g_hash_table_lookup(st.gains, "GNA");
+    g_assert_nonnull(gna);
+    g_assert_cmpfloat(*gna, >, 100); /* square points: Jafara and Murqub */
+    g_assert_null(g_hash_table_lookup(st.gains, "LNA"));
+    g_assert_true(g_strv_contains((const char *const *)st.item_texts, "Gained by GNA"));
+    g_assert_false(g_strv_contains((const char *const *)st.item_texts, "Gained by LNA"));
+    cm_render_stats_clear(&st);
+    /* and the other way round in January 2020: the LNA gains Sirte */
+    g_assert_cmpint(cm_map_set_date(map, "2020-01-31", ctx), ==, CM_OK);
+    g_assert_cmpint(cm_map_set_diff_from(map, "2019-12-01", ctx), ==, CM_OK);
+    g_assert_cmpint(cm_map_render_stats(map, &st, ctx), ==, CM_OK);
+    g_assert_nonnull(g_hash_table_lookup(st.gains, "LNA"));
+    g_assert_null(g_hash_table_lookup(st.gains, "GNA"));
+    cm_render_stats_clear(&st);
+    g_assert_cmpint(cm_map_set_diff_from(map, "2020-02-01", ctx), ==, CM_EUSAGE);
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+}
+
+/* The source line lists the sources of what is in force on the date, and only those. */
+static void test_sources(void)
+{
+    char *dir = scratch_dir();
+    char *pdf = g_build_filename(dir, "m.pdf", NULL);
+    const char *dates[][3] = {{"2019-05-01", "Reuters, 2019-04-04", "Reuters, 2020-01-06"},
+                              {"2020-06-10", "Reuters, 2020-06-05", "Reuters, 2019-04-06"}};
+    for (int i = 0; i < 2; i++) {
+        const char *argv[] = {CM_CLI, "render", "-q", "--date", dates[i][0], "-o", pdf, NULL};
+        g_assert_cmpint(run(dir, argv, NULL, NULL), ==, 0);
+        char *text = NULL;
+        const char *t[] = {"pdftotext", pdf, "-", NULL};
+        g_assert_cmpint(run(dir, t, &text, NULL), ==, 0);
+        /* the footer wraps: join its lines */
+        char **lines = g_strsplit(text, "\n", -1);
+        char *joined = g_strjoinv(" ", lines);
+        if (!strstr(joined, dates[i][1]))
+            g_error("%s: the sources lack %s", dates[i][0], dates[i][1]);
+        if (strstr(joined, dates[i][2]))
+            g_error("%s: the sources list %s, not in force", dates[i][0], dates[i][2]);
+        g_free(joined);
+        g_strfreev(lines);
+        g_free(text);
+    }
+    g_free(pdf);
+    rm_rf(dir);
+    g_free(dir);
+}
+
+/* check lists every problem as file:line: message, and exits with the data code. */
+static void test_check(void)
+{
+    char *dir = scratch_dir();
+    char *ledger = write_file(dir, "control.csv",
+                              "date,region,controller,status,parties,source,note\n"
+                              "2019-03-01,benghazi,LNA,held,,s,\n"               /* 2: fine */
+                              "2019-03-01,bengazi,LNA,held,,s,\n"                /* 3: unknown region */
+                              "2019-03-01,misrata,GAN,held,,s,\n"                /* 4: unknown controller */
+                              "2019-03-01,sirte,GNA,liberated,,s,\n"             /* 5: unknown status */
+                              "2019-3-1,sabha,LNA,held,,s,\n"                    /* 6: malformed date */
+                              "2019-02-30,kufra,LNA,held,,s,\n"                  /* 7: impossible date */
+                              "2020-01-06,derna,LNA,held,,s,\n"
+                              "2019-06-01,derna,LNA,held,,s,\n"                  /* 9: out of order */
+                              "2019-03-01,town:tripoly,GNA,held,,s,\n");         /* 10: unknown town */
+    char *zones = write_file(dir, "zones.geojson",
+                             "{\"type\":\"FeatureCollection\",\"features\":["
+                             "{\"type\":\"Feature\",\"id\":1,\"properties\":{\"controller\":\"LNA\","
+                             "\"status\":\"held\",\"valid_from\":\"2020-06-05\",\"valid_until\":\"2019-04-04\","
+                             "\"source\":\"s\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+                             "[[[13,32],[14,32],[14,33],[13,33],[13,32]]]}},"
+                             "{\"type\":\"Feature\",\"id\":2,\"properties\":{\"controller\":\"GNA\","
+                             "\"status\":\"held\",\"valid_from\":\"2019-04-04\",\"source\":\"s\"},"
+                             "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+                             "[[[13,32],[14,33],[14,32],[13,33],[13,32]]]}}]}");
+    char *text = g_strdup_printf(
+        "[map]\ncrs = EPSG:4326\nextent = 9, 19, 26, 34\n"
+        "styles = " CM_SOURCE_DIR "/styles/default.ini\n"
+        "[regions]\nfile = " CM_SOURCE_DIR "/geodata/districts.shp\nkey = key\n"
+        "[places]\nfile = " CM_SOURCE_DIR "/geodata/places.csv\nkey = key\n"
+        "[control]\nfile = %s\n[zones]\nfile = %s\n",
+        ledger, zones);
+    char *mapfile = write_file(dir, "m.map", text);
+    char *out = NULL;
+    const char *argv[] = {CM_CLI, "check", mapfile, NULL};
+    int rc = run(dir, argv, &out, NULL);
+    g_test_message("check said:\n%s", out);
+    g_assert_cmpint(rc, ==, 3);
+    static const char *const want[] = {
+        "control.csv:3: unknown region \"bengazi\" (did you mean \"benghazi\"?)",
+        "control.csv:4: unknown controller \"GAN\" (did you mean \"GNA\"?)",
+        "control.csv:5: status \"liberated\" must be held, contested, besieged or claimed",
+        "control.csv:6: date \"2019-3-1\" is not a valid YYYY-MM-DD date",
+        "control.csv:7: date \"2019-02-30\" is not a valid YYYY-MM-DD date",
+        "control.csv:9: rows for \"derna\" out of date order: 2019-06-01 after 2020-01-06 on line 8",
+        "control.csv:10: unknown region \"town:tripoly\" (did you mean \"town:tripoli\"?)",
+        "zones.geojson: feature 1: valid_until 2019-04-04 is before valid_from 2020-06-05",
+        "zones.geojson: feature 2 has an invalid polygon, repaired",
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
+        if (!strstr(out, want[i]))
+            g_error("check did not say \"%s\"", want[i]);
+    g_free(out);
+
+    const char *ok[] = {CM_CLI, "check", NULL};
+    g_assert_cmpint(run(dir, ok, &out, NULL), ==, 0);
+    g_assert_nonnull(strstr(out, ": ok"));
+    g_free(out);
+    g_free(mapfile);
+    g_free(text);
+    g_free(zones);
+    g_free(ledger);
+    rm_rf(dir);
+    g_free(dir);
+}
+
+static char *read_or_null(const char *path)
+{
+    char *text = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(path, &text, &len, NULL))
+        return NULL;
+    char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)text, len);
+    g_free(text);
+    return sum;
+}
+
+/* render --watch renders again when the ledger changes. */
+static void test_watch(void)
+{
+    char *dir = scratch_dir();
+    char *all = NULL;
+    g_assert_true(g_file_get_contents(CM_SOURCE_DIR "/geodata/control.csv", &all, NULL, NULL));
+    char *ledger = write_file(dir, "control.csv", all);
+    char *out = g_build_filename(dir, "w.png", NULL);
+    const char *argv[] = {CM_CLI, "render", "--watch", "-q", "--dpi", "30", "--control", ledger,
+                          "-o", out, NULL};
+    GPid pid;
+    GError *e = NULL;
+    g_assert_true(g_spawn_async(dir, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &pid, &e));
+    char *first = NULL, *second = NULL;
+    for (int i = 0; i < 200 && !first; i++) {
+        g_usleep(50000);
+        first = read_or_null(out);
+    }
+    g_assert_nonnull(first);
+    /* Misrata changes hands in the edited ledger */
+    char *edited = g_strconcat(all, "2019-12-01,misrata,LNA,held,,test edit,\n", NULL);
+    g_usleep(300000);
+    g_free(write_file(dir, "control.csv", edited));
+    for (int i = 0; i < 200; i++) {
+        g_usleep(50000);
+        g_free(second);
+        second = read_or_null(out);
+        if (second && strcmp(first, second) != 0)
+            break;
+    }
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    g_spawn_close_pid(pid);
+    g_assert_nonnull(second);
+    g_assert_cmpstr(first, !=, second);
+    g_free(first);
+    g_free(second);
+    g_free(edited);
+    g_free(all);
+    g_free(out);
+    g_free(ledger);
+    rm_rf(dir);
+    g_free(dir);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/timeline/history", test_history);
+    g_test_add_func("/timeline/series", test_series);
+    g_test_add_func("/timeline/diff", test_diff);
+    g_test_add_func("/timeline/sources", test_sources);
+    g_test_add_func("/timeline/check", test_check);
+    g_test_add_func("/timeline/watch", test_watch);
+    return g_test_run();
+}
