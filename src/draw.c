@@ -73,7 +73,8 @@ void cm_draw_stroke(cairo_t *cr, const cm_shape *shape, gboolean closed, cm_rgba
     cm_draw_shape_path(cr, shape, closed);
     cm_draw_set_color(cr, color);
     cairo_set_line_width(cr, width);
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    /* a round join costs an arc per vertex; under a point wide a bevel looks the same */
+    cairo_set_line_join(cr, width < 1.0 ? CAIRO_LINE_JOIN_BEVEL : CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
     cairo_stroke(cr);
 }

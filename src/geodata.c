@@ -143,7 +143,7 @@ static cm_status field_index(OGRFeatureDefnH defn, const char *path, const char 
     return CM_OK;
 }
 
-cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, cm_ctx *ctx)
+cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simplify_m, cm_ctx *ctx)
 {
     cm_status st = CM_OK;
     GDALDatasetH ds = NULL;
@@ -181,6 +181,11 @@ cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, cm_ctx *ctx)
     }
     OSRSetAxisMappingStrategy(layer->srs, OAMS_TRADITIONAL_GIS_ORDER);
 
+    /* the simplification tolerance in the source's units */
+    double tol = 0;
+    if (simplify_m > 0)
+        tol = OSRIsGeographic(layer->srs) ? simplify_m / 111320.0
+                                          : simplify_m / OSRGetLinearUnits(layer->srs, NULL);
     features = g_array_new(FALSE, TRUE, sizeof(cm_feature));
     capture_begin(&c);
     OGR_L_ResetReading(lyr);
@@ -197,14 +202,31 @@ cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, cm_ctx *ctx)
         if (OGR_G_HasCurveGeometry(g, TRUE))
             g = owned = OGR_G_GetLinearGeometry(g, 0, NULL);
         OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
-        if ((t == wkbPolygon || t == wkbMultiPolygon) && !OGR_G_IsValid(g)) {
-            OGRGeometryH fixed = OGR_G_MakeValid(g);
-            if (fixed) {
-                cm_warn(ctx, "%s: feature %ld has an invalid polygon, repaired", path, fid);
+        gboolean polygon = t == wkbPolygon || t == wkbMultiPolygon;
+        /* Thin polygons to the output's resolution first (Douglas-Peucker): checking and
+         * repairing a million vertices nobody can see costs seconds, and the thinned shape is
+         * what is drawn.  Thinning can itself break a valid polygon (GEOS's topology-keeping
+         * simplifier avoids that but costs more than the rest of the render), so when the thin
+         * shape is invalid the original is checked, and only when both are invalid is the
+         * input reported as repaired. */
+        if (polygon) {
+            OGRGeometryH thin = tol > 0 ? OGR_G_Simplify(g, tol) : NULL;
+            if (thin && !OGR_G_IsEmpty(thin) && OGR_G_IsValid(thin)) {
                 if (owned)
                     OGR_G_DestroyGeometry(owned);
-                g = owned = fixed;
+                g = owned = thin;
+                thin = NULL;
+            } else if (!OGR_G_IsValid(g)) {
+                OGRGeometryH fixed = OGR_G_MakeValid(thin && !OGR_G_IsEmpty(thin) ? thin : g);
+                if (fixed) {
+                    cm_warn(ctx, "%s: feature %ld has an invalid polygon, repaired", path, fid);
+                    if (owned)
+                        OGR_G_DestroyGeometry(owned);
+                    g = owned = fixed;
+                }
             }
+            if (thin)
+                OGR_G_DestroyGeometry(thin);
         }
         GArray *rings = g_array_new(FALSE, FALSE, sizeof(cm_ring));
         collect(rings, g);

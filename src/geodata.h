@@ -42,9 +42,11 @@ cm_status cm_ogr_open(GDALDatasetH *out, const char *path, const char *const *op
                       cm_status code, cm_ctx *ctx);
 
 /* Loads the first layer of spec->file.  Polygons and lines keep their rings; points keep one
- * coordinate.  Null or empty geometries are skipped with a warning; invalid polygons are
- * repaired with a warning.  A source without a CRS is taken as WGS 84, with a warning. */
-cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, cm_ctx *ctx);
+ * coordinate.  Polygons are thinned, topology kept, to `simplify_m` metres (0: not at all).
+ * Null or empty geometries are skipped with a warning; invalid polygons are repaired with a
+ * warning.  A source without a CRS is taken as WGS 84, with a warning. */
+cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simplify_m,
+                        cm_ctx *ctx);
 void cm_layer_destroy(cm_layer *layer);
 
 /* Frees what a feature owns (not the feature itself). */

@@ -282,11 +282,11 @@ gboolean cm_interior_point(const cm_shape *shape, double *x, double *y)
         }
     if (!(x1 >= x0))
         return FALSE;
-    enum { N = 24 };
+    enum { N = 16 };
     double bx = (x0 + x1) / 2, by = (y0 + y1) / 2, best = -1;
     double cw = (x1 - x0) / N, ch = (y1 - y0) / N;
     double cx0 = x0, cy0 = y0;
-    for (int pass = 0; pass < 4; pass++) {
+    for (int pass = 0; pass < 3; pass++) {
         for (int i = 0; i <= N; i++)
             for (int j = 0; j <= N; j++) {
                 double px = cx0 + i * cw, py = cy0 + j * ch;

@@ -10,11 +10,15 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <libdeflate.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
 struct cm_output {
     cm_format format;
+    int png_level;   /* deflate level 0-12 (libdeflate's scale; 0 stores) */
+    GList *png_text; /* GBytes "keyword\0text" for tEXt chunks */
     char *path, *tmp;
     int fd;
     int write_errno; /* first failed write's errno, 0 if none */
@@ -54,7 +58,7 @@ static cairo_status_t write_fd(void *closure, const unsigned char *data, unsigne
 }
 
 cm_status cm_output_begin(cm_output **out, const char *path, cm_format format, double w_pt,
-                          double h_pt, double dpi, cm_ctx *ctx)
+                          double h_pt, double dpi, int png_level, cm_ctx *ctx)
 {
     *out = NULL;
     double wpx = fmax(1, round(w_pt * dpi / 72)), hpx = fmax(1, round(h_pt * dpi / 72));
@@ -68,6 +72,7 @@ cm_status cm_output_begin(cm_output **out, const char *path, cm_format format, d
 
     cm_output *o = g_new0(cm_output, 1);
     o->format = format;
+    o->png_level = png_level < 0 ? 6 : MIN(png_level, 12);
     o->path = g_strdup(path);
     char *dir = g_path_get_dirname(path);
     char *base = g_path_get_basename(path);
@@ -109,6 +114,17 @@ cm_status cm_output_begin(cm_output **out, const char *path, cm_format format, d
     return CM_OK;
 }
 
+void cm_output_add_text(cm_output *o, const char *keyword, const char *text)
+{
+    /* tEXt is Latin-1; keep to printable ASCII so every reader shows it right */
+    GString *t = g_string_new(keyword);
+    g_string_append_c(t, '\0');
+    for (const char *p = text; *p; p++)
+        g_string_append_c(t, (*p >= 32 && *p < 127) || *p == '\n' ? *p : '?');
+    gsize len = t->len;
+    o->png_text = g_list_append(o->png_text, g_bytes_new_take(g_string_free(t, FALSE), len));
+}
+
 cairo_surface_t *cm_output_surface(cm_output *o)
 {
     return o->surface;
@@ -129,7 +145,95 @@ void cm_output_abort(cm_output *o)
         g_unlink(o->tmp);
     g_free(o->tmp);
     g_free(o->path);
+    g_list_free_full(o->png_text, (GDestroyNotify)g_bytes_unref);
     g_free(o);
+}
+
+/* Appends a PNG chunk: length, type, data, CRC over type and data. */
+static void put_chunk(cm_output *o, const char type[4], const unsigned char *data, size_t len)
+{
+    unsigned char head[8] = {(unsigned char)(len >> 24), (unsigned char)(len >> 16),
+                             (unsigned char)(len >> 8), (unsigned char)len,
+                             (unsigned char)type[0], (unsigned char)type[1],
+                             (unsigned char)type[2], (unsigned char)type[3]};
+    uint32_t crc = libdeflate_crc32(0, head + 4, 4);
+    if (len > 0) /* libdeflate_crc32(crc, NULL, 0) returns 0, the initial value */
+        crc = libdeflate_crc32(crc, data, len);
+    unsigned char tail[4] = {(unsigned char)(crc >> 24), (unsigned char)(crc >> 16),
+                             (unsigned char)(crc >> 8), (unsigned char)crc};
+    write_fd(o, head, 8);
+    while (len > 0) {
+        unsigned int n = len > (1u << 30) ? 1u << 30 : (unsigned int)len;
+        write_fd(o, data, n);
+        data += n, len -= n;
+    }
+    write_fd(o, tail, 4);
+}
+
+/* Writes the image surface as an 8-bit RGB PNG.  cairo's own writer goes through libpng at
+ * its slowest settings (every row filter tried, zlib level 6) and takes longer than drawing
+ * the whole map.  Here each row becomes RGB with the "up" filter (flat map colours leave
+ * mostly zeros), in place in the surface's own memory so no second image is held, and the
+ * whole stream is compressed at once with libdeflate, several times faster than zlib. */
+static cairo_status_t write_png(cm_output *o)
+{
+    cairo_surface_t *s = o->surface;
+    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    size_t stride = (size_t)cairo_image_surface_get_stride(s), row = 1 + 3 * (size_t)w;
+    unsigned char *data = cairo_image_surface_get_data(s);
+    unsigned char *prev = g_malloc0(3 * (size_t)w), *cur = g_malloc(3 * (size_t)w);
+    /* rows shrink from 4w to 1 + 3w bytes, so writing behind the reader is safe */
+    for (int y = 0; y < h; y++) {
+        const uint32_t *px = (const uint32_t *)(data + (size_t)y * stride);
+        for (int x = 0; x < w; x++) {
+            cur[3 * x] = (unsigned char)(px[x] >> 16);
+            cur[3 * x + 1] = (unsigned char)(px[x] >> 8);
+            cur[3 * x + 2] = (unsigned char)px[x];
+        }
+        unsigned char *out = data + (size_t)y * row;
+        out[0] = o->png_level == 0 ? 0 : 2; /* filter type: none or up */
+        for (size_t i = 0; i < 3 * (size_t)w; i++)
+            out[1 + i] = o->png_level == 0 ? cur[i] : (unsigned char)(cur[i] - prev[i]);
+        unsigned char *t = prev;
+        prev = cur, cur = t;
+    }
+    g_free(prev);
+    g_free(cur);
+    cairo_surface_mark_dirty(s);
+
+    size_t raw = row * (size_t)h;
+    struct libdeflate_compressor *z = libdeflate_alloc_compressor(MAX(o->png_level, 0));
+    if (!z)
+        return CAIRO_STATUS_NO_MEMORY;
+    size_t bound = libdeflate_zlib_compress_bound(z, raw);
+    unsigned char *zbuf = g_try_malloc(bound);
+    if (!zbuf) {
+        libdeflate_free_compressor(z);
+        return CAIRO_STATUS_NO_MEMORY;
+    }
+    size_t zlen = libdeflate_zlib_compress(z, data, raw, zbuf, bound);
+    libdeflate_free_compressor(z);
+
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    unsigned char ihdr[13] = {(unsigned char)(w >> 24), (unsigned char)(w >> 16),
+                              (unsigned char)(w >> 8),  (unsigned char)w,
+                              (unsigned char)(h >> 24), (unsigned char)(h >> 16),
+                              (unsigned char)(h >> 8),  (unsigned char)h,
+                              8, 2, 0, 0, 0}; /* 8 bits, RGB, deflate, adaptive filters, no interlace */
+    write_fd(o, sig, 8);
+    put_chunk(o, "IHDR", ihdr, sizeof ihdr);
+    for (GList *t = o->png_text; t; t = t->next) {
+        gsize len = 0;
+        const unsigned char *text = g_bytes_get_data(t->data, &len);
+        put_chunk(o, "tEXt", text, len);
+    }
+    /* IDAT chunks of at most 1 MiB, as most writers do */
+    for (size_t off = 0; off < zlen; off += 1 << 20)
+        put_chunk(o, "IDAT", zbuf + off, MIN((size_t)1 << 20, zlen - off));
+    put_chunk(o, "IEND", NULL, 0);
+    g_free(zbuf);
+    return zlen ? (o->write_errno ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS)
+                : CAIRO_STATUS_NO_MEMORY;
 }
 
 cm_status cm_output_commit(cm_output *o, cm_ctx *ctx)
@@ -138,7 +242,7 @@ cm_status cm_output_commit(cm_output *o, cm_ctx *ctx)
     cairo_status_t cs;
     if (o->format == CM_FORMAT_PNG) {
         cairo_surface_flush(o->surface);
-        cs = cairo_surface_write_to_png_stream(o->surface, write_fd, o);
+        cs = write_png(o);
     } else {
         cairo_surface_finish(o->surface);
         cs = cairo_surface_status(o->surface);

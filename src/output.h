@@ -18,12 +18,16 @@ typedef struct cm_output cm_output;
 /* The largest raster accepted, in pixels (width times height). */
 #define CM_PIXEL_BUDGET (200.0 * 1000 * 1000)
 
-/* Opens a surface for a page of w x h points.  PNG is rasterised at `dpi`; PDF and SVG are
- * vector.  Fails with CM_EUSAGE when the raster exceeds CM_PIXEL_BUDGET, CM_EOUTPUT when the
+/* Opens a surface for a page of w x h points.  PNG is rasterised at `dpi` and compressed at
+ * deflate level `png_level` (0 stores, 1 fastest to 12 smallest; negative for the default, 6);
+ * PDF and SVG are vector.  Fails with CM_EUSAGE when the raster exceeds CM_PIXEL_BUDGET, CM_EOUTPUT when the
  * target's folder is not writable.  The surface is borrowed until commit or abort. */
 cm_status cm_output_begin(cm_output **out, const char *path, cm_format format, double w_pt,
-                          double h_pt, double dpi, cm_ctx *ctx);
+                          double h_pt, double dpi, int png_level, cm_ctx *ctx);
 cairo_surface_t *cm_output_surface(cm_output *o);
+
+/* A PNG text chunk (keyword and text) written with the image; ignored for PDF and SVG. */
+void cm_output_add_text(cm_output *o, const char *keyword, const char *text);
 
 /* Finishes the surface, writes it, flushes to disk and renames into place; frees `o` whether
  * or not it succeeds.  On failure the target is unchanged and the temporary file removed. */

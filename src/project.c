@@ -7,6 +7,9 @@
 #include <geodesic.h>
 #include <math.h>
 #include <ogr_srs_api.h>
+#include <string.h>
+
+#define CLIP_MARGIN 6.0 /* points beyond the frame: wider than any stroke */
 
 struct cm_projection {
     OGRSpatialReferenceH wgs84, dst;
@@ -194,6 +197,57 @@ static gboolean project_ring(OGRCoordinateTransformationH ct, const cm_projectio
     return TRUE;
 }
 
+/* Clips a closed ring to the rectangle x0..x1, y0..y1 (Sutherland-Hodgman, one edge at a
+ * time).  The ring's own orientation and the even-odd fill are kept; edges the clip adds run
+ * along the rectangle, which callers place outside what is shown. */
+static void clip_ring(cm_ring *ring, const double box[4])
+{
+    if (ring->n < 4)
+        return;
+    double *in = ring->xy, *out = g_new(double, 4 * (size_t)ring->n + 16);
+    int n = ring->n;
+    /* drop the closing point: the loop below treats the ring as closed */
+    if (in[0] == in[2 * (n - 1)] && in[1] == in[2 * (n - 1) + 1])
+        n--;
+    double *buf = g_new(double, 4 * (size_t)ring->n + 16);
+    memcpy(buf, in, sizeof(double) * 2 * (size_t)n);
+    for (int edge = 0; edge < 4 && n > 0; edge++) {
+        int axis = edge % 2, keep_max = edge >= 2;
+        double lim = box[edge];
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            const double *a = &buf[2 * ((i + n - 1) % n)], *b = &buf[2 * i];
+            gboolean ain = keep_max ? a[axis] <= lim : a[axis] >= lim;
+            gboolean bin = keep_max ? b[axis] <= lim : b[axis] >= lim;
+            if (ain != bin) {
+                double t = (lim - a[axis]) / (b[axis] - a[axis]);
+                out[2 * m] = a[0] + t * (b[0] - a[0]);
+                out[2 * m + 1] = a[1] + t * (b[1] - a[1]);
+                out[2 * m + axis] = lim;
+                m++;
+            }
+            if (bin) {
+                out[2 * m] = b[0], out[2 * m + 1] = b[1];
+                m++;
+            }
+        }
+        double *t = buf;
+        buf = out, out = t;
+        n = m;
+    }
+    g_free(out);
+    g_free(ring->xy);
+    if (n < 3) {
+        g_free(buf);
+        ring->xy = NULL;
+        ring->n = 0;
+        return;
+    }
+    buf[2 * n] = buf[0], buf[2 * n + 1] = buf[1]; /* closed again */
+    ring->xy = buf;
+    ring->n = n + 1;
+}
+
 cm_status cm_project_layer(cm_shape **out, const cm_projection *p, const cm_layer *layer,
                            double tolerance, cm_ctx *ctx)
 {
@@ -211,8 +265,22 @@ cm_status cm_project_layer(cm_shape **out, const cm_projection *p, const cm_laye
         const cm_shape *src = &layer->features[i].shape;
         shapes[i].rings = g_new0(cm_ring, (size_t)src->nrings);
         for (int r = 0; r < src->nrings; r++) {
-            if (project_ring(ct, p, &src->rings[r], tolerance, &shapes[i].rings[shapes[i].nrings]))
-                shapes[i].nrings++;
+            cm_ring *dst = &shapes[i].rings[shapes[i].nrings];
+            if (!project_ring(ct, p, &src->rings[r], tolerance, dst))
+                continue;
+            /* closed rings are clipped to a little beyond the frame: what lies further out
+             * is never seen, yet would be filled, stroked and written to every PDF page */
+            gboolean closed = dst->n >= 4 && dst->xy[0] == dst->xy[2 * (dst->n - 1)] &&
+                              dst->xy[1] == dst->xy[2 * dst->n - 1];
+            if (closed) {
+                double box[4] = {p->frame[0] - CLIP_MARGIN, p->frame[1] - CLIP_MARGIN,
+                                 p->frame[0] + p->frame[2] + CLIP_MARGIN,
+                                 p->frame[1] + p->frame[3] + CLIP_MARGIN};
+                clip_ring(dst, box);
+                if (dst->n == 0)
+                    continue;
+            }
+            shapes[i].nrings++;
         }
         if (shapes[i].nrings == 0 && src->nrings > 0 && src->rings[0].n == 1)
             dropped++;

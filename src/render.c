@@ -23,10 +23,12 @@
 #define MM (72.0 / 25.4)
 #define TOLERANCE_PT 0.05 /* vertices closer than this on the page are dropped: 0.2 px at 300 dpi */
 
-/* A loaded layer and its shapes on the page. */
+/* A loaded layer, its shapes on the page and, for named areas, where their names go. */
 typedef struct {
     cm_layer *layer;
     cm_shape *page;
+    double *anchor;       /* x, y per feature: the interior point within the frame */
+    gboolean *has_anchor;
 } placed_layer;
 
 struct cm_map {
@@ -45,11 +47,16 @@ struct cm_map {
     GDate date;
     gboolean has_diff_from; /* a change map from diff_from to date */
     GPtrArray *inputs;      /* every file read, NULL-terminated */
+    double simplify_m;      /* ground metres below which polygon detail cannot show */
     GDate diff_from;
 };
 
 static void placed_clear(placed_layer *pl)
 {
+    g_free(pl->anchor);
+    g_free(pl->has_anchor);
+    pl->anchor = NULL;
+    pl->has_anchor = NULL;
     if (pl->layer)
         cm_shapes_free(pl->page, pl->layer->n);
     cm_layer_destroy(pl->layer);
@@ -91,10 +98,46 @@ static cm_status load_placed(cm_map *map, const cm_layer_spec *spec, placed_laye
 {
     if (!spec->file)
         return CM_OK;
-    cm_status st = cm_layer_load(&pl->layer, spec, ctx);
+    cm_status st = cm_layer_load(&pl->layer, spec, map->simplify_m, ctx);
     if (st == CM_OK)
         st = cm_project_layer(&pl->page, map->proj, pl->layer, TOLERANCE_PT, ctx);
     return st;
+}
+
+/* Area names go at each feature's interior point within the frame.  The point does not
+ * depend on the date, so it is found once, at load, on the shape clamped to the frame and
+ * thinned to a couple of points (a label's precision), which keeps the search cheap. */
+static void find_anchors(const cm_map *map, placed_layer *pl)
+{
+    if (!pl->layer)
+        return;
+    const double *fr = map->frame;
+    pl->anchor = g_new0(double, 2 * (size_t)pl->layer->n);
+    pl->has_anchor = g_new0(gboolean, (size_t)pl->layer->n);
+    for (int i = 0; i < pl->layer->n; i++) {
+        const cm_shape *src = &pl->page[i];
+        if (!pl->layer->features[i].name || src->nrings == 0)
+            continue;
+        cm_shape thin = {g_new0(cm_ring, (size_t)src->nrings), src->nrings};
+        for (int r = 0; r < src->nrings; r++) {
+            const cm_ring *ring = &src->rings[r];
+            cm_ring *t = &thin.rings[r];
+            t->xy = g_new(double, 2 * (size_t)ring->n);
+            for (int k = 0; k < ring->n; k++) {
+                double x = CLAMP(ring->xy[2 * k], fr[0] + 10, fr[0] + fr[2] - 10);
+                double y = CLAMP(ring->xy[2 * k + 1], fr[1] + 10, fr[1] + fr[3] - 10);
+                if (t->n > 0 && k < ring->n - 1 &&
+                    hypot(x - t->xy[2 * t->n - 2], y - t->xy[2 * t->n - 1]) < 4.0)
+                    continue;
+                t->xy[2 * t->n] = x, t->xy[2 * t->n + 1] = y;
+                t->n++;
+            }
+        }
+        pl->has_anchor[i] = cm_interior_point(&thin, &pl->anchor[2 * i], &pl->anchor[2 * i + 1]);
+        for (int r = 0; r < thin.nrings; r++)
+            g_free(thin.rings[r].xy);
+        g_free(thin.rings);
+    }
 }
 
 /* The inset gets its own projection onto a box in the frame's top-right corner, sized by
@@ -121,8 +164,11 @@ static cm_status load_inset(cm_map *map, cm_ctx *ctx)
     double real[4] = {0, 0, map->inset_size[0], map->inset_size[1]};
     if ((st = cm_projection_new(&map->inset_proj, mf->inset_crs, mf->inset_extent, real, ctx)) != CM_OK)
         return st;
-    if ((st = cm_layer_load(&map->inset.layer, &mf->inset, ctx)) != CM_OK ||
-        (st = cm_project_layer(&map->inset.page, map->inset_proj, map->inset.layer, 0.2, ctx)) != CM_OK)
+    /* a locator is a small picture: detail under half a point is noise, in PNG and PDF alike */
+    double m_per_pt = cm_projection_ground_metres(map->inset_proj, real[2] / 2, real[3] / 2, 10) / 10;
+    if ((st = cm_layer_load(&map->inset.layer, &mf->inset, isfinite(m_per_pt) ? 0.5 * m_per_pt : 0,
+                            ctx)) != CM_OK ||
+        (st = cm_project_layer(&map->inset.page, map->inset_proj, map->inset.layer, 0.5, ctx)) != CM_OK)
         return st;
     if (map->border.layer)
         st = cm_project_layer(&map->inset_border, map->inset_proj, map->border.layer, 0.2, ctx);
@@ -177,12 +223,19 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
     }
     if ((st = cm_projection_new(&map->proj, map->mf->crs, map->mf->extent, map->frame, ctx)) != CM_OK)
         goto cleanup;
+    /* a fifth of the drawing tolerance, in metres on the ground at the frame's centre (the
+     * scale varies across the frame by a few percent at most) */
+    double m_per_pt = cm_projection_ground_metres(map->proj, map->frame[0] + map->frame[2] / 2,
+                                                  map->frame[1] + map->frame[3] / 2, 100) / 100;
+    map->simplify_m = isfinite(m_per_pt) ? TOLERANCE_PT * m_per_pt / 5 : 0;
     if ((st = load_placed(map, &map->mf->regions, &map->regions, ctx)) != CM_OK ||
         (st = load_placed(map, &map->mf->neighbours, &map->neighbours, ctx)) != CM_OK ||
         (st = load_placed(map, &map->mf->border, &map->border, ctx)) != CM_OK ||
         (st = load_placed(map, &map->mf->places, &map->places, ctx)) != CM_OK ||
         (st = load_inset(map, ctx)) != CM_OK)
         goto cleanup;
+    find_anchors(map, &map->regions);
+    find_anchors(map, &map->neighbours);
 
     keys = g_hash_table_new(g_str_hash, g_str_equal);
     for (int i = 0; i < map->regions.layer->n; i++) {
@@ -782,30 +835,9 @@ static void add_area_labels(const cm_map *map, cm_labeler *lab, const placed_lay
     const cm_style *s = map->style;
     if (!pl->layer)
         return;
-    cm_box fr = {map->frame[0], map->frame[1], map->frame[0] + map->frame[2],
-                 map->frame[1] + map->frame[3]};
     for (int i = 0; i < pl->layer->n; i++) {
         const cm_feature *f = &pl->layer->features[i];
-        if (!f->name || pl->page[i].nrings == 0)
-            continue;
-        /* look for the interior point within the frame: clamp the shape to it first */
-        cm_shape clamped = {g_new0(cm_ring, (size_t)pl->page[i].nrings), pl->page[i].nrings};
-        for (int r = 0; r < clamped.nrings; r++) {
-            const cm_ring *src = &pl->page[i].rings[r];
-            clamped.rings[r].n = src->n;
-            clamped.rings[r].xy = g_memdup2(src->xy, sizeof(double) * 2 * (size_t)src->n);
-            for (int k = 0; k < src->n; k++) {
-                double *p = &clamped.rings[r].xy[2 * k];
-                p[0] = CLAMP(p[0], fr.x0 + 10, fr.x1 - 10);
-                p[1] = CLAMP(p[1], fr.y0 + 10, fr.y1 - 10);
-            }
-        }
-        double x, y;
-        gboolean ok = cm_interior_point(&clamped, &x, &y);
-        for (int r = 0; r < clamped.nrings; r++)
-            g_free(clamped.rings[r].xy);
-        g_free(clamped.rings);
-        if (!ok)
+        if (!f->name || !pl->has_anchor[i])
             continue;
         char *upper = countries ? g_utf8_strup(f->name, -1) : g_strdup(f->name);
         cm_label_spec spec = {
@@ -814,8 +846,8 @@ static void add_area_labels(const cm_map *map, cm_labeler *lab, const placed_lay
             .italic = !countries, .letter_spacing = countries ? 2.0 : 0.4,
             .color = countries ? s->nb_label : s->rg_label,
             .halo = countries ? s->nb_fill : s->rg_label_halo,
-            .halo_width = countries ? 0 : 1.2, .kind = CM_LABEL_AREA, .x = x, .y = y,
-            .priority = countries ? 8 : 5};
+            .halo_width = countries ? 0 : 1.2, .kind = CM_LABEL_AREA,
+            .x = pl->anchor[2 * i], .y = pl->anchor[2 * i + 1], .priority = countries ? 8 : 5};
         cm_labeler_add(lab, &spec);
         g_free(upper);
     }
@@ -1128,7 +1160,59 @@ static void draw_logo(cairo_t *cr, const cm_map *map)
 
 /* Draws one page: the map as the spec says, its labels and furniture.  With `stats`, records
  * what was placed where. */
-static void draw_page(cairo_t *cr, const cm_map *map, const page_spec *spec, cm_render_stats *stats)
+/* What does not change from date to date: the sea and the neighbours under the map. */
+static void draw_base(cairo_t *cr, const cm_map *map)
+{
+    const cm_style *s = map->style;
+    cm_draw_set_color(cr, s->sea_fill);
+    cairo_paint(cr);
+    if (map->neighbours.layer) {
+        for (int i = 0; i < map->neighbours.layer->n; i++)
+            cm_draw_fill(cr, &map->neighbours.page[i], s->nb_fill);
+        for (int i = 0; i < map->neighbours.layer->n; i++)
+            cm_draw_stroke(cr, &map->neighbours.page[i], TRUE, s->nb_stroke, s->nb_width);
+    }
+}
+
+/* Parts of a page drawn once for a whole series: recordings that every page paints.  In a
+ * PDF each becomes one form object that every page refers to, instead of the same paths
+ * written, formatted and compressed again on every page. */
+typedef struct {
+    cairo_surface_t *base, *inset;
+} page_cache;
+
+static page_cache cache_new(const cm_map *map)
+{
+    page_cache c = {0};
+    cairo_rectangle_t page = {0, 0, map->page_w, map->page_h};
+    c.base = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
+    cairo_t *cr = cairo_create(c.base);
+    cairo_rectangle(cr, map->frame[0], map->frame[1], map->frame[2], map->frame[3]);
+    cairo_clip(cr);
+    draw_base(cr, map);
+    cairo_destroy(cr);
+    if (map->style->inset && map->inset.layer) {
+        const double *fr = map->frame;
+        cm_box box = {fr[0] + fr[2] - map->inset_size[0] - 1, fr[1] + 1, fr[0] + fr[2] - 1,
+                      fr[1] + 1 + map->inset_size[1]};
+        c.inset = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
+        cr = cairo_create(c.inset);
+        draw_inset(cr, map, box);
+        cairo_destroy(cr);
+    }
+    return c;
+}
+
+static void cache_clear(page_cache *c)
+{
+    if (c->base)
+        cairo_surface_destroy(c->base);
+    if (c->inset)
+        cairo_surface_destroy(c->inset);
+}
+
+static void draw_page(cairo_t *cr, const cm_map *map, const page_spec *spec,
+                      const page_cache *cache, cm_render_stats *stats)
 {
     const cm_style *s = map->style;
     const double *fr = map->frame;
@@ -1142,13 +1226,11 @@ static void draw_page(cairo_t *cr, const cm_map *map, const page_spec *spec, cm_
     cairo_save(cr);
     cairo_rectangle(cr, fr[0], fr[1], fr[2], fr[3]);
     cairo_clip(cr);
-    cm_draw_set_color(cr, s->sea_fill);
-    cairo_paint(cr);
-    if (map->neighbours.layer) {
-        for (int i = 0; i < map->neighbours.layer->n; i++)
-            cm_draw_fill(cr, &map->neighbours.page[i], s->nb_fill);
-        for (int i = 0; i < map->neighbours.layer->n; i++)
-            cm_draw_stroke(cr, &map->neighbours.page[i], TRUE, s->nb_stroke, s->nb_width);
+    if (cache && cache->base) {
+        cairo_set_source_surface(cr, cache->base, 0, 0);
+        cairo_paint(cr);
+    } else {
+        draw_base(cr, map);
     }
     draw_regions(cr, map, &cs);
     draw_zones(cr, map, &cs);
@@ -1224,8 +1306,12 @@ static void draw_page(cairo_t *cr, const cm_map *map, const page_spec *spec, cm_
                            fr[1] + fr[3] - 4, &sb, TRUE);
     if (s->north_arrow)
         cm_layout_north_arrow(cr, lab, s, nx, ny, nangle, &na, TRUE);
-    if (has_inset)
+    if (has_inset && cache && cache->inset) {
+        cairo_set_source_surface(cr, cache->inset, 0, 0);
+        cairo_paint(cr);
+    } else if (has_inset) {
         draw_inset(cr, map, inset_box);
+    }
     cairo_new_path(cr);
     cairo_rectangle(cr, fr[0], fr[1], fr[2], fr[3]);
     cm_draw_set_color(cr, s->frame_color);
@@ -1311,7 +1397,7 @@ cm_status cm_map_render_stats(cm_map *map, cm_render_stats *stats, cm_ctx *ctx)
     memset(stats, 0, sizeof *stats);
     cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, NULL);
     cairo_t *cr = cairo_create(rec);
-    draw_page(cr, map, &spec, stats);
+    draw_page(cr, map, &spec, NULL, stats);
     cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
     cairo_surface_destroy(rec);
@@ -1418,12 +1504,16 @@ static cm_status render_pages(cm_map *map, const char *path, const page_spec *sp
         return cm_fail(ctx, CM_EUSAGE,
                        "%s: %d pages need a PDF, or a file name pattern such as frames/%%Y-%%m-%%d.png",
                        path, pages);
-    if ((st = cm_output_begin(&out, path, fmt, map->page_w, map->page_h, dpi, ctx)) != CM_OK)
+    int level = opts && opts->png_compression > 0 ? opts->png_compression - 1 : -1;
+    if ((st = cm_output_begin(&out, path, fmt, map->page_w, map->page_h, dpi, level, ctx)) != CM_OK)
         return st;
     cairo_t *cr = cairo_create(cm_output_surface(out));
+    page_cache cache = {0};
+    if (n > 1 && fmt == CM_FORMAT_PDF)
+        cache = cache_new(map);
     for (int k = 0; k < n; k++) {
         if (per_page == 1) {
-            draw_page(cr, map, &specs[k], NULL);
+            draw_page(cr, map, &specs[k], &cache, NULL);
         } else {
             /* small multiples: each date's whole page, scaled into its cell */
             int cell = k % per_page, col = cell % grid[0], row = cell / grid[0];
@@ -1439,7 +1529,7 @@ static cm_status render_pages(cm_map *map, const char *path, const page_spec *sp
             cairo_scale(cr, scale, scale);
             cairo_rectangle(cr, 0, 0, map->page_w, map->page_h);
             cairo_clip(cr);
-            draw_page(cr, map, &specs[k], NULL);
+            draw_page(cr, map, &specs[k], &cache, NULL);
             cairo_restore(cr);
         }
         if (opts && opts->progress)
@@ -1449,6 +1539,7 @@ static cm_status render_pages(cm_map *map, const char *path, const page_spec *sp
     }
     cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
+    cache_clear(&cache);
     if (cs != CAIRO_STATUS_SUCCESS) {
         cm_output_abort(out);
         return cm_fail(ctx, CM_EOUTPUT, "%s: drawing failed: %s", path, cairo_status_to_string(cs));

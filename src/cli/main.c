@@ -49,6 +49,7 @@ static const char usage_text[] =
     "  -h, --help          show this help\n"
     "  --lang en|ar|en+ar  label language (default: the style's)\n"
     "  -o, --output FILE   .png, .pdf or .svg (default: MAPNAME.png; series: MAPNAME-series.pdf)\n"
+    "  --png-compression N deflate level 0-12 for PNG (default 6; 12 smallest, slowest)\n"
     "  -q, --quiet         no warnings, no progress\n"
     "  --step 1w|2w|1m|Nd  series: the interval between dates (default 1m)\n"
     "  --style FILE        add a style file on top of the map's (repeatable)\n"
@@ -61,6 +62,7 @@ typedef struct {
     char *output, *date, *control, *lang, *from, *to, *step, *grid;
     char **styles;
     double dpi;
+    int png_compression;
     gboolean quiet, help, watch;
 } options;
 
@@ -83,6 +85,7 @@ static gboolean parse_options(int *argc, char ***argv, options *o)
         {"help", 'h', 0, G_OPTION_ARG_NONE, &o->help, NULL, NULL},
         {"lang", 0, 0, G_OPTION_ARG_STRING, &o->lang, NULL, NULL},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output, NULL, NULL},
+        {"png-compression", 0, 0, G_OPTION_ARG_INT, &o->png_compression, NULL, NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, NULL, NULL},
         {"step", 0, 0, G_OPTION_ARG_STRING, &o->step, NULL, NULL},
         {"style", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->styles, NULL, NULL},
@@ -222,7 +225,7 @@ static int render_once(const char *mapfile, const char *output, const options *o
         st = cm_map_set_date(map, o->date, ctx);
     if (st == CM_OK && o->lang)
         st = cm_map_set_lang(map, o->lang, ctx);
-    cm_render_options ro = {.dpi = o->dpi};
+    cm_render_options ro = {.dpi = o->dpi, .png_compression = o->png_compression + 1};
     if (st == CM_OK)
         st = cm_map_render_file(map, output, &ro, ctx);
     print_messages(ctx, st, o->quiet);
@@ -265,7 +268,7 @@ static int watch(const char *mapfile, const char *output, const options *o)
 
 static int run(const char *command, int argc, char **argv)
 {
-    options o = {.dpi = 300};
+    options o = {.dpi = 300, .png_compression = -1};
     int rc = EXIT_OK;
     char *out = NULL;
     char **dates = NULL;
@@ -279,6 +282,11 @@ static int run(const char *command, int argc, char **argv)
     }
     if (o.help) {
         fputs(usage_text, stdout);
+        goto cleanup;
+    }
+    if (o.png_compression < -1 || o.png_compression > 12) {
+        fprintf(stderr, "conflictmap: --png-compression %d must be 0 to 12\n", o.png_compression);
+        rc = EXIT_USAGE;
         goto cleanup;
     }
     if (argc > 2) {
@@ -316,7 +324,7 @@ static int run(const char *command, int argc, char **argv)
         goto report;
     if (o.lang && (st = cm_map_set_lang(map, o.lang, ctx)) != CM_OK)
         goto report;
-    cm_render_options ro = {.dpi = o.dpi};
+    cm_render_options ro = {.dpi = o.dpi, .png_compression = o.png_compression + 1};
     if (!o.quiet && isatty(STDERR_FILENO))
         ro.progress = progress;
     if (strcmp(command, "diff") == 0) {

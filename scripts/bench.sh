@@ -1,0 +1,98 @@
+#!/bin/sh
+# Benchmark: a Release build renders each case RUNS times (default 7), interleaved so that
+# machine noise spreads evenly, and reports the median and range of wall time, CPU time and
+# peak memory, with each case's ratio to the floor (cairo filling an A4 300 dpi surface and
+# writing it with cairo_surface_write_to_png) measured in the same run.
+# Output: a table on stdout and build-release/bench/results.json.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+runs=${RUNS:-7}
+BUILD_TYPE=Release CMAKE_ARGS="-DBUILD_TESTING=OFF" "$root/scripts/setup.sh" >/dev/null
+command -v ogr2ogr >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq gdal-bin >/dev/null; }
+rel="$root/build-release"
+if [ ! -x "$rel/conflictmap" ] || [ "$root/build/conflictmap" -nt "$rel/conflictmap" ] || true; then
+  cmake -S "$root" -B "$rel" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
+  cmake --build "$rel" -j "$(nproc)" >/dev/null
+fi
+work="$rel/bench"
+rm -rf "$work" && mkdir -p "$work/stress"
+cc -O2 "$root/bench/floor.c" -o "$work/floor" $(pkg-config --cflags --libs cairo)
+
+# the stress map: the real districts, border and neighbours densified along their edges
+geo="$root/geodata"
+for layer in districts libya neighbours; do
+  # densifying can cross a ring over itself where it doubles back: repair once, here
+  ogr2ogr -q -segmentize 0.0002 -makevalid -lco ENCODING=UTF-8 "$work/stress/$layer.shp" "$geo/$layer.shp"
+done
+sed -e "s|^file = districts.shp|file = $work/stress/districts.shp|" \
+    -e "s|^file = libya.shp|file = $work/stress/libya.shp|" \
+    -e "s|^file = neighbours.shp|file = $work/stress/neighbours.shp|" \
+    -e "s|^file = \([a-z_]*\.[a-z]*\)$|file = $geo/\1|" \
+    -e "s|^styles = \.\./|styles = $root/|" "$geo/libya.map" > "$work/stress/stress.map"
+vertices=$("$rel/conflictmap" check "$work/stress/stress.map" >/dev/null && \
+  ogrinfo -q -al -geom=SUMMARY "$work/stress/districts.shp" | \
+  awk '/POLYGON|LINEARRING/ { for (i = 1; i <= NF; i++) if ($i == "points") n += $(i-1); \
+                              for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/ && $(i+1) ~ /^points/) m += $i } \
+       END { print (m > n ? m : n) }')
+
+cm="$rel/conflictmap"
+out="$work/out"
+mkdir -p "$out"
+# name|format-of-floor-ratio|command
+cases="floor|png|$work/floor $out/floor.png
+png|png|$cm render -q -o $out/map.png
+pdf|pdf|$cm render -q -o $out/map.pdf
+svg|svg|$cm render -q -o $out/map.svg
+tiny-png|png|$cm render -q --dpi 8.55 -o $out/tiny.png
+series-52-pdf|pdf|$cm series -q --from 2019-06-03 --to 2020-05-25 --step 1w -o $out/series.pdf
+stress-png|png|$cm render -q $work/stress/stress.map -o $out/stress.png
+stress-pdf|pdf|$cm render -q $work/stress/stress.map -o $out/stress.pdf"
+
+samples="$work/samples.txt"
+: > "$samples"
+i=0
+while [ "$i" -lt "$runs" ]; do
+  echo "$cases" | while IFS='|' read -r name kind cmd; do
+    /usr/bin/time -f "$name %e %U %S %M" -a -o "$samples" sh -c "$cmd" >/dev/null
+  done
+  i=$((i + 1))
+  printf '\rbench: round %d of %d' "$i" "$runs" >&2
+done
+echo >&2
+
+# medians and ranges; ratios to the floor and to the single-page cases
+awk -v runs="$runs" -v vertices="$vertices" -v json="$work/results.json" '
+function median(list, n,   a, i, j, t) {
+  split(list, a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+    if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+  return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+function lo(list,   a, n, i, m) { n = split(list, a, " "); m = a[1]; for (i = 2; i <= n; i++) if (a[i] + 0 < m + 0) m = a[i]; return m }
+function hi(list,   a, n, i, m) { n = split(list, a, " "); m = a[1]; for (i = 2; i <= n; i++) if (a[i] + 0 > m + 0) m = a[i]; return m }
+{ if (!($1 in wall)) order[++k] = $1
+  wall[$1] = wall[$1] " " $2; cpu[$1] = cpu[$1] " " ($3 + $4); rss[$1] = rss[$1] " " $5; cnt[$1]++ }
+END {
+  for (i = 1; i <= k; i++) { c = order[i]; mw[c] = median(wall[c], cnt[c]); mc[c] = median(cpu[c], cnt[c]); mr[c] = median(rss[c], cnt[c]) }
+  printf "%-14s %8s %15s %8s %9s %9s\n", "case", "wall s", "range", "cpu s", "peak MiB", "x floor"
+  printf "{\n  \"runs\": %d,\n  \"stress_vertices\": %d,\n  \"cases\": {\n", runs, vertices > json
+  for (i = 1; i <= k; i++) {
+    c = order[i]
+    printf "%-14s %8.3f %7.3f-%-7.3f %8.3f %9.1f %9.2f\n", c, mw[c], lo(wall[c]), hi(wall[c]), mc[c], mr[c] / 1024, mw[c] / mw["floor"]
+    printf "    \"%s\": {\"wall_median\": %.4f, \"wall_min\": %.4f, \"wall_max\": %.4f, \"cpu_median\": %.4f, \"peak_kib_median\": %d, \"ratio_to_floor\": %.3f}%s\n", \
+      c, mw[c], lo(wall[c]), hi(wall[c]), mc[c], mr[c], mw[c] / mw["floor"], i < k ? "," : "" > json
+  }
+  printf "  },\n  \"targets\": {\n" > json
+  printf "\nTargets (medians, this run):\n"
+  t[1] = "png / floor <= 0.6";          v[1] = mw["png"] / mw["floor"];        ok[1] = v[1] <= 0.6
+  t[2] = "pdf / floor <= 0.35";         v[2] = mw["pdf"] / mw["floor"];        ok[2] = v[2] <= 0.35
+  t[3] = "tiny-png / floor <= 0.25";    v[3] = mw["tiny-png"] / mw["floor"];   ok[3] = v[3] <= 0.25
+  t[4] = "series-52 / pdf <= 4";        v[4] = mw["series-52-pdf"] / mw["pdf"]; ok[4] = v[4] <= 4
+  t[5] = "stress-png / png <= 2";       v[5] = mw["stress-png"] / mw["png"];   ok[5] = v[5] <= 2
+  t[6] = "stress-pdf / pdf <= 2";       v[6] = mw["stress-pdf"] / mw["pdf"];   ok[6] = v[6] <= 2
+  t[7] = "png peak MiB <= 100";         v[7] = mr["png"] / 1024;               ok[7] = v[7] <= 100
+  for (i = 1; i <= 7; i++) {
+    printf "  %-28s %8.2f  %s\n", t[i], v[i], ok[i] ? "met" : "NOT met"
+    printf "    \"%s\": {\"value\": %.3f, \"met\": %s}%s\n", t[i], v[i], ok[i] ? "true" : "false", i < 7 ? "," : "" > json
+  }
+  printf "  }\n}\n" > json
+  printf "\nstress map: %d vertices in its districts; results in %s\n", vertices, json
+}' "$samples"
