@@ -7,13 +7,10 @@
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${RUNS:-7}
-BUILD_TYPE=Release CMAKE_ARGS="-DBUILD_TESTING=OFF" "$root/scripts/setup.sh" >/dev/null
+BUILD_DIR=build-release BUILD_TYPE=Release CMAKE_ARGS="-DBUILD_TESTING=OFF" \
+  "$root/scripts/setup.sh" >/dev/null
 command -v ogr2ogr >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq gdal-bin >/dev/null; }
 rel="$root/build-release"
-if [ ! -x "$rel/conflictmap" ] || [ "$root/build/conflictmap" -nt "$rel/conflictmap" ] || true; then
-  cmake -S "$root" -B "$rel" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-  cmake --build "$rel" -j "$(nproc)" >/dev/null
-fi
 work="$rel/bench"
 rm -rf "$work" && mkdir -p "$work/stress"
 cc -O2 "$root/bench/floor.c" -o "$work/floor" $(pkg-config --cflags --libs cairo)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what conflictmap needs on Debian 12 (as root; elsewhere it only checks), then
-# configures and builds into build/.  Sourced by demo.sh and test.sh; BUILD_TYPE and
-# CMAKE_ARGS may be set by the caller.
+# configures and builds into build/ (or BUILD_DIR).  Called by demo.sh, test.sh and bench.sh;
+# BUILD_DIR, BUILD_TYPE and CMAKE_ARGS may be set by the caller; SETUP_ONLY=1 installs only.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 packages="gcc make cmake pkg-config libgdal-dev libcairo2-dev libpango1.0-dev libglib2.0-dev
@@ -21,5 +21,7 @@ if [ -n "$missing" ]; then
     exit 1
   fi
 fi
-cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" ${CMAKE_ARGS:-} >/dev/null
-cmake --build "$root/build" -j "$(nproc)"
+[ -z "${SETUP_ONLY:-}" ] || exit 0
+build="$root/${BUILD_DIR:-build}"
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" ${CMAKE_ARGS:-} >/dev/null
+cmake --build "$build" -j "$(nproc)"

@@ -25,6 +25,16 @@ static void CPL_STDCALL capture_handler(CPLErr cls, CPLErrorNum num, const char 
     }
 }
 
+void cm_gdal_quiet_begin(void)
+{
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+}
+
+void cm_gdal_quiet_end(void)
+{
+    CPLPopErrorHandler();
+}
+
 static void capture_begin(capture *c)
 {
     c->last = g_string_new(NULL);
@@ -58,8 +68,11 @@ cm_status cm_ogr_open(GDALDatasetH *out, const char *path, const char *const *op
         return cm_fail(ctx, code, "%s: no such file", path);
     if (g_file_test(path, G_FILE_TEST_IS_DIR) && !has_suffix_ci(path, ".gdb"))
         return cm_fail(ctx, code, "%s: is a directory, not a data file", path);
+    /* a .csv is read as CSV: GDAL would otherwise pick a driver by content */
+    static const char *const csv_only[] = {"CSV", NULL};
     capture_begin(&c);
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                 has_suffix_ci(path, ".csv") ? csv_only : NULL,
                                  (const char *const *)open_options, NULL);
     cm_status st = CM_OK;
     if (!ds)
@@ -121,14 +134,30 @@ void cm_feature_clear(cm_feature *f)
     g_free(f->kind);
 }
 
-char *cm_ogr_field_string(OGRFeatureH f, int idx)
+char *cm_ogr_field_text(OGRFeatureH f, int idx, gboolean *not_utf8)
 {
     if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx))
         return NULL;
-    char *s = g_strstrip(g_strdup(OGR_F_GetFieldAsString(f, idx)));
+    const char *raw = OGR_F_GetFieldAsString(f, idx);
+    char *s;
+    /* a DBF in a code page GDAL was not told about arrives as raw bytes: keep what is text,
+     * mark the rest, and let the caller say what to do about it */
+    if (!g_utf8_validate(raw, -1, NULL)) {
+        s = g_utf8_make_valid(raw, -1);
+        if (not_utf8)
+            *not_utf8 = TRUE;
+    } else {
+        s = g_strdup(raw);
+    }
+    g_strstrip(s);
     if (!*s)
         g_clear_pointer(&s, g_free);
     return s;
+}
+
+char *cm_ogr_field_string(OGRFeatureH f, int idx)
+{
+    return cm_ogr_field_text(f, idx, NULL);
 }
 
 static cm_status field_index(OGRFeatureDefnH defn, const char *path, const char *name,
@@ -141,6 +170,46 @@ static cm_status field_index(OGRFeatureDefnH defn, const char *path, const char 
     if (*idx < 0)
         return cm_fail(ctx, CM_EINPUT, "%s: no field \"%s\" (named in the map file)", path, name);
     return CM_OK;
+}
+
+/* A shapefile's parts must agree: GDAL reads the shorter of .shx and .dbf without a word, so
+ * a district would vanish from the map.  Counts come from the files' headers. */
+static cm_status check_shapefile(const char *path, cm_ctx *ctx)
+{
+    if (!has_suffix_ci(path, ".shp"))
+        return CM_OK;
+    cm_status st = CM_OK;
+    char *base = g_strndup(path, strlen(path) - 4);
+    gboolean upper = path[strlen(path) - 1] == 'P';
+    char *shx = g_strconcat(base, upper ? ".SHX" : ".shx", NULL);
+    char *dbf = g_strconcat(base, upper ? ".DBF" : ".dbf", NULL);
+    unsigned char h[100];
+    long shapes = -1, records = -1;
+    FILE *f = fopen(shx, "rb");
+    if (f) {
+        if (fread(h, 1, 100, f) == 100) {
+            unsigned long words = (unsigned long)h[24] << 24 | h[25] << 16 | h[26] << 8 | h[27];
+            shapes = ((long)words * 2 - 100) / 8;
+        }
+        fclose(f);
+    }
+    f = fopen(dbf, "rb");
+    if (f) {
+        if (fread(h, 1, 32, f) == 32)
+            records = (long)((unsigned long)h[4] | (unsigned long)h[5] << 8 |
+                             (unsigned long)h[6] << 16 | (unsigned long)h[7] << 24);
+        fclose(f);
+    } else if (g_file_test(shx, G_FILE_TEST_EXISTS)) {
+        cm_warn(ctx, "%s: no .dbf beside it: the features have no attributes", path);
+    }
+    if (shapes >= 0 && records >= 0 && shapes != records)
+        st = cm_fail(ctx, CM_EINPUT,
+                     "%s: the .shx lists %ld shapes but the .dbf has %ld records; the files "
+                     "do not belong together", path, shapes, records);
+    g_free(base);
+    g_free(shx);
+    g_free(dbf);
+    return st;
 }
 
 cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simplify_m, cm_ctx *ctx)
@@ -158,6 +227,10 @@ cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simpli
     if ((st = cm_ogr_open(&ds, path, has_suffix_ci(path, ".csv") ? csv_options : NULL, CM_EINPUT,
                           ctx)) != CM_OK)
         return st;
+    if ((st = check_shapefile(path, ctx)) != CM_OK) {
+        GDALClose(ds);
+        return st;
+    }
     OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
     int ikey, iname, iname_ar, ikind, irank;
@@ -187,6 +260,7 @@ cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simpli
         tol = OSRIsGeographic(layer->srs) ? simplify_m / 111320.0
                                           : simplify_m / OSRGetLinearUnits(layer->srs, NULL);
     features = g_array_new(FALSE, TRUE, sizeof(cm_feature));
+    gboolean not_utf8 = FALSE;
     capture_begin(&c);
     OGR_L_ResetReading(lyr);
     OGRFeatureH f;
@@ -234,10 +308,10 @@ cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simpli
         feat.fid = fid;
         feat.shape.nrings = (int)rings->len;
         feat.shape.rings = (cm_ring *)g_array_free(rings, FALSE);
-        feat.key = cm_ogr_field_string(f, ikey);
-        feat.name = cm_ogr_field_string(f, iname);
-        feat.name_ar = cm_ogr_field_string(f, iname_ar);
-        feat.kind = cm_ogr_field_string(f, ikind);
+        feat.key = cm_ogr_field_text(f, ikey, &not_utf8);
+        feat.name = cm_ogr_field_text(f, iname, &not_utf8);
+        feat.name_ar = cm_ogr_field_text(f, iname_ar, &not_utf8);
+        feat.kind = cm_ogr_field_text(f, ikind, &not_utf8);
         feat.rank = irank >= 0 ? OGR_F_GetFieldAsInteger(f, irank) : 0;
         if (owned)
             OGR_G_DestroyGeometry(owned);
@@ -252,6 +326,10 @@ cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simpli
         st = cm_fail(ctx, CM_EINPUT, "%s: no features with geometry", path);
         goto cleanup;
     }
+    if (not_utf8)
+        cm_warn(ctx, "%s: some text is not UTF-8 and will show as replacement characters; for a "
+                "shapefile, add a .cpg file beside it naming its code page (for Arabic, often CP1256)",
+                path);
     layer->n = (int)features->len;
     layer->features = (cm_feature *)g_array_free(features, FALSE);
     features = NULL;

@@ -49,6 +49,11 @@ cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simpli
                         cm_ctx *ctx);
 void cm_layer_destroy(cm_layer *layer);
 
+/* GDAL messages between these calls are dropped, not printed: for reading loops whose
+ * problems are found and reported by the caller's own checks. */
+void cm_gdal_quiet_begin(void);
+void cm_gdal_quiet_end(void);
+
 /* Frees what a feature owns (not the feature itself). */
 void cm_feature_clear(cm_feature *f);
 
@@ -59,5 +64,9 @@ gboolean cm_ogr_field_date(OGRFeatureH f, int idx, GDate *out, char **text);
 /* A field's text with surrounding blanks removed, or NULL when unset, null or blank.  The
  * caller g_free()s it. */
 char *cm_ogr_field_string(OGRFeatureH f, int idx);
+
+/* As cm_ogr_field_string; text that is not valid UTF-8 is made valid (U+FFFD for bad bytes)
+ * and *not_utf8 set, when given. */
+char *cm_ogr_field_text(OGRFeatureH f, int idx, gboolean *not_utf8);
 
 #endif

@@ -129,6 +129,7 @@ cm_status cm_ledger_load(cm_ledger **out, const char *path, GPtrArray *problems,
     OGR_L_ResetReading(lyr);
     OGRFeatureH f;
     int line = 1;
+    cm_gdal_quiet_begin();
     while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
         line++;
         cm_ledger_row *r = g_new0(cm_ledger_row, 1);
@@ -146,6 +147,7 @@ cm_status cm_ledger_load(cm_ledger **out, const char *path, GPtrArray *problems,
                 st = CM_OK;
                 continue;
             }
+            cm_gdal_quiet_end();
             goto cleanup;
         }
         g_ptr_array_add(lg->rows, r);
@@ -156,6 +158,7 @@ cm_status cm_ledger_load(cm_ledger **out, const char *path, GPtrArray *problems,
         }
         g_ptr_array_add(list, r);
     }
+    cm_gdal_quiet_end();
     if (lg->rows->len == 0 && !problems) {
         st = cm_fail(ctx, CM_EINPUT, "%s: the ledger has no rows", path);
         goto cleanup;

@@ -2,6 +2,8 @@
  * short write (full disk) is seen wherever it happens. */
 #include "output.h"
 
+#include "conflictmap/render.h"
+
 #include "ctx.h"
 
 #include <cairo-pdf.h>
@@ -22,6 +24,8 @@ struct cm_output {
     char *path, *tmp;
     int fd;
     int write_errno; /* first failed write's errno, 0 if none */
+    GByteArray *svg; /* SVG is held until commit, to add its <metadata> */
+    char *svg_metadata;
     cairo_surface_t *surface;
 };
 
@@ -38,6 +42,15 @@ cm_status cm_format_from_path(cm_format *out, const char *path, cm_ctx *ctx)
             return *out = CM_FORMAT_SVG, CM_OK;
     }
     return cm_fail(ctx, CM_EUSAGE, "%s: unknown output format; use .png, .pdf or .svg", path);
+}
+
+static cairo_status_t write_fd(void *closure, const unsigned char *data, unsigned int length);
+
+static cairo_status_t write_svg(void *closure, const unsigned char *data, unsigned int length)
+{
+    cm_output *o = closure;
+    g_byte_array_append(o->svg, data, length);
+    return CAIRO_STATUS_SUCCESS;
 }
 
 static cairo_status_t write_fd(void *closure, const unsigned char *data, unsigned int length)
@@ -100,7 +113,8 @@ cm_status cm_output_begin(cm_output **out, const char *path, cm_format format, d
         o->surface = cairo_pdf_surface_create_for_stream(write_fd, o, w_pt, h_pt);
         break;
     case CM_FORMAT_SVG:
-        o->surface = cairo_svg_surface_create_for_stream(write_fd, o, w_pt, h_pt);
+        o->svg = g_byte_array_new();
+        o->surface = cairo_svg_surface_create_for_stream(write_svg, o, w_pt, h_pt);
         cairo_svg_surface_set_document_unit(o->surface, CAIRO_SVG_UNIT_PT);
         break;
     }
@@ -114,7 +128,7 @@ cm_status cm_output_begin(cm_output **out, const char *path, cm_format format, d
     return CM_OK;
 }
 
-void cm_output_add_text(cm_output *o, const char *keyword, const char *text)
+static void add_text(cm_output *o, const char *keyword, const char *text)
 {
     /* tEXt is Latin-1; keep to printable ASCII so every reader shows it right */
     GString *t = g_string_new(keyword);
@@ -123,6 +137,78 @@ void cm_output_add_text(cm_output *o, const char *keyword, const char *text)
         g_string_append_c(t, (*p >= 32 && *p < 127) || *p == '\n' ? *p : '?');
     gsize len = t->len;
     o->png_text = g_list_append(o->png_text, g_bytes_new_take(g_string_free(t, FALSE), len));
+}
+
+void cm_output_set_provenance(cm_output *o, const cm_provenance *p)
+{
+    switch (o->format) {
+    case CM_FORMAT_PNG: {
+        /* the registered keywords first, then ours */
+        const char *pairs[][2] = {{"Title", p->title},         {"Description", p->subject},
+                                  {"Software", p->creator},    {"Creation Time", p->created},
+                                  {"Source", p->sources},      {"conflictmap:date", p->date},
+                                  {"conflictmap:keywords", p->keywords},
+                                  {"conflictmap:data-sha256", p->data_sha256}};
+        for (size_t i = 0; i < G_N_ELEMENTS(pairs); i++)
+            if (pairs[i][1])
+                add_text(o, pairs[i][0], pairs[i][1]);
+        break;
+    }
+    case CM_FORMAT_PDF: {
+        /* cairo 1.16 writes only the standard keys: the sources go with the subject, the
+         * fingerprint with the keywords */
+        char *subject = g_strdup_printf("%s%s%s", p->subject ? p->subject : "",
+                                        p->subject && p->sources ? ". " : "",
+                                        p->sources ? p->sources : "");
+        char *keywords = g_strdup_printf("%s%sdata-sha256 %s", p->keywords ? p->keywords : "",
+                                         p->keywords ? "; " : "",
+                                         p->data_sha256 ? p->data_sha256 : "none");
+        const struct { cairo_pdf_metadata_t key; const char *value; } md[] = {
+            {CAIRO_PDF_METADATA_TITLE, p->title},       {CAIRO_PDF_METADATA_SUBJECT, subject},
+            {CAIRO_PDF_METADATA_KEYWORDS, keywords},    {CAIRO_PDF_METADATA_CREATOR, p->creator},
+            {CAIRO_PDF_METADATA_CREATE_DATE, p->created}, {CAIRO_PDF_METADATA_MOD_DATE, p->created}};
+        for (size_t i = 0; i < G_N_ELEMENTS(md); i++)
+            if (md[i].value)
+                cairo_pdf_surface_set_metadata(o->surface, md[i].key, md[i].value);
+        g_free(subject);
+        g_free(keywords);
+        break;
+    }
+    case CM_FORMAT_SVG: {
+        GString *m = g_string_new("<metadata>\n<conflictmap xmlns=\"https://conflictmap.invalid/ns/1\">\n");
+        const char *pairs[][2] = {{"title", p->title},     {"subject", p->subject},
+                                  {"keywords", p->keywords}, {"creator", p->creator},
+                                  {"created", p->created}, {"date", p->date},
+                                  {"sources", p->sources}, {"data-sha256", p->data_sha256}};
+        for (size_t i = 0; i < G_N_ELEMENTS(pairs); i++)
+            if (pairs[i][1]) {
+                char *esc = g_markup_escape_text(pairs[i][1], -1);
+                g_string_append_printf(m, "<%s>%s</%s>\n", pairs[i][0], esc, pairs[i][0]);
+                g_free(esc);
+            }
+        g_string_append(m, "</conflictmap>\n</metadata>\n");
+        g_free(o->svg_metadata);
+        o->svg_metadata = g_string_free(m, FALSE);
+        break;
+    }
+    }
+}
+
+/* Writes the held SVG with its <metadata> after the root element's start tag. */
+static void flush_svg(cm_output *o)
+{
+    const char *data = (const char *)o->svg->data;
+    gsize len = o->svg->len, at = 0;
+    const char *root = g_strstr_len(data, (gssize)len, "<svg");
+    const char *end = root ? memchr(root, '>', len - (gsize)(root - data)) : NULL;
+    if (end && o->svg_metadata)
+        at = (gsize)(end - data) + 1;
+    write_fd(o, (const unsigned char *)data, (unsigned int)at);
+    if (at) {
+        write_fd(o, (const unsigned char *)"\n", 1);
+        write_fd(o, (const unsigned char *)o->svg_metadata, (unsigned int)strlen(o->svg_metadata));
+    }
+    write_fd(o, (const unsigned char *)data + at, (unsigned int)(len - at));
 }
 
 cairo_surface_t *cm_output_surface(cm_output *o)
@@ -146,6 +232,9 @@ void cm_output_abort(cm_output *o)
     g_free(o->tmp);
     g_free(o->path);
     g_list_free_full(o->png_text, (GDestroyNotify)g_bytes_unref);
+    if (o->svg)
+        g_byte_array_unref(o->svg);
+    g_free(o->svg_metadata);
     g_free(o);
 }
 
@@ -246,6 +335,8 @@ cm_status cm_output_commit(cm_output *o, cm_ctx *ctx)
     } else {
         cairo_surface_finish(o->surface);
         cs = cairo_surface_status(o->surface);
+        if (o->svg && cs == CAIRO_STATUS_SUCCESS)
+            flush_svg(o);
     }
     if (o->write_errno) {
         st = cm_fail(ctx, CM_EOUTPUT, "%s: write failed: %s", o->path, g_strerror(o->write_errno));
@@ -276,4 +367,168 @@ fail:
     o->surface = NULL;
     cm_output_abort(o);
     return st;
+}
+
+void cm_strv_free(char **strv)
+{
+    g_strfreev(strv);
+}
+
+/* PNG: tEXt chunks, keyword and text. */
+static void read_png_text(const unsigned char *d, gsize len, GPtrArray *names, GPtrArray *values)
+{
+    static const char *const ours[][2] = {
+        {"Title", "title"},           {"Description", "subject"},       {"Software", "creator"},
+        {"Creation Time", "created"}, {"Source", "sources"},            {"conflictmap:date", "date"},
+        {"conflictmap:keywords", "keywords"}, {"conflictmap:data-sha256", "data-sha256"}};
+    for (gsize i = 8; i + 12 <= len;) {
+        guint32 n = (guint32)d[i] << 24 | (guint32)d[i + 1] << 16 | (guint32)d[i + 2] << 8 | d[i + 3];
+        if (n > len - i - 12)
+            break;
+        if (memcmp(d + i + 4, "tEXt", 4) == 0) {
+            const char *key = (const char *)d + i + 8;
+            gsize klen = strnlen(key, n);
+            if (klen < n) {
+                for (size_t k = 0; k < G_N_ELEMENTS(ours); k++)
+                    if (strlen(ours[k][0]) == klen && memcmp(key, ours[k][0], klen) == 0) {
+                        g_ptr_array_add(names, g_strdup(ours[k][1]));
+                        g_ptr_array_add(values, g_strndup(key + klen + 1, n - klen - 1));
+                    }
+            }
+        }
+        if (memcmp(d + i + 4, "IEND", 4) == 0)
+            break;
+        i += 12 + n;
+    }
+}
+
+/* The last occurrence of `needle` in binary data (NULs and all), or NULL. */
+static const char *find_last(const char *hay, gsize len, const char *needle)
+{
+    gsize n = strlen(needle);
+    for (gsize i = len >= n ? len - n + 1 : 0; i-- > 0;)
+        if (hay[i] == needle[0] && memcmp(hay + i, needle, n) == 0)
+            return hay + i;
+    return NULL;
+}
+
+/* PDF: cairo writes the document information dictionary uncompressed, strings in
+ * parentheses (ASCII) or as <FEFF...> UTF-16BE hex. */
+static void read_pdf_info(const char *d, gsize len, GPtrArray *names, GPtrArray *values)
+{
+    static const char *const keys[][2] = {{"/Title", "title"},       {"/Subject", "subject"},
+                                          {"/Keywords", "keywords"}, {"/Creator", "creator"},
+                                          {"/CreationDate", "created"}};
+    for (size_t k = 0; k < G_N_ELEMENTS(keys); k++) {
+        const char *p = find_last(d, len, keys[k][0]);
+        if (!p)
+            continue;
+        p += strlen(keys[k][0]);
+        while (p < d + len && *p == ' ')
+            p++;
+        GString *v = g_string_new(NULL);
+        if (p < d + len && *p == '(') {
+            for (p++; p < d + len && *p != ')'; p++) {
+                if (*p == '\\' && p + 1 < d + len)
+                    p++;
+                g_string_append_c(v, *p);
+            }
+        } else if (p + 5 < d + len && *p == '<') {
+            /* UTF-16BE after a byte-order mark: keep the code units below 0x80 as they are,
+             * others as '?' (the information is ASCII in practice) */
+            p += 5;
+            while (p + 4 <= d + len && g_ascii_isxdigit(p[0])) {
+                unsigned u = 0;
+                sscanf(p, "%4x", &u);
+                g_string_append_c(v, u < 0x80 ? (char)u : '?');
+                p += 4;
+            }
+        }
+        g_ptr_array_add(names, g_strdup(keys[k][1]));
+        const char *hash = k == 2 ? strstr(v->str, "data-sha256 ") : NULL;
+        if (hash) {
+            g_ptr_array_add(values, g_strndup(v->str, (gsize)(hash - v->str)));
+            g_ptr_array_add(names, g_strdup("data-sha256"));
+            g_ptr_array_add(values, g_strdup(hash + strlen("data-sha256 ")));
+            g_string_free(v, TRUE);
+        } else {
+            g_ptr_array_add(values, g_string_free(v, FALSE));
+        }
+    }
+}
+
+/* SVG: the children of our element in <metadata>. */
+static void read_svg_metadata(const char *d, gsize len, GPtrArray *names, GPtrArray *values)
+{
+    static const char *const keys[] = {"title", "subject", "keywords", "creator",
+                                       "created", "date", "sources", "data-sha256"};
+    const char *start = find_last(d, len, "<metadata>");
+    const char *end = start ? find_last(start, len - (gsize)(start - d), "</metadata>") : NULL;
+    if (!end)
+        return;
+    for (size_t k = 0; k < G_N_ELEMENTS(keys); k++) {
+        char *open = g_strdup_printf("<%s>", keys[k]), *close = g_strdup_printf("</%s>", keys[k]);
+        const char *a = g_strstr_len(start, end - start, open);
+        const char *b = a ? g_strstr_len(a, end - a, close) : NULL;
+        if (a && b) {
+            a += strlen(open);
+            char *raw = g_strndup(a, (gsize)(b - a));
+            /* undo g_markup_escape_text's five entities */
+            GString *v = g_string_new(NULL);
+            for (const char *p = raw; *p; p++) {
+                static const char *const ent[][2] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"},
+                                                     {"&quot;", "\""}, {"&apos;", "'"}, {"&#39;", "'"}};
+                gboolean done = FALSE;
+                for (size_t e = 0; e < G_N_ELEMENTS(ent) && !done; e++)
+                    if (g_str_has_prefix(p, ent[e][0])) {
+                        g_string_append(v, ent[e][1]);
+                        p += strlen(ent[e][0]) - 1;
+                        done = TRUE;
+                    }
+                if (!done)
+                    g_string_append_c(v, *p);
+            }
+            g_free(raw);
+            g_ptr_array_add(names, g_strdup(keys[k]));
+            g_ptr_array_add(values, g_string_free(v, FALSE));
+        }
+        g_free(open);
+        g_free(close);
+    }
+}
+
+cm_status cm_read_provenance(const char *path, char ***names_out, char ***values_out, cm_ctx *ctx)
+{
+    char *data = NULL;
+    gsize len = 0;
+    GError *err = NULL;
+    *names_out = *values_out = NULL;
+    if (!g_file_get_contents(path, &data, &len, &err)) {
+        cm_status st = cm_fail(ctx, CM_EINPUT, "%s: %s", path, err->message);
+        g_error_free(err);
+        return st;
+    }
+    GPtrArray *names = g_ptr_array_new(), *values = g_ptr_array_new();
+    if (len >= 8 && memcmp(data, "\x89PNG\r\n\x1a\n", 8) == 0)
+        read_png_text((const unsigned char *)data, len, names, values);
+    else if (len >= 5 && memcmp(data, "%PDF-", 5) == 0)
+        read_pdf_info(data, len, names, values);
+    else if (g_strstr_len(data, (gssize)MIN(len, 4096), "<svg"))
+        read_svg_metadata(data, len, names, values);
+    g_free(data);
+    cm_status st = CM_OK;
+    if (names->len == 0)
+        st = cm_fail(ctx, CM_EINPUT, "%s: no conflictmap provenance (not a PNG, PDF or SVG it wrote)",
+                     path);
+    g_ptr_array_add(names, NULL);
+    g_ptr_array_add(values, NULL);
+    char **n = (char **)g_ptr_array_free(names, FALSE), **v = (char **)g_ptr_array_free(values, FALSE);
+    if (st != CM_OK) {
+        g_strfreev(n);
+        g_strfreev(v);
+        return st;
+    }
+    *names_out = n;
+    *values_out = v;
+    return CM_OK;
 }

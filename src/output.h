@@ -26,8 +26,17 @@ cm_status cm_output_begin(cm_output **out, const char *path, cm_format format, d
                           double h_pt, double dpi, int png_level, cm_ctx *ctx);
 cairo_surface_t *cm_output_surface(cm_output *o);
 
-/* A PNG text chunk (keyword and text) written with the image; ignored for PDF and SVG. */
-void cm_output_add_text(cm_output *o, const char *keyword, const char *text);
+/* Where a figure comes from, written into every format: PDF document information, PNG text
+ * chunks, an SVG <metadata> element.  Strings are copied; any may be NULL. */
+typedef struct cm_provenance {
+    const char *title, *subject, *keywords, *creator;
+    const char *date;    /* the map's date, YYYY-MM-DD */
+    const char *created; /* ISO 8601, pinned: the same inputs give the same bytes */
+    const char *sources; /* the source line */
+    const char *data_sha256;
+} cm_provenance;
+
+void cm_output_set_provenance(cm_output *o, const cm_provenance *p);
 
 /* Finishes the surface, writes it, flushes to disk and renames into place; frees `o` whether
  * or not it succeeds.  On failure the target is unchanged and the temporary file removed. */

@@ -1,6 +1,7 @@
 /* The map and its rendering: the pipeline's driver.  Loading does every stage that does not
  * depend on the date or the output (parse, load, project); rendering resolves control on the
  * date, draws, places labels and writes. */
+#include "conflictmap/conflictmap.h"
 #include "conflictmap/render.h"
 
 #include "ctx.h"
@@ -18,6 +19,7 @@
 #include "timeline.h"
 
 #include <math.h>
+#include <pango/pangocairo.h>
 #include <string.h>
 
 #define MM (72.0 / 25.4)
@@ -48,6 +50,7 @@ struct cm_map {
     gboolean has_diff_from; /* a change map from diff_from to date */
     GPtrArray *inputs;      /* every file read, NULL-terminated */
     double simplify_m;      /* ground metres below which polygon detail cannot show */
+    char *data_sha256;      /* over every input file's bytes, in order: a figure's fingerprint */
     GDate diff_from;
 };
 
@@ -91,6 +94,7 @@ void cm_map_destroy(cm_map *map)
     cm_mapfile_destroy(map->mf);
     if (map->inputs)
         g_ptr_array_unref(map->inputs);
+    g_free(map->data_sha256);
     g_free(map);
 }
 
@@ -175,6 +179,58 @@ static cm_status load_inset(cm_map *map, cm_ctx *ctx)
     return st;
 }
 
+/* Pango falls back silently to whatever font it finds; say so when the style's first family
+ * is not installed, since the map will not look as designed. */
+static void check_font(const cm_style *s, cm_ctx *ctx)
+{
+    PangoFontMap *fm = pango_cairo_font_map_get_default();
+    PangoContext *pc = pango_font_map_create_context(fm);
+    PangoFontDescription *want = pango_font_description_from_string(s->font);
+    PangoFont *font = pango_font_map_load_font(fm, pc, want);
+    const char *family = pango_font_description_get_family(want);
+    char *first = family ? g_strstrip(g_strdup(family)) : NULL;
+    char *comma = first ? strchr(first, ',') : NULL;
+    if (comma)
+        *comma = '\0';
+    if (font && first) {
+        PangoFontDescription *got = pango_font_describe(font);
+        const char *got_family = pango_font_description_get_family(got);
+        if (got_family && g_ascii_strcasecmp(g_strstrip(first), got_family) != 0)
+            cm_warn(ctx, "font \"%s\" is not installed; labels use \"%s\"", first, got_family);
+        pango_font_description_free(got);
+    }
+    g_free(first);
+    if (font)
+        g_object_unref(font);
+    pango_font_description_free(want);
+    g_object_unref(pc);
+}
+
+/* SHA-256 over the bytes of every input and, for shapefiles, their .shx, .dbf, .prj and .cpg:
+ * the same figure from the same data has the same fingerprint. */
+static char *hash_inputs(const char *const *files)
+{
+    static const char *const sidecars[] = {"", ".shx", ".dbf", ".prj", ".cpg"};
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+    for (size_t i = 0; files[i]; i++) {
+        gboolean shp = g_str_has_suffix(files[i], ".shp");
+        for (size_t k = 0; k < (shp ? G_N_ELEMENTS(sidecars) : 1); k++) {
+            char *path = k ? g_strconcat(files[i], NULL) : g_strdup(files[i]);
+            if (k)
+                strcpy(path + strlen(path) - 4, sidecars[k]);
+            char *data = NULL;
+            gsize len = 0;
+            if (g_file_get_contents(path, &data, &len, NULL))
+                g_checksum_update(sum, (const guchar *)data, (gssize)len);
+            g_free(data);
+            g_free(path);
+        }
+    }
+    char *hex = g_strdup(g_checksum_get_string(sum));
+    g_checksum_free(sum);
+    return hex;
+}
+
 /* Zones or lines: loaded, checked against the style, projected. */
 static cm_status load_timeline(cm_map *map, const char *path, gboolean lines, cm_timeline **tl,
                                cm_shape **page, GPtrArray *problems, cm_ctx *ctx)
@@ -212,6 +268,7 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
     g_ptr_array_add(styles, NULL);
     if ((st = cm_style_load(&map->style, (const char *const *)styles->pdata, ctx)) != CM_OK)
         goto cleanup;
+    check_font(map->style, ctx);
 
     map->page_w = map->mf->page_w_mm * MM;
     map->page_h = map->mf->page_h_mm * MM;
@@ -296,6 +353,7 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
         if (files[i])
             g_ptr_array_add(map->inputs, g_strdup(files[i]));
     g_ptr_array_add(map->inputs, NULL);
+    map->data_sha256 = hash_inputs((const char *const *)map->inputs->pdata);
     *out = map;
     map = NULL;
 cleanup:
@@ -1488,6 +1546,52 @@ static cm_status check_dpi(double dpi, cm_ctx *ctx)
     return CM_OK;
 }
 
+static void iso_date(const GDate *d, char buf[11])
+{
+    g_snprintf(buf, 11, "%04d-%02d-%02d", g_date_get_year(d), g_date_get_month(d), g_date_get_day(d));
+}
+
+/* The file's provenance: title, dates, sources in force, the inputs' fingerprint.  The
+ * creation time is SOURCE_DATE_EPOCH when set, else the map's date, so that the same inputs
+ * give byte-identical files. */
+static void set_provenance(cm_output *out, const cm_map *map, const page_spec *specs, int n)
+{
+    char first[11], last[11], created[32];
+    iso_date(&specs[0].date, first);
+    iso_date(&specs[n - 1].date, last);
+    const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
+    char *end = NULL;
+    gint64 secs = epoch ? g_ascii_strtoll(epoch, &end, 10) : -1;
+    if (epoch && end && !*end && secs >= 0) {
+        GDateTime *t = g_date_time_new_from_unix_utc(secs);
+        char *s = g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ");
+        g_strlcpy(created, s, sizeof created);
+        g_free(s);
+        g_date_time_unref(t);
+    } else {
+        g_snprintf(created, sizeof created, "%sT00:00:00Z", last);
+    }
+    control_state cs = control_on(map, &specs[n - 1]);
+    char *sources = sources_line(map, &cs);
+    control_clear(&cs);
+    char *date_long = cm_format_date_long(&specs[n - 1].date);
+    const char *title = map->mf->title ? map->mf->title : "Territorial control";
+    char *full_title = n > 1 ? g_strdup_printf("%s, %s to %s", title, first, last)
+                             : g_strdup_printf("%s, %s", title, date_long);
+    char *keywords = n > 1 ? g_strdup_printf("territorial control; %s; %s", first, last)
+                           : g_strdup_printf("territorial control; %s", last);
+    char *creator = g_strdup_printf("conflictmap %s", CONFLICTMAP_VERSION);
+    cm_provenance p = {.title = full_title, .subject = map->mf->subtitle, .keywords = keywords,
+                       .creator = creator, .date = n > 1 ? first : last, .created = created,
+                       .sources = sources, .data_sha256 = map->data_sha256};
+    cm_output_set_provenance(out, &p);
+    g_free(creator);
+    g_free(keywords);
+    g_free(full_title);
+    g_free(date_long);
+    g_free(sources);
+}
+
 /* Writes one file holding `n` pages (or one page of small multiples when grid[0] > 0). */
 static cm_status render_pages(cm_map *map, const char *path, const page_spec *specs, int n,
                               const int grid[2], const cm_render_options *opts, cm_ctx *ctx)
@@ -1507,6 +1611,7 @@ static cm_status render_pages(cm_map *map, const char *path, const page_spec *sp
     int level = opts && opts->png_compression > 0 ? opts->png_compression - 1 : -1;
     if ((st = cm_output_begin(&out, path, fmt, map->page_w, map->page_h, dpi, level, ctx)) != CM_OK)
         return st;
+    set_provenance(out, map, specs, n);
     cairo_t *cr = cairo_create(cm_output_surface(out));
     page_cache cache = {0};
     if (n > 1 && fmt == CM_FORMAT_PDF)

@@ -136,6 +136,7 @@ cm_status cm_timeline_load(cm_timeline **out, const char *path, gboolean lines,
     OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
     OGRFeatureH f;
+    cm_gdal_quiet_begin();
     while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
         cm_timed t = {0};
         cm_ctx *fctx = problems ? cm_ctx_new() : ctx;
@@ -149,6 +150,7 @@ cm_status cm_timeline_load(cm_timeline **out, const char *path, gboolean lines,
                 continue;
             }
             st = fst;
+            cm_gdal_quiet_end();
             goto cleanup;
         }
         if (problems)
@@ -157,6 +159,7 @@ cm_status cm_timeline_load(cm_timeline **out, const char *path, gboolean lines,
         g_array_append_val(read, t);
         g_array_append_val(fids, fid);
     }
+    cm_gdal_quiet_end();
     for (guint i = 0; i < fids->len; i++)
         g_hash_table_insert(attrs, &g_array_index(fids, gint64, i), GUINT_TO_POINTER(i + 1));
 

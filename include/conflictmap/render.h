@@ -32,6 +32,15 @@ cm_status cm_map_render_file(cm_map *map, const char *path, const cm_render_opti
 cm_status cm_map_render_series(cm_map *map, const char *path, const char *const *dates, int n,
                                const int grid[2], const cm_render_options *opts, cm_ctx *ctx);
 
+/* Reads back the provenance conflictmap wrote into a PNG, PDF or SVG: NULL-terminated
+ * parallel arrays of names ("title", "date", "sources", "data-sha256", ...) and values, owned
+ * by the caller (cm_strv_free).  Fails with
+ * CM_EINPUT when the file cannot be read or carries none. */
+cm_status cm_read_provenance(const char *path, char ***names, char ***values, cm_ctx *ctx);
+
+/* Frees a NULL-terminated string array returned by the library. */
+void cm_strv_free(char **strv);
+
 #ifdef __cplusplus
 }
 #endif

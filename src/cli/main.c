@@ -38,6 +38,7 @@ static const char usage_text[] =
     "                                            --step 1m -o series.pdf   (or -o 'f/%Y-%m-%d.png')\n"
     "  diff     what changed hands             conflictmap diff --from 2020-04-01 --to 2020-07-01 -o d.png\n"
     "  check    validate all the map's data    conflictmap check\n"
+    "  info     provenance of a rendered file  conflictmap info map.png\n"
     "Without MAPFILE, the bundled map of Libya.\n"
     "\n"
     "Options:\n"
@@ -297,6 +298,20 @@ static int run(const char *command, int argc, char **argv)
     const char *mapfile = argc == 2 ? argv[1] : cm_default_map_path();
     cm_map_options mo = {(const char *const *)o.styles, o.control};
 
+    if (strcmp(command, "info") == 0) {
+        char **names = NULL, **values = NULL;
+        if (argc != 2) {
+            fprintf(stderr, "conflictmap: info takes one PNG, PDF or SVG file\n");
+            rc = EXIT_USAGE;
+            goto cleanup;
+        }
+        st = cm_read_provenance(argv[1], &names, &values, ctx);
+        for (size_t i = 0; names && names[i]; i++)
+            printf("%-12s %s\n", names[i], values[i]);
+        cm_strv_free(names);
+        cm_strv_free(values);
+        goto report;
+    }
     if (strcmp(command, "check") == 0) {
         st = cm_map_check(mapfile, &mo, ctx);
         size_t n = 0, nw = 0;
@@ -368,7 +383,7 @@ cleanup:
 
 int main(int argc, char **argv)
 {
-    static const char *const commands[] = {"render", "series", "diff", "check"};
+    static const char *const commands[] = {"render", "series", "diff", "check", "info"};
     setlocale(LC_ALL, "");
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(usage_text, argc < 2 ? stderr : stdout);
