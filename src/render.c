@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* dladdr: where the library is, to find its data */
 /* The map and its rendering: the pipeline's driver.  Loading does every stage that does not
  * depend on the date or the output (parse, load, project); rendering resolves control on the
  * date, draws, places labels and writes. */
@@ -18,8 +19,10 @@
 #include "style.h"
 #include "timeline.h"
 
+#include <dlfcn.h>
 #include <math.h>
 #include <pango/pangocairo.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MM (72.0 / 25.4)
@@ -400,14 +403,41 @@ int cm_map_page_to_lonlat(const cm_map *map, double x, double y, double *lon, do
     return cm_projection_page_to_lonlat(map->proj, x, y, lon, lat) ? 0 : -1;
 }
 
+/* The bundled map: $CONFLICTMAP_DATA; else beside this library as installed
+ * (LIBDIR/../share/conflictmap, wherever the prefix was moved); else the configured data
+ * directory; else, for a library still in its build tree, the source tree. */
 const char *cm_default_map_path(void)
 {
-    static const char *const candidates[] = {CM_DATADIR "/geodata/libya.map",
-                                             CM_SOURCE_DIR "/geodata/libya.map"};
-    for (size_t i = 0; i < G_N_ELEMENTS(candidates); i++)
-        if (g_file_test(candidates[i], G_FILE_TEST_IS_REGULAR))
-            return candidates[i];
-    return candidates[G_N_ELEMENTS(candidates) - 1];
+    static gsize once = 0;
+    static char *path = NULL;
+    if (g_once_init_enter(&once)) {
+        GPtrArray *c = g_ptr_array_new_with_free_func(g_free);
+        const char *env = g_getenv("CONFLICTMAP_DATA");
+        if (env && *env)
+            g_ptr_array_add(c, g_build_filename(env, "geodata", "libya.map", NULL));
+        Dl_info info;
+        if (dladdr((void *)cm_default_map_path, &info) && info.dli_fname) {
+            char *real = realpath(info.dli_fname, NULL);
+            char *dir = g_path_get_dirname(real ? real : info.dli_fname);
+            gboolean in_build = g_str_has_prefix(dir, CM_BUILD_DIR);
+            g_ptr_array_add(c, g_build_filename(dir, CM_LIB_TO_DATA, "geodata", "libya.map", NULL));
+            g_ptr_array_add(c, g_strdup(CM_DATADIR "/geodata/libya.map"));
+            if (in_build)
+                g_ptr_array_add(c, g_strdup(CM_SOURCE_DIR "/geodata/libya.map"));
+            g_free(dir);
+            free(real);
+        } else {
+            g_ptr_array_add(c, g_strdup(CM_DATADIR "/geodata/libya.map"));
+        }
+        for (guint i = 0; i < c->len && !path; i++)
+            if (g_file_test(c->pdata[i], G_FILE_TEST_IS_REGULAR))
+                path = g_strdup(c->pdata[i]);
+        if (!path) /* named in the error that follows */
+            path = g_strdup(c->len ? c->pdata[0] : CM_DATADIR "/geodata/libya.map");
+        g_ptr_array_unref(c);
+        g_once_init_leave(&once, 1);
+    }
+    return path;
 }
 
 /* ---- rendering ---------------------------------------------------------------------- */
@@ -1661,6 +1691,29 @@ cm_status cm_map_render_file(cm_map *map, const char *path, const cm_render_opti
         spec.from = map->diff_from;
     }
     return render_pages(map, path, &spec, 1, NULL, opts, ctx);
+}
+
+cm_status cm_map_render_cairo(cm_map *map, cairo_t *cr, double x, double y, double width,
+                               double height, cm_ctx *ctx)
+{
+    if (!(width > 0 && height > 0))
+        return cm_fail(ctx, CM_EUSAGE, "the rectangle %g x %g is empty", width, height);
+    page_spec spec = spec_on(map);
+    if (map->has_diff_from) {
+        spec.diff = TRUE;
+        spec.from = map->diff_from;
+    }
+    double scale = fmin(width / map->page_w, height / map->page_h);
+    cairo_save(cr);
+    cairo_translate(cr, x + (width - map->page_w * scale) / 2, y + (height - map->page_h * scale) / 2);
+    cairo_scale(cr, scale, scale);
+    cairo_rectangle(cr, 0, 0, map->page_w, map->page_h);
+    cairo_clip(cr);
+    draw_page(cr, map, &spec, NULL, NULL);
+    cairo_restore(cr);
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        return cm_fail(ctx, CM_EOUTPUT, "drawing failed: %s", cairo_status_to_string(cairo_status(cr)));
+    return CM_OK;
 }
 
 cm_status cm_map_render_series(cm_map *map, const char *path, const char *const *dates, int n,

@@ -3,6 +3,8 @@
  * defined it last; errors name that file and line. */
 #include "style.h"
 
+#include "conflictmap/style.h"
+
 #include "ctx.h"
 #include "keyfile.h"
 
@@ -351,4 +353,36 @@ const cm_controller *cm_style_controller(const cm_style *s, const char *id)
             return c;
     }
     return NULL;
+}
+
+/* ---- the public handle ---------------------------------------------------------------- */
+
+cm_status cm_style_open(cm_style **out, const char *const *files, cm_ctx *ctx)
+{
+    return cm_style_load(out, files, ctx);
+}
+
+void cm_style_close(cm_style *style)
+{
+    cm_style_destroy(style);
+}
+
+int cm_style_controller_count(const cm_style *style)
+{
+    return (int)style->controllers->len;
+}
+
+int cm_style_controller_get(const cm_style *style, int i, const char **id, const char **label,
+                            double rgba[4])
+{
+    if (i < 0 || i >= (int)style->controllers->len)
+        return -1;
+    const cm_controller *c = style->controllers->pdata[i];
+    if (id)
+        *id = c->id;
+    if (label)
+        *label = c->label;
+    if (rgba)
+        rgba[0] = c->fill.r, rgba[1] = c->fill.g, rgba[2] = c->fill.b, rgba[3] = c->fill.a;
+    return 0;
 }

@@ -1,5 +1,5 @@
 /* Ledger: state as of a date, ties, unknown keys, and every class of bad row. */
-#include "conflictmap/status.h"
+#include "conflictmap/conflictmap.h"
 #include "ledger.h"
 #include "style.h"
 #include "testutil.h"
@@ -214,6 +214,36 @@ static void test_spreadsheets(void)
     }
 }
 
+/* The public handles: what another program sees. */
+static void test_public_api(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_ledger *lg = NULL;
+    g_assert_cmpint(cm_ledger_open(&lg, CM_SOURCE_DIR "/geodata/control.csv", ctx), ==, CM_OK);
+    const char *who = NULL, *status = NULL, *source = NULL;
+    g_assert_cmpint(cm_ledger_holder(lg, "town:gharyan", "2019-05-01", &who, &status, &source), ==, 0);
+    g_assert_cmpstr(who, ==, "LNA");
+    g_assert_cmpstr(status, ==, "held");
+    g_assert_cmpstr(source, ==, "Reuters, 2019-04-04");
+    g_assert_cmpint(cm_ledger_holder(lg, "town:gharyan", "2019-02-01", &who, NULL, NULL), ==, -1);
+    g_assert_cmpint(cm_ledger_holder(lg, "sirte", "2020-02-30", &who, NULL, NULL), ==, -1);
+    cm_ledger_close(lg);
+
+    const char *files[] = {CM_SOURCE_DIR "/styles/default.ini", CM_SOURCE_DIR "/styles/print.ini", NULL};
+    cm_style *st = NULL;
+    g_assert_cmpint(cm_style_open(&st, files, ctx), ==, CM_OK);
+    g_assert_cmpint(cm_style_controller_count(st), ==, 3);
+    const char *id = NULL, *label = NULL;
+    double rgba[4];
+    g_assert_cmpint(cm_style_controller_get(st, 0, &id, &label, rgba), ==, 0);
+    g_assert_cmpstr(id, ==, "GNA");
+    g_assert_cmpstr(label, ==, "Government of National Accord (GNA)");
+    g_assert_cmpfloat_with_epsilon(rgba[0], 0x4d / 255.0, 1e-6); /* print.ini's grey won */
+    g_assert_cmpint(cm_style_controller_get(st, 3, &id, &label, rgba), ==, -1);
+    cm_style_close(st);
+    cm_ctx_destroy(ctx);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -223,5 +253,6 @@ int main(int argc, char **argv)
     g_test_add_func("/ledger/missing-column", test_missing_column);
     g_test_add_func("/ledger/unknown-keys", test_unknown_keys);
     g_test_add_func("/ledger/spreadsheets", test_spreadsheets);
+    g_test_add_func("/ledger/public-api", test_public_api);
     return g_test_run();
 }

@@ -2,9 +2,11 @@
 #ifndef CONFLICTMAP_H
 #define CONFLICTMAP_H
 
+#include "conflictmap/ledger.h"
 #include "conflictmap/map.h"
 #include "conflictmap/render.h"
 #include "conflictmap/status.h"
+#include "conflictmap/style.h"
 
 #define CONFLICTMAP_VERSION "0.1.0"
 

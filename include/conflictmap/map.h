@@ -20,45 +20,45 @@ typedef struct cm_map_options {
  * opts->styles), geodata and the ledger, projected onto the page once.  Fails with
  * CM_ESTYLE (map or style file), CM_EINPUT (data) and a message naming file and line.
  * *out is owned by the caller: cm_map_destroy. */
-cm_status cm_map_load(cm_map **out, const char *path, const cm_map_options *opts, cm_ctx *ctx);
-void cm_map_destroy(cm_map *map);
+CM_API cm_status cm_map_load(cm_map **out, const char *path, const cm_map_options *opts, cm_ctx *ctx);
+CM_API void cm_map_destroy(cm_map *map);
 
 /* Validates everything the map file names without stopping at the first problem: map and
  * style files, geodata, the ledger (unknown keys with the nearest known ones, unknown
  * controllers and statuses, bad dates, rows out of date order), zones and lines.  Returns
  * CM_OK when all is well; otherwise an error, with every problem, as "file:line: message",
  * in cm_ctx_problems() and repaired geometry in cm_ctx_warnings(). */
-cm_status cm_map_check(const char *path, const cm_map_options *opts, cm_ctx *ctx);
+CM_API cm_status cm_map_check(const char *path, const cm_map_options *opts, cm_ctx *ctx);
 
 /* The date the map shows, "YYYY-MM-DD".  Fails with CM_EUSAGE for an invalid date. */
-cm_status cm_map_set_date(cm_map *map, const char *date, cm_ctx *ctx);
+CM_API cm_status cm_map_set_date(cm_map *map, const char *date, cm_ctx *ctx);
 
 /* Makes the map a change map: what changed hands between `from` and the map's date,
  * coloured by who gained it.  NULL turns it back into a map of control.  Fails with
  * CM_EUSAGE for a bad date or one not before the map's date. */
-cm_status cm_map_set_diff_from(cm_map *map, const char *from, cm_ctx *ctx);
+CM_API cm_status cm_map_set_diff_from(cm_map *map, const char *from, cm_ctx *ctx);
 
 /* Label language: "en", "ar" or "en+ar" (both, English above).  Fails with CM_EUSAGE. */
-cm_status cm_map_set_lang(cm_map *map, const char *lang, cm_ctx *ctx);
+CM_API cm_status cm_map_set_lang(cm_map *map, const char *lang, cm_ctx *ctx);
 
 /* Writes the current date into buf (at least 11 bytes). */
-void cm_map_get_date(const cm_map *map, char buf[11]);
+CM_API void cm_map_get_date(const cm_map *map, char buf[11]);
 
 /* The page size in points. */
-void cm_map_page_size(const cm_map *map, double *width, double *height);
+CM_API void cm_map_page_size(const cm_map *map, double *width, double *height);
 
 /* Page position in points of a lon/lat point; returns 0, or -1 if it does not project. */
-int cm_map_lonlat_to_page(const cm_map *map, double lon, double lat, double *x, double *y);
+CM_API int cm_map_lonlat_to_page(const cm_map *map, double lon, double lat, double *x, double *y);
 
 /* Lon/lat of a page position in points; returns 0, or -1 if it does not project back. */
-int cm_map_page_to_lonlat(const cm_map *map, double x, double y, double *lon, double *lat);
+CM_API int cm_map_page_to_lonlat(const cm_map *map, double x, double y, double *lon, double *lat);
 
 /* Every file the map reads (map file, styles, ledger, layers), NULL-terminated.  Borrowed
  * for the map's lifetime. */
-const char *const *cm_map_input_files(const cm_map *map);
+CM_API const char *const *cm_map_input_files(const cm_map *map);
 
 /* The bundled default map file (a path inside the installed data or the source tree). */
-const char *cm_default_map_path(void);
+CM_API const char *cm_default_map_path(void);
 
 #ifdef __cplusplus
 }

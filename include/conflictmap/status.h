@@ -8,6 +8,13 @@
 
 #include <stddef.h>
 
+/* Marks the library's public functions; everything else in it is hidden. */
+#if defined(__GNUC__) && !defined(CM_STATIC)
+#define CM_API __attribute__((visibility("default")))
+#else
+#define CM_API
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -25,23 +32,23 @@ typedef enum cm_status {
 typedef struct cm_ctx cm_ctx;
 
 /* A new, empty context.  Never returns NULL (GLib aborts on out-of-memory). */
-cm_ctx *cm_ctx_new(void);
-void cm_ctx_destroy(cm_ctx *ctx);
+CM_API cm_ctx *cm_ctx_new(void);
+CM_API void cm_ctx_destroy(cm_ctx *ctx);
 
 /* The message of the first error since the last cm_ctx_clear(), or "" if none.
  * Borrowed: valid until the next call that fails, or cm_ctx_clear()/destroy(). */
-const char *cm_ctx_message(const cm_ctx *ctx);
+CM_API const char *cm_ctx_message(const cm_ctx *ctx);
 
 /* Warnings collected so far, oldest first; *n receives the count.  Borrowed as above. */
-const char *const *cm_ctx_warnings(const cm_ctx *ctx, size_t *n);
+CM_API const char *const *cm_ctx_warnings(const cm_ctx *ctx, size_t *n);
 
 /* Problems found by cm_map_check(), in the order found; *n receives the count. */
-const char *const *cm_ctx_problems(const cm_ctx *ctx, size_t *n);
+CM_API const char *const *cm_ctx_problems(const cm_ctx *ctx, size_t *n);
 
-void cm_ctx_clear(cm_ctx *ctx);
+CM_API void cm_ctx_clear(cm_ctx *ctx);
 
 /* A short English name for a status, e.g. "input data error". */
-const char *cm_status_name(cm_status status);
+CM_API const char *cm_status_name(cm_status status);
 
 #ifdef __cplusplus
 }
