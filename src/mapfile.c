@@ -10,7 +10,7 @@
 
 static const char *const map_keys[] = {"title", "subtitle", "date", "crs", "extent",
                                        "page", "styles", "credit", "sea-label",
-                                       "sea-label-at", NULL};
+                                       "sea-label-at", "sea-label-ar", NULL};
 static const char *const layer_keys[] = {"file", "key", "name", "name-ar", "kind", "rank", NULL};
 static const char *const inset_keys[] = {"file", "extent", "crs", NULL};
 static const char *const groups[] = {"map", "regions", "neighbours", "border", "places",
@@ -161,6 +161,7 @@ cm_status cm_mapfile_load(cm_mapfile **out, const char *path, cm_ctx *ctx)
     mf->title = get_string(kf, "map", "title");
     mf->subtitle = get_string(kf, "map", "subtitle");
     mf->credit = get_string(kf, "map", "credit");
+    mf->sea_label_ar = get_string(kf, "map", "sea-label-ar");
     if ((mf->sea_label = get_string(kf, "map", "sea-label"))) {
         double *at = g_key_file_get_double_list(kf->kf, "map", "sea-label-at", &n, NULL);
         gboolean ok = at && n == 2 && fabs(at[0]) <= 180 && fabs(at[1]) <= 90;
@@ -265,6 +266,7 @@ void cm_mapfile_destroy(cm_mapfile *mf)
     g_free(mf->subtitle);
     g_free(mf->credit);
     g_free(mf->sea_label);
+    g_free(mf->sea_label_ar);
     g_free(mf->crs);
     g_strfreev(mf->styles);
     layer_spec_clear(&mf->regions);

@@ -18,6 +18,7 @@ typedef struct cm_mapfile {
     char *path;
     char *title, *subtitle, *credit;
     char *sea_label;       /* NULL when none */
+    char *sea_label_ar;    /* the same in Arabic; NULL when none */
     double sea_label_at[2]; /* lon, lat */
     GDate date;            /* invalid (g_date_valid false) when the map names none */
     char *crs;

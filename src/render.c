@@ -927,11 +927,15 @@ static void add_area_labels(const cm_map *map, cm_labeler *lab, const placed_lay
         const cm_feature *f = &pl->layer->features[i];
         if (!f->name || !pl->has_anchor[i])
             continue;
-        char *upper = countries ? g_utf8_strup(f->name, -1) : g_strdup(f->name);
+        /* in Arabic the area names are Arabic too (no capitals to set them apart: the
+         * style's size and colour do); with both languages they stay English, for room */
+        gboolean ar = !strcmp(s->lang, "ar") && f->name_ar;
+        char *upper = ar ? g_strdup(f->name_ar)
+                         : countries ? g_utf8_strup(f->name, -1) : g_strdup(f->name);
         cm_label_spec spec = {
             .text = upper, .font = s->font,
             .size = countries ? s->nb_label_size : s->rg_label_size,
-            .italic = !countries, .letter_spacing = countries ? 2.0 : 0.4,
+            .italic = !countries && !ar, .letter_spacing = ar ? 0 : countries ? 2.0 : 0.4,
             .color = countries ? s->nb_label : s->rg_label,
             .halo = countries ? s->nb_fill : s->rg_label_halo,
             .halo_width = countries ? 0 : 1.2, .kind = CM_LABEL_AREA,
@@ -1373,9 +1377,11 @@ static void draw_page(cairo_t *cr, const cm_map *map, const page_spec *spec,
         double x, y;
         if (cm_projection_lonlat_to_page(map->proj, map->mf->sea_label_at[0],
                                          map->mf->sea_label_at[1], &x, &y)) {
-            cm_label_spec lspec = {.text = map->mf->sea_label, .font = s->font,
-                                   .size = s->nb_label_size * 1.1, .italic = TRUE,
-                                   .letter_spacing = 1.5, .color = s->sea_label,
+            gboolean ar = !strcmp(s->lang, "ar") && map->mf->sea_label_ar;
+            cm_label_spec lspec = {.text = ar ? map->mf->sea_label_ar : map->mf->sea_label,
+                                   .font = s->font,
+                                   .size = s->nb_label_size * 1.1, .italic = !ar,
+                                   .letter_spacing = ar ? 0 : 1.5, .color = s->sea_label,
                                    .kind = CM_LABEL_AREA, .x = x, .y = y, .priority = 9};
             cm_labeler_add(lab, &lspec);
         }
