@@ -303,3 +303,30 @@ gboolean cm_interior_point(const cm_shape *shape, double *x, double *y)
     *x = bx, *y = by;
     return best >= 0;
 }
+
+void cm_labeler_svg_text(const cm_labeler *lab, GString *svg)
+{
+    for (guint i = 0; i < lab->labels->len; i++) {
+        const label *l = lab->labels->pdata[i];
+        if (!l->placed)
+            continue;
+        PangoLayoutIter *it = pango_layout_get_iter(l->layout);
+        do {
+            PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
+            PangoRectangle ext;
+            pango_layout_iter_get_line_extents(it, NULL, &ext);
+            double x = l->x + (double)ext.x / PANGO_SCALE;
+            double y = l->y + (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
+            const char *text = pango_layout_get_text(l->layout) + line->start_index;
+            char *one = g_strndup(text, (gsize)line->length);
+            char *esc = g_markup_escape_text(one, -1);
+            g_string_append_printf(svg,
+                                   "<text x=\"%.2f\" y=\"%.2f\" font-size=\"%.2f\" "
+                                   "textLength=\"%.2f\">%s</text>\n",
+                                   x, y, l->spec.size, (double)ext.width / PANGO_SCALE, esc);
+            g_free(esc);
+            g_free(one);
+        } while (pango_layout_iter_next_line(it));
+        pango_layout_iter_free(it);
+    }
+}

@@ -61,6 +61,11 @@ void cm_labeler_draw(cm_labeler *lab, cairo_t *cr);
 int cm_labeler_placed(const cm_labeler *lab, cm_box *boxes, int max);
 int cm_labeler_unknown_glyphs(const cm_labeler *lab);
 
+/* Appends an SVG <text> element for each line of each placed label, at its baseline: cairo's
+ * SVG surface draws glyphs as shapes, so this invisible layer keeps the labels searchable and
+ * selectable text. */
+void cm_labeler_svg_text(const cm_labeler *lab, GString *svg);
+
 /* Whether a label added with this id (non-zero) was placed. */
 gboolean cm_labeler_is_placed(const cm_labeler *lab, int id);
 

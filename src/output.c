@@ -26,6 +26,7 @@ struct cm_output {
     int write_errno; /* first failed write's errno, 0 if none */
     GByteArray *svg; /* SVG is held until commit, to add its <metadata> */
     char *svg_metadata;
+    char *svg_text;
     cairo_surface_t *surface;
 };
 
@@ -194,7 +195,24 @@ void cm_output_set_provenance(cm_output *o, const cm_provenance *p)
     }
 }
 
-/* Writes the held SVG with its <metadata> after the root element's start tag. */
+/* The last occurrence of `needle` in binary data (NULs and all), or NULL. */
+static const char *find_last(const char *hay, gsize len, const char *needle)
+{
+    gsize n = strlen(needle);
+    for (gsize i = len >= n ? len - n + 1 : 0; i-- > 0;)
+        if (hay[i] == needle[0] && memcmp(hay + i, needle, n) == 0)
+            return hay + i;
+    return NULL;
+}
+
+void cm_output_set_svg_text(cm_output *o, const char *elements)
+{
+    g_free(o->svg_text);
+    o->svg_text = elements ? g_strdup(elements) : NULL;
+}
+
+/* Writes the held SVG with its <metadata> after the root element's start tag and the label
+ * text layer before its end tag. */
 static void flush_svg(cm_output *o)
 {
     const char *data = (const char *)o->svg->data;
@@ -208,7 +226,17 @@ static void flush_svg(cm_output *o)
         write_fd(o, (const unsigned char *)"\n", 1);
         write_fd(o, (const unsigned char *)o->svg_metadata, (unsigned int)strlen(o->svg_metadata));
     }
-    write_fd(o, (const unsigned char *)data + at, (unsigned int)(len - at));
+    const char *close = find_last(data, len, "</svg>");
+    gsize end_at = close && o->svg_text ? (gsize)(close - data) : len;
+    write_fd(o, (const unsigned char *)data + at, (unsigned int)(end_at - at));
+    if (end_at < len) {
+        static const char open[] = "<g id=\"label-text\" fill-opacity=\"0\" "
+                                   "font-family=\"Noto Sans, Noto Sans Arabic, sans-serif\">\n";
+        write_fd(o, (const unsigned char *)open, sizeof open - 1);
+        write_fd(o, (const unsigned char *)o->svg_text, (unsigned int)strlen(o->svg_text));
+        write_fd(o, (const unsigned char *)"</g>\n", 5);
+        write_fd(o, (const unsigned char *)data + end_at, (unsigned int)(len - end_at));
+    }
 }
 
 cairo_surface_t *cm_output_surface(cm_output *o)
@@ -235,6 +263,7 @@ void cm_output_abort(cm_output *o)
     if (o->svg)
         g_byte_array_unref(o->svg);
     g_free(o->svg_metadata);
+    g_free(o->svg_text);
     g_free(o);
 }
 
@@ -400,16 +429,6 @@ static void read_png_text(const unsigned char *d, gsize len, GPtrArray *names, G
             break;
         i += 12 + n;
     }
-}
-
-/* The last occurrence of `needle` in binary data (NULs and all), or NULL. */
-static const char *find_last(const char *hay, gsize len, const char *needle)
-{
-    gsize n = strlen(needle);
-    for (gsize i = len >= n ? len - n + 1 : 0; i-- > 0;)
-        if (hay[i] == needle[0] && memcmp(hay + i, needle, n) == 0)
-            return hay + i;
-    return NULL;
 }
 
 /* PDF: cairo writes the document information dictionary uncompressed, strings in

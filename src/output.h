@@ -38,6 +38,10 @@ typedef struct cm_provenance {
 
 void cm_output_set_provenance(cm_output *o, const cm_provenance *p);
 
+/* SVG only: <text> elements laid over the drawing, invisible, so that labels drawn as glyph
+ * shapes are still text a reader can search and select. */
+void cm_output_set_svg_text(cm_output *o, const char *elements);
+
 /* Finishes the surface, writes it, flushes to disk and renames into place; frees `o` whether
  * or not it succeeds.  On failure the target is unchanged and the temporary file removed. */
 cm_status cm_output_commit(cm_output *o, cm_ctx *ctx);

@@ -1456,6 +1456,9 @@ static void draw_page(cairo_t *cr, const cm_map *map, const page_spec *spec,
             }
             *area += shape_area(&map->regions.page[i]);
         }
+        GString *svg = g_string_new(NULL);
+        cm_labeler_svg_text(lab, svg);
+        stats->svg_text = g_string_free(svg, FALSE);
         stats->nitems = (int)items->len;
         stats->item_texts = g_new0(char *, items->len + 1);
         for (guint i = 0; i < items->len; i++)
@@ -1508,6 +1511,7 @@ void cm_render_stats_clear(cm_render_stats *stats)
     if (stats->gains)
         g_hash_table_unref(stats->gains);
     g_strfreev(stats->item_texts);
+    g_free(stats->svg_text);
     memset(stats, 0, sizeof *stats);
 }
 
@@ -1653,7 +1657,12 @@ static cm_status render_pages(cm_map *map, const char *path, const page_spec *sp
     if (n > 1 && fmt == CM_FORMAT_PDF)
         cache = cache_new(map);
     for (int k = 0; k < n; k++) {
-        if (per_page == 1) {
+        if (per_page == 1 && fmt == CM_FORMAT_SVG) {
+            cm_render_stats st = {0};
+            draw_page(cr, map, &specs[k], &cache, &st);
+            cm_output_set_svg_text(out, st.svg_text);
+            cm_render_stats_clear(&st);
+        } else if (per_page == 1) {
             draw_page(cr, map, &specs[k], &cache, NULL);
         } else {
             /* small multiples: each date's whole page, scaled into its cell */

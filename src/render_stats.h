@@ -20,6 +20,7 @@ typedef struct cm_render_stats {
     double north_angle;  /* radians clockwise from the page's up */
     GHashTable *gains;   /* change maps: gainer id (or "contested") -> page area gained, pt^2 */
     char **item_texts;   /* the legend's entries */
+    char *svg_text;      /* <text> elements for the placed labels */
     int nitems;
 } cm_render_stats;
 

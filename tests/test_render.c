@@ -216,6 +216,13 @@ static void test_svg(void)
     if (rc != 0)
         g_error("xmllint: %s", err);
     g_free(err);
+    /* cairo draws glyphs as shapes: the labels must also be there as text */
+    char *svg = NULL;
+    g_assert_true(g_file_get_contents(path, &svg, NULL, NULL));
+    g_assert_nonnull(strstr(svg, ">Tripoli</text>"));
+    g_assert_nonnull(strstr(svg, ">طرابلس</text>"));
+    g_assert_nonnull(strstr(svg, "<metadata>"));
+    g_free(svg);
     g_free(path);
 }
 
