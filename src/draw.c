@@ -31,6 +31,18 @@ void cm_draw_fill(cairo_t *cr, const cm_shape *shape, cm_rgba fill)
     cairo_fill(cr);
 }
 
+/* Saves the state and clips to the shape (even-odd); the clip's extents go to x0..y1. */
+static void clip_to(cairo_t *cr, const cm_shape *shape, double *x0, double *y0, double *x1,
+                    double *y1)
+{
+    cairo_save(cr);
+    cairo_new_path(cr);
+    cm_draw_shape_path(cr, shape, TRUE);
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    cairo_clip(cr);
+    cairo_clip_extents(cr, x0, y0, x1, y1);
+}
+
 void cm_draw_hatch(cairo_t *cr, const cm_shape *shape, const cm_rgba *colors, int n,
                    double width, double angle)
 {
@@ -38,13 +50,8 @@ void cm_draw_hatch(cairo_t *cr, const cm_shape *shape, const cm_rgba *colors, in
     cm_draw_fill(cr, shape, colors[0]);
     if (n < 2)
         return;
-    cairo_save(cr);
-    cairo_new_path(cr);
-    cm_draw_shape_path(cr, shape, TRUE);
-    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
-    cairo_clip(cr);
     double x0, y0, x1, y1;
-    cairo_clip_extents(cr, &x0, &y0, &x1, &y1);
+    clip_to(cr, shape, &x0, &y0, &x1, &y1);
     double cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
     double half = hypot(x1 - x0, y1 - y0) / 2 + width;
     cairo_translate(cr, cx, cy);
@@ -114,13 +121,8 @@ void cm_draw_dot(cairo_t *cr, double x, double y, double d, cm_rgba fill, cm_rgb
 static void draw_pattern(cairo_t *cr, const cm_shape *shape, cm_pattern pattern, cm_rgba color)
 {
     const double step = 4.0;
-    cairo_save(cr);
-    cairo_new_path(cr);
-    cm_draw_shape_path(cr, shape, TRUE);
-    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
-    cairo_clip(cr);
     double x0, y0, x1, y1;
-    cairo_clip_extents(cr, &x0, &y0, &x1, &y1);
+    clip_to(cr, shape, &x0, &y0, &x1, &y1);
     cm_draw_set_color(cr, color);
     cairo_new_path(cr);
     if (pattern == CM_PATTERN_DOTS) {
