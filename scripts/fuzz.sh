@@ -18,9 +18,16 @@ corpus="$build/corpus-$target"
 mkdir -p "$corpus"
 cp -n "$root/tests/fuzz/corpus/$target/"* "$corpus/" 2>/dev/null || true
 cd "$build"
+rm -f crash-* timeout-* oom-*
 # leaks in GDAL's and fontconfig's one-time caches are not ours: report ours through tests
 ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   "./fuzz_$target" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 "$corpus" 2>&1 |
   grep -E "^#[0-9]+ +DONE|^Done|stat::|ERROR|SUMMARY|crash-|Test unit written" || true
-ls "$build"/crash-* "$build"/timeout-* 2>/dev/null && { echo "fuzz.sh: $target found a failure" >&2; exit 1; }
+# failures are written where the target ran; each run starts clean, so any file is this run's
+for f in "$build"/crash-* "$build"/timeout-* "$build"/oom-*; do
+  if [ -e "$f" ]; then
+    echo "fuzz.sh: $target found a failure: $f" >&2
+    exit 1
+  fi
+done
 echo "fuzz.sh: $target ran ${seconds}s with no failure"

@@ -169,6 +169,13 @@ cm_status cm_timeline_load(cm_timeline **out, const char *path, gboolean lines,
     for (int i = 0; i < tl->layer->n; i++) {
         gint64 fid = tl->layer->features[i].fid;
         guint idx = GPOINTER_TO_UINT(g_hash_table_lookup(attrs, &fid));
+        /* a source may repeat a feature id (GeoJSON does not forbid it): attributes pair with
+         * geometry by id, so a repeated id cannot be told apart and is dropped with a warning */
+        if (idx && !g_array_index(read, cm_timed, idx - 1).actor) {
+            cm_warn(ctx, "%s: feature id %ld appears more than once; its repeats are ignored", path,
+                    (long)fid);
+            idx = 0;
+        }
         if (!idx) {
             /* skipped above: its geometry goes too */
             cm_feature_clear(&tl->layer->features[i]);

@@ -282,6 +282,28 @@ static void test_check(void)
     g_free(dir);
 }
 
+/* Found by fuzzing: a GeoJSON may repeat a feature id; that must not crash. */
+static void test_duplicate_ids(void)
+{
+    char *dir = scratch_dir();
+    char *zones = write_file(dir, "z.geojson",
+        "{\"type\":\"FeatureCollection\",\"features\":["
+        "{\"type\":\"Feature\",\"id\":3,\"properties\":{\"controller\":\"LNA\",\"valid_from\":\"2019-04-04\","
+        "\"source\":\"s\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[13,32],[14,32],[14,33],[13,32]]]}},"
+        "{\"type\":\"Feature\",\"id\":3,\"properties\":{\"controller\":\"GNA\",\"valid_from\":\"2019-04-04\","
+        "\"source\":\"s\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[15,32],[16,32],[16,33],[15,32]]]}}]}");
+    cm_ctx *ctx = cm_ctx_new();
+    cm_timeline *tl = NULL;
+    g_assert_cmpint(cm_timeline_load(&tl, zones, FALSE, NULL, ctx), ==, CM_OK);
+    for (int i = 0; i < tl->layer->n; i++)
+        g_assert_nonnull(tl->items[i].actor);
+    cm_timeline_destroy(tl);
+    cm_ctx_destroy(ctx);
+    g_free(zones);
+    rm_rf(dir);
+    g_free(dir);
+}
+
 static char *read_or_null(const char *path)
 {
     char *text = NULL;
@@ -348,5 +370,6 @@ int main(int argc, char **argv)
     g_test_add_func("/timeline/sources", test_sources);
     g_test_add_func("/timeline/check", test_check);
     g_test_add_func("/timeline/watch", test_watch);
+    g_test_add_func("/timeline/duplicate-ids", test_duplicate_ids);
     return g_test_run();
 }
