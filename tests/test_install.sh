@@ -5,6 +5,7 @@
 set -eu
 build=$1
 src=$2
+extra=${3:-}  # compiler flags a sanitized build needs
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
@@ -14,7 +15,7 @@ prefix="$tmp/moved"
 pcdir=$(dirname "$(find "$prefix" -name conflictmap.pc)")
 export PKG_CONFIG_PATH="$pcdir"
 pkg-config --exists conflictmap || { echo "no conflictmap.pc" >&2; exit 1; }
-cc -Wall -Wextra -Werror "$src/examples/report.c" $(pkg-config --cflags --libs conflictmap pangocairo) \
+cc $extra -Wall -Wextra -Werror "$src/examples/report.c" $(pkg-config --cflags --libs conflictmap pangocairo) \
   -Wl,-rpath,"$(pkg-config --variable=libdir conflictmap)" -o "$tmp/report"
 mkdir "$tmp/elsewhere" && cd "$tmp/elsewhere"
 "$tmp/report" "$tmp/report.pdf"
@@ -23,7 +24,7 @@ pages=$(pdfinfo "$tmp/report.pdf" | awk '/^Pages:/ { print $2 }')
 pdftotext "$tmp/report.pdf" - | grep -q "Government of National Accord (GNA)" || {
   echo "the report's map page lacks the legend" >&2; exit 1; }
 # the static library links too (its dependencies stay shared: Debian ships no static GDAL)
-cc "$src/examples/report.c" -o "$tmp/report-static" \
+cc $extra "$src/examples/report.c" -o "$tmp/report-static" \
   $(pkg-config --cflags conflictmap pangocairo) "$(pkg-config --variable=libdir conflictmap)/libconflictmap.a" \
   $(pkg-config --libs gdal pangocairo glib-2.0 proj libdeflate cairo) -lm -ldl
 # a static program has no library beside the data to find it from: it is told where it is
