@@ -171,20 +171,38 @@ int cm_labeler_place(cm_labeler *lab)
         double pad = s->halo_width / 2;
         if (s->has_symbol && !fits(lab, &s->symbol))
             continue;
-        for (int c = 0; c < nc; c++) {
+        /* Of the candidates that fit, take the one that covers the fewest places still
+         * waiting for their own label (a name that sits on a neighbour's dot costs the
+         * neighbour its name); the preferred order breaks ties. */
+        int best = -1, best_cost = G_MAXINT;
+        for (int c = 0; c < nc && best_cost > 0; c++) {
             cm_box b = {cand[c][0] - pad, cand[c][1] - pad, cand[c][0] + w + pad,
                         cand[c][1] + h + pad};
             if (!fits(lab, &b))
                 continue;
-            l->placed = TRUE;
-            l->x = cand[c][0], l->y = cand[c][1];
-            pango_layout_set_alignment(l->layout, align[c]);
-            cm_labeler_block(lab, b);
-            if (s->has_symbol)
-                cm_labeler_block(lab, s->symbol);
-            placed++;
-            break;
+            int cost = 0;
+            for (guint j = i + 1; j < lab->labels->len; j++) {
+                const label *o = lab->labels->pdata[j];
+                if (o->spec.kind != CM_LABEL_POINT)
+                    continue;
+                cm_box near = {o->spec.x - o->spec.gap - 2, o->spec.y - o->spec.gap - 2,
+                               o->spec.x + o->spec.gap + 2, o->spec.y + o->spec.gap + 2};
+                cost += cm_box_overlaps(&b, &near);
+            }
+            if (cost < best_cost)
+                best = c, best_cost = cost;
         }
+        if (best < 0)
+            continue;
+        cm_box b = {cand[best][0] - pad, cand[best][1] - pad, cand[best][0] + w + pad,
+                    cand[best][1] + h + pad};
+        l->placed = TRUE;
+        l->x = cand[best][0], l->y = cand[best][1];
+        pango_layout_set_alignment(l->layout, align[best]);
+        cm_labeler_block(lab, b);
+        if (s->has_symbol)
+            cm_labeler_block(lab, s->symbol);
+        placed++;
     }
     return placed;
 }
