@@ -93,20 +93,11 @@ static void test_history(void)
     cm_ctx_destroy(ctx);
 }
 
-static int run(const char *cwd, const char *const *argv, char **out, char **err)
-{
-    int status = 0;
-    GError *e = NULL;
-    if (!g_spawn_sync(cwd, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, err, &status, &e))
-        g_error("%s: %s", argv[0], e->message);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
 static int pdf_pages(const char *path)
 {
     char *out = NULL;
     const char *argv[] = {"pdfinfo", path, NULL};
-    g_assert_cmpint(run(NULL, argv, &out, NULL), ==, 0);
+    g_assert_cmpint(spawn(NULL, argv, &out, NULL), ==, 0);
     const char *p = strstr(out, "Pages:");
     g_assert_nonnull(p);
     int pages = atoi(p + 6);
@@ -124,15 +115,15 @@ static void test_series(void)
     char *frames = g_build_filename(dir, "%Y-%m-%d.png", NULL);
     const char *a1[] = {CM_CLI, "series", "-q", "--from", "2019-04-01", "--to", "2020-07-01",
                         "--step", "1m", "-o", pdf, NULL};
-    g_assert_cmpint(run(dir, a1, NULL, NULL), ==, 0);
+    g_assert_cmpint(spawn(dir, a1, NULL, NULL), ==, 0);
     g_assert_cmpint(pdf_pages(pdf), ==, 16);
     const char *a2[] = {CM_CLI, "series", "-q", "--from", "2019-04-01", "--to", "2020-07-01",
                         "--grid", "3x2", "-o", grid, NULL};
-    g_assert_cmpint(run(dir, a2, NULL, NULL), ==, 0);
+    g_assert_cmpint(spawn(dir, a2, NULL, NULL), ==, 0);
     g_assert_cmpint(pdf_pages(grid), ==, 3);
     const char *a3[] = {CM_CLI, "series", "-q", "--from", "2019-04-01", "--to", "2020-07-01",
                         "--dpi", "20", "-o", frames, NULL};
-    g_assert_cmpint(run(dir, a3, NULL, NULL), ==, 0);
+    g_assert_cmpint(spawn(dir, a3, NULL, NULL), ==, 0);
     char *first = g_build_filename(dir, "2019-04-01.png", NULL);
     char *last = g_build_filename(dir, "2020-07-01.png", NULL);
     g_assert_true(g_file_test(first, G_FILE_TEST_IS_REGULAR));
@@ -140,12 +131,12 @@ static void test_series(void)
     /* weekly steps land on the same weekday */
     const char *a4[] = {CM_CLI, "series", "-q", "--from", "2019-12-19", "--to", "2020-01-09",
                         "--step", "1w", "-o", pdf, NULL};
-    g_assert_cmpint(run(dir, a4, NULL, NULL), ==, 0);
+    g_assert_cmpint(spawn(dir, a4, NULL, NULL), ==, 0);
     g_assert_cmpint(pdf_pages(pdf), ==, 4);
     /* many pages in one PNG: refused */
     char *png = g_build_filename(dir, "x.png", NULL), *err = NULL;
     const char *a5[] = {CM_CLI, "series", "--from", "2019-04-01", "--to", "2019-06-01", "-o", png, NULL};
-    g_assert_cmpint(run(dir, a5, NULL, &err), ==, 2);
+    g_assert_cmpint(spawn(dir, a5, NULL, &err), ==, 2);
     g_assert_nonnull(strstr(err, "need a PDF, or a file name pattern"));
     g_free(err);
     g_free(png);
@@ -196,10 +187,10 @@ static void test_sources(void)
                               {"2020-06-10", "Reuters, 2020-06-05", "Reuters, 2019-04-06"}};
     for (int i = 0; i < 2; i++) {
         const char *argv[] = {CM_CLI, "render", "-q", "--date", dates[i][0], "-o", pdf, NULL};
-        g_assert_cmpint(run(dir, argv, NULL, NULL), ==, 0);
+        g_assert_cmpint(spawn(dir, argv, NULL, NULL), ==, 0);
         char *text = NULL;
         const char *t[] = {"pdftotext", pdf, "-", NULL};
-        g_assert_cmpint(run(dir, t, &text, NULL), ==, 0);
+        g_assert_cmpint(spawn(dir, t, &text, NULL), ==, 0);
         /* the footer wraps: join its lines */
         char **lines = g_strsplit(text, "\n", -1);
         char *joined = g_strjoinv(" ", lines);
@@ -251,7 +242,7 @@ static void test_check(void)
     char *mapfile = write_file(dir, "m.map", text);
     char *out = NULL;
     const char *argv[] = {CM_CLI, "check", mapfile, NULL};
-    int rc = run(dir, argv, &out, NULL);
+    int rc = spawn(dir, argv, &out, NULL);
     g_test_message("check said:\n%s", out);
     g_assert_cmpint(rc, ==, 3);
     static const char *const want[] = {
@@ -271,7 +262,7 @@ static void test_check(void)
     g_free(out);
 
     const char *ok[] = {CM_CLI, "check", NULL};
-    g_assert_cmpint(run(dir, ok, &out, NULL), ==, 0);
+    g_assert_cmpint(spawn(dir, ok, &out, NULL), ==, 0);
     g_assert_nonnull(strstr(out, ": ok"));
     g_free(out);
     g_free(mapfile);

@@ -4,6 +4,7 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <sys/wait.h>
 
 /* A fresh folder under the build tree's tmp, removed by the caller with rm_rf. */
 static inline char *scratch_dir(void)
@@ -38,6 +39,17 @@ static inline void rm_rf(const char *dir)
     if (d)
         g_dir_close(d);
     g_rmdir(dir);
+}
+
+/* Runs argv (searched in PATH) in cwd (NULL: here); returns its exit code, 128 if it died.
+ * stdout and stderr go to *out and *err when those are given. */
+static inline int spawn(const char *cwd, const char *const *argv, char **out, char **err)
+{
+    int status = 0;
+    GError *e = NULL;
+    if (!g_spawn_sync(cwd, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, err, &status, &e))
+        g_error("%s: %s", argv[0], e->message);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
 #endif
