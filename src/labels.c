@@ -207,24 +207,62 @@ int cm_labeler_place(cm_labeler *lab)
     return placed;
 }
 
+/* Draws one label: a halo stroked from the glyph outlines, then the text. */
+static void draw_label(cairo_t *cr, const label *l)
+{
+    if (l->spec.halo_width > 0 && l->spec.halo.a > 0) {
+        cairo_new_path(cr);
+        cairo_move_to(cr, l->x, l->y);
+        pango_cairo_layout_path(cr, l->layout);
+        cm_draw_set_color(cr, l->spec.halo);
+        cairo_set_line_width(cr, l->spec.halo_width);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_stroke(cr);
+    }
+    cairo_move_to(cr, l->x, l->y);
+    cm_draw_set_color(cr, l->spec.color);
+    pango_cairo_show_layout(cr, l->layout);
+}
+
 void cm_labeler_draw(cm_labeler *lab, cairo_t *cr)
+{
+    cm_labeler_draw_cached(lab, cr, NULL);
+}
+
+/* Everything that makes a label look as it does, where it is. */
+static char *label_key(const label *l)
+{
+    const cm_label_spec *s = &l->spec;
+    return g_strdup_printf("%s|%s|%.3f|%d%d|%.3f|%.4f,%.4f,%.4f,%.4f|%.4f,%.4f,%.4f,%.4f|%.3f|%.3f,%.3f|%d",
+                           l->text, l->font, s->size, s->bold, s->italic, s->letter_spacing,
+                           s->color.r, s->color.g, s->color.b, s->color.a, s->halo.r, s->halo.g,
+                           s->halo.b, s->halo.a, s->halo_width, l->x, l->y,
+                           (int)pango_layout_get_alignment(l->layout));
+}
+
+void cm_labeler_draw_cached(cm_labeler *lab, cairo_t *cr, GHashTable *cache)
 {
     for (guint i = 0; i < lab->labels->len; i++) {
         label *l = lab->labels->pdata[i];
         if (!l->placed)
             continue;
-        if (l->spec.halo_width > 0 && l->spec.halo.a > 0) {
-            cairo_new_path(cr);
-            cairo_move_to(cr, l->x, l->y);
-            pango_cairo_layout_path(cr, l->layout);
-            cm_draw_set_color(cr, l->spec.halo);
-            cairo_set_line_width(cr, l->spec.halo_width);
-            cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-            cairo_stroke(cr);
+        if (!cache) {
+            draw_label(cr, l);
+            continue;
         }
-        cairo_move_to(cr, l->x, l->y);
-        cm_draw_set_color(cr, l->spec.color);
-        pango_cairo_show_layout(cr, l->layout);
+        char *key = label_key(l);
+        cairo_surface_t *rec = g_hash_table_lookup(cache, key);
+        if (!rec) {
+            rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+            cairo_t *rc = cairo_create(rec);
+            draw_label(rc, l);
+            cairo_destroy(rc);
+            g_hash_table_insert(cache, key, rec);
+        } else {
+            g_free(key);
+        }
+        cairo_set_source_surface(cr, rec, 0, 0);
+        cairo_paint(cr);
     }
 }
 

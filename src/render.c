@@ -21,6 +21,7 @@
 
 #include <dlfcn.h>
 #include <math.h>
+#include <openssl/evp.h>
 #include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,28 +211,40 @@ static void check_font(const cm_style *s, cm_ctx *ctx)
 }
 
 /* SHA-256 over the bytes of every input and, for shapefiles, their .shx, .dbf, .prj and .cpg:
- * the same figure from the same data has the same fingerprint. */
+ * the same figure from the same data has the same fingerprint.  Files are mapped, not read,
+ * and hashed with OpenSSL, which uses the CPU's SHA instructions: GLib's portable SHA-256
+ * took a quarter of the time of a million-vertex render. */
 static char *hash_inputs(const char *const *files)
 {
     static const char *const sidecars[] = {"", ".shx", ".dbf", ".prj", ".cpg"};
-    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+        EVP_MD_CTX_free(md);
+        return g_strdup("unavailable");
+    }
     for (size_t i = 0; files[i]; i++) {
         gboolean shp = g_str_has_suffix(files[i], ".shp");
         for (size_t k = 0; k < (shp ? G_N_ELEMENTS(sidecars) : 1); k++) {
-            char *path = k ? g_strconcat(files[i], NULL) : g_strdup(files[i]);
+            char *path = g_strdup(files[i]);
             if (k)
                 strcpy(path + strlen(path) - 4, sidecars[k]);
-            char *data = NULL;
-            gsize len = 0;
-            if (g_file_get_contents(path, &data, &len, NULL))
-                g_checksum_update(sum, (const guchar *)data, (gssize)len);
-            g_free(data);
+            GMappedFile *mf = g_mapped_file_new(path, FALSE, NULL);
+            if (mf) {
+                if (g_mapped_file_get_length(mf) > 0)
+                    EVP_DigestUpdate(md, g_mapped_file_get_contents(mf), g_mapped_file_get_length(mf));
+                g_mapped_file_unref(mf);
+            }
             g_free(path);
         }
     }
-    char *hex = g_strdup(g_checksum_get_string(sum));
-    g_checksum_free(sum);
-    return hex;
+    EVP_DigestFinal_ex(md, digest, &len);
+    EVP_MD_CTX_free(md);
+    GString *hex = g_string_sized_new(2 * len);
+    for (unsigned int i = 0; i < len; i++)
+        g_string_append_printf(hex, "%02x", digest[i]);
+    return g_string_free(hex, FALSE);
 }
 
 /* Zones or lines: loaded, checked against the style, projected. */
@@ -1271,11 +1284,14 @@ static void draw_base(cairo_t *cr, const cm_map *map)
  * written, formatted and compressed again on every page. */
 typedef struct {
     cairo_surface_t *base, *inset;
+    GHashTable *labels; /* see cm_labeler_draw_cached */
 } page_cache;
 
 static page_cache cache_new(const cm_map *map)
 {
     page_cache c = {0};
+    c.labels = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                     (GDestroyNotify)cairo_surface_destroy);
     cairo_rectangle_t page = {0, 0, map->page_w, map->page_h};
     c.base = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
     cairo_t *cr = cairo_create(c.base);
@@ -1301,6 +1317,8 @@ static void cache_clear(page_cache *c)
         cairo_surface_destroy(c->base);
     if (c->inset)
         cairo_surface_destroy(c->inset);
+    if (c->labels)
+        g_hash_table_unref(c->labels);
 }
 
 static void draw_page(cairo_t *cr, const cm_map *map, const page_spec *spec,
@@ -1389,7 +1407,7 @@ static void draw_page(cairo_t *cr, const cm_map *map, const page_spec *spec,
     cm_labeler_place(lab);
     GArray *symbols = g_array_new(FALSE, FALSE, sizeof(cm_box));
     add_places(cr, map, &cs, lab, TRUE, symbols);
-    cm_labeler_draw(lab, cr);
+    cm_labeler_draw_cached(lab, cr, cache ? cache->labels : NULL);
     cairo_restore(cr);
 
     /* furniture */
