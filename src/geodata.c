@@ -172,6 +172,79 @@ static cm_status field_index(OGRFeatureDefnH defn, const char *path, const char 
     return CM_OK;
 }
 
+/* Douglas-Peucker on one ring of n points (x, y interleaved), in place; returns the number
+ * kept.  The first and last points stay, so a closed ring stays closed. */
+static int dp_ring(double *xy, int n, double tol)
+{
+    if (n < 3)
+        return n;
+    unsigned char *keep = g_malloc0((size_t)n);
+    int *stack = g_new(int, 2 * (size_t)n);
+    int top = 0;
+    keep[0] = keep[n - 1] = 1;
+    stack[top++] = 0, stack[top++] = n - 1;
+    double tol2 = tol * tol;
+    while (top > 0) {
+        int b = stack[--top], a = stack[--top];
+        double ax = xy[2 * a], ay = xy[2 * a + 1], dx = xy[2 * b] - ax, dy = xy[2 * b + 1] - ay;
+        double l2 = dx * dx + dy * dy, worst = -1;
+        int at = -1;
+        for (int i = a + 1; i < b; i++) {
+            double px = xy[2 * i] - ax, py = xy[2 * i + 1] - ay, d2;
+            if (l2 > 0) {
+                double t = (px * dx + py * dy) / l2;
+                t = t < 0 ? 0 : t > 1 ? 1 : t;
+                double ex = px - t * dx, ey = py - t * dy;
+                d2 = ex * ex + ey * ey;
+            } else {
+                d2 = px * px + py * py;
+            }
+            if (d2 > worst)
+                worst = d2, at = i;
+        }
+        if (at >= 0 && worst > tol2) {
+            keep[at] = 1;
+            stack[top++] = a, stack[top++] = at;
+            stack[top++] = at, stack[top++] = b;
+        }
+    }
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (keep[i]) {
+            xy[2 * m] = xy[2 * i], xy[2 * m + 1] = xy[2 * i + 1];
+            m++;
+        }
+    g_free(keep);
+    g_free(stack);
+    return m;
+}
+
+/* A copy of a polygon or multipolygon with every ring thinned (Douglas-Peucker) to `tol`.
+ * Plain arrays, no GEOS: GEOS's simplifier spent most of a million-vertex render converting
+ * geometry to and from its own form.  Rings that would fall under four points keep theirs. */
+static OGRGeometryH thin_polygons(OGRGeometryH g, double tol)
+{
+    OGRGeometryH copy = OGR_G_Clone(g);
+    gboolean single = wkbFlatten(OGR_G_GetGeometryType(copy)) == wkbPolygon;
+    int npolys = single ? 1 : OGR_G_GetGeometryCount(copy);
+    for (int p = 0; p < npolys; p++) {
+        OGRGeometryH poly = single ? copy : OGR_G_GetGeometryRef(copy, p);
+        for (int r = 0; r < OGR_G_GetGeometryCount(poly); r++) {
+            OGRGeometryH ring = OGR_G_GetGeometryRef(poly, r);
+            int n = OGR_G_GetPointCount(ring);
+            if (n < 5)
+                continue;
+            double *xy = g_new(double, 2 * (size_t)n);
+            OGR_G_GetPoints(ring, xy, 2 * sizeof(double), xy + 1, 2 * sizeof(double), NULL, 0);
+            int m = dp_ring(xy, n, tol);
+            if (m >= 4 && m < n)
+                OGR_G_SetPoints(ring, m, xy, 2 * sizeof(double), xy + 1, 2 * sizeof(double), NULL, 0);
+            g_free(xy);
+        }
+    }
+    return copy;
+}
+
 /* A shapefile's parts must agree: GDAL reads the shorter of .shx and .dbf without a word, so
  * a district would vanish from the map.  Counts come from the files' headers. */
 static cm_status check_shapefile(const char *path, cm_ctx *ctx)
@@ -279,18 +352,14 @@ cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simpli
         gboolean polygon = t == wkbPolygon || t == wkbMultiPolygon;
         /* Thin polygons to the output's resolution first (Douglas-Peucker): checking and
          * repairing a million vertices nobody can see costs seconds, and the thinned shape is
-         * what is drawn.  Thinning can itself break a valid polygon (GEOS's topology-keeping
+         * what is drawn.  Thinning can itself break a valid polygon (a topology-keeping
          * simplifier avoids that but costs more than the rest of the render), so when the thin
          * shape is invalid the original is checked, and only when both are invalid is the
          * input reported as repaired. */
         if (polygon) {
-            OGRGeometryH thin = tol > 0 ? OGR_G_Simplify(g, tol) : NULL;
-            if (thin && !OGR_G_IsEmpty(thin) && OGR_G_IsValid(thin)) {
-                if (owned)
-                    OGR_G_DestroyGeometry(owned);
-                g = owned = thin;
-                thin = NULL;
-            } else if (!OGR_G_IsValid(g)) {
+            OGRGeometryH thin = tol > 0 ? thin_polygons(g, tol) : NULL;
+            gboolean thin_ok = thin && !OGR_G_IsEmpty(thin) && OGR_G_IsValid(thin);
+            if (!thin_ok && !OGR_G_IsValid(g)) {
                 OGRGeometryH fixed = OGR_G_MakeValid(thin && !OGR_G_IsEmpty(thin) ? thin : g);
                 if (fixed) {
                     cm_warn(ctx, "%s: feature %ld has an invalid polygon, repaired", path, fid);
@@ -298,6 +367,13 @@ cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simpli
                         OGR_G_DestroyGeometry(owned);
                     g = owned = fixed;
                 }
+            } else if (thin && !OGR_G_IsEmpty(thin)) {
+                /* valid input: the thin shape is drawn even where thinning crossed a ring over
+                 * itself, which the even-odd fill draws as the eye expects at this scale */
+                if (owned)
+                    OGR_G_DestroyGeometry(owned);
+                g = owned = thin;
+                thin = NULL;
             }
             if (thin)
                 OGR_G_DestroyGeometry(thin);
