@@ -49,11 +49,6 @@ const char *const *cm_ctx_warnings(const cm_ctx *ctx, size_t *n)
     return (const char *const *)ctx->warnings->pdata;
 }
 
-gboolean cm_ctx_failed(const cm_ctx *ctx)
-{
-    return ctx->message != NULL;
-}
-
 cm_status cm_fail(cm_ctx *ctx, cm_status status, const char *fmt, ...)
 {
     g_assert(status < 0);

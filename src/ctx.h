@@ -17,7 +17,4 @@ void cm_warn(cm_ctx *ctx, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* Appends a problem found by a check (one of many; the check fails once at the end). */
 void cm_problem(cm_ctx *ctx, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
-/* True when an error is recorded. */
-gboolean cm_ctx_failed(const cm_ctx *ctx);
-
 #endif

@@ -224,11 +224,6 @@ static void draw_label(cairo_t *cr, const label *l)
     pango_cairo_show_layout(cr, l->layout);
 }
 
-void cm_labeler_draw(cm_labeler *lab, cairo_t *cr)
-{
-    cm_labeler_draw_cached(lab, cr, NULL);
-}
-
 /* Everything that makes a label look as it does, where it is. */
 static char *label_key(const label *l)
 {
@@ -240,7 +235,7 @@ static char *label_key(const label *l)
                            (int)pango_layout_get_alignment(l->layout));
 }
 
-void cm_labeler_draw_cached(cm_labeler *lab, cairo_t *cr, GHashTable *cache)
+void cm_labeler_draw(cm_labeler *lab, cairo_t *cr, GHashTable *cache)
 {
     for (guint i = 0; i < lab->labels->len; i++) {
         label *l = lab->labels->pdata[i];

@@ -54,13 +54,11 @@ void cm_labeler_add(cm_labeler *lab, const cm_label_spec *spec);
 int cm_labeler_place(cm_labeler *lab);
 
 /* Draws the placed labels: a halo stroked from the glyph outlines, then the text itself once,
- * so that in PDF and SVG each label is selectable text. */
-void cm_labeler_draw(cm_labeler *lab, cairo_t *cr);
-
-/* As cm_labeler_draw, but each label is recorded once into `cache` (label appearance and
- * position -> cairo recording surface; the table owns keys and surfaces) and painted from
- * there: a series of PDF pages then holds each recurring label once, as a shared form. */
-void cm_labeler_draw_cached(cm_labeler *lab, cairo_t *cr, GHashTable *cache);
+ * so that in PDF and SVG each label is selectable text.  With a `cache` (label appearance
+ * and position -> cairo recording surface; the table owns keys and surfaces), each label is
+ * recorded once and painted from there: a series of PDF pages then holds each recurring
+ * label once, as a shared form.  `cache` may be NULL. */
+void cm_labeler_draw(cm_labeler *lab, cairo_t *cr, GHashTable *cache);
 
 /* Placed label boxes and how many glyphs no font had; for tests. */
 int cm_labeler_placed(const cm_labeler *lab, cm_box *boxes, int max);

@@ -3,7 +3,6 @@
 
 #include "ctx.h"
 
-#include <cpl_conv.h>
 #include <geodesic.h>
 #include <math.h>
 #include <ogr_srs_api.h>
@@ -35,19 +34,19 @@ cm_status cm_projection_new(cm_projection **out, const char *crs, const double e
     *out = NULL;
     p->wgs84 = lonlat_srs();
     p->dst = OSRNewSpatialReference(NULL);
-    CPLPushErrorHandler(CPLQuietErrorHandler);
+    cm_gdal_quiet_begin();
     OGRErr e = OSRSetFromUserInput(p->dst, crs);
-    CPLPopErrorHandler();
+    cm_gdal_quiet_end();
     if (e != OGRERR_NONE) {
         st = cm_fail(ctx, CM_ESTYLE, "crs \"%s\" is not a coordinate reference system PROJ knows",
                      crs);
         goto cleanup;
     }
     OSRSetAxisMappingStrategy(p->dst, OAMS_TRADITIONAL_GIS_ORDER);
-    CPLPushErrorHandler(CPLQuietErrorHandler);
+    cm_gdal_quiet_begin();
     p->fwd = OCTNewCoordinateTransformation(p->wgs84, p->dst);
     p->inv = OCTNewCoordinateTransformation(p->dst, p->wgs84);
-    CPLPopErrorHandler();
+    cm_gdal_quiet_end();
     if (!p->fwd || !p->inv) {
         st = cm_fail(ctx, CM_ESTYLE, "crs \"%s\": no transformation from WGS 84", crs);
         goto cleanup;
@@ -65,9 +64,9 @@ cm_status cm_projection_new(cm_projection **out, const char *crs, const double e
         xs[2 * STEPS + i] = extent[2] - (lon - extent[0]), ys[2 * STEPS + i] = extent[3];
         xs[3 * STEPS + i] = extent[0], ys[3 * STEPS + i] = extent[3] - (lat - extent[1]);
     }
-    CPLPushErrorHandler(CPLQuietErrorHandler);
+    cm_gdal_quiet_begin();
     OCTTransformEx(p->fwd, 4 * STEPS, xs, ys, NULL, ok);
-    CPLPopErrorHandler();
+    cm_gdal_quiet_end();
     double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
     for (int i = 0; i < 4 * STEPS; i++) {
         if (!ok[i] || !isfinite(xs[i]) || !isfinite(ys[i]))
@@ -114,9 +113,9 @@ gboolean cm_projection_lonlat_to_page(const cm_projection *p, double lon, double
                                       double *y)
 {
     int ok = 0;
-    CPLPushErrorHandler(CPLQuietErrorHandler);
+    cm_gdal_quiet_begin();
     OCTTransformEx(p->fwd, 1, &lon, &lat, NULL, &ok);
-    CPLPopErrorHandler();
+    cm_gdal_quiet_end();
     if (!ok)
         return FALSE;
     map_to_page(p, lon, lat, x, y);
@@ -129,9 +128,9 @@ gboolean cm_projection_page_to_lonlat(const cm_projection *p, double x, double y
     double mx = p->ox + (x - p->frame[0] - p->frame[2] / 2) / p->scale;
     double my = p->oy - (y - p->frame[1] - p->frame[3] / 2) / p->scale;
     int ok = 0;
-    CPLPushErrorHandler(CPLQuietErrorHandler);
+    cm_gdal_quiet_begin();
     OCTTransformEx(p->inv, 1, &mx, &my, NULL, &ok);
-    CPLPopErrorHandler();
+    cm_gdal_quiet_end();
     *lon = mx, *lat = my;
     return ok != 0;
 }
@@ -252,15 +251,15 @@ cm_status cm_project_layer(cm_shape **out, const cm_projection *p, const cm_laye
                            double tolerance, cm_ctx *ctx)
 {
     *out = NULL;
-    CPLPushErrorHandler(CPLQuietErrorHandler);
+    cm_gdal_quiet_begin();
     OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(layer->srs, p->dst);
-    CPLPopErrorHandler();
+    cm_gdal_quiet_end();
     if (!ct)
         return cm_fail(ctx, CM_EINPUT, "%s: no transformation from its CRS to the map's",
                        layer->path);
     cm_shape *shapes = g_new0(cm_shape, (size_t)layer->n);
     int dropped = 0;
-    CPLPushErrorHandler(CPLQuietErrorHandler);
+    cm_gdal_quiet_begin();
     for (int i = 0; i < layer->n; i++) {
         const cm_shape *src = &layer->features[i].shape;
         shapes[i].rings = g_new0(cm_ring, (size_t)src->nrings);
@@ -285,7 +284,7 @@ cm_status cm_project_layer(cm_shape **out, const cm_projection *p, const cm_laye
         if (shapes[i].nrings == 0 && src->nrings > 0 && src->rings[0].n == 1)
             dropped++;
     }
-    CPLPopErrorHandler();
+    cm_gdal_quiet_end();
     OCTDestroyCoordinateTransformation(ct);
     if (dropped)
         cm_warn(ctx, "%s: %d point(s) outside the projection's domain, not drawn", layer->path,

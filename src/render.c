@@ -389,10 +389,14 @@ cm_status cm_map_set_date(cm_map *map, const char *date, cm_ctx *ctx)
     return CM_OK;
 }
 
+static void iso_date(const GDate *d, char buf[11])
+{
+    g_snprintf(buf, 11, "%04d-%02d-%02d", g_date_get_year(d), g_date_get_month(d), g_date_get_day(d));
+}
+
 void cm_map_get_date(const cm_map *map, char buf[11])
 {
-    g_snprintf(buf, 11, "%04d-%02d-%02d", g_date_get_year(&map->date),
-               g_date_get_month(&map->date), g_date_get_day(&map->date));
+    iso_date(&map->date, buf);
 }
 
 void cm_map_page_size(const cm_map *map, double *width, double *height)
@@ -1284,7 +1288,7 @@ static void draw_base(cairo_t *cr, const cm_map *map)
  * written, formatted and compressed again on every page. */
 typedef struct {
     cairo_surface_t *base, *inset;
-    GHashTable *labels; /* see cm_labeler_draw_cached */
+    GHashTable *labels; /* see cm_labeler_draw */
 } page_cache;
 
 static page_cache cache_new(const cm_map *map)
@@ -1407,7 +1411,7 @@ static void draw_page(cairo_t *cr, const cm_map *map, const page_spec *spec,
     cm_labeler_place(lab);
     GArray *symbols = g_array_new(FALSE, FALSE, sizeof(cm_box));
     add_places(cr, map, &cs, lab, TRUE, symbols);
-    cm_labeler_draw_cached(lab, cr, cache ? cache->labels : NULL);
+    cm_labeler_draw(lab, cr, cache ? cache->labels : NULL);
     cairo_restore(cr);
 
     /* furniture */
@@ -1604,10 +1608,6 @@ static cm_status check_dpi(double dpi, cm_ctx *ctx)
     return CM_OK;
 }
 
-static void iso_date(const GDate *d, char buf[11])
-{
-    g_snprintf(buf, 11, "%04d-%02d-%02d", g_date_get_year(d), g_date_get_month(d), g_date_get_day(d));
-}
 
 /* The file's provenance: title, dates, sources in force, the inputs' fingerprint.  The
  * creation time is SOURCE_DATE_EPOCH when set, else the map's date, so that the same inputs
