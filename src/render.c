@@ -1289,12 +1289,15 @@ static void draw_base(cairo_t *cr, const cm_map *map)
 typedef struct {
     cairo_surface_t *base, *inset;
     GHashTable *labels; /* see cm_labeler_draw */
+    GHashTable *bodies; /* body_key -> recording of draw_body */
 } page_cache;
 
 static page_cache cache_new(const cm_map *map)
 {
     page_cache c = {0};
     c.labels = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                     (GDestroyNotify)cairo_surface_destroy);
+    c.bodies = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
                                      (GDestroyNotify)cairo_surface_destroy);
     cairo_rectangle_t page = {0, 0, map->page_w, map->page_h};
     c.base = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
@@ -1323,15 +1326,18 @@ static void cache_clear(page_cache *c)
         cairo_surface_destroy(c->inset);
     if (c->labels)
         g_hash_table_unref(c->labels);
+    if (c->bodies)
+        g_hash_table_unref(c->bodies);
 }
 
-static void draw_page(cairo_t *cr, const cm_map *map, const page_spec *spec,
-                      const page_cache *cache, cm_render_stats *stats)
+/* Everything on a page but its title: what control on the page's date decides. */
+static void draw_body(cairo_t *cr, const cm_map *map, const page_spec *spec,
+                      const control_state *csp, const page_cache *cache, cm_render_stats *stats)
 {
     const cm_style *s = map->style;
     const double *fr = map->frame;
     cm_box frame_box = {fr[0], fr[1], fr[0] + fr[2], fr[1] + fr[3]};
-    control_state cs = control_on(map, spec);
+    control_state cs = *csp;
 
     cm_draw_set_color(cr, s->page_bg);
     cairo_paint(cr);
@@ -1434,18 +1440,6 @@ static void draw_page(cairo_t *cr, const cm_map *map, const page_spec *spec,
     cairo_set_line_width(cr, 0.6);
     cairo_stroke(cr);
 
-    char *date_long = cm_format_date_long(&spec->date);
-    char *subtitle;
-    if (spec->diff) {
-        char *from_long = cm_format_date_long(&spec->from);
-        subtitle = g_strdup_printf("Changes of control, %s to %s", from_long, date_long);
-        g_free(from_long);
-    } else {
-        subtitle = map->mf->subtitle ? g_strdup_printf("%s, as of %s", map->mf->subtitle, date_long)
-                                     : g_strdup_printf("As of %s", date_long);
-    }
-    cm_layout_title(cr, lab, s, fr, map->mf->title ? map->mf->title : "Territorial control",
-                    subtitle);
     if (s->logo)
         draw_logo(cr, map);
     char *sources = sources_line(map, &cs);
@@ -1489,14 +1483,87 @@ static void draw_page(cairo_t *cr, const cm_map *map, const page_spec *spec,
     if (symbols)
         g_array_free(symbols, TRUE);
     g_free(sources);
-    g_free(subtitle);
-    g_free(date_long);
     for (guint i = 0; i < items->len; i++)
         g_free(g_array_index(items, cm_legend_item, i).text);
     g_array_free(items, TRUE);
     if (furniture)
         g_array_free(furniture, TRUE);
     cm_labeler_destroy(lab);
+}
+
+/* The title and the date it names, above the frame. */
+static void draw_title(cairo_t *cr, const cm_map *map, const page_spec *spec)
+{
+    const double *fr = map->frame;
+    cm_labeler *lab = cm_labeler_new(cr, (cm_box){fr[0], fr[1], fr[0] + fr[2], fr[1] + fr[3]});
+    char *date_long = cm_format_date_long(&spec->date);
+    char *subtitle;
+    if (spec->diff) {
+        char *from_long = cm_format_date_long(&spec->from);
+        subtitle = g_strdup_printf("Changes of control, %s to %s", from_long, date_long);
+        g_free(from_long);
+    } else {
+        subtitle = map->mf->subtitle ? g_strdup_printf("%s, as of %s", map->mf->subtitle, date_long)
+                                     : g_strdup_printf("As of %s", date_long);
+    }
+    cm_layout_title(cr, lab, map->style, fr, map->mf->title ? map->mf->title : "Territorial control",
+                    subtitle);
+    g_free(subtitle);
+    g_free(date_long);
+    cm_labeler_destroy(lab);
+}
+
+/* What a page's body depends on: the row in force for every region and town (and on the
+ * earlier date of a change map) and which zones and lines are in force.  Rows are compared
+ * by identity: they belong to the ledger, which outlives the series. */
+static GBytes *body_key(const cm_map *map, const control_state *cs)
+{
+    GByteArray *k = g_byte_array_new();
+    int nr = map->regions.layer ? map->regions.layer->n : 0;
+    int np = map->places.layer ? map->places.layer->n : 0;
+    const cm_ledger_row **lists[] = {cs->rows, cs->towns, cs->rows_from, cs->towns_from};
+    int lens[] = {nr, np, nr, np};
+    guint8 diff = (guint8)cs->spec->diff;
+    g_byte_array_append(k, &diff, 1);
+    for (size_t i = 0; i < G_N_ELEMENTS(lists); i++)
+        if (lists[i])
+            g_byte_array_append(k, (const guint8 *)lists[i], (guint)(sizeof(void *) * (size_t)lens[i]));
+    cm_timeline *tls[] = {map->zones, map->lines};
+    for (size_t t = 0; t < G_N_ELEMENTS(tls); t++)
+        for (int i = 0; tls[t] && i < tls[t]->layer->n; i++) {
+            guint8 on = (guint8)(cm_timed_active(&tls[t]->items[i], &cs->spec->date) |
+                                 (cs->spec->diff && cm_timed_active(&tls[t]->items[i], &cs->spec->from)) << 1);
+            g_byte_array_append(k, &on, 1);
+        }
+    return g_byte_array_free_to_bytes(k);
+}
+
+/* Draws one page: the map as the spec says, its labels and furniture.  With `stats`, records
+ * what was placed where.  In a series, pages whose control is the same share one recording
+ * of their body: a weekly series mostly repeats itself between changes, and in a PDF the
+ * repeat is one form object painted again, not the page drawn, formatted and compressed anew. */
+static void draw_page(cairo_t *cr, const cm_map *map, const page_spec *spec,
+                      const page_cache *cache, cm_render_stats *stats)
+{
+    control_state cs = control_on(map, spec);
+    if (cache && cache->bodies && !stats) {
+        GBytes *key = body_key(map, &cs);
+        cairo_surface_t *body = g_hash_table_lookup(cache->bodies, key);
+        if (!body) {
+            cairo_rectangle_t page = {0, 0, map->page_w, map->page_h};
+            body = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
+            cairo_t *rc = cairo_create(body);
+            draw_body(rc, map, spec, &cs, cache, NULL);
+            cairo_destroy(rc);
+            g_hash_table_insert(cache->bodies, g_bytes_ref(key), body);
+        }
+        g_bytes_unref(key);
+        cairo_set_source_surface(cr, body, 0, 0);
+        cairo_paint(cr);
+    } else {
+        draw_body(cr, map, spec, &cs, cache, stats);
+    }
+    draw_title(cr, map, spec);
     control_clear(&cs);
 }
 

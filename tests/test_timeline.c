@@ -149,6 +149,63 @@ static void test_series(void)
     g_free(dir);
 }
 
+static char *pdf_page_text(const char *path, int page)
+{
+    char *out = NULL, *num = g_strdup_printf("%d", page);
+    const char *argv[] = {"pdftotext", "-f", num, "-l", num, path, "-", NULL};
+    g_assert_cmpint(spawn(NULL, argv, &out, NULL), ==, 0);
+    g_free(num);
+    return out;
+}
+
+static gsize file_size(const char *path)
+{
+    GStatBuf sb;
+    g_assert_cmpint(g_stat(path, &sb), ==, 0);
+    return (gsize)sb.st_size;
+}
+
+/* Pages of a series with the same control share one recording of their body.  Each page
+ * still carries its own date, and a page after a change shows the change: its sources name
+ * the rows in force.  Weeks that repeat add little to the file. */
+static void test_series_shared_pages(void)
+{
+    char *dir = scratch_dir();
+    char *pdf = g_build_filename(dir, "s.pdf", NULL);
+    /* 25 May, 1, 8 and 15 June 2020: Jafara changes hands on the 3rd, Murqub on the 5th */
+    const char *a1[] = {CM_CLI, "series", "-q", "--from", "2020-05-25", "--to", "2020-06-15",
+                        "--step", "1w", "-o", pdf, NULL};
+    g_assert_cmpint(spawn(dir, a1, NULL, NULL), ==, 0);
+    g_assert_cmpint(pdf_pages(pdf), ==, 4);
+    const char *dates[] = {"25 May 2020", "1 June 2020", "8 June 2020", "15 June 2020"};
+    for (int p = 1; p <= 4; p++) {
+        char *text = pdf_page_text(pdf, p);
+        g_assert_nonnull(strstr(text, dates[p - 1]));
+        for (int q = 1; q <= 4; q++)
+            if (q != p)
+                g_assert_null(strstr(text, dates[q - 1]));
+        /* the source of the 3 June row (Jafara): on the pages after it only */
+        g_assert_true((strstr(text, "2020-06-03") != NULL) == (p >= 3));
+        g_free(text);
+    }
+    /* from 22 June (the last arrows end on the 20th) control holds still into August */
+    const char *a2[] = {CM_CLI, "series", "-q", "--from", "2020-06-22", "--to", "2020-07-13",
+                        "--step", "1w", "-o", pdf, NULL};
+    g_assert_cmpint(spawn(dir, a2, NULL, NULL), ==, 0);
+    gsize four = file_size(pdf);
+    const char *a3[] = {CM_CLI, "series", "-q", "--from", "2020-06-22", "--to", "2020-08-10",
+                        "--step", "1w", "-o", pdf, NULL};
+    g_assert_cmpint(spawn(dir, a3, NULL, NULL), ==, 0);
+    g_assert_cmpint(pdf_pages(pdf), ==, 8);
+    gsize eight = file_size(pdf);
+    /* a page drawn in full is over 100 kB; a repeated one is its title and a reference */
+    g_test_message("4 quiet weeks: %zu bytes, 8: %zu bytes", four, eight);
+    g_assert_cmpuint(eight - four, <, 4 * 8000);
+    rm_rf(dir);
+    g_free(pdf);
+    g_free(dir);
+}
+
 /* From April to July 2020 the GNA gained ground and the LNA none. */
 static void test_diff(void)
 {
@@ -357,6 +414,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/timeline/history", test_history);
     g_test_add_func("/timeline/series", test_series);
+    g_test_add_func("/timeline/series-shared-pages", test_series_shared_pages);
     g_test_add_func("/timeline/diff", test_diff);
     g_test_add_func("/timeline/sources", test_sources);
     g_test_add_func("/timeline/check", test_check);
