@@ -2,7 +2,7 @@
 #ifndef CM_DRAW_H
 #define CM_DRAW_H
 
-#include "geodata.h"
+#include "layer.h"
 #include "style.h"
 
 #include <cairo.h>

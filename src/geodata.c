@@ -48,6 +48,11 @@ static void capture_end(capture *c)
     g_string_free(c->last, TRUE);
 }
 
+static void free_srs(void *srs)
+{
+    OSRDestroySpatialReference(srs);
+}
+
 static gboolean has_suffix_ci(const char *path, const char *suffix)
 {
     size_t lp = strlen(path), ls = strlen(suffix);
@@ -121,17 +126,6 @@ static void collect(GArray *rings, OGRGeometryH g)
     default:
         break; /* curves etc. are linearised by the caller */
     }
-}
-
-void cm_feature_clear(cm_feature *f)
-{
-    for (int r = 0; r < f->shape.nrings; r++)
-        g_free(f->shape.rings[r].xy);
-    g_free(f->shape.rings);
-    g_free(f->key);
-    g_free(f->name);
-    g_free(f->name_ar);
-    g_free(f->kind);
 }
 
 char *cm_ogr_field_text(OGRFeatureH f, int idx, gboolean *not_utf8)
@@ -317,6 +311,7 @@ cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simpli
     layer = g_new0(cm_layer, 1);
     layer->path = g_strdup(path);
     OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(lyr);
+    layer->srs_free = free_srs;
     if (srs) {
         layer->srs = OSRClone(srs);
     } else {
@@ -422,19 +417,6 @@ cleanup:
     cm_layer_destroy(layer);
     GDALClose(ds);
     return st;
-}
-
-void cm_layer_destroy(cm_layer *layer)
-{
-    if (!layer)
-        return;
-    for (int i = 0; i < layer->n; i++)
-        cm_feature_clear(&layer->features[i]);
-    g_free(layer->features);
-    if (layer->srs)
-        OSRDestroySpatialReference(layer->srs);
-    g_free(layer->path);
-    g_free(layer);
 }
 
 /* A date cell: a spreadsheet date, or text in YYYY-MM-DD. */

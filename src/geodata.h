@@ -3,38 +3,13 @@
 #define CM_GEODATA_H
 
 #include "conflictmap/status.h"
+#include "layer.h"
 #include "mapfile.h"
 
 #include <gdal.h>
 #include <ogr_api.h>
 #include <glib.h>
 #include <ogr_srs_api.h>
-
-typedef struct cm_ring {
-    double *xy; /* x0, y0, x1, y1, ... */
-    int n;      /* points */
-} cm_ring;
-
-/* A polygon feature's rings (outer and inner together: drawn with the even-odd rule), a line
- * feature's parts, or a single point (n == 1). */
-typedef struct cm_shape {
-    cm_ring *rings;
-    int nrings;
-} cm_shape;
-
-typedef struct cm_feature {
-    char *key, *name, *name_ar, *kind; /* NULL where the layer has no such field */
-    int rank;                          /* 0 where absent */
-    cm_shape shape;
-    long fid;
-} cm_feature;
-
-typedef struct cm_layer {
-    char *path;
-    cm_feature *features;
-    int n;
-    OGRSpatialReferenceH srs; /* the source CRS, lon/lat order; never NULL after loading */
-} cm_layer;
 
 /* Opens a vector dataset with GDAL's messages captured: a failure becomes `code` with
  * "path: GDAL's message".  Close with GDALClose. */
@@ -47,15 +22,12 @@ cm_status cm_ogr_open(GDALDatasetH *out, const char *path, const char *const *op
  * warning.  A source without a CRS is taken as WGS 84, with a warning. */
 cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simplify_m,
                         cm_ctx *ctx);
-void cm_layer_destroy(cm_layer *layer);
 
 /* GDAL messages between these calls are dropped, not printed: for reading loops whose
  * problems are found and reported by the caller's own checks. */
 void cm_gdal_quiet_begin(void);
 void cm_gdal_quiet_end(void);
 
-/* Frees what a feature owns (not the feature itself). */
-void cm_feature_clear(cm_feature *f);
 
 /* A date field: a date-typed field (spreadsheets, GeoJSON), or text in YYYY-MM-DD.  FALSE
  * when empty or invalid; *text then receives the cell's text (or NULL), for the message. */

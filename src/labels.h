@@ -3,7 +3,7 @@
 #ifndef CM_LABELS_H
 #define CM_LABELS_H
 
-#include "geodata.h"
+#include "layer.h"
 #include "style.h"
 
 #include <cairo.h>

@@ -41,6 +41,12 @@ typedef struct cm_ledger {
  * strings) and skipped instead, and loading goes on.  *out is owned by the caller. */
 cm_status cm_ledger_load(cm_ledger **out, const char *path, GPtrArray *problems, cm_ctx *ctx);
 void cm_ledger_destroy(cm_ledger *ledger);
+/* Building a ledger row by row (the reader and the load cache): new, add each row (owned by
+ * the ledger from then on, file order), then sort once. */
+cm_ledger *cm_ledger_new(const char *path);
+void cm_ledger_add(cm_ledger *ledger, cm_ledger_row *row);
+void cm_ledger_sort(cm_ledger *ledger);
+void cm_ledger_row_free(gpointer row);
 
 /* The row in force for `region` on `date`: its latest row on or before the date; of rows on
  * the same date, the one further down the file.  NULL when the region has none yet.

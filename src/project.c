@@ -2,6 +2,7 @@
 #include "project.h"
 
 #include "ctx.h"
+#include "geodata.h"
 
 #include <geodesic.h>
 #include <math.h>
@@ -145,18 +146,6 @@ double cm_projection_ground_metres(const cm_projection *p, double x, double y, d
     geod_init(&g, 6378137.0, 1 / 298.257223563);
     geod_inverse(&g, lat0, lon0, lat1, lon1, &s12, NULL, NULL);
     return s12;
-}
-
-void cm_shapes_free(cm_shape *shapes, int n)
-{
-    if (!shapes)
-        return;
-    for (int i = 0; i < n; i++) {
-        for (int r = 0; r < shapes[i].nrings; r++)
-            g_free(shapes[i].rings[r].xy);
-        g_free(shapes[i].rings);
-    }
-    g_free(shapes);
 }
 
 /* Projects one ring into `out` (page points), keeping a vertex only when it lies more than

@@ -4,7 +4,7 @@
 #define CM_PROJECT_H
 
 #include "conflictmap/status.h"
-#include "geodata.h"
+#include "layer.h"
 
 typedef struct cm_projection cm_projection;
 
@@ -31,6 +31,5 @@ double cm_projection_ground_metres(const cm_projection *p, double x, double y, d
  * cm_shapes_free(shapes, n). */
 cm_status cm_project_layer(cm_shape **out, const cm_projection *p, const cm_layer *layer,
                            double tolerance, cm_ctx *ctx);
-void cm_shapes_free(cm_shape *shapes, int n);
 
 #endif

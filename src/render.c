@@ -5,16 +5,17 @@
 #include "conflictmap/conflictmap.h"
 #include "conflictmap/render.h"
 
+#include "cache.h"
 #include "ctx.h"
 #include "draw.h"
-#include "geodata.h"
+#include "io.h"
 #include "keyfile.h"
 #include "labels.h"
 #include "layout.h"
 #include "ledger.h"
+#include "map_impl.h"
 #include "mapfile.h"
 #include "output.h"
-#include "project.h"
 #include "render_stats.h"
 #include "style.h"
 #include "timeline.h"
@@ -25,38 +26,6 @@
 #include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MM (72.0 / 25.4)
-#define TOLERANCE_PT 0.05 /* vertices closer than this on the page are dropped: 0.2 px at 300 dpi */
-
-/* A loaded layer, its shapes on the page and, for named areas, where their names go. */
-typedef struct {
-    cm_layer *layer;
-    cm_shape *page;
-    double *anchor;       /* x, y per feature: the interior point within the frame */
-    gboolean *has_anchor;
-} placed_layer;
-
-struct cm_map {
-    cm_mapfile *mf;
-    cm_style *style;
-    cm_ledger *ledger;
-    placed_layer regions, neighbours, border, places, inset;
-    cm_timeline *zones, *lines;
-    cm_shape *zones_page, *lines_page;
-    char **town_keys;          /* "town:KEY" per place, NULL where the place has no key */
-    cm_projection *proj;
-    cm_projection *inset_proj; /* the inset's own page: origin at its top-left corner */
-    cm_shape *inset_border;    /* the border layer in the inset's projection */
-    double inset_size[2];      /* width, height in points */
-    double page_w, page_h, frame[4];
-    GDate date;
-    gboolean has_diff_from; /* a change map from diff_from to date */
-    GPtrArray *inputs;      /* every file read, NULL-terminated */
-    double simplify_m;      /* ground metres below which polygon detail cannot show */
-    char *data_sha256;      /* over every input file's bytes, in order: a figure's fingerprint */
-    GDate diff_from;
-};
 
 static void placed_clear(placed_layer *pl)
 {
@@ -91,8 +60,14 @@ void cm_map_destroy(cm_map *map)
     placed_clear(&map->border);
     placed_clear(&map->places);
     placed_clear(&map->inset);
-    cm_projection_destroy(map->inset_proj);
-    cm_projection_destroy(map->proj);
+    if (map->proj || map->inset_proj) { /* made by the data module, loaded by then */
+        const cm_io_api *io = cm_io(NULL);
+        io->projection_destroy(map->inset_proj);
+        io->projection_destroy(map->proj);
+    }
+    g_free(map->inset_trace.xy);
+    cm_shape_clear(&map->graticule);
+    g_strfreev(map->load_warnings);
     cm_ledger_destroy(map->ledger);
     cm_style_destroy(map->style);
     cm_mapfile_destroy(map->mf);
@@ -100,16 +75,6 @@ void cm_map_destroy(cm_map *map)
         g_ptr_array_unref(map->inputs);
     g_free(map->data_sha256);
     g_free(map);
-}
-
-static cm_status load_placed(cm_map *map, const cm_layer_spec *spec, placed_layer *pl, cm_ctx *ctx)
-{
-    if (!spec->file)
-        return CM_OK;
-    cm_status st = cm_layer_load(&pl->layer, spec, map->simplify_m, ctx);
-    if (st == CM_OK)
-        st = cm_project_layer(&pl->page, map->proj, pl->layer, TOLERANCE_PT, ctx);
-    return st;
 }
 
 /* Area names go at each feature's interior point within the frame.  The point does not
@@ -148,41 +113,6 @@ static void find_anchors(const cm_map *map, placed_layer *pl)
     }
 }
 
-/* The inset gets its own projection onto a box in the frame's top-right corner, sized by
- * the style and the inset extent's shape. */
-static cm_status load_inset(cm_map *map, cm_ctx *ctx)
-{
-    const cm_mapfile *mf = map->mf;
-    if (!mf->inset.file || !map->style->inset)
-        return CM_OK;
-    double w = map->frame[2] * map->style->inset_width;
-    double box[4] = {0, 0, w, w};
-    cm_projection *probe = NULL;
-    cm_status st = cm_projection_new(&probe, mf->inset_crs, mf->inset_extent, box, ctx);
-    if (st != CM_OK)
-        return st;
-    /* height from the extent's projected shape: project its corners onto the square box */
-    double x0, y0, x1, y1;
-    cm_projection_lonlat_to_page(probe, mf->inset_extent[0], mf->inset_extent[3], &x0, &y0);
-    cm_projection_lonlat_to_page(probe, mf->inset_extent[2], mf->inset_extent[1], &x1, &y1);
-    double aspect = fabs(y1 - y0) / fmax(fabs(x1 - x0), 1e-9);
-    cm_projection_destroy(probe);
-    map->inset_size[0] = w;
-    map->inset_size[1] = fmin(w * aspect, map->frame[3] * 0.5);
-    double real[4] = {0, 0, map->inset_size[0], map->inset_size[1]};
-    if ((st = cm_projection_new(&map->inset_proj, mf->inset_crs, mf->inset_extent, real, ctx)) != CM_OK)
-        return st;
-    /* a locator is a small picture: detail under half a point is noise, in PNG and PDF alike */
-    double m_per_pt = cm_projection_ground_metres(map->inset_proj, real[2] / 2, real[3] / 2, 10) / 10;
-    if ((st = cm_layer_load(&map->inset.layer, &mf->inset, isfinite(m_per_pt) ? 0.5 * m_per_pt : 0,
-                            ctx)) != CM_OK ||
-        (st = cm_project_layer(&map->inset.page, map->inset_proj, map->inset.layer, 0.5, ctx)) != CM_OK)
-        return st;
-    if (map->border.layer)
-        st = cm_project_layer(&map->inset_border, map->inset_proj, map->border.layer, 0.2, ctx);
-    return st;
-}
-
 /* Pango falls back silently to whatever font it finds; say so when the style's first family
  * is not installed, since the map will not look as designed. */
 static void check_font(const cm_style *s, cm_ctx *ctx)
@@ -213,17 +143,24 @@ static void check_font(const cm_style *s, cm_ctx *ctx)
 /* SHA-256 over the bytes of every input and, for shapefiles, their .shx, .dbf, .prj and .cpg:
  * the same figure from the same data has the same fingerprint.  Files are mapped, not read,
  * and hashed with OpenSSL, which uses the CPU's SHA instructions: GLib's portable SHA-256
- * took a quarter of the time of a million-vertex render. */
-static char *hash_inputs(const char *const *files)
+ * took a quarter of the time of a million-vertex render.  `key` receives the load cache's
+ * key: the fingerprint with each file's name and size (which fix where one file's bytes end
+ * and the next begin) and the versions of this library and of GDAL and PROJ. */
+static char *hash_inputs(const char *const *files, guint8 key[32])
 {
     static const char *const sidecars[] = {"", ".shx", ".dbf", ".prj", ".cpg"};
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    static const char salt[] = "conflictmap load cache\n" CM_VERSION "\n" CM_IO_VERSIONS "\n";
+    EVP_MD_CTX *md = EVP_MD_CTX_new(), *km = EVP_MD_CTX_new();
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+    if (!md || !km || !EVP_DigestInit_ex(md, EVP_sha256(), NULL) ||
+        !EVP_DigestInit_ex(km, EVP_sha256(), NULL)) {
         EVP_MD_CTX_free(md);
+        EVP_MD_CTX_free(km);
+        memset(key, 0, 32); /* all zeros: never stored nor looked up */
         return g_strdup("unavailable");
     }
+    EVP_DigestUpdate(km, salt, sizeof salt);
     for (size_t i = 0; files[i]; i++) {
         gboolean shp = g_str_has_suffix(files[i], ".shp");
         for (size_t k = 0; k < (shp ? G_N_ELEMENTS(sidecars) : 1); k++) {
@@ -231,34 +168,27 @@ static char *hash_inputs(const char *const *files)
             if (k)
                 strcpy(path + strlen(path) - 4, sidecars[k]);
             GMappedFile *mf = g_mapped_file_new(path, FALSE, NULL);
+            gint64 size = mf ? (gint64)g_mapped_file_get_length(mf) : -1;
+            EVP_DigestUpdate(km, path, strlen(path) + 1);
+            EVP_DigestUpdate(km, &size, sizeof size);
             if (mf) {
-                if (g_mapped_file_get_length(mf) > 0)
-                    EVP_DigestUpdate(md, g_mapped_file_get_contents(mf), g_mapped_file_get_length(mf));
+                if (size > 0)
+                    EVP_DigestUpdate(md, g_mapped_file_get_contents(mf), (size_t)size);
                 g_mapped_file_unref(mf);
             }
             g_free(path);
         }
     }
     EVP_DigestFinal_ex(md, digest, &len);
+    EVP_DigestUpdate(km, digest, len);
+    unsigned int klen = 0;
+    EVP_DigestFinal_ex(km, key, &klen);
     EVP_MD_CTX_free(md);
+    EVP_MD_CTX_free(km);
     GString *hex = g_string_sized_new(2 * len);
     for (unsigned int i = 0; i < len; i++)
         g_string_append_printf(hex, "%02x", digest[i]);
     return g_string_free(hex, FALSE);
-}
-
-/* Zones or lines: loaded, checked against the style, projected. */
-static cm_status load_timeline(cm_map *map, const char *path, gboolean lines, cm_timeline **tl,
-                               cm_shape **page, GPtrArray *problems, cm_ctx *ctx)
-{
-    if (!path)
-        return CM_OK;
-    cm_status st = cm_timeline_load(tl, path, lines, problems, ctx);
-    if (st == CM_OK)
-        st = cm_timeline_check(*tl, map->style, problems, ctx);
-    if (st == CM_OK)
-        st = cm_project_layer(page, map->proj, (*tl)->layer, TOLERANCE_PT, ctx);
-    return st;
 }
 
 cm_status cm_map_load(cm_map **out, const char *path, const cm_map_options *opts, cm_ctx *ctx)
@@ -273,6 +203,7 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
     cm_map *map = g_new0(cm_map, 1);
     GPtrArray *styles = g_ptr_array_new();
     GHashTable *keys = NULL;
+    char *cache_dir = NULL;
 
     *out = NULL;
     if ((st = cm_mapfile_load(&map->mf, path, ctx)) != CM_OK)
@@ -294,21 +225,46 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
                      "and sources are placed", path);
         goto cleanup;
     }
-    if ((st = cm_projection_new(&map->proj, map->mf->crs, map->mf->extent, map->frame, ctx)) != CM_OK)
-        goto cleanup;
-    /* a fifth of the drawing tolerance, in metres on the ground at the frame's centre (the
-     * scale varies across the frame by a few percent at most) */
-    double m_per_pt = cm_projection_ground_metres(map->proj, map->frame[0] + map->frame[2] / 2,
-                                                  map->frame[1] + map->frame[3] / 2, 100) / 100;
-    map->simplify_m = isfinite(m_per_pt) ? TOLERANCE_PT * m_per_pt / 5 : 0;
-    if ((st = load_placed(map, &map->mf->regions, &map->regions, ctx)) != CM_OK ||
-        (st = load_placed(map, &map->mf->neighbours, &map->neighbours, ctx)) != CM_OK ||
-        (st = load_placed(map, &map->mf->border, &map->border, ctx)) != CM_OK ||
-        (st = load_placed(map, &map->mf->places, &map->places, ctx)) != CM_OK ||
-        (st = load_inset(map, ctx)) != CM_OK)
-        goto cleanup;
-    find_anchors(map, &map->regions);
-    find_anchors(map, &map->neighbours);
+
+    /* every input, hashed: the figure's fingerprint and the load cache's key */
+    const char *ledger = opts && opts->control ? opts->control : map->mf->control;
+    map->inputs = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(map->inputs, g_strdup(path));
+    for (guint i = 0; i + 1 < styles->len; i++)
+        g_ptr_array_add(map->inputs, g_strdup(styles->pdata[i]));
+    const char *files[] = {ledger, map->mf->zones, map->mf->lines, map->mf->regions.file,
+                           map->mf->neighbours.file, map->mf->border.file, map->mf->places.file,
+                           map->style->inset ? map->mf->inset.file : NULL};
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++)
+        if (files[i])
+            g_ptr_array_add(map->inputs, g_strdup(files[i]));
+    g_ptr_array_add(map->inputs, NULL);
+    guint8 key[32];
+    map->data_sha256 = hash_inputs((const char *const *)map->inputs->pdata, key);
+
+    /* the data: from the cache, or read and projected through the data module */
+    cache_dir = problems || (opts && opts->no_cache) ? NULL : cm_cache_dir();
+    gboolean hit = cache_dir && cm_cache_restore(map, cache_dir, key);
+    if (!hit) {
+        const cm_io_api *io = cm_io(ctx);
+        if (!io) {
+            st = CM_EINTERNAL;
+            goto cleanup;
+        }
+        size_t before = 0, after = 0;
+        cm_ctx_warnings(ctx, &before);
+        if ((st = io->load_map(map, ledger, problems, ctx)) != CM_OK)
+            goto cleanup;
+        const char *const *w = cm_ctx_warnings(ctx, &after);
+        map->load_warnings = g_new0(char *, after - before + 1);
+        for (size_t i = before; i < after; i++)
+            map->load_warnings[i - before] = g_strdup(w[i]);
+        find_anchors(map, &map->regions);
+        find_anchors(map, &map->neighbours);
+    } else {
+        for (char **w = map->load_warnings; w && *w; w++)
+            cm_warn(ctx, "%s", *w);
+    }
 
     keys = g_hash_table_new(g_str_hash, g_str_equal);
     for (int i = 0; i < map->regions.layer->n; i++) {
@@ -335,13 +291,9 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
             g_hash_table_add(keys, map->town_keys[i]);
         }
     }
-    const char *ledger = opts && opts->control ? opts->control : map->mf->control;
-    if ((st = cm_ledger_load(&map->ledger, ledger, problems, ctx)) != CM_OK ||
-        (st = cm_ledger_check(map->ledger, keys, map->style, problems, ctx)) != CM_OK ||
-        (st = load_timeline(map, map->mf->zones, FALSE, &map->zones, &map->zones_page, problems,
-                            ctx)) != CM_OK ||
-        (st = load_timeline(map, map->mf->lines, TRUE, &map->lines, &map->lines_page, problems,
-                            ctx)) != CM_OK)
+    if ((st = cm_ledger_check(map->ledger, keys, map->style, problems, ctx)) != CM_OK ||
+        (map->zones && (st = cm_timeline_check(map->zones, map->style, problems, ctx)) != CM_OK) ||
+        (map->lines && (st = cm_timeline_check(map->lines, map->style, problems, ctx)) != CM_OK))
         goto cleanup;
     if (map->ledger->rows->len == 0) {
         st = cm_fail(ctx, CM_EINPUT, "%s: the ledger has no valid rows", ledger);
@@ -359,20 +311,12 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
                 map->date = *d;
         }
     }
-    map->inputs = g_ptr_array_new_with_free_func(g_free);
-    g_ptr_array_add(map->inputs, g_strdup(path));
-    for (guint i = 0; i + 1 < styles->len; i++)
-        g_ptr_array_add(map->inputs, g_strdup(styles->pdata[i]));
-    const char *files[] = {ledger, map->mf->zones, map->mf->lines, map->mf->regions.file,
-                           map->mf->neighbours.file, map->mf->border.file, map->mf->places.file};
-    for (size_t i = 0; i < G_N_ELEMENTS(files); i++)
-        if (files[i])
-            g_ptr_array_add(map->inputs, g_strdup(files[i]));
-    g_ptr_array_add(map->inputs, NULL);
-    map->data_sha256 = hash_inputs((const char *const *)map->inputs->pdata);
+    if (cache_dir && !hit)
+        cm_cache_store(map, cache_dir, key);
     *out = map;
     map = NULL;
 cleanup:
+    g_free(cache_dir);
     if (keys)
         g_hash_table_unref(keys);
     g_ptr_array_free(styles, TRUE);
@@ -405,9 +349,24 @@ void cm_map_page_size(const cm_map *map, double *width, double *height)
     *height = map->page_h;
 }
 
+/* The map's projection, made through the data module when the map came from the cache. */
+static const cm_projection *map_projection(const cm_map *map)
+{
+    cm_map *m = (cm_map *)map; /* made once, on first use */
+    const cm_io_api *io = cm_io(NULL);
+    if (!m->proj && io) {
+        cm_ctx *ctx = cm_ctx_new();
+        if (io->projection_new(&m->proj, map->mf->crs, map->mf->extent, map->frame, ctx) != CM_OK)
+            m->proj = NULL;
+        cm_ctx_destroy(ctx);
+    }
+    return m->proj;
+}
+
 int cm_map_lonlat_to_page(const cm_map *map, double lon, double lat, double *x, double *y)
 {
-    return cm_projection_lonlat_to_page(map->proj, lon, lat, x, y) ? 0 : -1;
+    const cm_projection *p = map_projection(map);
+    return p && cm_io(NULL)->lonlat_to_page(p, lon, lat, x, y) ? 0 : -1;
 }
 
 const char *const *cm_map_input_files(const cm_map *map)
@@ -417,7 +376,8 @@ const char *const *cm_map_input_files(const cm_map *map)
 
 int cm_map_page_to_lonlat(const cm_map *map, double x, double y, double *lon, double *lat)
 {
-    return cm_projection_page_to_lonlat(map->proj, x, y, lon, lat) ? 0 : -1;
+    const cm_projection *p = map_projection(map);
+    return p && cm_io(NULL)->page_to_lonlat(p, x, y, lon, lat) ? 0 : -1;
 }
 
 /* The bundled map: $CONFLICTMAP_DATA; else beside this library as installed
@@ -1159,45 +1119,17 @@ static double shape_area(const cm_shape *sh)
     return fabs(total);
 }
 
-/* Lines of longitude and latitude every `step` degrees, densified so they curve. */
+/* Lines of longitude and latitude, projected at load. */
 static void draw_graticule(cairo_t *cr, const cm_map *map)
 {
-    const cm_style *s = map->style;
-    const double *e = map->mf->extent;
-    double step = s->graticule_step;
-    cairo_new_path(cr);
-    for (int axis = 0; axis < 2; axis++) {
-        double lo = axis ? e[1] - 10 : e[0] - 10, hi = axis ? e[3] + 10 : e[2] + 10;
-        for (double v = ceil(lo / step) * step; v <= hi; v += step) {
-            gboolean pen = FALSE;
-            double a0 = axis ? e[0] - 10 : e[1] - 10, a1 = axis ? e[2] + 10 : e[3] + 10;
-            for (double t = a0; t <= a1; t += 0.25) {
-                double lon = axis ? t : v, lat = axis ? v : t, x, y;
-                if (lat < -89.9 || lat > 89.9 || !cm_projection_lonlat_to_page(map->proj, lon, lat, &x, &y)) {
-                    pen = FALSE;
-                    continue;
-                }
-                if (pen)
-                    cairo_line_to(cr, x, y);
-                else
-                    cairo_move_to(cr, x, y);
-                pen = TRUE;
-            }
-        }
+    for (int r = 0; r < map->graticule.nrings; r++) {
+        const cm_ring *ring = &map->graticule.rings[r];
+        for (int k = 0; k < ring->n; k++)
+            (k ? cairo_line_to : cairo_move_to)(cr, ring->xy[2 * k], ring->xy[2 * k + 1]);
     }
-    cm_draw_set_color(cr, s->graticule_color);
-    cairo_set_line_width(cr, s->graticule_width);
+    cm_draw_set_color(cr, map->style->graticule_color);
+    cairo_set_line_width(cr, map->style->graticule_width);
     cairo_stroke(cr);
-}
-
-/* The angle, clockwise from the page's up, of true north at a page point. */
-static double north_angle(const cm_map *map, double x, double y)
-{
-    double lon, lat, x1, y1;
-    if (!cm_projection_page_to_lonlat(map->proj, x, y, &lon, &lat) ||
-        !cm_projection_lonlat_to_page(map->proj, lon, lat + 0.1, &x1, &y1))
-        return 0;
-    return atan2(x1 - x, -(y1 - y));
 }
 
 /* The locator inset: the inset's countries, the map's border highlighted, the main frame's
@@ -1217,25 +1149,11 @@ static void draw_inset(cairo_t *cr, const cm_map *map, cm_box box)
         cm_draw_stroke(cr, &map->inset.page[i], TRUE, s->inset_sea, 0.3);
     for (int i = 0; map->inset_border && i < map->border.layer->n; i++)
         cm_draw_fill(cr, &map->inset_border[i], s->inset_highlight);
-    /* the main frame, traced along its edges through lon/lat into the inset */
-    const double *fr = map->frame;
+    /* the main frame, traced into the inset at load */
     cairo_new_path(cr);
-    for (int k = 0; k < 400; k++) {
-        double t = (k % 100) / 100.0, x, y, lon, lat, ix, iy;
-        switch (k / 100) {
-        case 0: x = fr[0] + t * fr[2], y = fr[1]; break;
-        case 1: x = fr[0] + fr[2], y = fr[1] + t * fr[3]; break;
-        case 2: x = fr[0] + (1 - t) * fr[2], y = fr[1] + fr[3]; break;
-        default: x = fr[0], y = fr[1] + (1 - t) * fr[3]; break;
-        }
-        if (!cm_projection_page_to_lonlat(map->proj, x, y, &lon, &lat) ||
-            !cm_projection_lonlat_to_page(map->inset_proj, lon, lat, &ix, &iy))
-            continue;
-        if (k == 0)
-            cairo_move_to(cr, ix, iy);
-        else
-            cairo_line_to(cr, ix, iy);
-    }
+    for (int k = 0; k < map->inset_trace.n; k++)
+        (k ? cairo_line_to : cairo_move_to)(cr, map->inset_trace.xy[2 * k],
+                                            map->inset_trace.xy[2 * k + 1]);
     cairo_close_path(cr);
     cm_draw_set_color(cr, s->inset_extent);
     cairo_set_line_width(cr, 1.0);
@@ -1372,8 +1290,7 @@ static void draw_body(cairo_t *cr, const cm_map *map, const page_spec *spec,
     double lx = fr[0] + 8, ly = fr[1] + fr[3] - 8 - lh;
     cm_box legend_box = {lx - 2, ly - 2, lx + lw + 2, ly + lh + 2};
     g_array_append_val(furniture, legend_box);
-    double metres_per_pt = cm_projection_ground_metres(map->proj, fr[0] + fr[2] / 2,
-                                                       fr[1] + fr[3] / 2, 100) / 100;
+    double metres_per_pt = map->metres_per_pt;
     cm_box sb = {fr[0] + fr[2], fr[1] + fr[3], fr[0] + fr[2], fr[1] + fr[3]}, na;
     gboolean has_scale = isfinite(metres_per_pt) && metres_per_pt > 0;
     if (has_scale) {
@@ -1382,7 +1299,7 @@ static void draw_body(cairo_t *cr, const cm_map *map, const page_spec *spec,
         g_array_append_val(furniture, sb);
     }
     double nx = fr[0] + fr[2] - 20, ny = sb.y0 - 20;
-    double nangle = north_angle(map, fr[0] + fr[2] / 2, fr[1] + fr[3] / 2);
+    double nangle = map->north;
     if (s->north_arrow) {
         cm_layout_north_arrow(cr, lab, s, nx, ny, nangle, &na, FALSE);
         g_array_append_val(furniture, na);
@@ -1402,9 +1319,8 @@ static void draw_body(cairo_t *cr, const cm_map *map, const page_spec *spec,
     add_area_labels(map, lab, &map->neighbours, TRUE);
     add_area_labels(map, lab, &map->regions, FALSE);
     if (map->mf->sea_label) {
-        double x, y;
-        if (cm_projection_lonlat_to_page(map->proj, map->mf->sea_label_at[0],
-                                         map->mf->sea_label_at[1], &x, &y)) {
+        double x = map->sea_xy[0], y = map->sea_xy[1];
+        if (map->has_sea_label) {
             gboolean ar = !strcmp(s->lang, "ar") && map->mf->sea_label_ar;
             cm_label_spec lspec = {.text = ar ? map->mf->sea_label_ar : map->mf->sea_label,
                                    .font = s->font,

@@ -4,7 +4,7 @@
 #define CM_TIMELINE_H
 
 #include "conflictmap/status.h"
-#include "geodata.h"
+#include "layer.h"
 #include "ledger.h"
 #include "style.h"
 
@@ -34,6 +34,8 @@ typedef struct cm_timeline {
 cm_status cm_timeline_load(cm_timeline **out, const char *path, gboolean lines,
                            GPtrArray *problems, cm_ctx *ctx);
 void cm_timeline_destroy(cm_timeline *tl);
+/* Frees what an item owns. */
+void cm_timed_clear(cm_timed *t);
 
 /* Valid on `date`: from <= date and (no until, or date <= until). */
 gboolean cm_timed_active(const cm_timed *t, const GDate *date);

@@ -201,7 +201,7 @@ static void test_themes(void)
         char *out = g_strdup_printf("%s/%s.png", dir, themes[t]);
         char *style = g_strdup_printf(CM_SOURCE_DIR "/styles/%s.ini", themes[t]);
         const char *extra[] = {style, NULL};
-        cm_map_options mo = {t ? extra : NULL, NULL};
+        cm_map_options mo = {.styles = t ? extra : NULL};
         cm_ctx *ctx = cm_ctx_new();
         cm_map *map = NULL;
         if (cm_map_load(&map, cm_default_map_path(), &mo, ctx) != CM_OK)

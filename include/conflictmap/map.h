@@ -14,10 +14,14 @@ typedef struct cm_map cm_map;
 typedef struct cm_map_options {
     const char *const *styles; /* extra style files on top of the map's, NULL-terminated; may be NULL */
     const char *control;       /* a ledger replacing the map's; may be NULL */
+    int no_cache;              /* non-zero: neither use nor fill the load cache */
 } cm_map_options;
 
 /* Loads the map file at `path` and everything it names: styles (the map's, then
- * opts->styles), geodata and the ledger, projected onto the page once.  Fails with
+ * opts->styles), geodata and the ledger, projected onto the page once.  What was read and
+ * projected is kept in a load cache ($XDG_CACHE_HOME/conflictmap, or $CONFLICTMAP_CACHE;
+ * CONFLICTMAP_CACHE=off turns it off) under a hash of every input's bytes, so loading the
+ * same inputs again skips GDAL and PROJ.  Fails with
  * CM_ESTYLE (map or style file), CM_EINPUT (data) and a message naming file and line.
  * *out is owned by the caller: cm_map_destroy. */
 CM_API cm_status cm_map_load(cm_map **out, const char *path, const cm_map_options *opts, cm_ctx *ctx);

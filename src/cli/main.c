@@ -49,6 +49,7 @@ static const char usage_text[] =
     "  --grid CxR          series: C x R small multiples a page\n"
     "  -h, --help          show this help\n"
     "  --lang en|ar|en+ar  label language (default: the style's)\n"
+    "  --no-cache          read and project the data afresh; store nothing in the cache\n"
     "  -o, --output FILE   .png, .pdf or .svg (default: MAPNAME.png; series: MAPNAME-series.pdf)\n"
     "  --png-compression N deflate level 0-12 for PNG (default 6; 12 smallest, slowest)\n"
     "  -q, --quiet         no warnings, no progress\n"
@@ -57,14 +58,16 @@ static const char usage_text[] =
     "  --version           print the version\n"
     "  --watch             render: render again whenever an input changes\n"
     "\n"
-    "Exit codes: 0 ok, 2 usage, 3 input data, 4 map or style file, 5 output, 1 other.\n";
+    "Exit codes: 0 ok, 2 usage, 3 input data, 4 map or style file, 5 output, 1 other.\n"
+    "Loaded data is cached in $XDG_CACHE_HOME/conflictmap (CONFLICTMAP_CACHE: another folder,\n"
+    "or off), under a hash of every input: change any input and it is read afresh.\n";
 
 typedef struct {
     char *output, *date, *control, *lang, *from, *to, *step, *grid;
     char **styles;
     double dpi;
     int png_compression;
-    gboolean quiet, help, watch;
+    gboolean quiet, help, watch, no_cache;
 } options;
 
 static void options_clear(options *o)
@@ -85,6 +88,7 @@ static gboolean parse_options(int *argc, char ***argv, options *o)
         {"grid", 0, 0, G_OPTION_ARG_STRING, &o->grid, NULL, NULL},
         {"help", 'h', 0, G_OPTION_ARG_NONE, &o->help, NULL, NULL},
         {"lang", 0, 0, G_OPTION_ARG_STRING, &o->lang, NULL, NULL},
+        {"no-cache", 0, 0, G_OPTION_ARG_NONE, &o->no_cache, NULL, NULL},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output, NULL, NULL},
         {"png-compression", 0, 0, G_OPTION_ARG_INT, &o->png_compression, NULL, NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, NULL, NULL},
@@ -220,7 +224,8 @@ static int render_once(const char *mapfile, const char *output, const options *o
 {
     cm_ctx *ctx = cm_ctx_new();
     cm_map *map = NULL;
-    cm_map_options mo = {(const char *const *)o->styles, o->control};
+    cm_map_options mo = {.styles = (const char *const *)o->styles, .control = o->control,
+                         .no_cache = o->no_cache};
     cm_status st = cm_map_load(&map, mapfile, &mo, ctx);
     if (st == CM_OK && o->date)
         st = cm_map_set_date(map, o->date, ctx);
@@ -239,7 +244,8 @@ static int watch(const char *mapfile, const char *output, const options *o)
 {
     cm_ctx *ctx = cm_ctx_new();
     cm_map *map = NULL;
-    cm_map_options mo = {(const char *const *)o->styles, o->control};
+    cm_map_options mo = {.styles = (const char *const *)o->styles, .control = o->control,
+                         .no_cache = o->no_cache};
     if (cm_map_load(&map, mapfile, &mo, ctx) != CM_OK) {
         print_messages(ctx, CM_EINPUT, o->quiet);
         cm_ctx_destroy(ctx);
@@ -296,7 +302,8 @@ static int run(const char *command, int argc, char **argv)
         goto cleanup;
     }
     const char *mapfile = argc == 2 ? argv[1] : cm_default_map_path();
-    cm_map_options mo = {(const char *const *)o.styles, o.control};
+    cm_map_options mo = {.styles = (const char *const *)o.styles, .control = o.control,
+                         .no_cache = o.no_cache};
 
     if (strcmp(command, "info") == 0) {
         char **names = NULL, **values = NULL;

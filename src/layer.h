@@ -1,0 +1,43 @@
+/* Vector data as plain arrays: rings, shapes, features, layers.  What the loader (geodata.c,
+ * through OGR) produces and the renderer draws; nothing here needs GDAL. */
+#ifndef CM_LAYER_H
+#define CM_LAYER_H
+
+#include <glib.h>
+
+typedef struct cm_ring {
+    double *xy; /* x0, y0, x1, y1, ... */
+    int n;      /* points */
+} cm_ring;
+
+/* A polygon feature's rings (outer and inner together: drawn with the even-odd rule), a line
+ * feature's parts, or a single point (n == 1). */
+typedef struct cm_shape {
+    cm_ring *rings;
+    int nrings;
+} cm_shape;
+
+typedef struct cm_feature {
+    char *key, *name, *name_ar, *kind; /* NULL where the layer has no such field */
+    int rank;                          /* 0 where absent */
+    cm_shape shape;
+    long fid;
+} cm_feature;
+
+typedef struct cm_layer {
+    char *path;
+    cm_feature *features;
+    int n;
+    void *srs;                /* the loader's source CRS (an OGRSpatialReferenceH, lon/lat order) */
+    void (*srs_free)(void *); /* how to free srs */
+} cm_layer;
+
+/* Frees a shape's rings (not the shape itself), leaving it empty. */
+void cm_shape_clear(cm_shape *s);
+/* Frees what a feature owns (not the feature itself). */
+void cm_feature_clear(cm_feature *f);
+void cm_layer_destroy(cm_layer *layer);
+/* Frees an array of n shapes and their rings. */
+void cm_shapes_free(cm_shape *shapes, int n);
+
+#endif

@@ -1,0 +1,56 @@
+/* The loaded map: what cm_map_load builds.  Shared by the renderer (render.c), the loader
+ * that fills it through GDAL and PROJ (io.c) and the load cache (cache.c). */
+#ifndef CM_MAP_IMPL_H
+#define CM_MAP_IMPL_H
+
+#include "conflictmap/map.h"
+#include "layer.h"
+#include "ledger.h"
+#include "mapfile.h"
+#include "project.h"
+#include "style.h"
+#include "timeline.h"
+
+#include <glib.h>
+
+#define MM (72.0 / 25.4)
+#define TOLERANCE_PT 0.05 /* vertices closer than this on the page are dropped: 0.2 px at 300 dpi */
+
+/* A loaded layer, its shapes on the page and, for named areas, where their names go. */
+typedef struct {
+    cm_layer *layer; /* features' attributes; their lon/lat geometry is dropped once projected */
+    cm_shape *page;
+    double *anchor;  /* x, y per feature: the interior point within the frame */
+    gboolean *has_anchor;
+} placed_layer;
+
+struct cm_map {
+    cm_mapfile *mf;
+    cm_style *style;
+    cm_ledger *ledger;
+    placed_layer regions, neighbours, border, places, inset;
+    cm_timeline *zones, *lines;
+    cm_shape *zones_page, *lines_page;
+    char **town_keys;          /* "town:KEY" per place, NULL where the place has no key */
+    cm_projection *proj;       /* NULL when the map came from the cache: made when asked */
+    cm_projection *inset_proj; /* the inset's own page: origin at its top-left corner */
+    cm_shape *inset_border;    /* the border layer in the inset's projection */
+    double inset_size[2];      /* width, height in points */
+    double page_w, page_h, frame[4];
+    GDate date;
+    gboolean has_diff_from; /* a change map from diff_from to date */
+    GPtrArray *inputs;      /* every file read, NULL-terminated */
+    double simplify_m;      /* ground metres below which polygon detail cannot show */
+    char *data_sha256;      /* over every input file's bytes, in order: a figure's fingerprint */
+    GDate diff_from;
+    /* what drawing needs from the projection, found at load so that drawing needs no PROJ */
+    double metres_per_pt;  /* ground metres per point at the frame's centre; NAN if unknown */
+    double north;          /* true north at the frame's centre, radians clockwise from up */
+    gboolean has_sea_label;
+    double sea_xy[2];
+    cm_ring inset_trace;   /* the main frame's outline in the inset's page */
+    cm_shape graticule;    /* its lines on the page, when the style asks for one */
+    char **load_warnings;  /* what loading the data warned: said again on a cache hit */
+};
+
+#endif
