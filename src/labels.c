@@ -3,6 +3,7 @@
 #include "labels.h"
 
 #include "draw.h"
+#include "fonts.h"
 
 #include <math.h>
 #include <string.h>
@@ -19,7 +20,9 @@ typedef struct {
 } label;
 
 struct cm_labeler {
-    PangoContext *pango;
+    PangoContext *pango; /* on Pango's default font map: every installed font */
+    GHashTable *fast;    /* family list -> context on cm_font_map's map, or NULL */
+    cairo_t *cr;
     cm_box frame;
     GArray *blocked; /* cm_box */
     GPtrArray *labels;
@@ -41,17 +44,31 @@ static void label_free(gpointer p)
     g_free(l);
 }
 
+static void unref_context(gpointer pc)
+{
+    if (pc)
+        g_object_unref(pc);
+}
+
+/* Metrics must not depend on the output's resolution, or PNG and PDF would differ. */
+static void setup_context(PangoContext *pc, cairo_t *cr)
+{
+    pango_cairo_update_context(cr, pc);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    pango_cairo_context_set_font_options(pc, fo);
+    cairo_font_options_destroy(fo);
+    pango_context_set_round_glyph_positions(pc, FALSE);
+}
+
 cm_labeler *cm_labeler_new(cairo_t *cr, cm_box frame)
 {
     cm_labeler *lab = g_new0(cm_labeler, 1);
     lab->pango = pango_cairo_create_context(cr);
-    /* Metrics must not depend on the output's resolution, or PNG and PDF would differ. */
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    pango_cairo_context_set_font_options(lab->pango, fo);
-    cairo_font_options_destroy(fo);
-    pango_context_set_round_glyph_positions(lab->pango, FALSE);
+    setup_context(lab->pango, cr);
+    lab->fast = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, unref_context);
+    lab->cr = cairo_reference(cr);
     lab->frame = frame;
     lab->blocked = g_array_new(FALSE, FALSE, sizeof(cm_box));
     lab->labels = g_ptr_array_new_with_free_func(label_free);
@@ -64,8 +81,25 @@ void cm_labeler_destroy(cm_labeler *lab)
         return;
     g_ptr_array_unref(lab->labels);
     g_array_unref(lab->blocked);
+    g_hash_table_unref(lab->fast);
     g_object_unref(lab->pango);
+    cairo_destroy(lab->cr);
     g_free(lab);
+}
+
+/* The context on the map of just the font's families, or NULL when they are not installed. */
+static PangoContext *fast_context(cm_labeler *lab, const char *families)
+{
+    gpointer pc = NULL;
+    if (!g_hash_table_lookup_extended(lab->fast, families, NULL, &pc)) {
+        PangoFontMap *fm = cm_font_map(families);
+        if (fm) {
+            pc = pango_font_map_create_context(fm);
+            setup_context(pc, lab->cr);
+        }
+        g_hash_table_insert(lab->fast, g_strdup(families), pc);
+    }
+    return pc;
 }
 
 void cm_labeler_block(cm_labeler *lab, cm_box box)
@@ -73,10 +107,10 @@ void cm_labeler_block(cm_labeler *lab, cm_box box)
     g_array_append_val(lab->blocked, box);
 }
 
-PangoLayout *cm_labeler_layout(cm_labeler *lab, const char *text, const char *font, double size,
-                               gboolean bold, gboolean italic)
+static PangoLayout *make_layout(PangoContext *pc, const char *text, const char *font, double size,
+                                gboolean bold, gboolean italic)
 {
-    PangoLayout *layout = pango_layout_new(lab->pango);
+    PangoLayout *layout = pango_layout_new(pc);
     PangoFontDescription *fd = pango_font_description_from_string(font);
     pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
     if (bold)
@@ -87,6 +121,26 @@ PangoLayout *cm_labeler_layout(cm_labeler *lab, const char *text, const char *fo
     pango_font_description_free(fd);
     pango_layout_set_text(layout, text, -1);
     return layout;
+}
+
+/* Laid out with the style's own fonts; text they cannot show is laid out again with every
+ * installed font, as Pango alone would. */
+PangoLayout *cm_labeler_layout(cm_labeler *lab, const char *text, const char *font, double size,
+                               gboolean bold, gboolean italic)
+{
+    char *families = NULL;
+    PangoFontDescription *fd = pango_font_description_from_string(font);
+    families = g_strdup(pango_font_description_get_family(fd));
+    pango_font_description_free(fd);
+    PangoContext *pc = families ? fast_context(lab, families) : NULL;
+    g_free(families);
+    PangoLayout *layout = NULL;
+    if (pc) {
+        layout = make_layout(pc, text, font, size, bold, italic);
+        if (pango_layout_get_unknown_glyphs_count(layout) > 0)
+            g_clear_object(&layout);
+    }
+    return layout ? layout : make_layout(lab->pango, text, font, size, bold, italic);
 }
 
 void cm_labeler_add(cm_labeler *lab, const cm_label_spec *spec)

@@ -8,6 +8,7 @@
 #include "cache.h"
 #include "ctx.h"
 #include "draw.h"
+#include "fonts.h"
 #include "io.h"
 #include "keyfile.h"
 #include "labels.h"
@@ -117,27 +118,17 @@ static void find_anchors(const cm_map *map, placed_layer *pl)
  * is not installed, since the map will not look as designed. */
 static void check_font(const cm_style *s, cm_ctx *ctx)
 {
-    PangoFontMap *fm = pango_cairo_font_map_get_default();
-    PangoContext *pc = pango_font_map_create_context(fm);
-    PangoFontDescription *want = pango_font_description_from_string(s->font);
-    PangoFont *font = pango_font_map_load_font(fm, pc, want);
-    const char *family = pango_font_description_get_family(want);
-    char *first = family ? g_strstrip(g_strdup(family)) : NULL;
-    char *comma = first ? strchr(first, ',') : NULL;
-    if (comma)
-        *comma = '\0';
-    if (font && first) {
-        PangoFontDescription *got = pango_font_describe(font);
-        const char *got_family = pango_font_description_get_family(got);
-        if (got_family && g_ascii_strcasecmp(g_strstrip(first), got_family) != 0)
-            cm_warn(ctx, "font \"%s\" is not installed; labels use \"%s\"", first, got_family);
-        pango_font_description_free(got);
+    char *used = NULL;
+    if (!cm_font_installed(s->font, &used)) {
+        char *first = g_strstrip(g_strdup(s->font));
+        char *comma = strchr(first, ',');
+        if (comma)
+            *comma = '\0';
+        cm_warn(ctx, "font \"%s\" is not installed; labels use \"%s\"", g_strstrip(first),
+                used ? used : "a fallback");
+        g_free(first);
     }
-    g_free(first);
-    if (font)
-        g_object_unref(font);
-    pango_font_description_free(want);
-    g_object_unref(pc);
+    g_free(used);
 }
 
 /* SHA-256 over the bytes of every input and, for shapefiles, their .shx, .dbf, .prj and .cpg:

@@ -1,6 +1,8 @@
 /* Cartography: the label engine's promises, the scale bar and north arrow against geodesy,
  * the themes in greyscale, custom page sizes. */
 #include "conflictmap/conflictmap.h"
+#include "fonts.h"
+#include "labels.h"
 #include "render_stats.h"
 #include "testutil.h"
 
@@ -249,6 +251,38 @@ static void test_page_px(void)
     g_free(dir);
 }
 
+/* Text is laid out with a font map of the style's families only, and text those fonts
+ * cannot show falls back to every installed font, as Pango alone would: Devanagari is not
+ * in Noto Sans or Noto Sans Arabic but is in fonts-noto-core. */
+static void test_font_fallback(void)
+{
+    const char *families = "Noto Sans, Noto Sans Arabic";
+    PangoFontMap *fast = cm_font_map(families);
+    g_assert_nonnull(fast);
+    g_assert_true(fast != pango_cairo_font_map_get_default());
+    g_assert_null(cm_font_map("No Such Font, Nor This"));
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 10, 10);
+    cairo_t *cr = cairo_create(s);
+    cm_labeler *lab = cm_labeler_new(cr, (cm_box){0, 0, 10, 10});
+    static const char *const texts[] = {"Tripoli", "طرابلس", "Tripoli नमस्ते"};
+    for (size_t i = 0; i < G_N_ELEMENTS(texts); i++) {
+        PangoLayout *l = cm_labeler_layout(lab, texts[i], families, 10, FALSE, FALSE);
+        PangoFontMap *used = pango_context_get_font_map(pango_layout_get_context(l));
+        g_assert_cmpint(pango_layout_get_unknown_glyphs_count(l), ==, 0);
+        g_assert_true((used == fast) == (i < 2));
+        g_object_unref(l);
+    }
+    cm_labeler_destroy(lab);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    char *used = NULL;
+    g_assert_true(cm_font_installed(families, &used));
+    g_assert_null(used);
+    g_assert_false(cm_font_installed("No Such Font, Noto Sans", &used));
+    g_assert_nonnull(used);
+    g_free(used);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -258,5 +292,6 @@ int main(int argc, char **argv)
     g_test_add_func("/furniture/north-arrow", test_north);
     g_test_add_func("/themes/greyscale", test_themes);
     g_test_add_func("/page/px", test_page_px);
+    g_test_add_func("/fonts/fallback", test_font_fallback);
     return g_test_run();
 }
