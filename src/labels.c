@@ -261,10 +261,106 @@ int cm_labeler_place(cm_labeler *lab)
     return placed;
 }
 
-/* Draws one label: a halo stroked from the glyph outlines, then the text. */
-static void draw_label(cairo_t *cr, const label *l)
+/* A glyph's halo in one font, width and colour: the key of a halo form. */
+typedef struct {
+    cairo_scaled_font_t *font; /* referenced by the table's value, so never a reused address */
+    unsigned long glyph;
+    double width, r, g, b;
+} halo_key;
+
+typedef struct {
+    cairo_scaled_font_t *font;
+    cairo_surface_t *form;
+} halo_form;
+
+static void halo_form_free(gpointer p)
 {
-    if (l->spec.halo_width > 0 && l->spec.halo.a > 0) {
+    halo_form *f = p;
+    cairo_scaled_font_destroy(f->font);
+    cairo_surface_destroy(f->form);
+    g_free(f);
+}
+
+GHashTable *cm_halo_cache_new(void)
+{
+    return g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
+                                 halo_form_free);
+}
+
+/* The halo of one glyph at the origin, stroked in the halo's colour, opaque. */
+static cairo_surface_t *halo_form_for(GHashTable *forms, cairo_scaled_font_t *font,
+                                      unsigned long glyph, double width, cm_rgba c)
+{
+    halo_key k;
+    memset(&k, 0, sizeof k); /* no padding bytes of chance in the key */
+    k.font = font, k.glyph = glyph, k.width = width, k.r = c.r, k.g = c.g, k.b = c.b;
+    GBytes *key = g_bytes_new(&k, sizeof k);
+    halo_form *f = g_hash_table_lookup(forms, key);
+    if (!f) {
+        f = g_new0(halo_form, 1);
+        f->font = cairo_scaled_font_reference(font);
+        f->form = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+        cairo_t *rc = cairo_create(f->form);
+        cairo_set_source_rgb(rc, c.r, c.g, c.b);
+        cairo_set_scaled_font(rc, font);
+        cairo_glyph_path(rc, &(cairo_glyph_t){glyph, 0, 0}, 1);
+        cairo_set_line_width(rc, width);
+        cairo_set_line_join(rc, CAIRO_LINE_JOIN_ROUND);
+        cairo_stroke(rc);
+        cairo_destroy(rc);
+        g_hash_table_insert(forms, g_bytes_ref(key), f);
+    }
+    g_bytes_unref(key);
+    return f->form;
+}
+
+/* The halo as one form per distinct glyph, painted at each glyph's place through the halo
+ * colour: a PDF then holds each glyph's outline once, not once per use.  Glyph by glyph,
+ * strokes overlap where glyphs meet, so a translucent halo is drawn opaque in a group and
+ * the group painted with the halo's alpha, as one stroke would look. */
+static void draw_halo_forms(cairo_t *cr, const label *l, GHashTable *forms)
+{
+    gboolean group = l->spec.halo.a < 1;
+    if (group)
+        cairo_push_group(cr);
+    PangoLayoutIter *it = pango_layout_get_iter(l->layout);
+    do {
+        PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+        if (!run)
+            continue;
+        PangoRectangle logical;
+        pango_layout_iter_get_run_extents(it, NULL, &logical);
+        int baseline = pango_layout_iter_get_baseline(it);
+        cairo_scaled_font_t *font =
+            pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(run->item->analysis.font));
+        int x = logical.x;
+        for (int i = 0; font && i < run->glyphs->num_glyphs; i++) {
+            const PangoGlyphInfo *g = &run->glyphs->glyphs[i];
+            if (g->glyph != PANGO_GLYPH_EMPTY && !(g->glyph & PANGO_GLYPH_UNKNOWN_FLAG)) {
+                cairo_surface_t *form =
+                    halo_form_for(forms, font, g->glyph, l->spec.halo_width, l->spec.halo);
+                cairo_set_source_surface(cr, form,
+                                         l->x + (double)(x + g->geometry.x_offset) / PANGO_SCALE,
+                                         l->y + (double)(baseline + g->geometry.y_offset) / PANGO_SCALE);
+                cairo_paint(cr);
+            }
+            x += g->geometry.width;
+        }
+    } while (pango_layout_iter_next_run(it));
+    pango_layout_iter_free(it);
+    if (group) {
+        cairo_pop_group_to_source(cr);
+        cairo_paint_with_alpha(cr, l->spec.halo.a);
+    }
+}
+
+/* Draws one label: a halo stroked from the glyph outlines, then the text.  With `forms`
+ * (see cm_labeler_draw), the halo comes from per-glyph forms. */
+static void draw_label(cairo_t *cr, const label *l, GHashTable *forms)
+{
+    if (l->spec.halo_width > 0 && l->spec.halo.a > 0 && forms) {
+        draw_halo_forms(cr, l, forms);
+    } else if (l->spec.halo_width > 0 && l->spec.halo.a > 0) {
         cairo_new_path(cr);
         cairo_move_to(cr, l->x, l->y);
         pango_cairo_layout_path(cr, l->layout);
@@ -289,14 +385,14 @@ static char *label_key(const label *l)
                            (int)pango_layout_get_alignment(l->layout));
 }
 
-void cm_labeler_draw(cm_labeler *lab, cairo_t *cr, GHashTable *cache)
+void cm_labeler_draw(cm_labeler *lab, cairo_t *cr, GHashTable *cache, GHashTable *halos)
 {
     for (guint i = 0; i < lab->labels->len; i++) {
         label *l = lab->labels->pdata[i];
         if (!l->placed)
             continue;
         if (!cache) {
-            draw_label(cr, l);
+            draw_label(cr, l, halos);
             continue;
         }
         char *key = label_key(l);
@@ -304,7 +400,7 @@ void cm_labeler_draw(cm_labeler *lab, cairo_t *cr, GHashTable *cache)
         if (!rec) {
             rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
             cairo_t *rc = cairo_create(rec);
-            draw_label(rc, l);
+            draw_label(rc, l, halos);
             cairo_destroy(rc);
             g_hash_table_insert(cache, key, rec);
         } else {

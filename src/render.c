@@ -1199,6 +1199,7 @@ typedef struct {
     cairo_surface_t *base, *inset;
     GHashTable *labels; /* see cm_labeler_draw */
     GHashTable *bodies; /* body_key -> recording of draw_body */
+    GHashTable *halos;  /* label halos glyph by glyph (PDF): see cm_labeler_draw */
 } page_cache;
 
 static page_cache cache_new(const cm_map *map)
@@ -1237,6 +1238,8 @@ static void cache_clear(page_cache *c)
         g_hash_table_unref(c->labels);
     if (c->bodies)
         g_hash_table_unref(c->bodies);
+    if (c->halos)
+        g_hash_table_unref(c->halos);
 }
 
 /* Everything on a page but its title: what control on the page's date decides. */
@@ -1324,7 +1327,7 @@ static void draw_body(cairo_t *cr, const cm_map *map, const page_spec *spec,
     cm_labeler_place(lab);
     GArray *symbols = g_array_new(FALSE, FALSE, sizeof(cm_box));
     add_places(cr, map, &cs, lab, TRUE, symbols);
-    cm_labeler_draw(lab, cr, cache ? cache->labels : NULL);
+    cm_labeler_draw(lab, cr, cache ? cache->labels : NULL, cache ? cache->halos : NULL);
     cairo_restore(cr);
 
     /* furniture */
@@ -1648,6 +1651,8 @@ static cm_status render_pages(cm_map *map, const char *path, const page_spec *sp
     page_cache cache = {0};
     if (n > 1 && fmt == CM_FORMAT_PDF)
         cache = cache_new(map);
+    if (fmt == CM_FORMAT_PDF)
+        cache.halos = cm_halo_cache_new();
     for (int k = 0; k < n; k++) {
         if (per_page == 1 && fmt == CM_FORMAT_SVG) {
             cm_render_stats st = {0};

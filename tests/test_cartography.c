@@ -8,6 +8,7 @@
 
 #include <cairo.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define GEO CM_SOURCE_DIR "/geodata/"
@@ -283,6 +284,61 @@ static void test_font_fallback(void)
     g_free(used);
 }
 
+/* Halos drawn glyph by glyph from shared forms (for PDF) look as halos stroked from the
+ * whole outline: the same pixels but for antialiasing where glyphs' halos meet, for Latin, Arabic (right to left, joined),
+ * two lines, letter spacing and a translucent halo. */
+static void test_halo_forms(void)
+{
+    static const struct {
+        const char *text;
+        double alpha, spacing;
+    } cases[] = {{"Bani Walid", 1, 0}, {"طرابلس", 1, 0}, {"Misrata\nمصراتة", 1, 0},
+                 {"Mediterranean Sea", 0.45, 1.5}};
+    for (size_t c = 0; c < G_N_ELEMENTS(cases); c++) {
+        cairo_surface_t *img[2];
+        for (int forms = 0; forms < 2; forms++) {
+            img[forms] = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 800, 300);
+            cairo_t *cr = cairo_create(img[forms]);
+            cairo_set_source_rgb(cr, 0.2, 0.4, 0.7);
+            cairo_paint(cr);
+            cairo_scale(cr, 4, 4);
+            cm_labeler *lab = cm_labeler_new(cr, (cm_box){0, 0, 200, 75});
+            cm_label_spec spec = {.text = cases[c].text, .font = "Noto Sans, Noto Sans Arabic",
+                                  .size = 14, .bold = TRUE, .letter_spacing = cases[c].spacing,
+                                  .color = {0.1, 0.1, 0.1, 1},
+                                  .halo = {1, 1, 1, cases[c].alpha}, .halo_width = 2.2,
+                                  .kind = CM_LABEL_AREA, .x = 100, .y = 37, .priority = 1};
+            cm_labeler_add(lab, &spec);
+            g_assert_cmpint(cm_labeler_place(lab), ==, 1);
+            GHashTable *halos = forms ? cm_halo_cache_new() : NULL;
+            cm_labeler_draw(lab, cr, NULL, halos);
+            if (halos)
+                g_hash_table_unref(halos);
+            cm_labeler_destroy(lab);
+            cairo_destroy(cr);
+            cairo_surface_flush(img[forms]);
+        }
+        int stride = cairo_image_surface_get_stride(img[0]), off = 0, halo = 0;
+        const unsigned char *a = cairo_image_surface_get_data(img[0]);
+        const unsigned char *b = cairo_image_surface_get_data(img[1]);
+        for (int y = 0; y < 300; y++)
+            for (int x = 0; x < 4 * 800; x++) {
+                int d = abs(a[y * stride + x] - b[y * stride + x]);
+                off += d > 24;
+                /* halo pixels: lighter than the background's blue channel alone gives */
+                halo += x % 4 == 1 && a[y * stride + x] > 0.4 * 255 + 30;
+            }
+        g_test_message("%s: %d of %d halo and text bytes differ by more than 24", cases[c].text,
+                       off, halo);
+        g_assert_cmpint(halo, >, 2000);
+        /* where two glyphs' halos meet, two antialiased edges composite a little differently
+         * from one; a misplaced glyph would differ in a tenth or more */
+        g_assert_cmpint(off, <, halo / 25);
+        cairo_surface_destroy(img[0]);
+        cairo_surface_destroy(img[1]);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -293,5 +349,6 @@ int main(int argc, char **argv)
     g_test_add_func("/themes/greyscale", test_themes);
     g_test_add_func("/page/px", test_page_px);
     g_test_add_func("/fonts/fallback", test_font_fallback);
+    g_test_add_func("/labels/halo-forms", test_halo_forms);
     return g_test_run();
 }
