@@ -11,10 +11,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
-#include <libdeflate.h>
 #include <string.h>
 #include <unistd.h>
 #include <utime.h>
+#include <zlib.h>
 
 #define MAGIC "CMLOAD\r\n"
 #define FORMAT 1
@@ -39,6 +39,17 @@ static char *entry_path(const char *dir, const guint8 key[32])
         g_snprintf(hex + 2 * i, 3, "%02x", key[i]);
     memcpy(hex + 64, ".cmc", 5);
     return g_build_filename(dir, hex, NULL);
+}
+
+static guint32 payload_crc(const guint8 *p, size_t len)
+{
+    uLong crc = crc32(0, NULL, 0);
+    for (size_t off = 0; off < len;) {
+        uInt n = len - off > (1u << 30) ? 1u << 30 : (uInt)(len - off);
+        crc = crc32(crc, p + off, n);
+        off += n;
+    }
+    return (guint32)crc;
 }
 
 static gboolean key_unset(const guint8 key[32])
@@ -242,7 +253,7 @@ void cm_cache_store(const cm_map *map, const char *dir, const guint8 key[32])
 
     guint64 len = b->len - HEADER;
     guint32 version = FORMAT, bom = BOM;
-    guint32 crc = libdeflate_crc32(0, b->data + HEADER, (size_t)len);
+    guint32 crc = payload_crc(b->data + HEADER, (size_t)len);
     guint8 *h = b->data;
     memcpy(h, MAGIC, 8);
     memcpy(h + 8, &version, 4);
@@ -497,7 +508,7 @@ gboolean cm_cache_restore(cm_map *map, const char *dir, const guint8 key[32])
     }
     if (!d || size < HEADER || memcmp(d, MAGIC, 8) || version != FORMAT || bom != BOM ||
         memcmp(d + 16, key, 32) || len != size - HEADER ||
-        libdeflate_crc32(0, d + HEADER, (size_t)len) != crc) {
+        payload_crc(d + HEADER, (size_t)len) != crc) {
         if (file)
             g_mapped_file_unref(file);
         g_free(path);

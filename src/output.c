@@ -12,14 +12,19 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <math.h>
-#include <libdeflate.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 struct cm_output {
     cm_format format;
-    int png_level;   /* deflate level 0-12 (libdeflate's scale; 0 stores) */
+    int png_level;   /* zlib level 0-9 (0 stores) */
+    int png_w, png_h;
+    double png_scale; /* pixels per point */
+    GByteArray *png_z; /* the image's deflate stream, without zlib's header and checksum */
+    uLong png_adler;  /* Adler-32 of the filtered rows */
+    cairo_status_t png_status;
     GList *png_text; /* GBytes "keyword\0text" for tEXt chunks */
     char *path, *tmp;
     int fd;
@@ -86,7 +91,7 @@ cm_status cm_output_begin(cm_output **out, const char *path, cm_format format, d
 
     cm_output *o = g_new0(cm_output, 1);
     o->format = format;
-    o->png_level = png_level < 0 ? 6 : MIN(png_level, 12);
+    o->png_level = png_level < 0 ? CM_PNG_DEFAULT_LEVEL : MIN(png_level, 9);
     o->path = g_strdup(path);
     char *dir = g_path_get_dirname(path);
     char *base = g_path_get_basename(path);
@@ -107,8 +112,10 @@ cm_status cm_output_begin(cm_output **out, const char *path, cm_format format, d
     g_free(dir);
     switch (format) {
     case CM_FORMAT_PNG:
-        o->surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)wpx, (int)hpx);
-        cairo_surface_set_device_scale(o->surface, dpi / 72, dpi / 72);
+        /* drawn band by band in cm_output_draw_png; this surface is only a probe that the
+         * size is one cairo can make */
+        o->png_w = (int)wpx, o->png_h = (int)hpx, o->png_scale = dpi / 72;
+        o->surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)wpx, 1);
         break;
     case CM_FORMAT_PDF:
         o->surface = cairo_pdf_surface_create_for_stream(write_fd, o, w_pt, h_pt);
@@ -260,6 +267,8 @@ void cm_output_abort(cm_output *o)
     g_free(o->tmp);
     g_free(o->path);
     g_list_free_full(o->png_text, (GDestroyNotify)g_bytes_unref);
+    if (o->png_z)
+        g_byte_array_unref(o->png_z);
     if (o->svg)
         g_byte_array_unref(o->svg);
     g_free(o->svg_metadata);
@@ -274,9 +283,12 @@ static void put_chunk(cm_output *o, const char type[4], const unsigned char *dat
                              (unsigned char)(len >> 8), (unsigned char)len,
                              (unsigned char)type[0], (unsigned char)type[1],
                              (unsigned char)type[2], (unsigned char)type[3]};
-    uint32_t crc = libdeflate_crc32(0, head + 4, 4);
-    if (len > 0) /* libdeflate_crc32(crc, NULL, 0) returns 0, the initial value */
-        crc = libdeflate_crc32(crc, data, len);
+    uLong crc = crc32(crc32(0, NULL, 0), head + 4, 4);
+    for (size_t off = 0; off < len;) {
+        uInt n = len - off > (1u << 30) ? 1u << 30 : (uInt)(len - off);
+        crc = crc32(crc, data + off, n);
+        off += n;
+    }
     unsigned char tail[4] = {(unsigned char)(crc >> 24), (unsigned char)(crc >> 16),
                              (unsigned char)(crc >> 8), (unsigned char)crc};
     write_fd(o, head, 8);
@@ -288,50 +300,270 @@ static void put_chunk(cm_output *o, const char type[4], const unsigned char *dat
     write_fd(o, tail, 4);
 }
 
-/* Writes the image surface as an 8-bit RGB PNG.  cairo's own writer goes through libpng at
- * its slowest settings (every row filter tried, zlib level 6) and takes longer than drawing
- * the whole map.  Here each row becomes RGB with the "up" filter (flat map colours leave
- * mostly zeros), in place in the surface's own memory so no second image is held, and the
- * whole stream is compressed at once with libdeflate, several times faster than zlib. */
+/* ---- PNG ---------------------------------------------------------------------------- */
+
+/* The page is drawn in horizontal bands, each on its own surface, and the rows are then
+ * encoded in pieces; any thread takes any task that is ready, drawing first.  Each band
+ * repeats the layout of the whole page and draws it clipped to its rows, so no cairo or
+ * Pango object is shared between threads.  Rows become RGB with the "up" filter (flat map
+ * colours leave mostly zeros) and each piece is raw deflate, ended with a sync flush so that
+ * the pieces join into one stream; each piece starts with the 32 KiB of filtered rows before
+ * it as its dictionary, as one stream would have them, so splitting costs little in size.
+ * A piece whose rows before lie in the band above waits for that band too.
+ * Bands and pieces are fixed in number, not the machine's cores, so the same page gives
+ * the same bytes everywhere; the threads are as many as the cores, up to the tasks. */
+#define BANDS 2
+#define PIECES 8  /* a multiple of BANDS: pieces do not straddle bands */
+#define BEFORE 5 /* rows before a piece it reads: the up filter's and the dictionary's */
+
+typedef struct {
+    int y0, y1;
+    cairo_surface_t *surface;
+    enum { TODO, BUSY, DONE } state;
+} png_band;
+
+typedef struct {
+    int band, y0, y1;
+    gboolean last;
+    GByteArray *z; /* raw deflate */
+    uLong adler;   /* of its filtered rows */
+    size_t raw;    /* their length */
+    gboolean taken, ok;
+} png_piece;
+
+typedef struct {
+    cm_output *o;
+    cm_page_draw draw;
+    void *data;
+    png_band bands[BANDS];
+    png_piece pieces[PIECES];
+    int nbands, npieces;
+    GMutex lock;
+    GCond changed;
+    cairo_status_t status; /* the first drawing error */
+} png_job;
+
+/* One row, filtered "up" against the row above it (none for the image's first row). */
+static void filter_row(unsigned char *out, const uint32_t *px, const uint32_t *above, int w,
+                       gboolean store)
+{
+    out[0] = store ? 0 : 2;
+    unsigned char *o = out + 1;
+    if (store || !above) {
+        for (int x = 0; x < w; x++, o += 3)
+            o[0] = (unsigned char)(px[x] >> 16), o[1] = (unsigned char)(px[x] >> 8),
+            o[2] = (unsigned char)px[x];
+        return;
+    }
+    for (int x = 0; x < w; x++, o += 3) {
+        uint32_t a = px[x], b = above[x];
+        o[0] = (unsigned char)((a >> 16) - (b >> 16));
+        o[1] = (unsigned char)((a >> 8) - (b >> 8));
+        o[2] = (unsigned char)(a - b);
+    }
+}
+
+/* Deflates `in` into z with Z_NO_FLUSH, Z_SYNC_FLUSH or Z_FINISH. */
+static gboolean deflate_into(z_stream *zs, GByteArray *z, unsigned char *in, size_t len, int flush)
+{
+    unsigned char buf[1 << 16];
+    zs->next_in = in;
+    zs->avail_in = (uInt)len;
+    int r;
+    do {
+        zs->next_out = buf;
+        zs->avail_out = sizeof buf;
+        r = deflate(zs, flush);
+        if (r == Z_STREAM_ERROR)
+            return FALSE;
+        g_byte_array_append(z, buf, (guint)(sizeof buf - zs->avail_out));
+    } while (zs->avail_out == 0 || (flush == Z_FINISH && r != Z_STREAM_END));
+    return zs->avail_in == 0;
+}
+
+static cairo_status_t draw_band(png_job *job, png_band *b)
+{
+    cm_output *o = job->o;
+    b->surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, o->png_w, b->y1 - b->y0);
+    cairo_surface_set_device_scale(b->surface, o->png_scale, o->png_scale);
+    cairo_surface_set_device_offset(b->surface, 0, -b->y0);
+    cairo_t *cr = cairo_create(b->surface);
+    job->draw(cr, job->data);
+    cairo_status_t st = cairo_status(cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(b->surface);
+    return st != CAIRO_STATUS_SUCCESS ? st : cairo_surface_status(b->surface);
+}
+
+/* The band that holds row y. */
+static const png_band *band_of(const png_job *job, int y)
+{
+    int i = 0;
+    while (i + 1 < job->nbands && y >= job->bands[i].y1)
+        i++;
+    return &job->bands[i];
+}
+
+static const uint32_t *row_px(const png_job *job, int y)
+{
+    const png_band *b = band_of(job, y);
+    return (const uint32_t *)(cairo_image_surface_get_data(b->surface) +
+                              (size_t)(y - b->y0) * (size_t)cairo_image_surface_get_stride(b->surface));
+}
+
+/* Whether the bands a piece reads (its rows and BEFORE rows above) are drawn. */
+static gboolean piece_ready(const png_job *job, const png_piece *p)
+{
+    return band_of(job, MAX(0, p->y0 - BEFORE))->state == DONE &&
+           band_of(job, p->y1 - 1)->state == DONE;
+}
+
+static gboolean encode_piece(png_job *job, png_piece *p)
+{
+    const cm_output *o = job->o;
+    int w = o->png_w, top = MAX(0, p->y0 - BEFORE);
+    size_t row = 1 + 3 * (size_t)w;
+#define ROW(y) row_px(job, y)
+    gboolean store = o->png_level == 0;
+    z_stream zs = {0};
+    if (deflateInit2(&zs, o->png_level, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+        return FALSE;
+    enum { CHUNK = 32 };
+    unsigned char *buf = g_malloc(row * CHUNK);
+    if (top < p->y0) {
+        /* the rows before, filtered as their piece filtered them */
+        int n = 0;
+        for (int y = top + 1; y < p->y0; y++, n++)
+            filter_row(buf + (size_t)n * row, ROW(y), ROW(y - 1), w, store);
+        size_t len = (size_t)n * row, dict = MIN(len, (size_t)32768);
+        if (dict > 0)
+            deflateSetDictionary(&zs, buf + len - dict, (uInt)dict);
+    }
+    p->z = g_byte_array_new();
+    p->adler = adler32(0, NULL, 0);
+    gboolean ok = TRUE;
+    for (int y = p->y0; y < p->y1 && ok;) {
+        int n = MIN(CHUNK, p->y1 - y);
+        for (int k = 0; k < n; k++)
+            filter_row(buf + (size_t)k * row, ROW(y + k), y + k > 0 ? ROW(y + k - 1) : NULL, w,
+                       store);
+        size_t len = (size_t)n * row;
+        p->adler = adler32(p->adler, buf, (uInt)len);
+        p->raw += len;
+        y += n;
+        ok = deflate_into(&zs, p->z, buf, len,
+                          y < p->y1 ? Z_NO_FLUSH : p->last ? Z_FINISH : Z_SYNC_FLUSH);
+    }
+#undef ROW
+    deflateEnd(&zs);
+    g_free(buf);
+    return ok;
+}
+
+/* Takes tasks until none is left: a band to draw, else a piece whose band is drawn. */
+static gpointer png_worker(gpointer data)
+{
+    png_job *job = data;
+    g_mutex_lock(&job->lock);
+    for (;;) {
+        png_band *band = NULL;
+        png_piece *piece = NULL;
+        gboolean left = FALSE;
+        for (int i = 0; i < job->nbands && !band; i++)
+            if (job->bands[i].state == TODO)
+                band = &job->bands[i];
+        for (int i = 0; i < job->npieces && !band && !piece; i++) {
+            png_piece *p = &job->pieces[i];
+            left = left || !p->taken;
+            if (!p->taken && piece_ready(job, p))
+                piece = p;
+        }
+        if (band) {
+            band->state = BUSY;
+            g_mutex_unlock(&job->lock);
+            cairo_status_t st = draw_band(job, band);
+            g_mutex_lock(&job->lock);
+            if (st != CAIRO_STATUS_SUCCESS && job->status == CAIRO_STATUS_SUCCESS)
+                job->status = st;
+            band->state = DONE;
+            g_cond_broadcast(&job->changed);
+        } else if (piece) {
+            piece->taken = TRUE;
+            g_mutex_unlock(&job->lock);
+            gboolean ok = job->status == CAIRO_STATUS_SUCCESS && encode_piece(job, piece);
+            g_mutex_lock(&job->lock);
+            piece->ok = ok;
+        } else if (left) {
+            g_cond_wait(&job->changed, &job->lock);
+        } else {
+            break;
+        }
+    }
+    g_mutex_unlock(&job->lock);
+    return NULL;
+}
+
+cairo_status_t cm_output_draw_png(cm_output *o, cm_page_draw draw, void *data)
+{
+    png_job *job = g_new0(png_job, 1);
+    job->o = o, job->draw = draw, job->data = data;
+    g_mutex_init(&job->lock);
+    g_cond_init(&job->changed);
+    int h = o->png_h;
+    job->nbands = h >= 16 * PIECES ? BANDS : 1;
+    job->npieces = h >= 16 * PIECES ? PIECES : 1;
+    for (int i = 0; i < job->nbands; i++) {
+        png_band *b = &job->bands[i];
+        b->y0 = h * i / job->nbands, b->y1 = h * (i + 1) / job->nbands;
+    }
+    for (int i = 0; i < job->npieces; i++) {
+        png_piece *p = &job->pieces[i];
+        p->band = i * job->nbands / job->npieces;
+        const png_band *b = &job->bands[p->band];
+        int per = job->npieces / job->nbands, k = i % per;
+        p->y0 = b->y0 + (b->y1 - b->y0) * k / per;
+        p->y1 = b->y0 + (b->y1 - b->y0) * (k + 1) / per;
+        p->last = i == job->npieces - 1;
+    }
+    int nthreads = MIN((int)g_get_num_processors(), job->npieces);
+    GThread *threads[PIECES] = {0};
+    for (int i = 1; i < nthreads; i++)
+        threads[i] = g_thread_new("cm-png", png_worker, job);
+    png_worker(job);
+    for (int i = 1; i < nthreads; i++)
+        g_thread_join(threads[i]);
+
+    cairo_status_t st = job->status;
+    o->png_z = g_byte_array_new();
+    o->png_adler = adler32(0, NULL, 0);
+    for (int i = 0; i < job->npieces; i++) {
+        png_piece *p = &job->pieces[i];
+        if (st == CAIRO_STATUS_SUCCESS && !p->ok)
+            st = CAIRO_STATUS_NO_MEMORY;
+        if (p->z) {
+            g_byte_array_append(o->png_z, p->z->data, p->z->len);
+            o->png_adler = adler32_combine(o->png_adler, p->adler, (z_off_t)p->raw);
+            g_byte_array_unref(p->z);
+        }
+    }
+    for (int i = 0; i < job->nbands; i++)
+        if (job->bands[i].surface)
+            cairo_surface_destroy(job->bands[i].surface);
+    g_mutex_clear(&job->lock);
+    g_cond_clear(&job->changed);
+    g_free(job);
+    o->png_status = st;
+    return st;
+}
+
+/* Writes the PNG: signature, header, text, the deflate stream in zlib's wrapping, end. */
 static cairo_status_t write_png(cm_output *o)
 {
-    cairo_surface_t *s = o->surface;
-    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
-    size_t stride = (size_t)cairo_image_surface_get_stride(s), row = 1 + 3 * (size_t)w;
-    unsigned char *data = cairo_image_surface_get_data(s);
-    unsigned char *prev = g_malloc0(3 * (size_t)w), *cur = g_malloc(3 * (size_t)w);
-    /* rows shrink from 4w to 1 + 3w bytes, so writing behind the reader is safe */
-    for (int y = 0; y < h; y++) {
-        const uint32_t *px = (const uint32_t *)(data + (size_t)y * stride);
-        for (int x = 0; x < w; x++) {
-            cur[3 * x] = (unsigned char)(px[x] >> 16);
-            cur[3 * x + 1] = (unsigned char)(px[x] >> 8);
-            cur[3 * x + 2] = (unsigned char)px[x];
-        }
-        unsigned char *out = data + (size_t)y * row;
-        out[0] = o->png_level == 0 ? 0 : 2; /* filter type: none or up */
-        for (size_t i = 0; i < 3 * (size_t)w; i++)
-            out[1 + i] = o->png_level == 0 ? cur[i] : (unsigned char)(cur[i] - prev[i]);
-        unsigned char *t = prev;
-        prev = cur, cur = t;
-    }
-    g_free(prev);
-    g_free(cur);
-    cairo_surface_mark_dirty(s);
-
-    size_t raw = row * (size_t)h;
-    struct libdeflate_compressor *z = libdeflate_alloc_compressor(MAX(o->png_level, 0));
-    if (!z)
-        return CAIRO_STATUS_NO_MEMORY;
-    size_t bound = libdeflate_zlib_compress_bound(z, raw);
-    unsigned char *zbuf = g_try_malloc(bound);
-    if (!zbuf) {
-        libdeflate_free_compressor(z);
-        return CAIRO_STATUS_NO_MEMORY;
-    }
-    size_t zlen = libdeflate_zlib_compress(z, data, raw, zbuf, bound);
-    libdeflate_free_compressor(z);
-
+    if (!o->png_z)
+        return CAIRO_STATUS_NULL_POINTER; /* nothing was drawn */
+    if (o->png_status != CAIRO_STATUS_SUCCESS)
+        return o->png_status;
+    int w = o->png_w, h = o->png_h;
     static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     unsigned char ihdr[13] = {(unsigned char)(w >> 24), (unsigned char)(w >> 16),
                               (unsigned char)(w >> 8),  (unsigned char)w,
@@ -345,13 +577,21 @@ static cairo_status_t write_png(cm_output *o)
         const unsigned char *text = g_bytes_get_data(t->data, &len);
         put_chunk(o, "tEXt", text, len);
     }
+    /* zlib: a header (deflate, 32 KiB window; check bits make it a multiple of 31), the
+     * stream, then the Adler-32 of what was compressed, big-endian */
+    GByteArray *z = g_byte_array_sized_new(o->png_z->len + 6);
+    static const unsigned char head[2] = {0x78, 0x01};
+    unsigned char tail[4] = {(unsigned char)(o->png_adler >> 24), (unsigned char)(o->png_adler >> 16),
+                             (unsigned char)(o->png_adler >> 8), (unsigned char)o->png_adler};
+    g_byte_array_append(z, head, 2);
+    g_byte_array_append(z, o->png_z->data, o->png_z->len);
+    g_byte_array_append(z, tail, 4);
     /* IDAT chunks of at most 1 MiB, as most writers do */
-    for (size_t off = 0; off < zlen; off += 1 << 20)
-        put_chunk(o, "IDAT", zbuf + off, MIN((size_t)1 << 20, zlen - off));
+    for (size_t off = 0; off < z->len; off += 1 << 20)
+        put_chunk(o, "IDAT", z->data + off, MIN((size_t)1 << 20, z->len - off));
     put_chunk(o, "IEND", NULL, 0);
-    g_free(zbuf);
-    return zlen ? (o->write_errno ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS)
-                : CAIRO_STATUS_NO_MEMORY;
+    g_byte_array_unref(z);
+    return o->write_errno ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
 }
 
 cm_status cm_output_commit(cm_output *o, cm_ctx *ctx)
@@ -359,7 +599,6 @@ cm_status cm_output_commit(cm_output *o, cm_ctx *ctx)
     cm_status st = CM_OK;
     cairo_status_t cs;
     if (o->format == CM_FORMAT_PNG) {
-        cairo_surface_flush(o->surface);
         cs = write_png(o);
     } else {
         cairo_surface_finish(o->surface);

@@ -18,13 +18,26 @@ typedef struct cm_output cm_output;
 /* The largest raster accepted, in pixels (width times height). */
 #define CM_PIXEL_BUDGET (200.0 * 1000 * 1000)
 
-/* Opens a surface for a page of w x h points.  PNG is rasterised at `dpi` and compressed at
- * deflate level `png_level` (0 stores, 1 fastest to 12 smallest; negative for the default, 6);
- * PDF and SVG are vector.  Fails with CM_EUSAGE when the raster exceeds CM_PIXEL_BUDGET, CM_EOUTPUT when the
- * target's folder is not writable.  The surface is borrowed until commit or abort. */
+/* The zlib level of a PNG when none is asked for: the fastest of the levels whose files
+ * are within a few percent of the smallest (see scripts/bench.sh). */
+#define CM_PNG_DEFAULT_LEVEL 3
+
+/* Opens an output for a page of w x h points.  PNG is rasterised at `dpi` and compressed at
+ * zlib level `png_level` (0 stores, 1 fastest to 9 smallest; negative for the default);
+ * PDF and SVG are vector.  Fails with CM_EUSAGE when the raster exceeds CM_PIXEL_BUDGET,
+ * CM_EOUTPUT when the target's folder is not writable. */
 cm_status cm_output_begin(cm_output **out, const char *path, cm_format format, double w_pt,
                           double h_pt, double dpi, int png_level, cm_ctx *ctx);
+
+/* PDF and SVG: the surface to draw on, borrowed until commit or abort. */
 cairo_surface_t *cm_output_surface(cm_output *o);
+
+/* PNG: draws the page with `draw`, which gets a cairo context in page points and draws the
+ * whole page.  It is called once per horizontal band of the image, concurrently on several
+ * threads, each clipped to its band: it must only read what it shares.  Returns the first
+ * drawing error. */
+typedef void (*cm_page_draw)(cairo_t *cr, void *data);
+cairo_status_t cm_output_draw_png(cm_output *o, cm_page_draw draw, void *data);
 
 /* Where a figure comes from, written into every format: PDF document information, PNG text
  * chunks, an SVG <metadata> element.  Strings are copied; any may be NULL. */

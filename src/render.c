@@ -1627,7 +1627,43 @@ static void set_provenance(cm_output *out, const cm_map *map, const page_spec *s
     g_free(sources);
 }
 
-/* Writes one file holding `n` pages (or one page of small multiples when grid[0] > 0). */
+/* What one sheet of output shows: pages [first, first + count) of a run, one page or small
+ * multiples. */
+typedef struct {
+    const cm_map *map;
+    const page_spec *specs;
+    int first, count;
+    const int *grid; /* columns, rows; NULL or grid[0] == 0 for one page a sheet */
+    const page_cache *cache;
+} sheet;
+
+static void draw_sheet(cairo_t *cr, void *data)
+{
+    const sheet *sh = data;
+    const cm_map *map = sh->map;
+    if (!sh->grid || sh->grid[0] <= 0) {
+        draw_page(cr, map, &sh->specs[sh->first], sh->cache, NULL);
+        return;
+    }
+    /* small multiples: each date's whole page, scaled into its cell */
+    cm_draw_set_color(cr, map->style->page_bg);
+    cairo_paint(cr);
+    for (int k = 0; k < sh->count; k++) {
+        int col = k % sh->grid[0], row = k / sh->grid[0];
+        double cw = map->page_w / sh->grid[0], ch = map->page_h / sh->grid[1];
+        double scale = fmin(cw / map->page_w, ch / map->page_h);
+        cairo_save(cr);
+        cairo_translate(cr, col * cw + (cw - map->page_w * scale) / 2,
+                        row * ch + (ch - map->page_h * scale) / 2);
+        cairo_scale(cr, scale, scale);
+        cairo_rectangle(cr, 0, 0, map->page_w, map->page_h);
+        cairo_clip(cr);
+        draw_page(cr, map, &sh->specs[sh->first + k], sh->cache, NULL);
+        cairo_restore(cr);
+    }
+}
+
+/* Writes one file holding `n` pages (or sheets of small multiples when grid[0] > 0). */
 static cm_status render_pages(cm_map *map, const char *path, const page_spec *specs, int n,
                               const int grid[2], const cm_render_options *opts, cm_ctx *ctx)
 {
@@ -1647,46 +1683,38 @@ static cm_status render_pages(cm_map *map, const char *path, const page_spec *sp
     if ((st = cm_output_begin(&out, path, fmt, map->page_w, map->page_h, dpi, level, ctx)) != CM_OK)
         return st;
     set_provenance(out, map, specs, n);
-    cairo_t *cr = cairo_create(cm_output_surface(out));
-    page_cache cache = {0};
-    if (n > 1 && fmt == CM_FORMAT_PDF)
-        cache = cache_new(map);
-    if (fmt == CM_FORMAT_PDF)
-        cache.halos = cm_halo_cache_new();
-    for (int k = 0; k < n; k++) {
-        if (per_page == 1 && fmt == CM_FORMAT_SVG) {
-            cm_render_stats st = {0};
-            draw_page(cr, map, &specs[k], &cache, &st);
-            cm_output_set_svg_text(out, st.svg_text);
-            cm_render_stats_clear(&st);
-        } else if (per_page == 1) {
-            draw_page(cr, map, &specs[k], &cache, NULL);
-        } else {
-            /* small multiples: each date's whole page, scaled into its cell */
-            int cell = k % per_page, col = cell % grid[0], row = cell / grid[0];
-            double cw = map->page_w / grid[0], ch = map->page_h / grid[1];
-            double scale = fmin(cw / map->page_w, ch / map->page_h);
-            if (cell == 0) {
-                cm_draw_set_color(cr, map->style->page_bg);
-                cairo_paint(cr);
-            }
-            cairo_save(cr);
-            cairo_translate(cr, col * cw + (cw - map->page_w * scale) / 2,
-                            row * ch + (ch - map->page_h * scale) / 2);
-            cairo_scale(cr, scale, scale);
-            cairo_rectangle(cr, 0, 0, map->page_w, map->page_h);
-            cairo_clip(cr);
-            draw_page(cr, map, &specs[k], &cache, NULL);
-            cairo_restore(cr);
-        }
-        if (opts && opts->progress)
+    cairo_status_t cs = CAIRO_STATUS_SUCCESS;
+    if (fmt == CM_FORMAT_PNG) {
+        sheet sh = {map, specs, 0, n, grid, NULL};
+        cs = cm_output_draw_png(out, draw_sheet, &sh);
+        for (int k = 0; k < n && opts && opts->progress; k++)
             opts->progress(k + 1, n, opts->progress_data);
-        if (k + 1 < n && (k + 1) % per_page == 0)
-            cairo_show_page(cr);
+    } else {
+        cairo_t *cr = cairo_create(cm_output_surface(out));
+        page_cache cache = {0};
+        if (n > 1 && fmt == CM_FORMAT_PDF)
+            cache = cache_new(map);
+        if (fmt == CM_FORMAT_PDF)
+            cache.halos = cm_halo_cache_new();
+        for (int first = 0; first < n; first += per_page) {
+            sheet sh = {map, specs, first, MIN(per_page, n - first), grid, &cache};
+            if (per_page == 1 && fmt == CM_FORMAT_SVG) {
+                cm_render_stats rs = {0};
+                draw_page(cr, map, &specs[first], &cache, &rs);
+                cm_output_set_svg_text(out, rs.svg_text);
+                cm_render_stats_clear(&rs);
+            } else {
+                draw_sheet(cr, &sh);
+            }
+            for (int k = first; k < first + sh.count && opts && opts->progress; k++)
+                opts->progress(k + 1, n, opts->progress_data);
+            if (first + per_page < n)
+                cairo_show_page(cr);
+        }
+        cs = cairo_status(cr);
+        cairo_destroy(cr);
+        cache_clear(&cache);
     }
-    cairo_status_t cs = cairo_status(cr);
-    cairo_destroy(cr);
-    cache_clear(&cache);
     if (cs != CAIRO_STATUS_SUCCESS) {
         cm_output_abort(out);
         return cm_fail(ctx, CM_EOUTPUT, "%s: drawing failed: %s", path, cairo_status_to_string(cs));

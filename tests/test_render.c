@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 static char *workdir;
 
@@ -164,6 +165,78 @@ static void test_png_colours(void)
     cm_ctx_destroy(ctx);
     cairo_surface_destroy(png);
     g_free(path);
+}
+
+/* The IDAT chunks of a PNG, joined: the image's zlib stream. */
+static GByteArray *png_idat(const char *path)
+{
+    char *d = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(path, &d, &len, NULL));
+    GByteArray *z = g_byte_array_new();
+    for (gsize i = 8; i + 12 <= len;) {
+        guint32 n = (guint32)(guchar)d[i] << 24 | (guint32)(guchar)d[i + 1] << 16 |
+                    (guint32)(guchar)d[i + 2] << 8 | (guchar)d[i + 3];
+        if (!memcmp(d + i + 4, "IDAT", 4))
+            g_byte_array_append(z, (const guint8 *)d + i + 8, n);
+        i += 12 + n;
+    }
+    g_free(d);
+    return z;
+}
+
+/* A PNG is drawn in bands and compressed in pieces on several threads: it decodes (zlib's
+ * checksum included) to exactly the pixels of the page drawn at once on one surface, at
+ * every compression level and for an image too small to split. */
+static void test_png_bands(void)
+{
+    static const struct { double dpi; int level; } cases[] = {{150, 0}, {150, 1}, {150, 10}, {8.55, 0}};
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+    double pw, ph;
+    cm_map_page_size(map, &pw, &ph);
+    for (size_t c = 0; c < G_N_ELEMENTS(cases); c++) {
+        char *path = g_strdup_printf("%s/bands-%zu.png", workdir, c);
+        cm_render_options ro = {.dpi = cases[c].dpi, .png_compression = cases[c].level};
+        g_assert_cmpint(cm_map_render_file(map, path, &ro, ctx), ==, CM_OK);
+        cairo_surface_t *png = cairo_image_surface_create_from_png(path);
+        g_assert_cmpint(cairo_surface_status(png), ==, CAIRO_STATUS_SUCCESS);
+        int w = cairo_image_surface_get_width(png), h = cairo_image_surface_get_height(png);
+        GByteArray *z = png_idat(path);
+        uLongf raw = (uLongf)h * (1 + 3 * (uLongf)w);
+        guint8 *rows = g_malloc(raw);
+        g_assert_cmpint(uncompress(rows, &raw, z->data, z->len), ==, Z_OK);
+        g_assert_cmpuint(raw, ==, (uLongf)h * (1 + 3 * (uLongf)w));
+
+        cairo_surface_t *one = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+        cairo_surface_set_device_scale(one, cases[c].dpi / 72, cases[c].dpi / 72);
+        cairo_t *cr = cairo_create(one);
+        g_assert_cmpint(cm_map_render_cairo(map, cr, 0, 0, pw, ph, ctx), ==, CM_OK);
+        cairo_destroy(cr);
+        cairo_surface_flush(one);
+        cairo_surface_flush(png);
+        int s1 = cairo_image_surface_get_stride(one), s2 = cairo_image_surface_get_stride(png);
+        const guint8 *a = cairo_image_surface_get_data(one), *b = cairo_image_surface_get_data(png);
+        /* cm_map_render_cairo clips to the page, whose edge need not fall on a pixel's: the
+         * last column or row is compared only where it is whole */
+        int differ = 0, wc = (int)floor(pw * cases[c].dpi / 72), hc = (int)floor(ph * cases[c].dpi / 72);
+        for (int y = 0; y < MIN(h, hc); y++)
+            for (int x = 0; x < MIN(w, wc); x++)
+                differ += (*(const guint32 *)(a + y * s1 + 4 * x) & 0xffffff) !=
+                          (*(const guint32 *)(b + y * s2 + 4 * x) & 0xffffff);
+        /* png_compression is the level plus one; 0 asks for the default */
+        g_test_message("%g dpi, level %d: %d x %d px, %u bytes of deflate, %d pixels differ",
+                       cases[c].dpi, cases[c].level - 1, w, h, z->len, differ);
+        g_assert_cmpint(differ, ==, 0);
+        cairo_surface_destroy(one);
+        cairo_surface_destroy(png);
+        g_byte_array_unref(z);
+        g_free(rows);
+        g_free(path);
+    }
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
 }
 
 static void test_pdf(void)
@@ -339,6 +412,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     workdir = scratch_dir();
     g_test_add_func("/render/png-colours", test_png_colours);
+    g_test_add_func("/render/png-bands", test_png_bands);
     g_test_add_func("/render/pdf-fonts-text", test_pdf);
     g_test_add_func("/render/svg-xml", test_svg);
     g_test_add_func("/render/default-from-elsewhere", test_default_from_elsewhere);

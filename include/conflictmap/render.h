@@ -12,8 +12,8 @@ extern "C" {
 
 typedef struct cm_render_options {
     double dpi; /* raster resolution for PNG; 0 means 300 */
-    /* PNG deflate level plus one: 1 (level 0, stored) to 13 (level 12, smallest); 0 means
-     * the default (level 6) */
+    /* PNG zlib level plus one: 1 (level 0, stored) to 10 (level 9, smallest); 0 means the
+     * default (level 3; larger values are taken as 10) */
     int png_compression;
     /* called after each page of a series with the pages done and the total; may be NULL */
     void (*progress)(int done, int total, void *data);

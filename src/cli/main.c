@@ -51,7 +51,7 @@ static const char usage_text[] =
     "  --lang en|ar|en+ar  label language (default: the style's)\n"
     "  --no-cache          read and project the data afresh; store nothing in the cache\n"
     "  -o, --output FILE   .png, .pdf or .svg (default: MAPNAME.png; series: MAPNAME-series.pdf)\n"
-    "  --png-compression N deflate level 0-12 for PNG (default 6; 12 smallest, slowest)\n"
+    "  --png-compression N zlib level 0-9 for PNG (default 3; 9 smallest, slowest)\n"
     "  -q, --quiet         no warnings, no progress\n"
     "  --step 1w|2w|1m|Nd  series: the interval between dates (default 1m)\n"
     "  --style FILE        add a style file on top of the map's (repeatable)\n"
@@ -291,8 +291,8 @@ static int run(const char *command, int argc, char **argv)
         fputs(usage_text, stdout);
         goto cleanup;
     }
-    if (o.png_compression < -1 || o.png_compression > 12) {
-        fprintf(stderr, "conflictmap: --png-compression %d must be 0 to 12\n", o.png_compression);
+    if (o.png_compression < -1 || o.png_compression > 9) {
+        fprintf(stderr, "conflictmap: --png-compression %d must be 0 to 9\n", o.png_compression);
         rc = EXIT_USAGE;
         goto cleanup;
     }

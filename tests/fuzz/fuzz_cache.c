@@ -6,7 +6,7 @@
 #include "conflictmap/conflictmap.h"
 #include "fuzz_common.h"
 
-#include <libdeflate.h>
+#include <zlib.h>
 #include <openssl/evp.h>
 #include <string.h>
 
@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sscanf(entry_name(cache) + 2 * i, "%2x", &v);
         key[i] = (guint8)v;
     }
-    guint32 version = 1, bom = 0x01020304u, crc = libdeflate_crc32(0, data, size);
+    guint32 version = 1, bom = 0x01020304u, crc = (guint32)crc32(0, data, (uInt)size);
     guint64 len = size;
     GByteArray *b = g_byte_array_new();
     g_byte_array_append(b, (const guint8 *)"CMLOAD\r\n", 8);
