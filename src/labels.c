@@ -299,7 +299,13 @@ static cairo_surface_t *halo_form_for(GHashTable *forms, cairo_scaled_font_t *fo
     if (!f) {
         f = g_new0(halo_form, 1);
         f->font = cairo_scaled_font_reference(font);
-        f->form = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+        /* bounded: cairo measures an unbounded recording by replaying it at each use */
+        cairo_text_extents_t te;
+        cairo_scaled_font_glyph_extents(font, &(cairo_glyph_t){glyph, 0, 0}, 1, &te);
+        double pad = width + 1;
+        cairo_rectangle_t ext = {floor(te.x_bearing - pad), floor(te.y_bearing - pad),
+                                 ceil(te.width + 2 * pad + 1), ceil(te.height + 2 * pad + 1)};
+        f->form = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &ext);
         cairo_t *rc = cairo_create(f->form);
         cairo_set_source_rgb(rc, c.r, c.g, c.b);
         cairo_set_scaled_font(rc, font);
@@ -398,7 +404,11 @@ void cm_labeler_draw(cm_labeler *lab, cairo_t *cr, GHashTable *cache, GHashTable
         char *key = label_key(l);
         cairo_surface_t *rec = g_hash_table_lookup(cache, key);
         if (!rec) {
-            rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+            /* bounded: cairo measures an unbounded recording by replaying it at each use */
+            double pad = l->spec.halo_width + 2;
+            cairo_rectangle_t ext = {floor(l->x - pad), floor(l->y - pad), ceil(l->w + 2 * pad + 1),
+                                     ceil(l->h + 2 * pad + 1)};
+            rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &ext);
             cairo_t *rc = cairo_create(rec);
             draw_label(rc, l, halos);
             cairo_destroy(rc);

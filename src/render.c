@@ -531,27 +531,116 @@ static void draw_siege_band(cairo_t *cr, const cm_shape *shape, const cm_style *
     cairo_restore(cr);
 }
 
-static void draw_regions(cairo_t *cr, const cm_map *map, const control_state *cs)
+/* Parts of a page drawn once for a whole series: recordings that every page paints.  In a
+ * PDF each becomes one form object that every page refers to, instead of the same paths
+ * written, formatted and compressed again on every page. */
+typedef struct {
+    cairo_surface_t *base, *inset;
+    GHashTable *labels; /* see cm_labeler_draw */
+    GHashTable *bodies; /* body_key -> recording of draw_body */
+    GHashTable *halos;  /* label halos glyph by glyph (PDF): see cm_labeler_draw */
+    GHashTable *parts;  /* pieces of page bodies, by what they show: see part_begin */
+    cairo_rectangle_t page;
+} page_cache;
+
+/* Drawing a part of a page through the series' cache: part_begin returns NULL when the part
+ * (named by `key`, which says everything it shows) was drawn before, and has been painted;
+ * else a context to draw it on, which part_end records and paints.  Without a cache, the
+ * part is drawn directly.  A state of control that a series returns to, or a district that
+ * keeps its colour from one week to the next, is then one form in the PDF. */
+static cairo_t *part_begin(cairo_t *cr, const page_cache *cache, const char *key)
+{
+    if (!cache || !cache->parts)
+        return cairo_reference(cr);
+    cairo_surface_t *rec = g_hash_table_lookup(cache->parts, key);
+    if (rec) {
+        cairo_set_source_surface(cr, rec, 0, 0);
+        cairo_paint(cr);
+        return NULL;
+    }
+    /* bounded: nested in a page body, unbounded recordings lost whole districts in cairo
+     * 1.16's PDF (test /timeline/series-pages-as-alone) */
+    rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &cache->page);
+    g_hash_table_insert(cache->parts, g_strdup(key), rec);
+    return cairo_create(rec);
+}
+
+static void part_end(cairo_t *cr, cairo_t *part, const page_cache *cache, const char *key)
+{
+    cairo_destroy(part);
+    if (!cache || !cache->parts)
+        return;
+    cairo_set_source_surface(cr, g_hash_table_lookup(cache->parts, key), 0, 0);
+    cairo_paint(cr);
+}
+
+/* A paint as text, for part keys. */
+static void paint_key(GString *k, const cm_paint *p)
+{
+    g_string_append_printf(k, "%d/%d/%.4f,%.4f,%.4f,%.4f", p->n, (int)p->pattern,
+                           p->pattern_color.r, p->pattern_color.g, p->pattern_color.b,
+                           p->pattern_color.a);
+    for (int i = 0; i < p->n; i++)
+        g_string_append_printf(k, "/%.4f,%.4f,%.4f,%.4f", p->colors[i].r, p->colors[i].g,
+                               p->colors[i].b, p->colors[i].a);
+}
+
+
+
+static void draw_regions(cairo_t *cr, const cm_map *map, const control_state *cs,
+                         const page_cache *cache)
 {
     const cm_style *s = map->style;
     const cm_layer *l = map->regions.layer;
+    GString *key = g_string_new(NULL);
     for (int i = 0; i < l->n; i++) {
         cm_paint p = cs->spec->diff ? diff_paint(s, cs->rows_from[i], cs->rows[i])
                                     : row_paint(s, cs->rows[i]);
-        cm_draw_paint(cr, &map->regions.page[i], &p, s->hatch_width, s->hatch_angle);
-        if (!cs->spec->diff && cs->rows[i] && cs->rows[i]->status == CM_BESIEGED)
-            draw_siege_band(cr, &map->regions.page[i], s, cs->rows[i], 2.5);
+        gboolean siege = !cs->spec->diff && cs->rows[i] && cs->rows[i]->status == CM_BESIEGED;
+        g_string_printf(key, "region %d ", i);
+        paint_key(key, &p);
+        if (siege)
+            g_string_append_printf(key, " siege %s", cs->rows[i]->parties[0]);
+        cairo_t *pc = part_begin(cr, cache, key->str);
+        if (!pc)
+            continue;
+        cm_draw_paint(pc, &map->regions.page[i], &p, s->hatch_width, s->hatch_angle);
+        if (siege)
+            draw_siege_band(pc, &map->regions.page[i], s, cs->rows[i], 2.5);
+        part_end(cr, pc, cache, key->str);
     }
-    for (int i = 0; i < l->n; i++)
-        cm_draw_stroke(cr, &map->regions.page[i], TRUE, s->rg_stroke, s->rg_width);
+    g_string_free(key, TRUE);
+    cairo_t *pc = part_begin(cr, cache, "region strokes");
+    if (pc) {
+        for (int i = 0; i < l->n; i++)
+            cm_draw_stroke(pc, &map->regions.page[i], TRUE, s->rg_stroke, s->rg_width);
+        part_end(cr, pc, cache, "region strokes");
+    }
 }
 
 /* Zones in force, over the districts, clipped to the land inside the national border. */
-static void draw_zones(cairo_t *cr, const cm_map *map, const control_state *cs)
+/* Which of a timeline's items are in force on the page's date, as text: a part's key. */
+static char *active_key(const char *what, const cm_timeline *tl, const GDate *date)
+{
+    GString *k = g_string_new(what);
+    g_string_append_c(k, ' ');
+    for (int i = 0; i < tl->layer->n; i++)
+        g_string_append_c(k, cm_timed_active(&tl->items[i], date) ? '1' : '0');
+    return g_string_free(k, FALSE);
+}
+
+static void draw_zones(cairo_t *page, const cm_map *map, const control_state *cs,
+                       const page_cache *cache)
 {
     const cm_style *s = map->style;
     if (!map->zones || cs->spec->diff)
         return;
+    char *key = active_key("zones", map->zones, &cs->spec->date);
+    cairo_t *cr = part_begin(page, cache, key);
+    if (!cr) {
+        g_free(key);
+        return;
+    }
     cairo_save(cr);
     if (map->border.layer) {
         cairo_new_path(cr);
@@ -571,6 +660,8 @@ static void draw_zones(cairo_t *cr, const cm_map *map, const control_state *cs)
         cm_draw_stroke(cr, &map->zones_page[i], TRUE, edge, 0.5);
     }
     cairo_restore(cr);
+    part_end(page, cr, cache, key);
+    g_free(key);
 }
 
 /* A line smoothed by two rounds of corner cutting, so arrows bend smoothly. */
@@ -686,11 +777,18 @@ static void draw_front(cairo_t *cr, const cm_ring *ring, cm_rgba line, cm_rgba t
     cm_draw_stroke(cr, &sh, FALSE, line, 1.6);
 }
 
-static void draw_lines(cairo_t *cr, const cm_map *map, const control_state *cs)
+static void draw_lines(cairo_t *page, const cm_map *map, const control_state *cs,
+                       const page_cache *cache)
 {
     const cm_style *s = map->style;
     if (!map->lines || cs->spec->diff)
         return;
+    char *key = active_key("lines", map->lines, &cs->spec->date);
+    cairo_t *cr = part_begin(page, cache, key);
+    if (!cr) {
+        g_free(key);
+        return;
+    }
     for (int i = 0; i < map->lines->layer->n; i++) {
         const cm_timed *t = &map->lines->items[i];
         if (!cm_timed_active(t, &cs->spec->date))
@@ -717,6 +815,8 @@ static void draw_lines(cairo_t *cr, const cm_map *map, const control_state *cs)
             cairo_set_dash(cr, NULL, 0, 0);
         }
     }
+    part_end(page, cr, cache, key);
+    g_free(key);
 }
 
 /* Labels keep off lines: small boxes every few points along each line in force. */
@@ -1192,16 +1292,6 @@ static void draw_base(cairo_t *cr, const cm_map *map)
     }
 }
 
-/* Parts of a page drawn once for a whole series: recordings that every page paints.  In a
- * PDF each becomes one form object that every page refers to, instead of the same paths
- * written, formatted and compressed again on every page. */
-typedef struct {
-    cairo_surface_t *base, *inset;
-    GHashTable *labels; /* see cm_labeler_draw */
-    GHashTable *bodies; /* body_key -> recording of draw_body */
-    GHashTable *halos;  /* label halos glyph by glyph (PDF): see cm_labeler_draw */
-} page_cache;
-
 static page_cache cache_new(const cm_map *map)
 {
     page_cache c = {0};
@@ -1209,7 +1299,10 @@ static page_cache cache_new(const cm_map *map)
                                      (GDestroyNotify)cairo_surface_destroy);
     c.bodies = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
                                      (GDestroyNotify)cairo_surface_destroy);
+    c.parts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                    (GDestroyNotify)cairo_surface_destroy);
     cairo_rectangle_t page = {0, 0, map->page_w, map->page_h};
+    c.page = page;
     c.base = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
     cairo_t *cr = cairo_create(c.base);
     cairo_rectangle(cr, map->frame[0], map->frame[1], map->frame[2], map->frame[3]);
@@ -1240,6 +1333,8 @@ static void cache_clear(page_cache *c)
         g_hash_table_unref(c->bodies);
     if (c->halos)
         g_hash_table_unref(c->halos);
+    if (c->parts)
+        g_hash_table_unref(c->parts);
 }
 
 /* Everything on a page but its title: what control on the page's date decides. */
@@ -1264,14 +1359,17 @@ static void draw_body(cairo_t *cr, const cm_map *map, const page_spec *spec,
     } else {
         draw_base(cr, map);
     }
-    draw_regions(cr, map, &cs);
-    draw_zones(cr, map, &cs);
-    if (map->border.layer)
+    draw_regions(cr, map, &cs, cache);
+    draw_zones(cr, map, &cs, cache);
+    cairo_t *pc = map->border.layer ? part_begin(cr, cache, "border") : NULL;
+    if (pc) {
         for (int i = 0; i < map->border.layer->n; i++)
-            cm_draw_stroke(cr, &map->border.page[i], TRUE, s->border_stroke, s->border_width);
+            cm_draw_stroke(pc, &map->border.page[i], TRUE, s->border_stroke, s->border_width);
+        part_end(cr, pc, cache, "border");
+    }
     if (s->graticule)
         draw_graticule(cr, map);
-    draw_lines(cr, map, &cs);
+    draw_lines(cr, map, &cs, cache);
 
     /* furniture inside the frame is placed first, so that labels avoid it */
     cm_labeler *lab = cm_labeler_new(cr, frame_box);
@@ -1694,7 +1792,10 @@ static cm_status render_pages(cm_map *map, const char *path, const page_spec *sp
         page_cache cache = {0};
         if (n > 1 && fmt == CM_FORMAT_PDF)
             cache = cache_new(map);
-        if (fmt == CM_FORMAT_PDF)
+        /* halos glyph by glyph for one page; a series shares whole labels instead, as cairo
+         * analyses every form a page uses, on every page, and glyph forms made each page
+         * of a series a third slower */
+        if (fmt == CM_FORMAT_PDF && n == 1)
             cache.halos = cm_halo_cache_new();
         for (int first = 0; first < n; first += per_page) {
             sheet sh = {map, specs, first, MIN(per_page, n - first), grid, &cache};

@@ -6,6 +6,8 @@
 #include "testutil.h"
 #include "timeline.h"
 
+#include <cairo.h>
+#include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -203,6 +205,73 @@ static void test_series_shared_pages(void)
     g_assert_cmpuint(eight - four, <, 4 * 8000);
     rm_rf(dir);
     g_free(pdf);
+    g_free(dir);
+}
+
+/* Pixels of page `page` of a PDF at 150 dpi, through pdftoppm. */
+static cairo_surface_t *pdf_page_png(const char *pdf, int page, const char *dir, const char *name)
+{
+    char *num = g_strdup_printf("%d", page), *prefix = g_build_filename(dir, name, NULL);
+    const char *argv[] = {"pdftoppm", "-png", "-r", "150", "-singlefile", "-f", num, "-l", num,
+                          pdf, prefix, NULL};
+    g_assert_cmpint(spawn(NULL, argv, NULL, NULL), ==, 0);
+    char *png = g_strconcat(prefix, ".png", NULL);
+    cairo_surface_t *s = cairo_image_surface_create_from_png(png);
+    g_assert_cmpint(cairo_surface_status(s), ==, CAIRO_STATUS_SUCCESS);
+    g_free(png);
+    g_free(prefix);
+    g_free(num);
+    return s;
+}
+
+/* Pixels whose colour differs by more than antialiasing does: a district in the wrong colour
+ * is tens of thousands at 150 dpi.  (At 30 or 72 dpi poppler draws the page's thin frame
+ * lines darker on the page than inside a form, a thousand pixels apart.) */
+static int pixels_apart(cairo_surface_t *a, cairo_surface_t *b)
+{
+    int w = cairo_image_surface_get_width(a), h = cairo_image_surface_get_height(a);
+    g_assert_cmpint(w, ==, cairo_image_surface_get_width(b));
+    g_assert_cmpint(h, ==, cairo_image_surface_get_height(b));
+    int sa = cairo_image_surface_get_stride(a), sb = cairo_image_surface_get_stride(b), n = 0;
+    const guint8 *pa = cairo_image_surface_get_data(a), *pb = cairo_image_surface_get_data(b);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            int d = 0;
+            for (int c = 0; c < 3; c++)
+                d = MAX(d, abs(pa[y * sa + 4 * x + c] - pb[y * sb + 4 * x + c]));
+            n += d > 96;
+        }
+    return n;
+}
+
+/* Every page of a series, with its shared bodies, districts, zones, lines and labels, looks
+ * as the map rendered alone on that date. */
+static void test_series_pages_as_alone(void)
+{
+    char *dir = scratch_dir();
+    char *series = g_build_filename(dir, "s.pdf", NULL);
+    /* monthly over the 2019-20 changes: Murzuq contested, Sirte lost, Tripoli's front, Watiya */
+    const char *a[] = {CM_CLI, "series", "-q", "--from", "2019-07-01", "--to", "2020-06-01",
+                       "--step", "1m", "-o", series, NULL};
+    g_assert_cmpint(spawn(dir, a, NULL, NULL), ==, 0);
+    g_assert_cmpint(pdf_pages(series), ==, 12);
+    static const char *const dates[] = {"2019-07-01", "2019-09-01", "2020-02-01", "2020-06-01"};
+    static const int pages[] = {1, 3, 8, 12};
+    for (size_t i = 0; i < G_N_ELEMENTS(dates); i++) {
+        char *alone = g_strdup_printf("%s/alone-%s.pdf", dir, dates[i]);
+        const char *r[] = {CM_CLI, "render", "-q", "--date", dates[i], "-o", alone, NULL};
+        g_assert_cmpint(spawn(dir, r, NULL, NULL), ==, 0);
+        cairo_surface_t *x = pdf_page_png(series, pages[i], dir, "page");
+        cairo_surface_t *y = pdf_page_png(alone, 1, dir, "alone");
+        int apart = pixels_apart(x, y);
+        g_test_message("%s: %d pixels apart", dates[i], apart);
+        g_assert_cmpint(apart, <, 2000);
+        cairo_surface_destroy(x);
+        cairo_surface_destroy(y);
+        g_free(alone);
+    }
+    rm_rf(dir);
+    g_free(series);
     g_free(dir);
 }
 
@@ -415,6 +484,7 @@ int main(int argc, char **argv)
     g_test_add_func("/timeline/history", test_history);
     g_test_add_func("/timeline/series", test_series);
     g_test_add_func("/timeline/series-shared-pages", test_series_shared_pages);
+    g_test_add_func("/timeline/series-pages-as-alone", test_series_pages_as_alone);
     g_test_add_func("/timeline/diff", test_diff);
     g_test_add_func("/timeline/sources", test_sources);
     g_test_add_func("/timeline/check", test_check);
