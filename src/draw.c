@@ -60,12 +60,13 @@ void cm_draw_hatch(cairo_t *cr, const cm_shape *shape, const cm_rgba *colors, in
     double phase = fmod(cx * cos(angle * G_PI / 180.0) + cy * sin(angle * G_PI / 180.0),
                         width * n);
     long first = (long)floor((-half + phase) / width);
-    for (long k = first; k * width - phase < half; k++) {
-        int c = (int)(((k % n) + n) % n);
-        if (c == 0)
-            continue;
+    /* one fill per colour: in a PDF each fill under a clip repeats the clip's path */
+    for (int c = 1; c < n; c++) {
+        cairo_new_path(cr);
+        for (long k = first; k * width - phase < half; k++)
+            if ((int)(((k % n) + n) % n) == c)
+                cairo_rectangle(cr, k * width - phase, -half, width, 2 * half);
         cm_draw_set_color(cr, colors[c]);
-        cairo_rectangle(cr, k * width - phase, -half, width, 2 * half);
         cairo_fill(cr);
     }
     cairo_restore(cr);
