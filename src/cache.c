@@ -17,7 +17,7 @@
 #include <zlib.h>
 
 #define MAGIC "CMLOAD\r\n"
-#define FORMAT 1
+#define FORMAT 2
 #define BOM 0x01020304u
 #define HEADER (8 + 4 + 4 + 32 + 8 + 4)
 #define KEEP 32 /* entries kept: the most recently used */
@@ -239,6 +239,7 @@ void cm_cache_store(const cm_map *map, const char *dir, const guint8 key[32])
     put_f64(b, map->inset_size[0]);
     put_f64(b, map->inset_size[1]);
     put_timeline(b, map->zones, map->zones_page);
+    put_i32(b, map->zones_on_land);
     put_timeline(b, map->lines, map->lines_page);
     put_ledger(b, map->ledger);
     put_f64(b, map->simplify_m);
@@ -526,6 +527,7 @@ gboolean cm_cache_restore(cm_map *map, const char *dir, const guint8 key[32])
     t->inset_size[0] = get_f64(&r);
     t->inset_size[1] = get_f64(&r);
     t->zones = get_timeline(&r, &t->zones_page);
+    t->zones_on_land = get_i32(&r);
     t->lines = get_timeline(&r, &t->lines_page);
     t->ledger = get_ledger(&r);
     t->simplify_m = get_f64(&r);
@@ -547,6 +549,7 @@ gboolean cm_cache_restore(cm_map *map, const char *dir, const guint8 key[32])
         map->inset_border = t->inset_border;
         map->inset_size[0] = t->inset_size[0], map->inset_size[1] = t->inset_size[1];
         map->zones = t->zones, map->zones_page = t->zones_page;
+        map->zones_on_land = t->zones_on_land;
         map->lines = t->lines, map->lines_page = t->lines_page;
         map->ledger = t->ledger;
         map->simplify_m = t->simplify_m;

@@ -7,6 +7,7 @@
 #include "map_impl.h"
 
 #include <math.h>
+#include <ogr_api.h>
 
 static cm_status load_placed(cm_map *map, const cm_layer_spec *spec, placed_layer *pl, cm_ctx *ctx)
 {
@@ -63,6 +64,105 @@ static cm_status load_timeline(cm_map *map, const char *path, gboolean lines, cm
     if (st == CM_OK)
         st = cm_project_layer(page, map->proj, (*tl)->layer, TOLERANCE_PT, ctx);
     return st;
+}
+
+/* A shape's area as GEOS sees it: its rings combined even-odd (each ring toggles what it
+ * encloses), as the renderer fills them.  NULL when no ring has an area. */
+static OGRGeometryH shape_area(const cm_shape *sh)
+{
+    OGRGeometryH acc = NULL;
+    for (int r = 0; r < sh->nrings; r++) {
+        const cm_ring *ring = &sh->rings[r];
+        if (ring->n < 3)
+            continue;
+        OGRGeometryH lr = OGR_G_CreateGeometry(wkbLinearRing);
+        for (int k = 0; k < ring->n; k++)
+            OGR_G_AddPoint_2D(lr, ring->xy[2 * k], ring->xy[2 * k + 1]);
+        OGR_G_CloseRings(lr);
+        OGRGeometryH poly = OGR_G_CreateGeometry(wkbPolygon);
+        OGR_G_AddGeometryDirectly(poly, lr);
+        if (!OGR_G_IsValid(poly)) {
+            OGRGeometryH valid = OGR_G_MakeValid(poly);
+            OGR_G_DestroyGeometry(poly);
+            poly = valid;
+        }
+        if (!poly)
+            continue;
+        if (!acc) {
+            acc = poly;
+            continue;
+        }
+        OGRGeometryH x = OGR_G_SymDifference(acc, poly);
+        OGR_G_DestroyGeometry(acc);
+        OGR_G_DestroyGeometry(poly);
+        acc = x;
+        if (!acc)
+            return NULL;
+    }
+    return acc;
+}
+
+/* Appends the rings of a polygonal geometry (polygons, multipolygons, collections). */
+static void add_rings(GArray *rings, OGRGeometryH g)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (t == wkbLinearRing || (t == wkbLineString && OGR_G_GetPointCount(g) >= 4)) {
+        cm_ring r = {.n = OGR_G_GetPointCount(g)};
+        r.xy = g_new(double, 2 * (size_t)r.n);
+        OGR_G_GetPoints(g, r.xy, 2 * sizeof(double), r.xy + 1, 2 * sizeof(double), NULL, 0);
+        g_array_append_val(rings, r);
+        return;
+    }
+    if (t == wkbPolygon || t == wkbMultiPolygon || t == wkbGeometryCollection)
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++)
+            add_rings(rings, OGR_G_GetGeometryRef(g, i));
+}
+
+/* Zones are shown on land only.  Drawing them under a clip to the border made a PDF repeat
+ * the border's outline for every zone and every hatched part of one; cut them to the border
+ * here, once, instead.  FALSE (shapes untouched: the renderer clips) when GEOS cannot. */
+static gboolean clip_zones(cm_map *map)
+{
+    if (!map->zones || !map->border.layer)
+        return FALSE;
+    OGRGeometryH border = NULL;
+    for (int i = 0; i < map->border.layer->n; i++) {
+        OGRGeometryH g = shape_area(&map->border.page[i]);
+        if (!g)
+            continue;
+        OGRGeometryH u = border ? OGR_G_Union(border, g) : OGR_G_Clone(g);
+        OGR_G_DestroyGeometry(g);
+        if (border)
+            OGR_G_DestroyGeometry(border);
+        if (!(border = u))
+            return FALSE;
+    }
+    if (!border)
+        return FALSE;
+    int n = map->zones->layer->n;
+    cm_shape *cut = g_new0(cm_shape, (size_t)n);
+    gboolean ok = TRUE;
+    for (int i = 0; i < n && ok; i++) {
+        OGRGeometryH z = shape_area(&map->zones_page[i]);
+        OGRGeometryH in = z ? OGR_G_Intersection(z, border) : NULL;
+        ok = !z || in;
+        if (in) {
+            GArray *rings = g_array_new(FALSE, FALSE, sizeof(cm_ring));
+            add_rings(rings, in);
+            cut[i].nrings = (int)rings->len;
+            cut[i].rings = (cm_ring *)g_array_free(rings, FALSE);
+        }
+        OGR_G_DestroyGeometry(in);
+        OGR_G_DestroyGeometry(z);
+    }
+    OGR_G_DestroyGeometry(border);
+    if (!ok) {
+        cm_shapes_free(cut, n);
+        return FALSE;
+    }
+    cm_shapes_free(map->zones_page, n);
+    map->zones_page = cut;
+    return TRUE;
 }
 
 /* Lines of longitude and latitude every `step` degrees, densified so they curve: one open
@@ -170,6 +270,9 @@ static cm_status load_map(cm_map *map, const char *ledger, GPtrArray *problems, 
         (st = load_timeline(map, map->mf->lines, TRUE, &map->lines, &map->lines_page, problems,
                             ctx)) != CM_OK)
         return st;
+    cm_gdal_quiet_begin();
+    map->zones_on_land = clip_zones(map);
+    cm_gdal_quiet_end();
     if (map->inset_proj)
         make_inset_trace(map);
     if (map->style->graticule)

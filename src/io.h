@@ -11,7 +11,7 @@
 
 #include <glib.h>
 
-#define CM_IO_ABI 1
+#define CM_IO_ABI 2
 
 typedef struct cm_map cm_map;
 

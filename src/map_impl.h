@@ -31,6 +31,7 @@ struct cm_map {
     placed_layer regions, neighbours, border, places, inset;
     cm_timeline *zones, *lines;
     cm_shape *zones_page, *lines_page;
+    gboolean zones_on_land;    /* zones_page already cut to the border: no clip needed */
     char **town_keys;          /* "town:KEY" per place, NULL where the place has no key */
     cm_projection *proj;       /* NULL when the map came from the cache: made when asked */
     cm_projection *inset_proj; /* the inset's own page: origin at its top-left corner */

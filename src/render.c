@@ -642,7 +642,7 @@ static void draw_zones(cairo_t *page, const cm_map *map, const control_state *cs
         return;
     }
     cairo_save(cr);
-    if (map->border.layer) {
+    if (map->border.layer && !map->zones_on_land) {
         cairo_new_path(cr);
         for (int i = 0; i < map->border.layer->n; i++)
             cm_draw_shape_path(cr, &map->border.page[i], TRUE);

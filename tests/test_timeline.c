@@ -2,6 +2,7 @@
 #include "conflictmap/conflictmap.h"
 #include "keyfile.h"
 #include "ledger.h"
+#include "map_impl.h"
 #include "render_stats.h"
 #include "testutil.h"
 #include "timeline.h"
@@ -275,6 +276,62 @@ static void test_series_pages_as_alone(void)
     g_free(dir);
 }
 
+static cairo_surface_t *draw_at(cm_map *map, const char *date, double dpi)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    g_assert_cmpint(cm_map_set_date(map, date, ctx), ==, CM_OK);
+    double w, h;
+    cm_map_page_size(map, &w, &h);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(w * dpi / 72),
+                                                    (int)(h * dpi / 72));
+    cairo_surface_set_device_scale(s, dpi / 72, dpi / 72);
+    cairo_t *cr = cairo_create(s);
+    g_assert_cmpint(cm_map_render_cairo(map, cr, 0, 0, w, h, ctx), ==, CM_OK);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    cm_ctx_destroy(ctx);
+    return s;
+}
+
+/* Zones are cut to the border once, at load, instead of drawn under a clip to it: the page
+ * is the same, pixel for pixel, as the zones as drawn, clipped, from their whole shapes. */
+static void test_zones_cut_to_land(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    cm_map_options mo = {.no_cache = 1};
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), &mo, ctx), ==, CM_OK);
+    g_assert_true(map->zones_on_land);
+    /* the zones' whole shapes, projected again */
+    cm_timeline *tl = NULL;
+    cm_shape *whole = NULL;
+    g_assert_cmpint(cm_timeline_load(&tl, map->mf->zones, FALSE, NULL, ctx), ==, CM_OK);
+    g_assert_cmpint(cm_project_layer(&whole, map->proj, tl->layer, TOLERANCE_PT, ctx), ==, CM_OK);
+    g_assert_cmpint(tl->layer->n, ==, map->zones->layer->n);
+    static const char *const dates[] = {"2019-04-10", "2019-12-19", "2020-06-04"};
+    for (size_t d = 0; d < G_N_ELEMENTS(dates); d++) {
+        cairo_surface_t *cut = draw_at(map, dates[d], 60);
+        cm_shape *mine = map->zones_page;
+        map->zones_page = whole, map->zones_on_land = FALSE;
+        cairo_surface_t *clipped = draw_at(map, dates[d], 60);
+        map->zones_page = mine, map->zones_on_land = TRUE;
+        int w = cairo_image_surface_get_width(cut), h = cairo_image_surface_get_height(cut);
+        int stride = cairo_image_surface_get_stride(cut), differ = 0;
+        const guint8 *a = cairo_image_surface_get_data(cut), *b = cairo_image_surface_get_data(clipped);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < 4 * w; x++)
+                differ += abs(a[y * stride + x] - b[y * stride + x]) > 32;
+        g_test_message("%s: %d bytes differ", dates[d], differ);
+        g_assert_cmpint(differ, <, 50);
+        cairo_surface_destroy(cut);
+        cairo_surface_destroy(clipped);
+    }
+    cm_shapes_free(whole, tl->layer->n);
+    cm_timeline_destroy(tl);
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+}
+
 /* From April to July 2020 the GNA gained ground and the LNA none. */
 static void test_diff(void)
 {
@@ -485,6 +542,7 @@ int main(int argc, char **argv)
     g_test_add_func("/timeline/series", test_series);
     g_test_add_func("/timeline/series-shared-pages", test_series_shared_pages);
     g_test_add_func("/timeline/series-pages-as-alone", test_series_pages_as_alone);
+    g_test_add_func("/timeline/zones-cut-to-land", test_zones_cut_to_land);
     g_test_add_func("/timeline/diff", test_diff);
     g_test_add_func("/timeline/sources", test_sources);
     g_test_add_func("/timeline/check", test_check);
