@@ -57,12 +57,11 @@ int cm_labeler_place(cm_labeler *lab);
  * so that in PDF and SVG each label is selectable text.  With a `cache` (label appearance
  * and position -> cairo recording surface; the table owns keys and surfaces), each label is
  * recorded once and painted from there: a series of PDF pages then holds each recurring
- * label once, as a shared form.  With `halos` (from cm_halo_cache_new), each distinct glyph's
- * halo is recorded once and painted wherever the glyph is: for PDF, where a halo stroked
- * from whole outlines was half the file and half the time.  Both may be NULL. */
+ * label once, as a shared form.  With `halos` (from cm_halo_cache_new; for PDF), halos are
+ * shown as text in a font of stroked glyphs: see labels.c.  Both may be NULL. */
 void cm_labeler_draw(cm_labeler *lab, cairo_t *cr, GHashTable *cache, GHashTable *halos);
 
-/* A table for cm_labeler_draw's `halos`: g_hash_table_unref it when the output is done. */
+/* A table for cm_labeler_draw's `halos`; unref it when done (the PDF keeps what it needs). */
 GHashTable *cm_halo_cache_new(void);
 
 /* Placed label boxes and how many glyphs no font had; for tests. */

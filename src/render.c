@@ -1792,10 +1792,7 @@ static cm_status render_pages(cm_map *map, const char *path, const page_spec *sp
         page_cache cache = {0};
         if (n > 1 && fmt == CM_FORMAT_PDF)
             cache = cache_new(map);
-        /* halos glyph by glyph for one page; a series shares whole labels instead, as cairo
-         * analyses every form a page uses, on every page, and glyph forms made each page
-         * of a series a third slower */
-        if (fmt == CM_FORMAT_PDF && n == 1)
+        if (fmt == CM_FORMAT_PDF)
             cache.halos = cm_halo_cache_new();
         for (int first = 0; first < n; first += per_page) {
             sheet sh = {map, specs, first, MIN(per_page, n - first), grid, &cache};

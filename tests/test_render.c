@@ -276,6 +276,14 @@ static void test_pdf(void)
     for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
         if (!strstr(out, want[i]))
             g_error("the PDF's text lacks \"%s\"", want[i]);
+    /* halos are drawn as text too, but carry none: each name is there once */
+    static const char *const once[] = {"Tobruk", "Zuwara", "Zliten", "Ras Lanuf"};
+    for (size_t i = 0; i < G_N_ELEMENTS(once); i++) {
+        const char *at = strstr(out, once[i]);
+        g_assert_nonnull(at);
+        g_assert_null(strstr(at + 1, once[i]));
+    }
+    g_assert_null(strstr(out, "\xef\xbf\xbd"));
     g_free(out);
     g_free(path);
 }
