@@ -41,7 +41,8 @@ static void load_module(void)
     } else {
         path = g_strdup("conflictmap-io.so");
     }
-    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    /* lazy: most of the 35 ms of loading GDAL is binding symbols it will never call */
+    void *h = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
     const cm_io_api *t = h ? dlsym(h, "cm_io_module") : NULL;
     if (!h)
         failure = g_strdup_printf("cannot load the data reader: %s", dlerror());
