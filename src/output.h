@@ -7,6 +7,7 @@
 
 #include <cairo.h>
 #include <glib.h>
+#include <stdint.h>
 
 typedef enum { CM_FORMAT_PNG, CM_FORMAT_PDF, CM_FORMAT_SVG } cm_format;
 
@@ -37,6 +38,12 @@ cairo_surface_t *cm_output_surface(cm_output *o);
  * threads, each clipped to its band: it must only read what it shares.  Returns the first
  * drawing error. */
 typedef void (*cm_page_draw)(cairo_t *cr, void *data);
+
+/* A PNG row after its filter byte: RGB, each byte less the one above (none: as is), from
+ * xRGB pixels; the plain loop and, where the CPU has SSSE3, the vector one (FALSE when it
+ * cannot run).  For tests; out holds 3 w bytes after out[0]. */
+void cm_png_filter_plain(unsigned char *out, const uint32_t *px, const uint32_t *above, int w);
+gboolean cm_png_filter_fast(unsigned char *out, const uint32_t *px, const uint32_t *above, int w);
 cairo_status_t cm_output_draw_png(cm_output *o, cm_page_draw draw, void *data);
 
 /* Where a figure comes from, written into every format: PDF document information, PNG text

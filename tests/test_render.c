@@ -1,5 +1,6 @@
 /* End to end: the CLI renders the default map; the files are checked as a reader would. */
 #include "conflictmap/conflictmap.h"
+#include "output.h"
 #include "style.h"
 #include "testutil.h"
 
@@ -165,6 +166,30 @@ static void test_png_colours(void)
     cm_ctx_destroy(ctx);
     cairo_surface_destroy(png);
     g_free(path);
+}
+
+/* The vector row filter gives the plain loop's bytes, for every width up to 40 (the tails),
+ * with and without a row above. */
+static void test_png_filter(void)
+{
+    GRand *r = g_rand_new_with_seed(7);
+    for (int w = 1; w <= 40; w++)
+        for (int up = 0; up < 2; up++) {
+            uint32_t px[40], above[40];
+            for (int i = 0; i < w; i++)
+                px[i] = g_rand_int(r), above[i] = g_rand_int(r);
+            unsigned char a[1 + 3 * 40 + 16], b[1 + 3 * 40 + 16];
+            memset(a, 0xaa, sizeof a);
+            memset(b, 0xaa, sizeof b);
+            cm_png_filter_plain(a, px, up ? above : NULL, w);
+            if (!cm_png_filter_fast(b, px, up ? above : NULL, w)) {
+                g_test_skip("no SSSE3 on this CPU");
+                g_rand_free(r);
+                return;
+            }
+            g_assert_cmpmem(a + 1, 3 * w, b + 1, 3 * w);
+        }
+    g_rand_free(r);
 }
 
 /* The IDAT chunks of a PNG, joined: the image's zlib stream. */
@@ -420,6 +445,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     workdir = scratch_dir();
     g_test_add_func("/render/png-colours", test_png_colours);
+    g_test_add_func("/render/png-filter", test_png_filter);
     g_test_add_func("/render/png-bands", test_png_bands);
     g_test_add_func("/render/pdf-fonts-text", test_pdf);
     g_test_add_func("/render/svg-xml", test_svg);
