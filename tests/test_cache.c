@@ -217,7 +217,8 @@ static void test_invalidation(void)
     g_free(dir);
 }
 
-/* CONFLICTMAP_CACHE=off stores nothing; beyond 32 entries the least recently used go. */
+/* CONFLICTMAP_CACHE=off stores nothing; beyond 32 entries the least recently used go; a
+ * cache folder that cannot be made is no error. */
 static void test_off_and_prune(void)
 {
     char *dir = scratch_dir(), *cache = g_build_filename(dir, "cache", NULL);
@@ -240,6 +241,13 @@ static void test_off_and_prune(void)
     map = load(cm_default_map_path(), FALSE, ctx);
     cm_map_destroy(map);
     g_assert_cmpint(count_entries(cache), ==, 32);
+    /* a cache that cannot be written (a file where the folder would be) only costs time */
+    char *file = write_file(dir, "not-a-folder", "x");
+    g_setenv("CONFLICTMAP_CACHE", file, TRUE);
+    map = load(cm_default_map_path(), FALSE, ctx);
+    g_assert_null(cm_ctx_message(ctx)[0] ? cm_ctx_message(ctx) : NULL);
+    cm_map_destroy(map);
+    g_free(file);
     /* the newest survive: the fresh entry and the 31 youngest stale ones */
     char *oldest = g_strdup_printf("%s/%064d.cmc", cache, 8), *kept = g_strdup_printf("%s/%064d.cmc", cache, 9);
     g_assert_false(g_file_test(oldest, G_FILE_TEST_EXISTS));

@@ -18,7 +18,7 @@ static char *fuzz_dir(void)
     return dir;
 }
 
-static char *fuzz_file(const char *name, const uint8_t *data, size_t size)
+G_GNUC_UNUSED static char *fuzz_file(const char *name, const uint8_t *data, size_t size)
 {
     char *path = g_build_filename(fuzz_dir(), name, NULL);
     FILE *f = fopen(path, "wb");
