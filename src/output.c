@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <libdeflate.h>
 #include <zlib.h>
@@ -339,8 +340,9 @@ typedef struct {
     png_band bands[BANDS];
     png_piece pieces[PIECES];
     int nbands, npieces;
-    GMutex lock;
-    GCond changed;
+    /* POSIX, not GLib's futex-based GMutex: ThreadSanitizer sees these */
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
     cairo_status_t status; /* the first drawing error */
 } png_job;
 
@@ -506,7 +508,7 @@ static gboolean encode_piece(png_job *job, png_piece *p)
 static gpointer png_worker(gpointer data)
 {
     png_job *job = data;
-    g_mutex_lock(&job->lock);
+    pthread_mutex_lock(&job->lock);
     for (;;) {
         png_band *band = NULL;
         png_piece *piece = NULL;
@@ -522,26 +524,26 @@ static gpointer png_worker(gpointer data)
         }
         if (band) {
             band->state = BUSY;
-            g_mutex_unlock(&job->lock);
+            pthread_mutex_unlock(&job->lock);
             cairo_status_t st = draw_band(job, band);
-            g_mutex_lock(&job->lock);
+            pthread_mutex_lock(&job->lock);
             if (st != CAIRO_STATUS_SUCCESS && job->status == CAIRO_STATUS_SUCCESS)
                 job->status = st;
             band->state = DONE;
-            g_cond_broadcast(&job->changed);
+            pthread_cond_broadcast(&job->changed);
         } else if (piece) {
             piece->taken = TRUE;
-            g_mutex_unlock(&job->lock);
+            pthread_mutex_unlock(&job->lock);
             gboolean ok = job->status == CAIRO_STATUS_SUCCESS && encode_piece(job, piece);
-            g_mutex_lock(&job->lock);
+            pthread_mutex_lock(&job->lock);
             piece->ok = ok;
         } else if (left) {
-            g_cond_wait(&job->changed, &job->lock);
+            pthread_cond_wait(&job->changed, &job->lock);
         } else {
             break;
         }
     }
-    g_mutex_unlock(&job->lock);
+    pthread_mutex_unlock(&job->lock);
     return NULL;
 }
 
@@ -549,8 +551,8 @@ cairo_status_t cm_output_draw_png(cm_output *o, cm_page_draw draw, void *data)
 {
     png_job *job = g_new0(png_job, 1);
     job->o = o, job->draw = draw, job->data = data;
-    g_mutex_init(&job->lock);
-    g_cond_init(&job->changed);
+    pthread_mutex_init(&job->lock, NULL);
+    pthread_cond_init(&job->changed, NULL);
     int h = o->png_h;
     job->nbands = h >= 16 * PIECES ? BANDS : 1;
     job->npieces = h >= 16 * PIECES ? PIECES : 1;
@@ -591,8 +593,8 @@ cairo_status_t cm_output_draw_png(cm_output *o, cm_page_draw draw, void *data)
     for (int i = 0; i < job->nbands; i++)
         if (job->bands[i].surface)
             cairo_surface_destroy(job->bands[i].surface);
-    g_mutex_clear(&job->lock);
-    g_cond_clear(&job->changed);
+    pthread_mutex_destroy(&job->lock);
+    pthread_cond_destroy(&job->changed);
     g_free(job);
     o->png_status = st;
     return st;
