@@ -98,15 +98,6 @@ static void test_same_map(void)
     g_free(dir);
 }
 
-static void copy(const char *from, const char *to)
-{
-    char *data = NULL;
-    gsize len = 0;
-    g_assert_true(g_file_get_contents(from, &data, &len, NULL));
-    g_assert_true(g_file_set_contents(to, data, (gssize)len, NULL));
-    g_free(data);
-}
-
 /* A small map in dir: the districts without their .prj (a warning on every load), the
  * bundled places and a copy of the ledger. */
 static char *small_map(const char *dir)
@@ -115,12 +106,12 @@ static char *small_map(const char *dir)
     for (size_t i = 0; i < G_N_ELEMENTS(ext); i++) {
         char *from = g_strdup_printf(GEO "districts.%s", ext[i]);
         char *to = g_strdup_printf("%s/d.%s", dir, ext[i]);
-        copy(from, to);
+        copy_file(from, to);
         g_free(from);
         g_free(to);
     }
     char *ledger = g_build_filename(dir, "control.csv", NULL);
-    copy(GEO "control.csv", ledger);
+    copy_file(GEO "control.csv", ledger);
     g_free(ledger);
     return write_file(dir, "small.map",
                       "[map]\ndate = 2019-12-19\n"

@@ -12,15 +12,6 @@
 
 #define GEO CM_SOURCE_DIR "/geodata/"
 
-static void copy(const char *from, const char *to)
-{
-    char *data = NULL;
-    gsize len = 0;
-    g_assert_true(g_file_get_contents(from, &data, &len, NULL));
-    g_assert_true(g_file_set_contents(to, data, (gssize)len, NULL));
-    g_free(data);
-}
-
 /* A copy of the districts shapefile in dir, under `name`.shp and its sidecars. */
 static void copy_districts(const char *dir, const char *name)
 {
@@ -28,7 +19,7 @@ static void copy_districts(const char *dir, const char *name)
     for (size_t i = 0; i < G_N_ELEMENTS(ext); i++) {
         char *from = g_strdup_printf(GEO "districts.%s", ext[i]);
         char *to = g_strdup_printf("%s/%s.%s", dir, name, ext[i]);
-        copy(from, to);
+        copy_file(from, to);
         g_free(from);
         g_free(to);
     }

@@ -24,6 +24,15 @@ static inline char *write_file(const char *dir, const char *name, const char *te
     return path;
 }
 
+static inline void copy_file(const char *from, const char *to)
+{
+    char *data = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(from, &data, &len, NULL));
+    g_assert_true(g_file_set_contents(to, data, (gssize)len, NULL));
+    g_free(data);
+}
+
 static inline void rm_rf(const char *dir)
 {
     GDir *d = g_dir_open(dir, 0, NULL);
