@@ -1,6 +1,6 @@
 /* The load cache (cache.h).  An entry is one file, <key in hex>.cmc:
- *   "CMLOAD\r\n", format version, byte-order mark, key (32 bytes), payload length, CRC-32
- *   of the payload, payload.
+ *   "CMLOAD\r\n", format version, byte-order mark, kind (geography or time), key (32
+ *   bytes), payload length, CRC-32 of the payload, payload.
  * The payload is the map's data in a fixed order, numbers in this machine's byte order
  * (the byte-order mark refuses another's).  Any mismatch or damage makes the entry a miss;
  * the caller then loads through GDAL and writes a fresh one. */
@@ -17,9 +17,9 @@
 #include <zlib.h>
 
 #define MAGIC "CMLOAD\r\n"
-#define FORMAT 2
+#define FORMAT 3
 #define BOM 0x01020304u
-#define HEADER (8 + 4 + 4 + 32 + 8 + 4)
+#define HEADER (8 + 4 + 4 + 4 + 32 + 8 + 4)
 #define KEEP 32 /* entries kept: the most recently used */
 
 char *cm_cache_dir(void)
@@ -223,35 +223,10 @@ static void prune(const char *dir)
     g_ptr_array_unref(entries);
 }
 
-void cm_cache_store(const cm_map *map, const char *dir, const guint8 key[32])
+/* Writes `b` (HEADER bytes left for the header, then the payload) as the entry for `key`:
+ * to a temporary file, renamed into place. */
+static void write_entry(GByteArray *b, const char *dir, const guint8 key[32], guint32 kind)
 {
-    if (key_unset(key) || g_mkdir_with_parents(dir, 0700) != 0)
-        return;
-    GByteArray *b = g_byte_array_sized_new(1 << 16);
-    guint8 head[HEADER] = {0};
-    put(b, head, HEADER); /* filled in below */
-    put_placed(b, &map->regions);
-    put_placed(b, &map->neighbours);
-    put_placed(b, &map->border);
-    put_placed(b, &map->places);
-    put_placed(b, &map->inset);
-    put_shapes(b, map->inset_border, map->border.layer ? map->border.layer->n : 0);
-    put_f64(b, map->inset_size[0]);
-    put_f64(b, map->inset_size[1]);
-    put_timeline(b, map->zones, map->zones_page);
-    put_i32(b, map->zones_on_land);
-    put_timeline(b, map->lines, map->lines_page);
-    put_ledger(b, map->ledger);
-    put_f64(b, map->simplify_m);
-    put_f64(b, map->metres_per_pt);
-    put_f64(b, map->north);
-    put_i32(b, map->has_sea_label);
-    put_f64(b, map->sea_xy[0]);
-    put_f64(b, map->sea_xy[1]);
-    put_ring(b, &map->inset_trace);
-    put_shape(b, &map->graticule);
-    put_strv(b, map->load_warnings);
-
     guint64 len = b->len - HEADER;
     guint32 version = FORMAT, bom = BOM;
     guint32 crc = payload_crc(b->data + HEADER, (size_t)len);
@@ -259,9 +234,10 @@ void cm_cache_store(const cm_map *map, const char *dir, const guint8 key[32])
     memcpy(h, MAGIC, 8);
     memcpy(h + 8, &version, 4);
     memcpy(h + 12, &bom, 4);
-    memcpy(h + 16, key, 32);
-    memcpy(h + 48, &len, 8);
-    memcpy(h + 56, &crc, 4);
+    memcpy(h + 16, &kind, 4);
+    memcpy(h + 20, key, 32);
+    memcpy(h + 52, &len, 8);
+    memcpy(h + 60, &crc, 4);
 
     char *final = entry_path(dir, key);
     char *tmp = g_strconcat(final, ".XXXXXX", NULL);
@@ -282,6 +258,47 @@ void cm_cache_store(const cm_map *map, const char *dir, const guint8 key[32])
         g_unlink(tmp);
     g_free(tmp);
     g_free(final);
+}
+
+static GByteArray *entry_new(void)
+{
+    GByteArray *b = g_byte_array_sized_new(1 << 16);
+    guint8 head[HEADER] = {0};
+    put(b, head, HEADER); /* filled in by write_entry */
+    return b;
+}
+
+void cm_cache_store(const cm_map *map, const char *dir, cm_cache_kind kind, const guint8 key[32])
+{
+    if (key_unset(key) || g_mkdir_with_parents(dir, 0700) != 0)
+        return;
+    GByteArray *b = entry_new();
+    if (kind == CM_CACHE_GEO) {
+        put_placed(b, &map->regions);
+        put_placed(b, &map->neighbours);
+        put_placed(b, &map->border);
+        put_placed(b, &map->places);
+        put_placed(b, &map->inset);
+        put_shapes(b, map->inset_border, map->border.layer ? map->border.layer->n : 0);
+        put_f64(b, map->inset_size[0]);
+        put_f64(b, map->inset_size[1]);
+        put_f64(b, map->simplify_m);
+        put_f64(b, map->metres_per_pt);
+        put_f64(b, map->north);
+        put_i32(b, map->has_sea_label);
+        put_f64(b, map->sea_xy[0]);
+        put_f64(b, map->sea_xy[1]);
+        put_ring(b, &map->inset_trace);
+        put_shape(b, &map->graticule);
+        put_strv(b, map->geo_warnings);
+    } else {
+        put_ledger(b, map->ledger);
+        put_timeline(b, map->zones, map->zones_page);
+        put_i32(b, map->zones_on_land);
+        put_timeline(b, map->lines, map->lines_page);
+        put_strv(b, map->time_warnings);
+    }
+    write_entry(b, dir, key, kind);
     g_byte_array_unref(b);
 }
 
@@ -491,80 +508,103 @@ static cm_ledger *get_ledger(reader *r)
     return lg;
 }
 
-gboolean cm_cache_restore(cm_map *map, const char *dir, const guint8 key[32])
+/* The entry for `key` of this kind, mapped and checked; NULL when there is none or it is
+ * damaged or from another version.  *payload and *len describe its payload. */
+static GMappedFile *open_entry(const char *dir, const guint8 key[32], guint32 kind,
+                               const guint8 **payload, size_t *len)
 {
     if (key_unset(key))
-        return FALSE;
+        return NULL;
     char *path = entry_path(dir, key);
     GMappedFile *file = g_mapped_file_new(path, FALSE, NULL);
     const guint8 *d = file ? (const guint8 *)g_mapped_file_get_contents(file) : NULL;
     size_t size = file ? g_mapped_file_get_length(file) : 0;
-    guint32 version = 0, bom = 0, crc = 0;
-    guint64 len = 0;
+    guint32 version = 0, bom = 0, k = 0, crc = 0;
+    guint64 n = 0;
     if (d && size >= HEADER) {
         memcpy(&version, d + 8, 4);
         memcpy(&bom, d + 12, 4);
-        memcpy(&len, d + 48, 8);
-        memcpy(&crc, d + 56, 4);
+        memcpy(&k, d + 16, 4);
+        memcpy(&n, d + 52, 8);
+        memcpy(&crc, d + 60, 4);
     }
     if (!d || size < HEADER || memcmp(d, MAGIC, 8) || version != FORMAT || bom != BOM ||
-        memcmp(d + 16, key, 32) || len != size - HEADER ||
-        payload_crc(d + HEADER, (size_t)len) != crc) {
+        k != kind || memcmp(d + 20, key, 32) || n != size - HEADER ||
+        payload_crc(d + HEADER, (size_t)n) != crc) {
         if (file)
             g_mapped_file_unref(file);
         g_free(path);
-        return FALSE;
+        return NULL;
     }
-
-    reader r = {d + HEADER, d + size, FALSE};
-    cm_map *t = g_new0(cm_map, 1); /* filled here, moved into map when all is well */
-    get_placed(&r, &t->regions);
-    get_placed(&r, &t->neighbours);
-    get_placed(&r, &t->border);
-    get_placed(&r, &t->places);
-    get_placed(&r, &t->inset);
-    t->inset_border = get_shapes(&r, t->border.layer ? t->border.layer->n : 0);
-    t->inset_size[0] = get_f64(&r);
-    t->inset_size[1] = get_f64(&r);
-    t->zones = get_timeline(&r, &t->zones_page);
-    t->zones_on_land = get_i32(&r);
-    t->lines = get_timeline(&r, &t->lines_page);
-    t->ledger = get_ledger(&r);
-    t->simplify_m = get_f64(&r);
-    t->metres_per_pt = get_f64(&r);
-    t->north = get_f64(&r);
-    t->has_sea_label = get_i32(&r);
-    t->sea_xy[0] = get_f64(&r);
-    t->sea_xy[1] = get_f64(&r);
-    get_ring(&r, &t->inset_trace);
-    get_shape(&r, &t->graticule);
-    t->load_warnings = get_strv(&r);
-    gboolean ok = !r.bad && r.p == r.end && t->regions.layer && t->regions.anchor;
-    g_mapped_file_unref(file);
-    if (ok) {
-        /* most recently used: what pruning keeps */
-        utime(path, NULL);
-        map->regions = t->regions, map->neighbours = t->neighbours, map->border = t->border;
-        map->places = t->places, map->inset = t->inset;
-        map->inset_border = t->inset_border;
-        map->inset_size[0] = t->inset_size[0], map->inset_size[1] = t->inset_size[1];
-        map->zones = t->zones, map->zones_page = t->zones_page;
-        map->zones_on_land = t->zones_on_land;
-        map->lines = t->lines, map->lines_page = t->lines_page;
-        map->ledger = t->ledger;
-        map->simplify_m = t->simplify_m;
-        map->metres_per_pt = t->metres_per_pt;
-        map->north = t->north;
-        map->has_sea_label = t->has_sea_label;
-        map->sea_xy[0] = t->sea_xy[0], map->sea_xy[1] = t->sea_xy[1];
-        map->inset_trace = t->inset_trace;
-        map->graticule = t->graticule;
-        map->load_warnings = t->load_warnings;
-        g_free(t);
-    } else {
-        cm_map_destroy(t);
-    }
+    utime(path, NULL); /* most recently used: what pruning keeps */
     g_free(path);
-    return ok;
+    *payload = d + HEADER;
+    *len = (size_t)n;
+    return file;
 }
 
+gboolean cm_cache_restore(cm_map *map, const char *dir, cm_cache_kind kind, const guint8 key[32])
+{
+    const guint8 *d = NULL;
+    size_t len = 0;
+    GMappedFile *file = open_entry(dir, key, kind, &d, &len);
+    if (!file)
+        return FALSE;
+    reader r = {d, d + len, FALSE};
+    cm_map *t = g_new0(cm_map, 1); /* filled here, moved into map when all is well */
+    gboolean ok;
+    if (kind == CM_CACHE_GEO) {
+        get_placed(&r, &t->regions);
+        get_placed(&r, &t->neighbours);
+        get_placed(&r, &t->border);
+        get_placed(&r, &t->places);
+        get_placed(&r, &t->inset);
+        t->inset_border = get_shapes(&r, t->border.layer ? t->border.layer->n : 0);
+        t->inset_size[0] = get_f64(&r);
+        t->inset_size[1] = get_f64(&r);
+        t->simplify_m = get_f64(&r);
+        t->metres_per_pt = get_f64(&r);
+        t->north = get_f64(&r);
+        t->has_sea_label = get_i32(&r);
+        t->sea_xy[0] = get_f64(&r);
+        t->sea_xy[1] = get_f64(&r);
+        get_ring(&r, &t->inset_trace);
+        get_shape(&r, &t->graticule);
+        t->geo_warnings = get_strv(&r);
+        ok = !r.bad && r.p == r.end && t->regions.layer && t->regions.anchor;
+        if (ok) {
+            map->regions = t->regions, map->neighbours = t->neighbours, map->border = t->border;
+            map->places = t->places, map->inset = t->inset;
+            map->inset_border = t->inset_border;
+            map->inset_size[0] = t->inset_size[0], map->inset_size[1] = t->inset_size[1];
+            map->simplify_m = t->simplify_m;
+            map->metres_per_pt = t->metres_per_pt;
+            map->north = t->north;
+            map->has_sea_label = t->has_sea_label;
+            map->sea_xy[0] = t->sea_xy[0], map->sea_xy[1] = t->sea_xy[1];
+            map->inset_trace = t->inset_trace;
+            map->graticule = t->graticule;
+            map->geo_warnings = t->geo_warnings;
+        }
+    } else {
+        t->ledger = get_ledger(&r);
+        t->zones = get_timeline(&r, &t->zones_page);
+        t->zones_on_land = get_i32(&r);
+        t->lines = get_timeline(&r, &t->lines_page);
+        t->time_warnings = get_strv(&r);
+        ok = !r.bad && r.p == r.end && t->ledger;
+        if (ok) {
+            map->ledger = t->ledger;
+            map->zones = t->zones, map->zones_page = t->zones_page;
+            map->zones_on_land = t->zones_on_land;
+            map->lines = t->lines, map->lines_page = t->lines_page;
+            map->time_warnings = t->time_warnings;
+        }
+    }
+    g_mapped_file_unref(file);
+    if (ok)
+        g_free(t);
+    else
+        cm_map_destroy(t);
+    return ok;
+}

@@ -243,7 +243,8 @@ static void drop_lonlat(cm_layer *layer)
     layer->srs = NULL;
 }
 
-static cm_status load_map(cm_map *map, const char *ledger, GPtrArray *problems, cm_ctx *ctx)
+/* The geography: projection, layers, inset, and what drawing needs from PROJ. */
+static cm_status load_geo(cm_map *map, cm_ctx *ctx)
 {
     cm_status st;
     const double *fr = map->frame;
@@ -263,8 +264,28 @@ static cm_status load_map(cm_map *map, const char *ledger, GPtrArray *problems, 
         (st = load_placed(map, &map->mf->neighbours, &map->neighbours, ctx)) != CM_OK ||
         (st = load_placed(map, &map->mf->border, &map->border, ctx)) != CM_OK ||
         (st = load_placed(map, &map->mf->places, &map->places, ctx)) != CM_OK ||
-        (st = load_inset(map, ctx)) != CM_OK ||
-        (st = cm_ledger_load(&map->ledger, ledger, problems, ctx)) != CM_OK ||
+        (st = load_inset(map, ctx)) != CM_OK)
+        return st;
+    if (map->inset_proj)
+        make_inset_trace(map);
+    if (map->style->graticule)
+        make_graticule(map);
+    cm_layer *layers[] = {map->regions.layer, map->neighbours.layer, map->border.layer,
+                          map->places.layer, map->inset.layer};
+    for (size_t i = 0; i < G_N_ELEMENTS(layers); i++)
+        drop_lonlat(layers[i]);
+    return CM_OK;
+}
+
+/* What changes as the conflict does: the ledger, zones and lines, projected and (zones) cut
+ * to the border, whose page shapes are loaded by then. */
+static cm_status load_time(cm_map *map, const char *ledger, GPtrArray *problems, cm_ctx *ctx)
+{
+    cm_status st;
+    if (!map->proj && (st = cm_projection_new(&map->proj, map->mf->crs, map->mf->extent,
+                                               map->frame, ctx)) != CM_OK)
+        return st;
+    if ((st = cm_ledger_load(&map->ledger, ledger, problems, ctx)) != CM_OK ||
         (st = load_timeline(map, map->mf->zones, FALSE, &map->zones, &map->zones_page, problems,
                             ctx)) != CM_OK ||
         (st = load_timeline(map, map->mf->lines, TRUE, &map->lines, &map->lines_page, problems,
@@ -273,16 +294,8 @@ static cm_status load_map(cm_map *map, const char *ledger, GPtrArray *problems, 
     cm_gdal_quiet_begin();
     map->zones_on_land = clip_zones(map);
     cm_gdal_quiet_end();
-    if (map->inset_proj)
-        make_inset_trace(map);
-    if (map->style->graticule)
-        make_graticule(map);
-    cm_layer *layers[] = {map->regions.layer, map->neighbours.layer, map->border.layer,
-                          map->places.layer, map->inset.layer,
-                          map->zones ? map->zones->layer : NULL,
-                          map->lines ? map->lines->layer : NULL};
-    for (size_t i = 0; i < G_N_ELEMENTS(layers); i++)
-        drop_lonlat(layers[i]);
+    drop_lonlat(map->zones ? map->zones->layer : NULL);
+    drop_lonlat(map->lines ? map->lines->layer : NULL);
     return CM_OK;
 }
 
@@ -290,7 +303,8 @@ CM_IO_EXPORT const cm_io_api cm_io_module = {
     .abi = CM_IO_ABI,
     .map_size = sizeof(struct cm_map),
     .version = CM_VERSION,
-    .load_map = load_map,
+    .load_geo = load_geo,
+    .load_time = load_time,
     .ledger_load = cm_ledger_load,
     .projection_new = cm_projection_new,
     .projection_destroy = cm_projection_destroy,

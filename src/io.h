@@ -11,7 +11,7 @@
 
 #include <glib.h>
 
-#define CM_IO_ABI 2
+#define CM_IO_ABI 3
 
 typedef struct cm_map cm_map;
 
@@ -19,10 +19,13 @@ typedef struct cm_io_api {
     unsigned abi;       /* CM_IO_ABI */
     size_t map_size;    /* sizeof(struct cm_map) where the module was built */
     const char *version;
-    /* Fills the map's data: projections, layers on the page, inset, ledger, zones and lines,
-     * and what drawing needs from PROJ (scale, north, sea label, inset trace, graticule).
-     * Lon/lat geometry is dropped once projected.  With `problems`, as cm_ledger_load. */
-    cm_status (*load_map)(cm_map *map, const char *ledger, GPtrArray *problems, cm_ctx *ctx);
+    /* Fills the map's geography: projections, layers on the page, inset, and what drawing
+     * needs from PROJ (scale, north, sea label, inset trace, graticule). */
+    cm_status (*load_geo)(cm_map *map, cm_ctx *ctx);
+    /* Fills what changes over time: the ledger, zones (cut to the border, whose page shapes
+     * must be there) and lines.  With `problems`, as cm_ledger_load.  Lon/lat geometry is
+     * dropped once projected. */
+    cm_status (*load_time)(cm_map *map, const char *ledger, GPtrArray *problems, cm_ctx *ctx);
     cm_status (*ledger_load)(cm_ledger **out, const char *path, GPtrArray *problems, cm_ctx *ctx);
     cm_status (*projection_new)(cm_projection **out, const char *crs, const double extent[4],
                                 const double frame[4], cm_ctx *ctx);

@@ -42,7 +42,7 @@ struct cm_map {
     gboolean has_diff_from; /* a change map from diff_from to date */
     GPtrArray *inputs;      /* every file read, NULL-terminated */
     double simplify_m;      /* ground metres below which polygon detail cannot show */
-    char *data_sha256;      /* over every input file's bytes, in order: a figure's fingerprint */
+    char *data_sha256;      /* over each input file's SHA-256, in order: a figure's fingerprint */
     GDate diff_from;
     /* what drawing needs from the projection, found at load so that drawing needs no PROJ */
     double metres_per_pt;  /* ground metres per point at the frame's centre; NAN if unknown */
@@ -51,7 +51,8 @@ struct cm_map {
     double sea_xy[2];
     cm_ring inset_trace;   /* the main frame's outline in the inset's page */
     cm_shape graticule;    /* its lines on the page, when the style asks for one */
-    char **load_warnings;  /* what loading the data warned: said again on a cache hit */
+    char **geo_warnings;   /* what loading the geography warned: said again on a cache hit */
+    char **time_warnings;  /* what loading the ledger, zones and lines warned */
 };
 
 #endif

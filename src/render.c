@@ -68,7 +68,8 @@ void cm_map_destroy(cm_map *map)
     }
     g_free(map->inset_trace.xy);
     cm_shape_clear(&map->graticule);
-    g_strfreev(map->load_warnings);
+    g_strfreev(map->geo_warnings);
+    g_strfreev(map->time_warnings);
     cm_ledger_destroy(map->ledger);
     cm_style_destroy(map->style);
     cm_mapfile_destroy(map->mf);
@@ -131,55 +132,105 @@ static void check_font(const cm_style *s, cm_ctx *ctx)
     g_free(used);
 }
 
-/* SHA-256 over the bytes of every input and, for shapefiles, their .shx, .dbf, .prj and .cpg:
- * the same figure from the same data has the same fingerprint.  Files are mapped, not read,
- * and hashed with OpenSSL, which uses the CPU's SHA instructions: GLib's portable SHA-256
- * took a quarter of the time of a million-vertex render.  `key` receives the load cache's
- * key: the fingerprint with each file's name and size (which fix where one file's bytes end
- * and the next begin) and the versions of this library and of GDAL and PROJ. */
-static char *hash_inputs(const char *const *files, guint8 key[32])
+/* SHA-256 of one input and, for a shapefile, its .shx, .dbf, .prj and .cpg, each part with
+ * its size (which fixes where one ends).  Files are mapped, not read, and hashed with
+ * OpenSSL, which uses the CPU's SHA instructions: GLib's portable SHA-256 took a quarter of
+ * the time of a million-vertex render.  *size receives the bytes hashed, -1 when none. */
+static gboolean hash_file(const char *file, guint8 digest[32], gint64 *size)
 {
     static const char *const sidecars[] = {"", ".shx", ".dbf", ".prj", ".cpg"};
-    static const char salt[] = "conflictmap load cache\n" CM_VERSION "\n" CM_IO_VERSIONS "\n";
-    EVP_MD_CTX *md = EVP_MD_CTX_new(), *km = EVP_MD_CTX_new();
-    unsigned char digest[EVP_MAX_MD_SIZE];
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
     unsigned int len = 0;
-    if (!md || !km || !EVP_DigestInit_ex(md, EVP_sha256(), NULL) ||
-        !EVP_DigestInit_ex(km, EVP_sha256(), NULL)) {
+    if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
         EVP_MD_CTX_free(md);
-        EVP_MD_CTX_free(km);
-        memset(key, 0, 32); /* all zeros: never stored nor looked up */
-        return g_strdup("unavailable");
+        return FALSE;
     }
-    EVP_DigestUpdate(km, salt, sizeof salt);
-    for (size_t i = 0; files[i]; i++) {
-        gboolean shp = g_str_has_suffix(files[i], ".shp");
-        for (size_t k = 0; k < (shp ? G_N_ELEMENTS(sidecars) : 1); k++) {
-            char *path = g_strdup(files[i]);
-            if (k)
-                strcpy(path + strlen(path) - 4, sidecars[k]);
-            GMappedFile *mf = g_mapped_file_new(path, FALSE, NULL);
-            gint64 size = mf ? (gint64)g_mapped_file_get_length(mf) : -1;
-            EVP_DigestUpdate(km, path, strlen(path) + 1);
-            EVP_DigestUpdate(km, &size, sizeof size);
-            if (mf) {
-                if (size > 0)
-                    EVP_DigestUpdate(md, g_mapped_file_get_contents(mf), (size_t)size);
-                g_mapped_file_unref(mf);
-            }
-            g_free(path);
+    gboolean shp = g_str_has_suffix(file, ".shp");
+    *size = 0;
+    for (size_t k = 0; k < (shp ? G_N_ELEMENTS(sidecars) : 1); k++) {
+        char *path = g_strdup(file);
+        if (k)
+            strcpy(path + strlen(path) - 4, sidecars[k]);
+        GMappedFile *mf = g_mapped_file_new(path, FALSE, NULL);
+        gint64 n = mf ? (gint64)g_mapped_file_get_length(mf) : -1;
+        EVP_DigestUpdate(md, &n, sizeof n);
+        if (n > 0) {
+            EVP_DigestUpdate(md, g_mapped_file_get_contents(mf), (size_t)n);
+            *size += n;
+        } else if (k == 0) {
+            *size = -1;
         }
+        if (mf)
+            g_mapped_file_unref(mf);
+        g_free(path);
     }
     EVP_DigestFinal_ex(md, digest, &len);
-    EVP_DigestUpdate(km, digest, len);
-    unsigned int klen = 0;
-    EVP_DigestFinal_ex(km, key, &klen);
     EVP_MD_CTX_free(md);
-    EVP_MD_CTX_free(km);
-    GString *hex = g_string_sized_new(2 * len);
-    for (unsigned int i = 0; i < len; i++)
+    return len == 32;
+}
+
+/* The fingerprint written into every figure (SHA-256 over each input's SHA-256, in order:
+ * the same inputs, the same fingerprint) and the load cache's two keys: the geography's
+ * (map file, styles, layers) and the time data's (that key, ledger, zones, lines), each over
+ * the files' names, sizes and digests and the versions of this library, GDAL and PROJ.
+ * `time` flags the inputs of the second kind.  On a failure the keys are all zeros: never
+ * stored nor looked up. */
+static char *hash_inputs(const char *const *files, const gboolean *time, guint8 geo_key[32],
+                         guint8 time_key[32])
+{
+    static const char salt[] = "conflictmap load cache\n" CM_VERSION "\n" CM_IO_VERSIONS "\n";
+    EVP_MD_CTX *all = EVP_MD_CTX_new(), *geo = EVP_MD_CTX_new(), *tm = EVP_MD_CTX_new();
+    unsigned char digest[32];
+    unsigned int len = 0;
+    gboolean ok = all && geo && tm && EVP_DigestInit_ex(all, EVP_sha256(), NULL) &&
+                  EVP_DigestInit_ex(geo, EVP_sha256(), NULL) &&
+                  EVP_DigestInit_ex(tm, EVP_sha256(), NULL);
+    if (ok) {
+        EVP_DigestUpdate(geo, "geography\n", 10);
+        EVP_DigestUpdate(geo, salt, sizeof salt);
+        EVP_DigestUpdate(tm, "time\n", 5);
+        EVP_DigestUpdate(tm, salt, sizeof salt);
+    }
+    for (size_t i = 0; ok && files[i]; i++) {
+        gint64 size = 0;
+        guint8 d[32];
+        ok = hash_file(files[i], d, &size);
+        EVP_MD_CTX *key = time[i] ? tm : geo;
+        EVP_DigestUpdate(key, files[i], strlen(files[i]) + 1);
+        EVP_DigestUpdate(key, &size, sizeof size);
+        EVP_DigestUpdate(key, d, sizeof d);
+        EVP_DigestUpdate(all, d, sizeof d);
+    }
+    if (ok && EVP_DigestFinal_ex(geo, geo_key, &len) && len == 32) {
+        EVP_DigestUpdate(tm, geo_key, 32);
+        ok = EVP_DigestFinal_ex(tm, time_key, &len) && len == 32 &&
+             EVP_DigestFinal_ex(all, digest, &len) && len == 32;
+    } else {
+        ok = FALSE;
+    }
+    EVP_MD_CTX_free(all);
+    EVP_MD_CTX_free(geo);
+    EVP_MD_CTX_free(tm);
+    if (!ok) {
+        memset(geo_key, 0, 32);
+        memset(time_key, 0, 32);
+        return g_strdup("unavailable");
+    }
+    GString *hex = g_string_sized_new(64);
+    for (unsigned int i = 0; i < 32; i++)
         g_string_append_printf(hex, "%02x", digest[i]);
     return g_string_free(hex, FALSE);
+}
+
+/* Copies the warnings ctx received since `before` of them. */
+static char **warnings_since(cm_ctx *ctx, size_t before)
+{
+    size_t after = 0;
+    const char *const *w = cm_ctx_warnings(ctx, &after);
+    char **out = g_new0(char *, after - before + 1);
+    for (size_t i = before; i < after; i++)
+        out[i - before] = g_strdup(w[i]);
+    return out;
 }
 
 cm_status cm_map_load(cm_map **out, const char *path, const cm_map_options *opts, cm_ctx *ctx)
@@ -217,44 +268,61 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
         goto cleanup;
     }
 
-    /* every input, hashed: the figure's fingerprint and the load cache's key */
+    /* every input, hashed: the figure's fingerprint and the load cache's keys */
     const char *ledger = opts && opts->control ? opts->control : map->mf->control;
     map->inputs = g_ptr_array_new_with_free_func(g_free);
+    GArray *time = g_array_new(FALSE, TRUE, sizeof(gboolean));
+    gboolean no = FALSE;
     g_ptr_array_add(map->inputs, g_strdup(path));
-    for (guint i = 0; i + 1 < styles->len; i++)
+    g_array_append_val(time, no);
+    for (guint i = 0; i + 1 < styles->len; i++) {
         g_ptr_array_add(map->inputs, g_strdup(styles->pdata[i]));
+        g_array_append_val(time, no);
+    }
     const char *files[] = {ledger, map->mf->zones, map->mf->lines, map->mf->regions.file,
                            map->mf->neighbours.file, map->mf->border.file, map->mf->places.file,
                            map->style->inset ? map->mf->inset.file : NULL};
     for (size_t i = 0; i < G_N_ELEMENTS(files); i++)
-        if (files[i])
+        if (files[i]) {
+            gboolean is_time = i < 3; /* ledger, zones, lines */
             g_ptr_array_add(map->inputs, g_strdup(files[i]));
-    g_ptr_array_add(map->inputs, NULL);
-    guint8 key[32];
-    map->data_sha256 = hash_inputs((const char *const *)map->inputs->pdata, key);
-
-    /* the data: from the cache, or read and projected through the data module */
-    cache_dir = problems || (opts && opts->no_cache) ? NULL : cm_cache_dir();
-    gboolean hit = cache_dir && cm_cache_restore(map, cache_dir, key);
-    if (!hit) {
-        const cm_io_api *io = cm_io(ctx);
-        if (!io) {
-            st = CM_EINTERNAL;
-            goto cleanup;
+            g_array_append_val(time, is_time);
         }
-        size_t before = 0, after = 0;
+    g_ptr_array_add(map->inputs, NULL);
+    guint8 geo_key[32], time_key[32];
+    map->data_sha256 = hash_inputs((const char *const *)map->inputs->pdata,
+                                   (const gboolean *)time->data, geo_key, time_key);
+    g_array_free(time, TRUE);
+
+    /* the data: each part from the cache, or read and projected through the data module */
+    cache_dir = problems || (opts && opts->no_cache) ? NULL : cm_cache_dir();
+    gboolean geo_hit = cache_dir && cm_cache_restore(map, cache_dir, CM_CACHE_GEO, geo_key);
+    gboolean time_hit = geo_hit && cm_cache_restore(map, cache_dir, CM_CACHE_TIME, time_key);
+    const cm_io_api *io = geo_hit && time_hit ? NULL : cm_io(ctx);
+    if (!(geo_hit && time_hit) && !io) {
+        st = CM_EINTERNAL;
+        goto cleanup;
+    }
+    size_t before = 0;
+    if (geo_hit) {
+        for (char **w = map->geo_warnings; w && *w; w++)
+            cm_warn(ctx, "%s", *w);
+    } else {
         cm_ctx_warnings(ctx, &before);
-        if ((st = io->load_map(map, ledger, problems, ctx)) != CM_OK)
+        if ((st = io->load_geo(map, ctx)) != CM_OK)
             goto cleanup;
-        const char *const *w = cm_ctx_warnings(ctx, &after);
-        map->load_warnings = g_new0(char *, after - before + 1);
-        for (size_t i = before; i < after; i++)
-            map->load_warnings[i - before] = g_strdup(w[i]);
+        map->geo_warnings = warnings_since(ctx, before);
         find_anchors(map, &map->regions);
         find_anchors(map, &map->neighbours);
-    } else {
-        for (char **w = map->load_warnings; w && *w; w++)
+    }
+    if (time_hit) {
+        for (char **w = map->time_warnings; w && *w; w++)
             cm_warn(ctx, "%s", *w);
+    } else {
+        cm_ctx_warnings(ctx, &before);
+        if ((st = io->load_time(map, ledger, problems, ctx)) != CM_OK)
+            goto cleanup;
+        map->time_warnings = warnings_since(ctx, before);
     }
 
     keys = g_hash_table_new(g_str_hash, g_str_equal);
@@ -302,8 +370,10 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
                 map->date = *d;
         }
     }
-    if (cache_dir && !hit)
-        cm_cache_store(map, cache_dir, key);
+    if (cache_dir && !geo_hit)
+        cm_cache_store(map, cache_dir, CM_CACHE_GEO, geo_key);
+    if (cache_dir && !time_hit)
+        cm_cache_store(map, cache_dir, CM_CACHE_TIME, time_key);
     *out = map;
     map = NULL;
 cleanup:

@@ -23,6 +23,24 @@ static int count_entries(const char *dir)
     return n;
 }
 
+/* Entry name -> inode: an entry written again is a new file. */
+static GHashTable *entry_inodes(const char *dir)
+{
+    GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    while (d && (name = g_dir_read_name(d))) {
+        char *p = g_build_filename(dir, name, NULL);
+        GStatBuf sb;
+        if (g_str_has_suffix(name, ".cmc") && g_stat(p, &sb) == 0)
+            g_hash_table_insert(t, g_strdup(name), GSIZE_TO_POINTER((gsize)sb.st_ino));
+        g_free(p);
+    }
+    if (d)
+        g_dir_close(d);
+    return t;
+}
+
 static cm_map *load(const char *path, gboolean no_cache, cm_ctx *ctx)
 {
     cm_map_options mo = {.no_cache = no_cache};
@@ -56,9 +74,9 @@ static void test_same_map(void)
     cm_map *fresh = load(cm_default_map_path(), TRUE, ctx);
     g_assert_cmpint(count_entries(cache), ==, 0); /* no_cache stores nothing */
     cm_map *miss = load(cm_default_map_path(), FALSE, ctx);
-    g_assert_cmpint(count_entries(cache), ==, 1);
+    g_assert_cmpint(count_entries(cache), ==, 2); /* the geography and the time data */
     cm_map *hit = load(cm_default_map_path(), FALSE, ctx);
-    g_assert_cmpint(count_entries(cache), ==, 1);
+    g_assert_cmpint(count_entries(cache), ==, 2);
     /* a miss projects through PROJ; a hit has no projection until a caller asks */
     g_assert_nonnull(miss->proj);
     g_assert_null(hit->proj);
@@ -151,7 +169,7 @@ static void test_invalidation(void)
         cm_ctx *ctx = cm_ctx_new();
         cm_map *map = load(path, FALSE, ctx);
         g_assert_cmpint(count_warnings(ctx, "no coordinate reference system"), ==, 1);
-        g_assert_cmpint(count_entries(cache), ==, 1);
+        g_assert_cmpint(count_entries(cache), ==, 2);
         g_assert_true((map->proj == NULL) == (round == 1)); /* a miss, then a hit */
         g_assert_cmpstr(holder(map, "sirte"), ==, "GNA");
         cm_map_destroy(map);
@@ -167,14 +185,28 @@ static void test_invalidation(void)
     g_assert_true(g_file_set_contents(ledger, text, -1, NULL));
     g_free(text);
     cm_ctx *ctx = cm_ctx_new();
+    GHashTable *was = entry_inodes(cache);
+    gint64 t0 = g_get_monotonic_time();
     cm_map *map = load(path, FALSE, ctx);
-    g_assert_cmpint(count_entries(cache), ==, 2);
-    g_assert_nonnull(map->proj); /* a miss */
+    /* the time data is read again; the geography, whose warning is said again, is not */
+    g_assert_cmpint(count_entries(cache), ==, 3);
+    g_assert_cmpint(count_warnings(ctx, "no coordinate reference system"), ==, 1);
+    g_assert_nonnull(map->proj);
+    g_assert_nonnull(map->regions.anchor);
+    g_test_message("ledger edited: loaded in %.1f ms", (g_get_monotonic_time() - t0) / 1000.0);
+    GHashTable *now = entry_inodes(cache);
+    GHashTableIter it;
+    gpointer entry, inode;
+    g_hash_table_iter_init(&it, was);
+    while (g_hash_table_iter_next(&it, &entry, &inode)) /* neither entry was written again */
+        g_assert_true(g_hash_table_lookup(now, entry) == inode);
+    g_hash_table_unref(was);
+    g_hash_table_unref(now);
     g_assert_cmpstr(holder(map, "sirte"), ==, "LNA");
     cm_map_destroy(map);
     cm_ctx_destroy(ctx);
 
-    /* damage both entries: flip a byte in the middle of one, cut the other short */
+    /* damage every entry: flip a byte in the middle of some, cut others short */
     GDir *d = g_dir_open(cache, 0, NULL);
     const char *name;
     int k = 0;
@@ -239,8 +271,8 @@ static void test_off_and_prune(void)
     g_assert_null(cm_ctx_message(ctx)[0] ? cm_ctx_message(ctx) : NULL);
     cm_map_destroy(map);
     g_free(file);
-    /* the newest survive: the fresh entry and the 31 youngest stale ones */
-    char *oldest = g_strdup_printf("%s/%064d.cmc", cache, 8), *kept = g_strdup_printf("%s/%064d.cmc", cache, 9);
+    /* the newest survive: the two fresh entries and the 30 youngest stale ones */
+    char *oldest = g_strdup_printf("%s/%064d.cmc", cache, 9), *kept = g_strdup_printf("%s/%064d.cmc", cache, 10);
     g_assert_false(g_file_test(oldest, G_FILE_TEST_EXISTS));
     g_assert_true(g_file_test(kept, G_FILE_TEST_EXISTS));
     g_free(oldest);
