@@ -107,18 +107,10 @@ void cm_labeler_block(cm_labeler *lab, cm_box box)
     g_array_append_val(lab->blocked, box);
 }
 
-static PangoLayout *make_layout(PangoContext *pc, const char *text, const char *font, double size,
-                                gboolean bold, gboolean italic)
+static PangoLayout *make_layout(PangoContext *pc, const char *text, const PangoFontDescription *fd)
 {
     PangoLayout *layout = pango_layout_new(pc);
-    PangoFontDescription *fd = pango_font_description_from_string(font);
-    pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
-    if (bold)
-        pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
-    if (italic)
-        pango_font_description_set_style(fd, PANGO_STYLE_ITALIC);
     pango_layout_set_font_description(layout, fd);
-    pango_font_description_free(fd);
     pango_layout_set_text(layout, text, -1);
     return layout;
 }
@@ -128,19 +120,21 @@ static PangoLayout *make_layout(PangoContext *pc, const char *text, const char *
 PangoLayout *cm_labeler_layout(cm_labeler *lab, const char *text, const char *font, double size,
                                gboolean bold, gboolean italic)
 {
-    char *families = NULL;
     PangoFontDescription *fd = pango_font_description_from_string(font);
-    families = g_strdup(pango_font_description_get_family(fd));
-    pango_font_description_free(fd);
+    pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+    if (bold)
+        pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
+    if (italic)
+        pango_font_description_set_style(fd, PANGO_STYLE_ITALIC);
+    const char *families = pango_font_description_get_family(fd);
     PangoContext *pc = families ? fast_context(lab, families) : NULL;
-    g_free(families);
-    PangoLayout *layout = NULL;
-    if (pc) {
-        layout = make_layout(pc, text, font, size, bold, italic);
-        if (pango_layout_get_unknown_glyphs_count(layout) > 0)
-            g_clear_object(&layout);
-    }
-    return layout ? layout : make_layout(lab->pango, text, font, size, bold, italic);
+    PangoLayout *layout = pc ? make_layout(pc, text, fd) : NULL;
+    if (layout && pango_layout_get_unknown_glyphs_count(layout) > 0)
+        g_clear_object(&layout);
+    if (!layout)
+        layout = make_layout(lab->pango, text, fd);
+    pango_font_description_free(fd);
+    return layout;
 }
 
 void cm_labeler_add(cm_labeler *lab, const cm_label_spec *spec)

@@ -114,10 +114,9 @@ cm_status cm_output_begin(cm_output **out, const char *path, cm_format format, d
     g_free(dir);
     switch (format) {
     case CM_FORMAT_PNG:
-        /* drawn band by band in cm_output_draw_png; this surface is only a probe that the
-         * size is one cairo can make */
+        /* no surface here: drawn band by band in cm_output_draw_png (the size was checked
+         * against cairo's limit of 32767 px a side above) */
         o->png_w = (int)wpx, o->png_h = (int)hpx, o->png_scale = dpi / 72;
-        o->surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)wpx, 1);
         break;
     case CM_FORMAT_PDF:
         o->surface = cairo_pdf_surface_create_for_stream(write_fd, o, w_pt, h_pt);
@@ -128,7 +127,7 @@ cm_status cm_output_begin(cm_output **out, const char *path, cm_format format, d
         cairo_svg_surface_set_document_unit(o->surface, CAIRO_SVG_UNIT_PT);
         break;
     }
-    if (cairo_surface_status(o->surface) != CAIRO_STATUS_SUCCESS) {
+    if (o->surface && cairo_surface_status(o->surface) != CAIRO_STATUS_SUCCESS) {
         cm_status st = cm_fail(ctx, CM_EOUTPUT, "%s: cannot create the surface: %s", path,
                                cairo_status_to_string(cairo_surface_status(o->surface)));
         cm_output_abort(o);

@@ -222,6 +222,13 @@ static char *hash_inputs(const char *const *files, const gboolean *time, guint8 
     return g_string_free(hex, FALSE);
 }
 
+/* Gives again warnings that loading gave when it stored what it read. */
+static void say_again(cm_ctx *ctx, char **warnings)
+{
+    for (char **w = warnings; w && *w; w++)
+        cm_warn(ctx, "%s", *w);
+}
+
 /* Copies the warnings ctx received since `before` of them. */
 static char **warnings_since(cm_ctx *ctx, size_t before)
 {
@@ -305,8 +312,7 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
     }
     size_t before = 0;
     if (geo_hit) {
-        for (char **w = map->geo_warnings; w && *w; w++)
-            cm_warn(ctx, "%s", *w);
+        say_again(ctx, map->geo_warnings);
     } else {
         cm_ctx_warnings(ctx, &before);
         if ((st = io->load_geo(map, ctx)) != CM_OK)
@@ -316,8 +322,7 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
         find_anchors(map, &map->neighbours);
     }
     if (time_hit) {
-        for (char **w = map->time_warnings; w && *w; w++)
-            cm_warn(ctx, "%s", *w);
+        say_again(ctx, map->time_warnings);
     } else {
         cm_ctx_warnings(ctx, &before);
         if ((st = io->load_time(map, ledger, problems, ctx)) != CM_OK)
@@ -654,8 +659,6 @@ static void paint_key(GString *k, const cm_paint *p)
         g_string_append_printf(k, "/%.4f,%.4f,%.4f,%.4f", p->colors[i].r, p->colors[i].g,
                                p->colors[i].b, p->colors[i].a);
 }
-
-
 
 static void draw_regions(cairo_t *cr, const cm_map *map, const control_state *cs,
                          const page_cache *cache)
