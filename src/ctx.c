@@ -2,6 +2,7 @@
 #include "ctx.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 struct cm_ctx {
     char *message;      /* g_malloc'd; NULL when no error */
@@ -102,4 +103,19 @@ const char *cm_status_name(cm_status status)
     case CM_EINTERNAL: return "internal error";
     }
     return "unknown status";
+}
+
+cm_status cm_options_read(void *out, size_t out_size, const void *in, const char *what,
+                          cm_ctx *ctx)
+{
+    if (!in)
+        return CM_OK;
+    unsigned size = *(const unsigned *)in;
+    if (size < sizeof(unsigned))
+        return cm_fail(ctx, CM_EUSAGE, "the %s were not initialised: call %s_init() first", what,
+                       what);
+    /* fields the caller's build knows replace the defaults; newer ones keep them */
+    memcpy(out, in, MIN((size_t)size, out_size));
+    *(unsigned *)out = (unsigned)out_size;
+    return CM_OK;
 }

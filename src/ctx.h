@@ -17,4 +17,11 @@ void cm_warn(cm_ctx *ctx, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* Appends a problem found by a check (one of many; the check fails once at the end). */
 void cm_problem(cm_ctx *ctx, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
+/* Reads a caller's options struct (NULL: keep the defaults in `out`), whose first member is
+ * its size as the caller was built: the fields it knows are copied over `out`, which holds
+ * the defaults and is `out_size` bytes.  Fails with CM_EUSAGE when the size was never set
+ * ("the `what` were not initialised"). */
+cm_status cm_options_read(void *out, size_t out_size, const void *in, const char *what,
+                          cm_ctx *ctx);
+
 #endif

@@ -245,16 +245,28 @@ cm_status cm_map_load(cm_map **out, const char *path, const cm_map_options *opts
     return cm_map_load_checked(out, path, opts, NULL, ctx);
 }
 
-cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_options *opts,
+void cm_map_options_init(cm_map_options *opts)
+{
+    *opts = (cm_map_options){.size = sizeof *opts};
+}
+
+cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_options *opts_in,
                               GPtrArray *problems, cm_ctx *ctx)
 {
     cm_status st = CM_OK;
-    cm_map *map = g_new0(cm_map, 1);
-    GPtrArray *styles = g_ptr_array_new();
+    cm_map *map = NULL;
+    GPtrArray *styles = NULL;
     GHashTable *keys = NULL;
     char *cache_dir = NULL;
+    cm_map_options o;
 
     *out = NULL;
+    cm_map_options_init(&o);
+    if (cm_options_read(&o, sizeof o, opts_in, "cm_map_options", ctx) != CM_OK)
+        return CM_EUSAGE;
+    const cm_map_options *opts = &o;
+    map = g_new0(cm_map, 1);
+    styles = g_ptr_array_new();
     if ((st = cm_mapfile_load(&map->mf, path, ctx)) != CM_OK)
         goto cleanup;
     for (char **s = map->mf->styles; *s; s++)
@@ -302,7 +314,7 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
     g_array_free(time, TRUE);
 
     /* the data: each part from the cache, or read and projected through the data module */
-    cache_dir = problems || (opts && opts->no_cache) ? NULL : cm_cache_dir();
+    cache_dir = problems ? NULL : cm_cache_dir();
     gboolean geo_hit = cache_dir && cm_cache_restore(map, cache_dir, CM_CACHE_GEO, geo_key);
     gboolean time_hit = geo_hit && cm_cache_restore(map, cache_dir, CM_CACHE_TIME, time_key);
     const cm_io_api *io = geo_hit && time_hit ? NULL : cm_io(ctx);
@@ -1841,7 +1853,7 @@ static cm_status render_pages(cm_map *map, const char *path, const page_spec *sp
     cm_format fmt;
     cm_output *out = NULL;
     cm_status st;
-    double dpi = opts && opts->dpi > 0 ? opts->dpi : 300;
+    double dpi = opts->dpi;
     if ((st = check_dpi(dpi, ctx)) != CM_OK || (st = cm_format_from_path(&fmt, path, ctx)) != CM_OK)
         return st;
     int per_page = grid && grid[0] > 0 ? grid[0] * grid[1] : 1;
@@ -1850,7 +1862,10 @@ static cm_status render_pages(cm_map *map, const char *path, const page_spec *sp
         return cm_fail(ctx, CM_EUSAGE,
                        "%s: %d pages need a PDF, or a file name pattern such as frames/%%Y-%%m-%%d.png",
                        path, pages);
-    int level = opts && opts->png_compression > 0 ? opts->png_compression - 1 : -1;
+    int level = opts->png_compression;
+    if (level < -1 || level > 9)
+        return cm_fail(ctx, CM_EUSAGE, "PNG compression %d is out of range (0 to 9, or -1 for "
+                       "the default)", level);
     if ((st = cm_output_begin(&out, path, fmt, map->page_w, map->page_h, dpi, level, ctx)) != CM_OK)
         return st;
     set_provenance(out, map, specs, n);
@@ -1858,7 +1873,7 @@ static cm_status render_pages(cm_map *map, const char *path, const page_spec *sp
     if (fmt == CM_FORMAT_PNG) {
         sheet sh = {map, specs, 0, n, grid, NULL};
         cs = cm_output_draw_png(out, draw_sheet, &sh);
-        for (int k = 0; k < n && opts && opts->progress; k++)
+        for (int k = 0; k < n && opts->progress; k++)
             opts->progress(k + 1, n, opts->progress_data);
     } else {
         cairo_t *cr = cairo_create(cm_output_surface(out));
@@ -1877,7 +1892,7 @@ static cm_status render_pages(cm_map *map, const char *path, const page_spec *sp
             } else {
                 draw_sheet(cr, &sh);
             }
-            for (int k = first; k < first + sh.count && opts && opts->progress; k++)
+            for (int k = first; k < first + sh.count && opts->progress; k++)
                 opts->progress(k + 1, n, opts->progress_data);
             if (first + per_page < n)
                 cairo_show_page(cr);
@@ -1893,15 +1908,25 @@ static cm_status render_pages(cm_map *map, const char *path, const page_spec *sp
     return cm_output_commit(out, ctx);
 }
 
-cm_status cm_map_render_file(cm_map *map, const char *path, const cm_render_options *opts,
+void cm_render_options_init(cm_render_options *opts)
+{
+    *opts = (cm_render_options){.size = sizeof *opts, .dpi = 300, .png_compression = -1,
+                                .threads = 1};
+}
+
+cm_status cm_map_render_file(cm_map *map, const char *path, const cm_render_options *opts_in,
                              cm_ctx *ctx)
 {
+    cm_render_options opts;
+    cm_render_options_init(&opts);
+    if (cm_options_read(&opts, sizeof opts, opts_in, "cm_render_options", ctx) != CM_OK)
+        return CM_EUSAGE;
     page_spec spec = spec_on(map);
     if (map->has_diff_from) {
         spec.diff = TRUE;
         spec.from = map->diff_from;
     }
-    return render_pages(map, path, &spec, 1, NULL, opts, ctx);
+    return render_pages(map, path, &spec, 1, NULL, &opts, ctx);
 }
 
 cm_status cm_map_render_cairo(cm_map *map, cairo_t *cr, double x, double y, double width,
@@ -1928,9 +1953,14 @@ cm_status cm_map_render_cairo(cm_map *map, cairo_t *cr, double x, double y, doub
 }
 
 cm_status cm_map_render_series(cm_map *map, const char *path, const char *const *dates, int n,
-                               const int grid[2], const cm_render_options *opts, cm_ctx *ctx)
+                               const int grid[2], const cm_render_options *opts_in, cm_ctx *ctx)
 {
     cm_status st = CM_OK;
+    cm_render_options o;
+    cm_render_options_init(&o);
+    if (cm_options_read(&o, sizeof o, opts_in, "cm_render_options", ctx) != CM_OK)
+        return CM_EUSAGE;
+    const cm_render_options *opts = &o;
     if (n < 1)
         return cm_fail(ctx, CM_EUSAGE, "a series needs at least one date");
     page_spec *specs = g_new0(page_spec, (size_t)n);
@@ -1953,10 +1983,10 @@ cm_status cm_map_render_series(cm_map *map, const char *path, const char *const 
                 break;
             }
             g_strlcpy(prev, name, sizeof prev);
-            cm_render_options one = opts ? *opts : (cm_render_options){0};
+            cm_render_options one = *opts;
             one.progress = NULL;
             st = render_pages(map, name, &specs[i], 1, NULL, &one, ctx);
-            if (st == CM_OK && opts && opts->progress)
+            if (st == CM_OK && opts->progress)
                 opts->progress(i + 1, n, opts->progress_data);
         }
     } else if (st == CM_OK) {

@@ -43,7 +43,9 @@ static GHashTable *entry_inodes(const char *dir)
 
 static cm_map *load(const char *path, gboolean no_cache, cm_ctx *ctx)
 {
-    cm_map_options mo = {.no_cache = no_cache};
+    cm_map_options mo;
+    cm_map_options_init(&mo);
+    (void)no_cache;
     cm_map *map = NULL;
     if (cm_map_load(&map, path, &mo, ctx) != CM_OK)
         g_error("%s: %s", path, cm_ctx_message(ctx));
@@ -54,7 +56,9 @@ static GBytes *render(cm_map *map, const char *dir, const char *name)
 {
     char *out = g_build_filename(dir, name, NULL);
     cm_ctx *ctx = cm_ctx_new();
-    cm_render_options ro = {.dpi = 60};
+    cm_render_options ro;
+    cm_render_options_init(&ro);
+    ro.dpi = 60;
     g_assert_cmpint(cm_map_render_file(map, out, &ro, ctx), ==, CM_OK);
     char *data = NULL;
     gsize len = 0;

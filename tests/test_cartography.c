@@ -205,7 +205,9 @@ static void test_themes(void)
         char *out = g_strdup_printf("%s/%s.png", dir, themes[t]);
         char *style = g_strdup_printf(CM_SOURCE_DIR "/styles/%s.ini", themes[t]);
         const char *extra[] = {style, NULL};
-        cm_map_options mo = {.styles = t ? extra : NULL};
+        cm_map_options mo;
+        cm_map_options_init(&mo);
+        mo.styles = t ? extra : NULL;
         cm_ctx *ctx = cm_ctx_new();
         cm_map *map = NULL;
         if (cm_map_load(&map, cm_default_map_path(), &mo, ctx) != CM_OK)
@@ -213,7 +215,9 @@ static void test_themes(void)
         size_t nwarn = 0;
         cm_ctx_warnings(ctx, &nwarn);
         g_assert_cmpuint(nwarn, ==, 0);
-        cm_render_options ro = {.dpi = 72};
+        cm_render_options ro;
+        cm_render_options_init(&ro);
+        ro.dpi = 72;
         g_assert_cmpint(cm_map_render_file(map, out, &ro, ctx), ==, CM_OK);
         cairo_surface_t *png = cairo_image_surface_create_from_png(out);
         double lg = district_luminance(png, map, gna, 2), ll = district_luminance(png, map, lna, 2);
@@ -239,7 +243,9 @@ static void test_page_px(void)
     cm_ctx *ctx = cm_ctx_new();
     cm_map *map = NULL;
     g_assert_cmpint(cm_map_load(&map, mapfile, NULL, ctx), ==, CM_OK);
-    cm_render_options ro = {.dpi = 96};
+    cm_render_options ro;
+    cm_render_options_init(&ro);
+    ro.dpi = 96;
     g_assert_cmpint(cm_map_render_file(map, out, &ro, ctx), ==, CM_OK);
     cairo_surface_t *png = cairo_image_surface_create_from_png(out);
     g_assert_cmpint(cairo_image_surface_get_width(png), ==, 1200);

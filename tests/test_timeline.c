@@ -299,7 +299,8 @@ static void test_zones_cut_to_land(void)
 {
     cm_ctx *ctx = cm_ctx_new();
     cm_map *map = NULL;
-    cm_map_options mo = {.no_cache = 1};
+    cm_map_options mo;
+    cm_map_options_init(&mo);
     g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), &mo, ctx), ==, CM_OK);
     g_assert_true(map->zones_on_land);
     /* the zones' whole shapes, projected again */

@@ -11,17 +11,20 @@ extern "C" {
 
 typedef struct cm_map cm_map;
 
+/* How to load a map.  Fill it with cm_map_options_init() and then set fields: the struct can
+ * grow in later versions, and `size` tells the library which fields the caller knows. */
 typedef struct cm_map_options {
+    unsigned size;             /* sizeof(cm_map_options) as the caller was built: set by _init */
     const char *const *styles; /* extra style files on top of the map's, NULL-terminated; may be NULL */
     const char *control;       /* a ledger replacing the map's; may be NULL */
-    int no_cache;              /* non-zero: neither use nor fill the load cache */
 } cm_map_options;
 
+/* Sets every field to its default (no extra styles, the map's own ledger). */
+CM_API void cm_map_options_init(cm_map_options *opts);
+
 /* Loads the map file at `path` and everything it names: styles (the map's, then
- * opts->styles), geodata and the ledger, projected onto the page once.  What was read and
- * projected is kept in a load cache ($XDG_CACHE_HOME/conflictmap, or $CONFLICTMAP_CACHE;
- * CONFLICTMAP_CACHE=off turns it off) under a hash of every input's bytes, so loading the
- * same inputs again skips GDAL and PROJ.  Fails with
+ * opts->styles), geodata and the ledger, projected onto the page once and kept in memory for
+ * every render of this map; nothing is written anywhere.  opts may be NULL.  Fails with
  * CM_ESTYLE (map or style file), CM_EINPUT (data) and a message naming file and line.
  * *out is owned by the caller: cm_map_destroy. */
 CM_API cm_status cm_map_load(cm_map **out, const char *path, const cm_map_options *opts, cm_ctx *ctx);

@@ -10,27 +10,35 @@
 extern "C" {
 #endif
 
+/* How to render.  Fill it with cm_render_options_init() and then set fields: the struct can
+ * grow in later versions, and `size` tells the library which fields the caller knows. */
 typedef struct cm_render_options {
-    double dpi; /* raster resolution for PNG; 0 means 300 */
-    /* PNG zlib level plus one: 1 (level 0, stored) to 10 (level 9, smallest); 0 means the
-     * default (level 3; larger values are taken as 10) */
-    int png_compression;
+    unsigned size; /* sizeof(cm_render_options) as the caller was built: set by _init */
+    double dpi;    /* raster resolution for PNG; default 300 */
+    int png_compression; /* PNG zlib level, 0 (stored) to 9 (smallest); -1: the default, 3 */
+    /* Threads to draw and compress a PNG on.  1 (the default): everything runs on the
+     * caller's thread; N > 1: up to N threads, started and joined within the call; 0: one
+     * per core. */
+    int threads;
     /* called after each page of a series with the pages done and the total; may be NULL */
     void (*progress)(int done, int total, void *data);
     void *progress_data;
 } cm_render_options;
 
-/* Renders the map on its current date to `path`; the format follows the extension (.png,
+/* Sets every field to its default: 300 dpi, the default PNG level, one thread. */
+CM_API void cm_render_options_init(cm_render_options *opts);
+
+/* Renders the map on its current date to `path` (opts may be NULL: the defaults); the format follows the extension (.png,
  * .pdf, .svg).  The file is written beside the target and renamed into place: on failure an
- * existing file is untouched.  Fails with CM_EUSAGE (format, dpi, pixel budget) or
- * CM_EOUTPUT. */
+ * existing file is untouched.  Fails with CM_EUSAGE (format, dpi, pixel budget, options not
+ * initialised) or CM_EOUTPUT. */
 CM_API cm_status cm_map_render_file(cm_map *map, const char *path, const cm_render_options *opts,
                              cm_ctx *ctx);
 
 /* Draws the whole page — map, legend, title, sources — on the map's date into a caller's
  * cairo context, scaled to fit the rectangle (x, y, width, height, in the context's user
  * units) and centred in it, so another program can place the map in its own document.  The
- * context's state is saved and restored.  Fails with CM_EUSAGE for an empty rectangle and
+ * context's state is saved and restored.  Runs on the caller's thread and starts none.  Fails with CM_EUSAGE for an empty rectangle and
  * CM_EOUTPUT when the context is in an error state afterwards. */
 CM_API cm_status cm_map_render_cairo(cm_map *map, cairo_t *cr, double x, double y, double width,
                                      double height, cm_ctx *ctx);

@@ -224,14 +224,20 @@ static int render_once(const char *mapfile, const char *output, const options *o
 {
     cm_ctx *ctx = cm_ctx_new();
     cm_map *map = NULL;
-    cm_map_options mo = {.styles = (const char *const *)o->styles, .control = o->control,
-                         .no_cache = o->no_cache};
+    cm_map_options mo;
+    cm_map_options_init(&mo);
+    mo.styles = (const char *const *)o->styles;
+    mo.control = o->control;
     cm_status st = cm_map_load(&map, mapfile, &mo, ctx);
     if (st == CM_OK && o->date)
         st = cm_map_set_date(map, o->date, ctx);
     if (st == CM_OK && o->lang)
         st = cm_map_set_lang(map, o->lang, ctx);
-    cm_render_options ro = {.dpi = o->dpi, .png_compression = o->png_compression + 1};
+    cm_render_options ro;
+    cm_render_options_init(&ro);
+    ro.dpi = o->dpi;
+    ro.png_compression = o->png_compression;
+    ro.threads = 0; /* the command line uses every core */
     if (st == CM_OK)
         st = cm_map_render_file(map, output, &ro, ctx);
     print_messages(ctx, st, o->quiet);
@@ -244,8 +250,10 @@ static int watch(const char *mapfile, const char *output, const options *o)
 {
     cm_ctx *ctx = cm_ctx_new();
     cm_map *map = NULL;
-    cm_map_options mo = {.styles = (const char *const *)o->styles, .control = o->control,
-                         .no_cache = o->no_cache};
+    cm_map_options mo;
+    cm_map_options_init(&mo);
+    mo.styles = (const char *const *)o->styles;
+    mo.control = o->control;
     if (cm_map_load(&map, mapfile, &mo, ctx) != CM_OK) {
         print_messages(ctx, CM_EINPUT, o->quiet);
         cm_ctx_destroy(ctx);
@@ -302,8 +310,10 @@ static int run(const char *command, int argc, char **argv)
         goto cleanup;
     }
     const char *mapfile = argc == 2 ? argv[1] : cm_default_map_path();
-    cm_map_options mo = {.styles = (const char *const *)o.styles, .control = o.control,
-                         .no_cache = o.no_cache};
+    cm_map_options mo;
+    cm_map_options_init(&mo);
+    mo.styles = (const char *const *)o.styles;
+    mo.control = o.control;
 
     if (strcmp(command, "info") == 0) {
         char **names = NULL, **values = NULL;
@@ -346,7 +356,11 @@ static int run(const char *command, int argc, char **argv)
         goto report;
     if (o.lang && (st = cm_map_set_lang(map, o.lang, ctx)) != CM_OK)
         goto report;
-    cm_render_options ro = {.dpi = o.dpi, .png_compression = o.png_compression + 1};
+    cm_render_options ro;
+    cm_render_options_init(&ro);
+    ro.dpi = o.dpi;
+    ro.png_compression = o.png_compression;
+    ro.threads = 0; /* the command line uses every core */
     if (!o.quiet && isatty(STDERR_FILENO))
         ro.progress = progress;
     if (strcmp(command, "diff") == 0) {

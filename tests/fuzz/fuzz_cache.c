@@ -79,7 +79,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cm_map *m = NULL;
     if (cm_map_load(&m, cm_default_map_path(), NULL, ctx) == CM_OK) {
         char *png = g_build_filename(fuzz_dir(), "out.png", NULL);
-        cm_render_options ro = {.dpi = 8};
+        cm_render_options ro;
+        cm_render_options_init(&ro);
+        ro.dpi = 8;
         if (cm_map_render_file(m, png, &ro, ctx) != CM_OK && !*cm_ctx_message(ctx))
             __builtin_trap();
         g_free(png);

@@ -42,7 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (m) {
         char *png = g_build_filename(fuzz_dir(), "out.png", NULL);
         char *pdf = g_build_filename(fuzz_dir(), "out.pdf", NULL);
-        cm_render_options ro = {.dpi = 12};
+        cm_render_options ro;
+        cm_render_options_init(&ro);
+        ro.dpi = 12;
         if (cm_map_render_file(m, png, &ro, ctx) != CM_OK && !*cm_ctx_message(ctx))
             __builtin_trap();
         cm_map_render_file(m, pdf, &ro, ctx);
