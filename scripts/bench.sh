@@ -36,15 +36,6 @@ vertices=$("$rel/conflictmap" check "$work/stress/stress.map" >/dev/null && \
 cm="$rel/conflictmap"
 out="$work/out"
 mkdir -p "$out"
-# the load cache, fresh for each run of the benchmark; the -cold cases bypass it
-export CONFLICTMAP_CACHE="$work/cache"
-# "the front moved": a ledger that gains a row before each run, so its part of the cache
-# misses every time while the geography's hits
-# (the case runs through sh: a millisecond of its time is the shell's)
-cp "$geo/control.csv" "$work/ledger.csv"
-printf '%s\n' "tail -n 1 '$geo/control.csv' >> '$work/ledger.csv'" \
-  "exec '$rel/conflictmap' render -q --control '$work/ledger.csv' -o '$out/map-edit.png'" \
-  > "$work/edit-and-render.sh"
 # name|format-of-floor-ratio|command
 cases="floor|png|$work/floor $out/floor.png
 png|png|$cm render -q -o $out/map.png
@@ -53,16 +44,9 @@ svg|svg|$cm render -q -o $out/map.svg
 tiny-png|png|$cm render -q --dpi 8.55 -o $out/tiny.png
 series-52-pdf|pdf|$cm series -q --from 2019-06-03 --to 2020-05-25 --step 1w -o $out/series.pdf
 stress-png|png|$cm render -q $work/stress/stress.map -o $out/stress.png
-stress-pdf|pdf|$cm render -q $work/stress/stress.map -o $out/stress.pdf
-png-ledger-edit|png|sh $work/edit-and-render.sh
-png-cold|png|$cm render -q --no-cache -o $out/map-cold.png
-pdf-cold|pdf|$cm render -q --no-cache -o $out/map-cold.pdf
-tiny-png-cold|png|$cm render -q --no-cache --dpi 8.55 -o $out/tiny-cold.png
-series-52-pdf-cold|pdf|$cm series -q --no-cache --from 2019-06-03 --to 2020-05-25 --step 1w -o $out/series-cold.pdf
-stress-png-cold|png|$cm render -q --no-cache $work/stress/stress.map -o $out/stress-cold.png
-stress-pdf-cold|pdf|$cm render -q --no-cache $work/stress/stress.map -o $out/stress-cold.pdf"
+stress-pdf|pdf|$cm render -q $work/stress/stress.map -o $out/stress.pdf"
 
-# one unmeasured pass: fills the load cache and the page cache
+# one unmeasured pass: the system's file and font caches (nothing of ours is cached)
 echo "$cases" | while IFS='|' read -r name kind cmd; do
   # shellcheck disable=SC2086
   $cmd >/dev/null
@@ -111,21 +95,9 @@ END {
   t[5] = "stress-png / png <= 2";       v[5] = mw["stress-png"] / mw["png"];   ok[5] = v[5] <= 2
   t[6] = "stress-pdf / pdf <= 2";       v[6] = mw["stress-pdf"] / mw["pdf"];   ok[6] = v[6] <= 2
   t[7] = "png peak MiB <= 100";         v[7] = mr["png"] / 1024;               ok[7] = v[7] <= 100
-  # the same without the load cache: every input read and projected through GDAL and PROJ
-  t[8] = "cold png / floor <= 0.6";     v[8] = mw["png-cold"] / mw["floor"];   ok[8] = v[8] <= 0.6
-  t[9] = "cold pdf / floor <= 0.35";    v[9] = mw["pdf-cold"] / mw["floor"];   ok[9] = v[9] <= 0.35
-  t[10] = "cold tiny-png / floor <= 0.25"; v[10] = mw["tiny-png-cold"] / mw["floor"]; ok[10] = v[10] <= 0.25
-  t[11] = "cold series-52 / pdf <= 4";  v[11] = mw["series-52-pdf-cold"] / mw["pdf-cold"]; ok[11] = v[11] <= 4
-  t[12] = "cold stress-png / png <= 2"; v[12] = mw["stress-png-cold"] / mw["png-cold"]; ok[12] = v[12] <= 2
-  t[13] = "cold stress-pdf / pdf <= 2"; v[13] = mw["stress-pdf-cold"] / mw["pdf-cold"]; ok[13] = v[13] <= 2
-  t[14] = "cold png peak MiB <= 100";   v[14] = mr["png-cold"] / 1024;          ok[14] = v[14] <= 100
-  # the ledger edited before each run: the geography from the cache, the ledger through GDAL
-  t[15] = "ledger-edit png / floor <= 0.6"; v[15] = mw["png-ledger-edit"] / mw["floor"]; ok[15] = v[15] <= 0.6
-  for (i = 1; i <= 15; i++) {
-    if (i == 8) printf "  without the load cache (--no-cache):\n"
-    if (i == 15) printf "  the ledger edited before each run:\n"
+  for (i = 1; i <= 7; i++) {
     printf "  %-30s %8.2f  %s\n", t[i], v[i], ok[i] ? "met" : "NOT met"
-    printf "    \"%s\": {\"value\": %.3f, \"met\": %s}%s\n", t[i], v[i], ok[i] ? "true" : "false", i < 15 ? "," : "" > json
+    printf "    \"%s\": {\"value\": %.3f, \"met\": %s}%s\n", t[i], v[i], ok[i] ? "true" : "false", i < 7 ? "," : "" > json
   }
   printf "  }\n}\n" > json
   printf "\nstress map: %d vertices in its districts; results in %s\n", vertices, json

@@ -439,3 +439,96 @@ gboolean cm_ogr_field_date(OGRFeatureH f, int idx, GDate *out, char **text)
     *text = cm_ogr_field_string(f, idx);
     return *text && cm_parse_date(*text, out);
 }
+
+/* A shape's area as GEOS sees it: its rings combined even-odd (each ring toggles what it
+ * encloses), as the renderer fills them.  NULL when no ring has an area. */
+static OGRGeometryH shape_area(const cm_shape *sh)
+{
+    OGRGeometryH acc = NULL;
+    for (int r = 0; r < sh->nrings; r++) {
+        const cm_ring *ring = &sh->rings[r];
+        if (ring->n < 3)
+            continue;
+        OGRGeometryH lr = OGR_G_CreateGeometry(wkbLinearRing);
+        for (int k = 0; k < ring->n; k++)
+            OGR_G_AddPoint_2D(lr, ring->xy[2 * k], ring->xy[2 * k + 1]);
+        OGR_G_CloseRings(lr);
+        OGRGeometryH poly = OGR_G_CreateGeometry(wkbPolygon);
+        OGR_G_AddGeometryDirectly(poly, lr);
+        if (!OGR_G_IsValid(poly)) {
+            OGRGeometryH valid = OGR_G_MakeValid(poly);
+            OGR_G_DestroyGeometry(poly);
+            poly = valid;
+        }
+        if (!poly)
+            continue;
+        if (!acc) {
+            acc = poly;
+            continue;
+        }
+        OGRGeometryH x = OGR_G_SymDifference(acc, poly);
+        OGR_G_DestroyGeometry(acc);
+        OGR_G_DestroyGeometry(poly);
+        acc = x;
+        if (!acc)
+            return NULL;
+    }
+    return acc;
+}
+
+/* Appends the rings of a polygonal geometry (polygons, multipolygons, collections). */
+static void add_rings(GArray *rings, OGRGeometryH g)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (t == wkbLinearRing || (t == wkbLineString && OGR_G_GetPointCount(g) >= 4)) {
+        cm_ring r = {.n = OGR_G_GetPointCount(g)};
+        r.xy = g_new(double, 2 * (size_t)r.n);
+        OGR_G_GetPoints(g, r.xy, 2 * sizeof(double), r.xy + 1, 2 * sizeof(double), NULL, 0);
+        g_array_append_val(rings, r);
+        return;
+    }
+    if (t == wkbPolygon || t == wkbMultiPolygon || t == wkbGeometryCollection)
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++)
+            add_rings(rings, OGR_G_GetGeometryRef(g, i));
+}
+
+gboolean cm_shapes_cut_to(cm_shape **shapes, int n, const cm_shape *mask, int nmask)
+{
+    OGRGeometryH border = NULL;
+    for (int i = 0; i < nmask; i++) {
+        OGRGeometryH g = shape_area(&mask[i]);
+        if (!g)
+            continue;
+        OGRGeometryH u = border ? OGR_G_Union(border, g) : OGR_G_Clone(g);
+        OGR_G_DestroyGeometry(g);
+        if (border)
+            OGR_G_DestroyGeometry(border);
+        if (!(border = u))
+            return FALSE;
+    }
+    if (!border)
+        return FALSE;
+    cm_shape *cut = g_new0(cm_shape, (size_t)n);
+    gboolean ok = TRUE;
+    for (int i = 0; i < n && ok; i++) {
+        OGRGeometryH z = shape_area(&(*shapes)[i]);
+        OGRGeometryH in = z ? OGR_G_Intersection(z, border) : NULL;
+        ok = !z || in;
+        if (in) {
+            GArray *rings = g_array_new(FALSE, FALSE, sizeof(cm_ring));
+            add_rings(rings, in);
+            cut[i].nrings = (int)rings->len;
+            cut[i].rings = (cm_ring *)g_array_free(rings, FALSE);
+        }
+        OGR_G_DestroyGeometry(in);
+        OGR_G_DestroyGeometry(z);
+    }
+    OGR_G_DestroyGeometry(border);
+    if (!ok) {
+        cm_shapes_free(cut, n);
+        return FALSE;
+    }
+    cm_shapes_free(*shapes, n);
+    *shapes = cut;
+    return TRUE;
+}

@@ -41,4 +41,9 @@ char *cm_ogr_field_string(OGRFeatureH f, int idx);
  * and *not_utf8 set, when given. */
 char *cm_ogr_field_text(OGRFeatureH f, int idx, gboolean *not_utf8);
 
+/* Cuts each of the n page shapes to the area of the `nmask` mask shapes (rings combined
+ * even-odd, as drawn), through GEOS, replacing *shapes.  FALSE, shapes untouched, when GEOS
+ * cannot (the caller then clips when drawing). */
+gboolean cm_shapes_cut_to(cm_shape **shapes, int n, const cm_shape *mask, int nmask);
+
 #endif

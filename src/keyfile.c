@@ -195,6 +195,11 @@ gboolean cm_parse_color(const char *text, double rgba[4])
     return TRUE;
 }
 
+void cm_format_date(const GDate *d, char buf[11])
+{
+    g_snprintf(buf, 11, "%04d-%02d-%02d", g_date_get_year(d), g_date_get_month(d), g_date_get_day(d));
+}
+
 gboolean cm_parse_date(const char *text, GDate *out)
 {
     unsigned y, m, d;

@@ -37,4 +37,7 @@ gboolean cm_parse_color(const char *text, double rgba[4]);
 /* Parses a strict YYYY-MM-DD date into *out.  Returns FALSE for anything else. */
 gboolean cm_parse_date(const char *text, GDate *out);
 
+/* Writes a valid date as YYYY-MM-DD into buf. */
+void cm_format_date(const GDate *d, char buf[11]);
+
 #endif

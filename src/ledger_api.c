@@ -1,18 +1,12 @@
-/* The ledger's public handle: reading goes through the data module (io.h). */
+/* The ledger's public handle. */
 #include "conflictmap/ledger.h"
 
-#include "io.h"
 #include "keyfile.h"
 #include "ledger.h"
 
 cm_status cm_ledger_open(cm_ledger **out, const char *path, cm_ctx *ctx)
 {
-    const cm_io_api *io = cm_io(ctx);
-    if (!io) {
-        *out = NULL;
-        return CM_EINTERNAL;
-    }
-    return io->ledger_load(out, path, NULL, ctx);
+    return cm_ledger_load(out, path, NULL, ctx);
 }
 
 void cm_ledger_close(cm_ledger *ledger)

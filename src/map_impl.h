@@ -1,5 +1,4 @@
-/* The loaded map: what cm_map_load builds.  Shared by the renderer (render.c), the loader
- * that fills it through GDAL and PROJ (io.c) and the load cache (cache.c). */
+/* The loaded map: what cm_map_load (load.c) builds and the rendering stages read. */
 #ifndef CM_MAP_IMPL_H
 #define CM_MAP_IMPL_H
 
@@ -33,7 +32,7 @@ struct cm_map {
     cm_shape *zones_page, *lines_page;
     gboolean zones_on_land;    /* zones_page already cut to the border: no clip needed */
     char **town_keys;          /* "town:KEY" per place, NULL where the place has no key */
-    cm_projection *proj;       /* NULL when the map came from the cache: made when asked */
+    cm_projection *proj;       /* lon/lat to the page */
     cm_projection *inset_proj; /* the inset's own page: origin at its top-left corner */
     cm_shape *inset_border;    /* the border layer in the inset's projection */
     double inset_size[2];      /* width, height in points */
@@ -51,8 +50,11 @@ struct cm_map {
     double sea_xy[2];
     cm_ring inset_trace;   /* the main frame's outline in the inset's page */
     cm_shape graticule;    /* its lines on the page, when the style asks for one */
-    char **geo_warnings;   /* what loading the geography warned: said again on a cache hit */
-    char **time_warnings;  /* what loading the ledger, zones and lines warned */
 };
+
+/* cm_map_load, collecting data problems into `problems` instead of failing on the first
+ * (load.c). */
+cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_options *opts,
+                              GPtrArray *problems, cm_ctx *ctx);
 
 #endif

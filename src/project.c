@@ -281,3 +281,66 @@ cm_status cm_project_layer(cm_shape **out, const cm_projection *p, const cm_laye
     *out = shapes;
     return CM_OK;
 }
+
+/* The angle, clockwise from the page's up, of true north at a page point. */
+double cm_projection_north(const cm_projection *p, double x, double y)
+{
+    double lon, lat, x1, y1;
+    if (!cm_projection_page_to_lonlat(p, x, y, &lon, &lat) ||
+        !cm_projection_lonlat_to_page(p, lon, lat + 0.1, &x1, &y1))
+        return 0;
+    return atan2(x1 - x, -(y1 - y));
+}
+
+/* Lines of longitude and latitude every `step` degrees, densified so they curve: one open
+ * ring per run of points that project. */
+void cm_projection_graticule(cm_shape *out, const cm_projection *p, const double e[4], double step)
+{
+    GArray *rings = g_array_new(FALSE, FALSE, sizeof(cm_ring));
+    for (int axis = 0; axis < 2 && step >= 0.01; axis++) {
+        double lo = axis ? e[1] - 10 : e[0] - 10, hi = axis ? e[3] + 10 : e[2] + 10;
+        for (double v = ceil(lo / step) * step; v <= hi; v += step) {
+            double a0 = axis ? e[0] - 10 : e[1] - 10, a1 = axis ? e[2] + 10 : e[3] + 10;
+            GArray *run = g_array_new(FALSE, FALSE, sizeof(double));
+            for (double t = a0; t <= a1 + 0.125; t += 0.25) {
+                double lon = axis ? t : v, lat = axis ? v : t, x, y;
+                gboolean ok = t <= a1 && lat >= -89.9 && lat <= 89.9 &&
+                              cm_projection_lonlat_to_page(p, lon, lat, &x, &y);
+                if (ok) {
+                    g_array_append_val(run, x);
+                    g_array_append_val(run, y);
+                } else if (run->len) {
+                    cm_ring r = {.n = (int)run->len / 2};
+                    r.xy = (double *)g_array_free(run, FALSE);
+                    g_array_append_val(rings, r);
+                    run = g_array_new(FALSE, FALSE, sizeof(double));
+                }
+            }
+            g_array_free(run, TRUE);
+        }
+    }
+    out->nrings = (int)rings->len;
+    out->rings = (cm_ring *)g_array_free(rings, FALSE);
+}
+
+/* The main frame, traced along its edges through lon/lat into the inset's page. */
+void cm_projection_trace_frame(cm_ring *r, const cm_projection *from, const double fr[4],
+                               const cm_projection *to)
+{
+    r->xy = g_new(double, 2 * 400);
+    r->n = 0;
+    for (int k = 0; k < 400; k++) {
+        double t = (k % 100) / 100.0, x, y, lon, lat, ix, iy;
+        switch (k / 100) {
+        case 0: x = fr[0] + t * fr[2], y = fr[1]; break;
+        case 1: x = fr[0] + fr[2], y = fr[1] + t * fr[3]; break;
+        case 2: x = fr[0] + (1 - t) * fr[2], y = fr[1] + fr[3]; break;
+        default: x = fr[0], y = fr[1] + (1 - t) * fr[3]; break;
+        }
+        if (!cm_projection_page_to_lonlat(from, x, y, &lon, &lat) ||
+            !cm_projection_lonlat_to_page(to, lon, lat, &ix, &iy))
+            continue;
+        r->xy[2 * r->n] = ix, r->xy[2 * r->n + 1] = iy;
+        r->n++;
+    }
+}

@@ -32,4 +32,18 @@ double cm_projection_ground_metres(const cm_projection *p, double x, double y, d
 cm_status cm_project_layer(cm_shape **out, const cm_projection *p, const cm_layer *layer,
                            double tolerance, cm_ctx *ctx);
 
+/* The angle, clockwise from the page's up, of true north at page point (x, y); 0 where it
+ * cannot be found. */
+double cm_projection_north(const cm_projection *p, double x, double y);
+
+/* Lines of longitude and latitude every `step` degrees (at least 0.01) over the lon/lat
+ * extent `e` widened by 10 degrees, densified so they curve: one open ring per run of points
+ * that project.  *out is owned by the caller (cm_shape_clear). */
+void cm_projection_graticule(cm_shape *out, const cm_projection *p, const double e[4], double step);
+
+/* The page rectangle `frame` of projection `from`, traced along its edges through lon/lat
+ * onto the page of `to` (an inset's): up to 400 points into *r, owned by the caller. */
+void cm_projection_trace_frame(cm_ring *r, const cm_projection *from, const double frame[4],
+                               const cm_projection *to);
+
 #endif

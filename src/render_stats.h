@@ -29,8 +29,4 @@ typedef struct cm_render_stats {
 cm_status cm_map_render_stats(cm_map *map, cm_render_stats *stats, cm_ctx *ctx);
 void cm_render_stats_clear(cm_render_stats *stats);
 
-/* cm_map_load, collecting data problems into `problems` instead of failing on the first. */
-cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_options *opts,
-                              GPtrArray *problems, cm_ctx *ctx);
-
 #endif

@@ -33,11 +33,9 @@ static cm_status read_timed(OGRFeatureH f, OGRFeatureDefnH defn, const char *pat
     gboolean from_ok = cm_ogr_field_date(f, field(defn, "valid_from"), &t->from, &from);
     gboolean until_ok = cm_ogr_field_date(f, field(defn, "valid_until"), &t->until, &until);
     if (from_ok && !from)
-        from = g_strdup_printf("%04d-%02d-%02d", g_date_get_year(&t->from),
-                               g_date_get_month(&t->from), g_date_get_day(&t->from));
+        cm_format_date(&t->from, from = g_malloc(11));
     if (until_ok && !until)
-        until = g_strdup_printf("%04d-%02d-%02d", g_date_get_year(&t->until),
-                                g_date_get_month(&t->until), g_date_get_day(&t->until));
+        cm_format_date(&t->until, until = g_malloc(11));
     if (!t->actor) {
         st = cm_fail(ctx, CM_EINPUT, "%s: feature %ld: no %s", path, fid,
                      lines ? "actor" : "controller");

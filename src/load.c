@@ -1,0 +1,429 @@
+/* Loading a map: the map file and its styles, then every layer read through OGR and
+ * projected onto the page through PROJ, the ledger, zones and lines, and their validation.
+ * Everything that does not depend on the date or the output is done here, once. */
+#include "conflictmap/map.h"
+
+#include "ctx.h"
+#include "fonts.h"
+#include "geodata.h"
+#include "keyfile.h"
+#include "layout.h"
+#include "ledger.h"
+#include "map_impl.h"
+#include "mapfile.h"
+#include "style.h"
+#include "timeline.h"
+
+#include <math.h>
+#include <openssl/evp.h>
+#include <string.h>
+
+static void placed_clear(placed_layer *pl)
+{
+    g_free(pl->anchor);
+    g_free(pl->has_anchor);
+    pl->anchor = NULL;
+    pl->has_anchor = NULL;
+    if (pl->layer)
+        cm_shapes_free(pl->page, pl->layer->n);
+    cm_layer_destroy(pl->layer);
+    pl->layer = NULL;
+    pl->page = NULL;
+}
+
+void cm_map_destroy(cm_map *map)
+{
+    if (!map)
+        return;
+    if (map->inset_border)
+        cm_shapes_free(map->inset_border, map->border.layer->n);
+    if (map->zones)
+        cm_shapes_free(map->zones_page, map->zones->layer->n);
+    if (map->lines)
+        cm_shapes_free(map->lines_page, map->lines->layer->n);
+    cm_timeline_destroy(map->zones);
+    cm_timeline_destroy(map->lines);
+    for (int i = 0; map->town_keys && i < map->places.layer->n; i++)
+        g_free(map->town_keys[i]);
+    g_free(map->town_keys);
+    placed_clear(&map->regions);
+    placed_clear(&map->neighbours);
+    placed_clear(&map->border);
+    placed_clear(&map->places);
+    placed_clear(&map->inset);
+    cm_projection_destroy(map->inset_proj);
+    cm_projection_destroy(map->proj);
+    g_free(map->inset_trace.xy);
+    cm_shape_clear(&map->graticule);
+    cm_ledger_destroy(map->ledger);
+    cm_style_destroy(map->style);
+    cm_mapfile_destroy(map->mf);
+    if (map->inputs)
+        g_ptr_array_unref(map->inputs);
+    g_free(map->data_sha256);
+    g_free(map);
+}
+
+/* Area names go at each feature's interior point within the frame.  The point does not
+ * depend on the date, so it is found once, at load, on the shape clamped to the frame and
+ * thinned to a couple of points (a label's precision), which keeps the search cheap. */
+static void find_anchors(const cm_map *map, placed_layer *pl)
+{
+    if (!pl->layer)
+        return;
+    const double *fr = map->frame;
+    pl->anchor = g_new0(double, 2 * (size_t)pl->layer->n);
+    pl->has_anchor = g_new0(gboolean, (size_t)pl->layer->n);
+    for (int i = 0; i < pl->layer->n; i++) {
+        const cm_shape *src = &pl->page[i];
+        if (!pl->layer->features[i].name || src->nrings == 0)
+            continue;
+        cm_shape thin = {g_new0(cm_ring, (size_t)src->nrings), src->nrings};
+        for (int r = 0; r < src->nrings; r++) {
+            const cm_ring *ring = &src->rings[r];
+            cm_ring *t = &thin.rings[r];
+            t->xy = g_new(double, 2 * (size_t)ring->n);
+            for (int k = 0; k < ring->n; k++) {
+                double x = CLAMP(ring->xy[2 * k], fr[0] + 10, fr[0] + fr[2] - 10);
+                double y = CLAMP(ring->xy[2 * k + 1], fr[1] + 10, fr[1] + fr[3] - 10);
+                if (t->n > 0 && k < ring->n - 1 &&
+                    hypot(x - t->xy[2 * t->n - 2], y - t->xy[2 * t->n - 1]) < 4.0)
+                    continue;
+                t->xy[2 * t->n] = x, t->xy[2 * t->n + 1] = y;
+                t->n++;
+            }
+        }
+        pl->has_anchor[i] = cm_interior_point(&thin, &pl->anchor[2 * i], &pl->anchor[2 * i + 1]);
+        for (int r = 0; r < thin.nrings; r++)
+            g_free(thin.rings[r].xy);
+        g_free(thin.rings);
+    }
+}
+
+/* Pango falls back silently to whatever font it finds; say so when the style's first family
+ * is not installed, since the map will not look as designed. */
+static void check_font(const cm_style *s, cm_ctx *ctx)
+{
+    char *used = NULL;
+    if (!cm_font_installed(s->font, &used)) {
+        char *first = g_strstrip(g_strdup(s->font));
+        char *comma = strchr(first, ',');
+        if (comma)
+            *comma = '\0';
+        cm_warn(ctx, "font \"%s\" is not installed; labels use \"%s\"", g_strstrip(first),
+                used ? used : "a fallback");
+        g_free(first);
+    }
+    g_free(used);
+}
+
+/* SHA-256 of one input and, for a shapefile, its .shx, .dbf, .prj and .cpg, each part with
+ * its size (which fixes where one ends).  Files are mapped, not read, and hashed with
+ * OpenSSL, which uses the CPU's SHA instructions: GLib's portable SHA-256 took a quarter of
+ * the time of a million-vertex render.  *size receives the bytes hashed, -1 when none. */
+static gboolean hash_file(const char *file, guint8 digest[32], gint64 *size)
+{
+    static const char *const sidecars[] = {"", ".shx", ".dbf", ".prj", ".cpg"};
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned int len = 0;
+    if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+        EVP_MD_CTX_free(md);
+        return FALSE;
+    }
+    gboolean shp = g_str_has_suffix(file, ".shp");
+    *size = 0;
+    for (size_t k = 0; k < (shp ? G_N_ELEMENTS(sidecars) : 1); k++) {
+        char *path = g_strdup(file);
+        if (k)
+            strcpy(path + strlen(path) - 4, sidecars[k]);
+        GMappedFile *mf = g_mapped_file_new(path, FALSE, NULL);
+        gint64 n = mf ? (gint64)g_mapped_file_get_length(mf) : -1;
+        EVP_DigestUpdate(md, &n, sizeof n);
+        if (n > 0) {
+            EVP_DigestUpdate(md, g_mapped_file_get_contents(mf), (size_t)n);
+            *size += n;
+        } else if (k == 0) {
+            *size = -1;
+        }
+        if (mf)
+            g_mapped_file_unref(mf);
+        g_free(path);
+    }
+    EVP_DigestFinal_ex(md, digest, &len);
+    EVP_MD_CTX_free(md);
+    return len == 32;
+}
+
+/* The fingerprint written into every figure: SHA-256 over each input's SHA-256, in order,
+ * so the same inputs give the same fingerprint.  "unavailable" when a file cannot be read. */
+static char *fingerprint(const char *const *files)
+{
+    EVP_MD_CTX *all = EVP_MD_CTX_new();
+    unsigned char digest[32];
+    unsigned int len = 0;
+    gboolean ok = all && EVP_DigestInit_ex(all, EVP_sha256(), NULL);
+    for (size_t i = 0; ok && files[i]; i++) {
+        gint64 size = 0;
+        guint8 d[32];
+        ok = hash_file(files[i], d, &size) && size >= 0;
+        EVP_DigestUpdate(all, d, sizeof d);
+    }
+    ok = ok && EVP_DigestFinal_ex(all, digest, &len) && len == 32;
+    EVP_MD_CTX_free(all);
+    if (!ok)
+        return g_strdup("unavailable");
+    GString *hex = g_string_sized_new(64);
+    for (unsigned int i = 0; i < 32; i++)
+        g_string_append_printf(hex, "%02x", digest[i]);
+    return g_string_free(hex, FALSE);
+}
+
+static cm_status load_placed(cm_map *map, const cm_layer_spec *spec, placed_layer *pl, cm_ctx *ctx)
+{
+    if (!spec->file)
+        return CM_OK;
+    cm_status st = cm_layer_load(&pl->layer, spec, map->simplify_m, ctx);
+    if (st == CM_OK)
+        st = cm_project_layer(&pl->page, map->proj, pl->layer, TOLERANCE_PT, ctx);
+    return st;
+}
+
+/* The inset gets its own projection onto a box in the frame's top-right corner, sized by
+ * the style and the inset extent's shape. */
+static cm_status load_inset(cm_map *map, cm_ctx *ctx)
+{
+    const cm_mapfile *mf = map->mf;
+    if (!mf->inset.file || !map->style->inset)
+        return CM_OK;
+    double w = map->frame[2] * map->style->inset_width;
+    double box[4] = {0, 0, w, w};
+    cm_projection *probe = NULL;
+    cm_status st = cm_projection_new(&probe, mf->inset_crs, mf->inset_extent, box, ctx);
+    if (st != CM_OK)
+        return st;
+    /* height from the extent's projected shape: project its corners onto the square box */
+    double x0, y0, x1, y1;
+    cm_projection_lonlat_to_page(probe, mf->inset_extent[0], mf->inset_extent[3], &x0, &y0);
+    cm_projection_lonlat_to_page(probe, mf->inset_extent[2], mf->inset_extent[1], &x1, &y1);
+    double aspect = fabs(y1 - y0) / fmax(fabs(x1 - x0), 1e-9);
+    cm_projection_destroy(probe);
+    map->inset_size[0] = w;
+    map->inset_size[1] = fmin(w * aspect, map->frame[3] * 0.5);
+    double real[4] = {0, 0, map->inset_size[0], map->inset_size[1]};
+    if ((st = cm_projection_new(&map->inset_proj, mf->inset_crs, mf->inset_extent, real, ctx)) != CM_OK)
+        return st;
+    /* a locator is a small picture: detail under half a point is noise, in PNG and PDF alike */
+    double m_per_pt = cm_projection_ground_metres(map->inset_proj, real[2] / 2, real[3] / 2, 10) / 10;
+    if ((st = cm_layer_load(&map->inset.layer, &mf->inset, isfinite(m_per_pt) ? 0.5 * m_per_pt : 0,
+                            ctx)) != CM_OK ||
+        (st = cm_project_layer(&map->inset.page, map->inset_proj, map->inset.layer, 0.5, ctx)) != CM_OK)
+        return st;
+    if (map->border.layer)
+        st = cm_project_layer(&map->inset_border, map->inset_proj, map->border.layer, 0.2, ctx);
+    return st;
+}
+
+/* Zones or lines: loaded and projected. */
+static cm_status load_timeline(cm_map *map, const char *path, gboolean lines, cm_timeline **tl,
+                               cm_shape **page, GPtrArray *problems, cm_ctx *ctx)
+{
+    if (!path)
+        return CM_OK;
+    cm_status st = cm_timeline_load(tl, path, lines, problems, ctx);
+    if (st == CM_OK)
+        st = cm_project_layer(page, map->proj, (*tl)->layer, TOLERANCE_PT, ctx);
+    return st;
+}
+
+/* Lon/lat geometry is only needed to project: drop it, and the source CRS, once done. */
+static void drop_lonlat(cm_layer *layer)
+{
+    if (!layer)
+        return;
+    for (int i = 0; i < layer->n; i++)
+        cm_shape_clear(&layer->features[i].shape);
+    if (layer->srs && layer->srs_free)
+        layer->srs_free(layer->srs);
+    layer->srs = NULL;
+}
+
+/* The geography: projection, layers, inset, and what drawing needs from PROJ. */
+static cm_status load_geo(cm_map *map, cm_ctx *ctx)
+{
+    cm_status st;
+    const double *fr = map->frame;
+    if ((st = cm_projection_new(&map->proj, map->mf->crs, map->mf->extent, map->frame, ctx)) != CM_OK)
+        return st;
+    /* a fifth of the drawing tolerance, in metres on the ground at the frame's centre (the
+     * scale varies across the frame by a few percent at most) */
+    map->metres_per_pt = cm_projection_ground_metres(map->proj, fr[0] + fr[2] / 2,
+                                                     fr[1] + fr[3] / 2, 100) / 100;
+    map->simplify_m = isfinite(map->metres_per_pt) ? TOLERANCE_PT * map->metres_per_pt / 5 : 0;
+    map->north = cm_projection_north(map->proj, fr[0] + fr[2] / 2, fr[1] + fr[3] / 2);
+    if (map->mf->sea_label)
+        map->has_sea_label = cm_projection_lonlat_to_page(map->proj, map->mf->sea_label_at[0],
+                                                          map->mf->sea_label_at[1],
+                                                          &map->sea_xy[0], &map->sea_xy[1]);
+    if ((st = load_placed(map, &map->mf->regions, &map->regions, ctx)) != CM_OK ||
+        (st = load_placed(map, &map->mf->neighbours, &map->neighbours, ctx)) != CM_OK ||
+        (st = load_placed(map, &map->mf->border, &map->border, ctx)) != CM_OK ||
+        (st = load_placed(map, &map->mf->places, &map->places, ctx)) != CM_OK ||
+        (st = load_inset(map, ctx)) != CM_OK)
+        return st;
+    if (map->inset_proj)
+        cm_projection_trace_frame(&map->inset_trace, map->proj, map->frame, map->inset_proj);
+    if (map->style->graticule)
+        cm_projection_graticule(&map->graticule, map->proj, map->mf->extent,
+                                map->style->graticule_step);
+    cm_layer *layers[] = {map->regions.layer, map->neighbours.layer, map->border.layer,
+                          map->places.layer, map->inset.layer};
+    for (size_t i = 0; i < G_N_ELEMENTS(layers); i++)
+        drop_lonlat(layers[i]);
+    return CM_OK;
+}
+
+/* What changes as the conflict does: the ledger, zones and lines, projected and (zones) cut
+ * to the border, whose page shapes are loaded by then. */
+static cm_status load_time(cm_map *map, const char *ledger, GPtrArray *problems, cm_ctx *ctx)
+{
+    cm_status st;
+    if ((st = cm_ledger_load(&map->ledger, ledger, problems, ctx)) != CM_OK ||
+        (st = load_timeline(map, map->mf->zones, FALSE, &map->zones, &map->zones_page, problems,
+                            ctx)) != CM_OK ||
+        (st = load_timeline(map, map->mf->lines, TRUE, &map->lines, &map->lines_page, problems,
+                            ctx)) != CM_OK)
+        return st;
+    cm_gdal_quiet_begin();
+    map->zones_on_land = map->zones && map->border.layer &&
+                         cm_shapes_cut_to(&map->zones_page, map->zones->layer->n,
+                                          map->border.page, map->border.layer->n);
+    cm_gdal_quiet_end();
+    drop_lonlat(map->zones ? map->zones->layer : NULL);
+    drop_lonlat(map->lines ? map->lines->layer : NULL);
+    return CM_OK;
+}
+
+cm_status cm_map_load(cm_map **out, const char *path, const cm_map_options *opts, cm_ctx *ctx)
+{
+    return cm_map_load_checked(out, path, opts, NULL, ctx);
+}
+
+void cm_map_options_init(cm_map_options *opts)
+{
+    *opts = (cm_map_options){.size = sizeof *opts};
+}
+
+cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_options *opts_in,
+                              GPtrArray *problems, cm_ctx *ctx)
+{
+    cm_status st = CM_OK;
+    cm_map *map = NULL;
+    GPtrArray *styles = NULL;
+    GHashTable *keys = NULL;
+    cm_map_options o;
+
+    *out = NULL;
+    cm_map_options_init(&o);
+    if (cm_options_read(&o, sizeof o, opts_in, "cm_map_options", ctx) != CM_OK)
+        return CM_EUSAGE;
+    const cm_map_options *opts = &o;
+    map = g_new0(cm_map, 1);
+    styles = g_ptr_array_new();
+    if ((st = cm_mapfile_load(&map->mf, path, ctx)) != CM_OK)
+        goto cleanup;
+    for (char **s = map->mf->styles; *s; s++)
+        g_ptr_array_add(styles, *s);
+    for (size_t i = 0; opts && opts->styles && opts->styles[i]; i++)
+        g_ptr_array_add(styles, (gpointer)opts->styles[i]);
+    g_ptr_array_add(styles, NULL);
+    if ((st = cm_style_load(&map->style, (const char *const *)styles->pdata, ctx)) != CM_OK)
+        goto cleanup;
+    check_font(map->style, ctx);
+
+    map->page_w = map->mf->page_w_mm * MM;
+    map->page_h = map->mf->page_h_mm * MM;
+    cm_layout_frame(map->style, map->page_w, map->page_h, map->frame);
+    if (map->frame[2] < 20 || map->frame[3] < 20) {
+        st = cm_fail(ctx, CM_ESTYLE, "%s: the page leaves no room for the map once margins, title "
+                     "and sources are placed", path);
+        goto cleanup;
+    }
+
+    /* every input, in order: the figure's fingerprint, and what --watch watches */
+    const char *ledger = opts->control ? opts->control : map->mf->control;
+    map->inputs = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(map->inputs, g_strdup(path));
+    for (guint i = 0; i + 1 < styles->len; i++)
+        g_ptr_array_add(map->inputs, g_strdup(styles->pdata[i]));
+    const char *files[] = {ledger, map->mf->zones, map->mf->lines, map->mf->regions.file,
+                           map->mf->neighbours.file, map->mf->border.file, map->mf->places.file,
+                           map->style->inset ? map->mf->inset.file : NULL};
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++)
+        if (files[i])
+            g_ptr_array_add(map->inputs, g_strdup(files[i]));
+    g_ptr_array_add(map->inputs, NULL);
+    map->data_sha256 = fingerprint((const char *const *)map->inputs->pdata);
+
+    /* the data, read through OGR and projected through PROJ */
+    if ((st = load_geo(map, ctx)) != CM_OK)
+        goto cleanup;
+    find_anchors(map, &map->regions);
+    find_anchors(map, &map->neighbours);
+    if ((st = load_time(map, ledger, problems, ctx)) != CM_OK)
+        goto cleanup;
+
+    keys = g_hash_table_new(g_str_hash, g_str_equal);
+    for (int i = 0; i < map->regions.layer->n; i++) {
+        const cm_feature *f = &map->regions.layer->features[i];
+        if (!f->key) {
+            st = cm_fail(ctx, CM_EINPUT, "%s: feature %ld has an empty key", map->mf->regions.file,
+                         f->fid);
+            goto cleanup;
+        }
+        if (g_hash_table_contains(keys, f->key)) {
+            st = cm_fail(ctx, CM_EINPUT, "%s: feature %ld repeats the key \"%s\"",
+                         map->mf->regions.file, f->fid, f->key);
+            goto cleanup;
+        }
+        g_hash_table_add(keys, f->key);
+    }
+    if (map->places.layer) {
+        map->town_keys = g_new0(char *, (size_t)map->places.layer->n + 1);
+        for (int i = 0; i < map->places.layer->n; i++) {
+            const cm_feature *f = &map->places.layer->features[i];
+            if (!f->key)
+                continue;
+            map->town_keys[i] = g_strconcat("town:", f->key, NULL);
+            g_hash_table_add(keys, map->town_keys[i]);
+        }
+    }
+    if ((st = cm_ledger_check(map->ledger, keys, map->style, problems, ctx)) != CM_OK ||
+        (map->zones && (st = cm_timeline_check(map->zones, map->style, problems, ctx)) != CM_OK) ||
+        (map->lines && (st = cm_timeline_check(map->lines, map->style, problems, ctx)) != CM_OK))
+        goto cleanup;
+    if (map->ledger->rows->len == 0) {
+        st = cm_fail(ctx, CM_EINPUT, "%s: the ledger has no valid rows", ledger);
+        goto cleanup;
+    }
+
+    if (g_date_valid(&map->mf->date)) {
+        map->date = map->mf->date;
+    } else {
+        /* no date in the map: the latest date in the ledger */
+        map->date = ((cm_ledger_row *)map->ledger->rows->pdata[0])->date;
+        for (guint i = 1; i < map->ledger->rows->len; i++) {
+            const GDate *d = &((cm_ledger_row *)map->ledger->rows->pdata[i])->date;
+            if (g_date_compare(d, &map->date) > 0)
+                map->date = *d;
+        }
+    }
+    *out = map;
+    map = NULL;
+cleanup:
+    if (keys)
+        g_hash_table_unref(keys);
+    g_ptr_array_free(styles, TRUE);
+    cm_map_destroy(map);
+    return st;
+}
+

@@ -1,0 +1,110 @@
+#define _GNU_SOURCE /* dladdr: where the library is, to find its data */
+/* The loaded map's public accessors: its date, language, page and projection, its inputs,
+ * and where the bundled map is. */
+#include "conflictmap/map.h"
+
+#include "ctx.h"
+#include "keyfile.h"
+#include "map_impl.h"
+
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+
+cm_status cm_map_set_date(cm_map *map, const char *date, cm_ctx *ctx)
+{
+    GDate d;
+    if (!cm_parse_date(date, &d))
+        return cm_fail(ctx, CM_EUSAGE, "date \"%s\" is not a valid YYYY-MM-DD date", date);
+    map->date = d;
+    return CM_OK;
+}
+
+void cm_map_get_date(const cm_map *map, char buf[11])
+{
+    cm_format_date(&map->date, buf);
+}
+
+void cm_map_page_size(const cm_map *map, double *width, double *height)
+{
+    *width = map->page_w;
+    *height = map->page_h;
+}
+
+int cm_map_lonlat_to_page(const cm_map *map, double lon, double lat, double *x, double *y)
+{
+    return cm_projection_lonlat_to_page(map->proj, lon, lat, x, y) ? 0 : -1;
+}
+
+const char *const *cm_map_input_files(const cm_map *map)
+{
+    return (const char *const *)map->inputs->pdata;
+}
+
+int cm_map_page_to_lonlat(const cm_map *map, double x, double y, double *lon, double *lat)
+{
+    return cm_projection_page_to_lonlat(map->proj, x, y, lon, lat) ? 0 : -1;
+}
+
+/* The bundled map: $CONFLICTMAP_DATA; else beside this library as installed
+ * (LIBDIR/../share/conflictmap, wherever the prefix was moved); else the configured data
+ * directory; else, for a library still in its build tree, the source tree. */
+const char *cm_default_map_path(void)
+{
+    static gsize once = 0;
+    static char *path = NULL;
+    if (g_once_init_enter(&once)) {
+        GPtrArray *c = g_ptr_array_new_with_free_func(g_free);
+        const char *env = g_getenv("CONFLICTMAP_DATA");
+        if (env && *env)
+            g_ptr_array_add(c, g_build_filename(env, "geodata", "libya.map", NULL));
+        Dl_info info;
+        if (dladdr((void *)cm_default_map_path, &info) && info.dli_fname) {
+            char *real = realpath(info.dli_fname, NULL);
+            char *dir = g_path_get_dirname(real ? real : info.dli_fname);
+            gboolean in_build = g_str_has_prefix(dir, CM_BUILD_DIR);
+            g_ptr_array_add(c, g_build_filename(dir, CM_LIB_TO_DATA, "geodata", "libya.map", NULL));
+            g_ptr_array_add(c, g_strdup(CM_DATADIR "/geodata/libya.map"));
+            if (in_build)
+                g_ptr_array_add(c, g_strdup(CM_SOURCE_DIR "/geodata/libya.map"));
+            g_free(dir);
+            free(real);
+        } else {
+            g_ptr_array_add(c, g_strdup(CM_DATADIR "/geodata/libya.map"));
+        }
+        for (guint i = 0; i < c->len && !path; i++)
+            if (g_file_test(c->pdata[i], G_FILE_TEST_IS_REGULAR))
+                path = g_strdup(c->pdata[i]);
+        if (!path) /* named in the error that follows */
+            path = g_strdup(c->len ? c->pdata[0] : CM_DATADIR "/geodata/libya.map");
+        g_ptr_array_unref(c);
+        g_once_init_leave(&once, 1);
+    }
+    return path;
+}
+
+
+cm_status cm_map_set_diff_from(cm_map *map, const char *date, cm_ctx *ctx)
+{
+    GDate d;
+    if (!date) {
+        map->has_diff_from = FALSE;
+        return CM_OK;
+    }
+    if (!cm_parse_date(date, &d))
+        return cm_fail(ctx, CM_EUSAGE, "date \"%s\" is not a valid YYYY-MM-DD date", date);
+    if (g_date_compare(&d, &map->date) >= 0)
+        return cm_fail(ctx, CM_EUSAGE, "--from %s must be before --to", date);
+    map->diff_from = d;
+    map->has_diff_from = TRUE;
+    return CM_OK;
+}
+
+cm_status cm_map_set_lang(cm_map *map, const char *lang, cm_ctx *ctx)
+{
+    if (strcmp(lang, "en") && strcmp(lang, "ar") && strcmp(lang, "en+ar"))
+        return cm_fail(ctx, CM_EUSAGE, "language \"%s\" must be en, ar or en+ar", lang);
+    g_free(map->style->lang);
+    map->style->lang = g_strdup(lang);
+    return CM_OK;
+}

@@ -1,0 +1,87 @@
+/* Loading a map: everything is read and projected within the process and nothing is written
+ * anywhere but the output. */
+#include "conflictmap/conflictmap.h"
+
+#include "map_impl.h"
+#include "testutil.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+/* Runs argv with the environment's variables changed as `env` says (name, value pairs). */
+static int spawn_env(const char *const *argv, const char *const *env, char **err)
+{
+    char **envp = g_get_environ();
+    for (size_t i = 0; env[i]; i += 2)
+        envp = g_environ_setenv(envp, env[i], env[i + 1], TRUE);
+    int status = 0;
+    GError *e = NULL;
+    if (!g_spawn_sync(NULL, (char **)argv, envp, 0, NULL, NULL, NULL, err, &status, &e))
+        g_error("%s: %s", argv[0], e->message);
+    g_strfreev(envp);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* Counts the entries under a folder, recursively. */
+static int count_tree(const char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    int n = 0;
+    for (const char *e; d && (e = g_dir_read_name(d));) {
+        char *p = g_build_filename(dir, e, NULL);
+        n += 1 + (g_file_test(p, G_FILE_TEST_IS_DIR) ? count_tree(p) : 0);
+        g_free(p);
+    }
+    if (d)
+        g_dir_close(d);
+    return n;
+}
+
+/* A render writes its output and nothing else: no cache under $XDG_CACHE_HOME or $HOME,
+ * however often the same map is loaded, and the map always has its projection. */
+static void test_nothing_outside_output(void)
+{
+    char *home = g_dir_make_tmp("cm-home-XXXXXX", NULL);
+    char *out = g_dir_make_tmp("cm-out-XXXXXX", NULL);
+    char *xdg = g_build_filename(home, "cache", NULL);
+    g_mkdir(xdg, 0700);
+    char *png = g_build_filename(out, "m.png", NULL);
+    const char *env[] = {"HOME", home, "XDG_CACHE_HOME", xdg, NULL};
+    for (int run = 0; run < 2; run++) {
+        const char *argv[] = {CM_CLI, "render", "-q", "--dpi", "20", "-o", png, NULL};
+        int status = spawn_env(argv, env, NULL);
+        g_assert_cmpint(status, ==, 0);
+    }
+    g_assert_cmpint(count_tree(home), ==, 1); /* the empty cache folder we made */
+    g_assert_cmpint(count_tree(out), ==, 1);  /* m.png */
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+    g_assert_nonnull(map->proj);
+    double x, y;
+    g_assert_cmpint(cm_map_lonlat_to_page(map, 13.19, 32.89, &x, &y), ==, 0);
+    g_assert_true(x > map->frame[0] && x < map->frame[0] + map->frame[2]);
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+    g_free(png), g_free(xdg), g_free(out), g_free(home);
+}
+
+/* An options struct that was never initialised is refused, not read as garbage. */
+static void test_options_uninitialised(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    cm_map_options mo = {0};
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), &mo, ctx), ==, CM_EUSAGE);
+    g_assert_nonnull(strstr(cm_ctx_message(ctx), "cm_map_options_init"));
+    g_assert_null(map);
+    cm_ctx_destroy(ctx);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/load/nothing-outside-output", test_nothing_outside_output);
+    g_test_add_func("/load/options-uninitialised", test_options_uninitialised);
+    return g_test_run();
+}
