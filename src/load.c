@@ -427,3 +427,42 @@ cleanup:
     return st;
 }
 
+
+/* Orders "file:line: message" by file, then line number; others after, as found. */
+static gint problem_cmp(gconstpointer a, gconstpointer b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    const char *cx = strstr(x, ": "), *cy = strstr(y, ": ");
+    if (!cx || !cy)
+        return (cx == NULL) - (cy == NULL);
+    /* the file is up to the last ':' before ": " when a line number stands there */
+    const char *lx = cx, *ly = cy;
+    while (lx > x && g_ascii_isdigit(lx[-1]))
+        lx--;
+    while (ly > y && g_ascii_isdigit(ly[-1]))
+        ly--;
+    size_t fx = (size_t)(lx - x), fy = (size_t)(ly - y);
+    int c = strncmp(x, y, MIN(fx, fy));
+    if (c || fx != fy)
+        return c ? c : (fx < fy ? -1 : 1);
+    long nx = strtol(lx, NULL, 10), ny = strtol(ly, NULL, 10);
+    return (nx > ny) - (nx < ny);
+}
+
+cm_status cm_map_check(const char *path, const cm_map_options *opts, cm_ctx *ctx)
+{
+    GPtrArray *problems = g_ptr_array_new_with_free_func(g_free);
+    cm_map *map = NULL;
+    cm_status st = cm_map_load_checked(&map, path, opts, problems, ctx);
+    if (st != CM_OK) {
+        g_ptr_array_add(problems, g_strdup(cm_ctx_message(ctx)));
+    } else if (problems->len > 0) {
+        st = cm_fail(ctx, CM_EINPUT, "%s: %u problem(s) in the data", path, problems->len);
+    }
+    g_ptr_array_sort(problems, problem_cmp);
+    for (guint i = 0; i < problems->len; i++)
+        cm_problem(ctx, "%s", (char *)problems->pdata[i]);
+    g_ptr_array_unref(problems);
+    cm_map_destroy(map);
+    return st;
+}

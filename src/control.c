@@ -1,0 +1,322 @@
+/* Control on a page's date: the ledger row in force for every district and town, how each
+ * is painted, what the legend lists and which sources the page cites.  Nothing is drawn
+ * here. */
+#include "ctx.h"
+#include "draw.h"
+#include "labels.h"
+#include "layout.h"
+#include "ledger.h"
+#include "map_impl.h"
+#include "page.h"
+#include "style.h"
+#include "timeline.h"
+
+#include <math.h>
+#include <string.h>
+
+static const cm_ledger_row **rows_for(const cm_map *map, const cm_layer *layer, gboolean towns,
+                                      const GDate *date)
+{
+    if (!layer)
+        return NULL;
+    const cm_ledger_row **rows = g_new0(const cm_ledger_row *, (size_t)layer->n);
+    for (int i = 0; i < layer->n; i++) {
+        const char *key = towns ? map->town_keys[i] : layer->features[i].key;
+        rows[i] = key ? cm_ledger_state(map->ledger, key, date) : NULL;
+    }
+    return rows;
+}
+
+cm_control cm_control_on(const cm_map *map, const cm_page_spec *spec)
+{
+    cm_control cs = {.spec = spec};
+    cs.rows = rows_for(map, map->regions.layer, FALSE, &spec->date);
+    cs.towns = rows_for(map, map->places.layer, TRUE, &spec->date);
+    if (spec->diff) {
+        cs.rows_from = rows_for(map, map->regions.layer, FALSE, &spec->from);
+        cs.towns_from = rows_for(map, map->places.layer, TRUE, &spec->from);
+    }
+    return cs;
+}
+
+void cm_control_clear(cm_control *cs)
+{
+    g_free(cs->rows);
+    g_free(cs->towns);
+    g_free(cs->rows_from);
+    g_free(cs->towns_from);
+}
+
+/* Whether control cm_control_changed between two rows: holder, status or parties. */
+gboolean cm_control_changed(const cm_ledger_row *a, const cm_ledger_row *b)
+{
+    if (!a || !b)
+        return a != b;
+    if (strcmp(a->controller, b->controller) || a->status != b->status)
+        return TRUE;
+    char *pa = a->parties ? g_strjoinv(";", a->parties) : g_strdup("");
+    char *pb = b->parties ? g_strjoinv(";", b->parties) : g_strdup("");
+    gboolean d = strcmp(pa, pb) != 0;
+    g_free(pa);
+    g_free(pb);
+    return d;
+}
+
+/* A colour halfway to white: claimed, unconfirmed ground. */
+cm_rgba cm_lighten(cm_rgba c, double k)
+{
+    return (cm_rgba){c.r + (1 - c.r) * k, c.g + (1 - c.g) * k, c.b + (1 - c.b) * k, c.a};
+}
+
+/* How an area with this control is painted: its holder's colour and pattern; stripes of the
+ * parties that contest it; lighter where only claimed; or the no-data fill. */
+cm_paint cm_control_paint(const cm_style *s, const char *holder, cm_control_status status,
+                              char **parties)
+{
+    cm_paint p = {.n = 1, .pattern = CM_PATTERN_SOLID};
+    if (!holder) {
+        p.colors[0] = s->unknown_fill;
+    } else if (status == CM_CONTESTED && parties) {
+        p.n = 0;
+        for (char **id = parties; *id && p.n < 4; id++)
+            p.colors[p.n++] = cm_style_controller(s, *id)->fill;
+    } else {
+        const cm_controller *c = cm_style_controller(s, holder);
+        p.colors[0] = status == CM_CLAIMED ? cm_lighten(c->fill, 0.55) : c->fill;
+        p.pattern = c->pattern;
+        p.pattern_color = c->pattern_color;
+    }
+    return p;
+}
+
+cm_paint cm_row_paint(const cm_style *s, const cm_ledger_row *r)
+{
+    return r ? cm_control_paint(s, r->controller, r->status, r->parties)
+             : cm_control_paint(s, NULL, CM_HELD, NULL);
+}
+
+/* In a change map: what cm_control_changed hands is painted as it is now; the rest is neutral. */
+cm_paint cm_diff_paint(const cm_style *s, const cm_ledger_row *from, const cm_ledger_row *to)
+{
+    if (cm_control_changed(from, to) && to)
+        return cm_row_paint(s, to);
+    cm_paint p = {.colors = {s->unknown_fill}, .n = 1};
+    return p;
+}
+
+static void add_item(GArray *items, cm_swatch_kind kind, cm_paint paint, char *text)
+{
+    cm_legend_item it = {.kind = kind, .paint = paint, .text = text};
+    g_array_append_val(items, it);
+}
+
+/* Compound names: "GNA / LNA". */
+static char *party_names(const cm_style *s, char **parties)
+{
+    GString *names = g_string_new(NULL);
+    for (char **p = parties; p && *p; p++)
+        g_string_append_printf(names, "%s%s", p == parties ? "" : " / ",
+                               cm_style_controller(s, *p)->short_label);
+    return g_string_free(names, FALSE);
+}
+
+/* Whose colour shows: held regions (or, in a change map, gains) and held zones. */
+static void add_holders(GArray *items, const cm_map *map, const cm_control *cs)
+{
+    const cm_style *s = map->style;
+    gboolean diff = cs->spec->diff;
+    for (guint c = 0; c < s->controllers->len; c++) {
+        const cm_controller *ctl = s->controllers->pdata[c];
+        gboolean shows = FALSE;
+        for (int i = 0; i < map->regions.layer->n && !shows; i++) {
+            const cm_ledger_row *r = cs->rows[i];
+            shows = r && r->status != CM_CONTESTED && strcmp(r->controller, ctl->id) == 0 &&
+                    (!diff || cm_control_changed(cs->rows_from[i], r));
+        }
+        for (int i = 0; !diff && map->zones && i < map->zones->layer->n && !shows; i++) {
+            const cm_timed *z = &map->zones->items[i];
+            shows = cm_timed_active(z, &cs->spec->date) && z->status != CM_CONTESTED &&
+                    strcmp(z->actor, ctl->id) == 0;
+        }
+        if (shows)
+            add_item(items, CM_SWATCH_AREA, cm_control_paint(s, ctl->id, CM_HELD, NULL),
+                     diff ? g_strdup_printf("Gained by %s", ctl->short_label) : g_strdup(ctl->label));
+    }
+}
+
+/* Each distinct set of parties contesting a region or zone, once. */
+static void add_contested(GArray *items, const cm_map *map, const cm_control *cs)
+{
+    const cm_style *s = map->style;
+    gboolean diff = cs->spec->diff;
+    int nreg = map->regions.layer->n;
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (int i = 0; i < nreg + (map->zones && !diff ? map->zones->layer->n : 0); i++) {
+        char **parties;
+        cm_control_status st;
+        if (i < nreg) {
+            const cm_ledger_row *r = cs->rows[i];
+            if (!r || (diff && !cm_control_changed(cs->rows_from[i], r)))
+                continue;
+            parties = r->parties, st = r->status;
+        } else {
+            const cm_timed *z = &map->zones->items[i - nreg];
+            if (!cm_timed_active(z, &cs->spec->date))
+                continue;
+            parties = z->parties, st = z->status;
+        }
+        if (st != CM_CONTESTED || !parties)
+            continue;
+        char *ids = g_strjoinv(";", parties);
+        if (g_hash_table_contains(seen, ids)) {
+            g_free(ids);
+            continue;
+        }
+        g_hash_table_add(seen, ids);
+        char *names = party_names(s, parties);
+        add_item(items, CM_SWATCH_AREA, cm_control_paint(s, parties[0], CM_CONTESTED, parties),
+                 g_strdup_printf("%s: %s", s->contested_label, names));
+        g_free(names);
+    }
+    g_hash_table_unref(seen);
+}
+
+/* Offensives by side, withdrawals and front lines in force. */
+static void add_lines(GArray *items, const cm_map *map, const cm_control *cs)
+{
+    const cm_style *s = map->style;
+    if (!map->lines || cs->spec->diff)
+        return;
+    gboolean front = FALSE, withdrawal = FALSE;
+    for (guint c = 0; c < s->controllers->len; c++) {
+        const cm_controller *ctl = s->controllers->pdata[c];
+        for (int i = 0; i < map->lines->layer->n; i++) {
+            const cm_timed *t = &map->lines->items[i];
+            if (!cm_timed_active(t, &cs->spec->date))
+                continue;
+            front |= t->kind == CM_LINE_FRONT;
+            withdrawal |= t->kind == CM_LINE_WITHDRAWAL;
+            if (t->kind == CM_LINE_OFFENSIVE && strcmp(t->actor, ctl->id) == 0) {
+                cm_paint p = {.colors = {ctl->fill}, .n = 1};
+                add_item(items, CM_SWATCH_ARROW, p, g_strdup_printf("%s offensive", ctl->short_label));
+                break;
+            }
+        }
+    }
+    cm_paint grey = {.colors = {{0.45, 0.45, 0.45, 1}}, .n = 1};
+    if (withdrawal)
+        add_item(items, CM_SWATCH_WITHDRAWAL, grey, g_strdup("Withdrawal"));
+    if (front)
+        add_item(items, CM_SWATCH_FRONT, grey, g_strdup("Front line (teeth face the attacker)"));
+}
+
+/* The capital, towns, and the siege ring when a town is besieged. */
+static void add_place_items(GArray *items, const cm_map *map, const cm_control *cs)
+{
+    const cm_style *s = map->style;
+    gboolean diff = cs->spec->diff;
+    if (!map->places.layer)
+        return;
+    gboolean capital = FALSE, town = FALSE, siege = FALSE, controlled = FALSE;
+    for (int i = 0; i < map->places.layer->n; i++) {
+        const char *k = map->places.layer->features[i].kind;
+        const cm_ledger_row *r = cs->towns[i];
+        if (k && strcmp(k, "capital") == 0)
+            capital = TRUE;
+        else
+            town = TRUE;
+        if (r && (!diff || cm_control_changed(cs->towns_from[i], r))) {
+            controlled = TRUE;
+            siege |= !diff && r->status == CM_BESIEGED;
+        }
+    }
+    cm_paint symbol = {.colors = {s->place_color}, .n = 1};
+    if (capital)
+        add_item(items, CM_SWATCH_STAR, symbol, g_strdup("Capital"));
+    if (town)
+        add_item(items, CM_SWATCH_DOT, symbol,
+                 g_strdup(controlled ? "Town (coloured: who holds it)" : "Town"));
+    if (siege) {
+        cm_paint ring = {.colors = {s->place_color}, .n = 1};
+        for (int i = 0; i < map->places.layer->n; i++)
+            if (cs->towns[i] && cs->towns[i]->status == CM_BESIEGED)
+                ring.colors[0] = cm_style_controller(s, cs->towns[i]->parties[0])->fill;
+        add_item(items, CM_SWATCH_SIEGE, ring, g_strdup("Besieged"));
+    }
+}
+
+GArray *cm_legend_items(const cm_map *map, const cm_control *cs)
+{
+    const cm_style *s = map->style;
+    GArray *items = g_array_new(FALSE, TRUE, sizeof(cm_legend_item));
+    gboolean diff = cs->spec->diff;
+    add_holders(items, map, cs);
+    add_contested(items, map, cs);
+    gboolean none = FALSE, unchanged = FALSE;
+    for (int i = 0; i < map->regions.layer->n; i++) {
+        none |= !cs->rows[i];
+        unchanged |= diff && !cm_control_changed(cs->rows_from[i], cs->rows[i]);
+    }
+    if (diff && unchanged)
+        add_item(items, CM_SWATCH_AREA, cm_control_paint(s, NULL, CM_HELD, NULL), g_strdup("No change"));
+    else if (none)
+        add_item(items, CM_SWATCH_AREA, cm_control_paint(s, NULL, CM_HELD, NULL),
+                 g_strdup(s->unknown_label));
+    add_lines(items, map, cs);
+    add_place_items(items, map, cs);
+    return items;
+}
+
+void cm_legend_items_free(GArray *items)
+{
+    for (guint i = 0; items && i < items->len; i++)
+        g_free(g_array_index(items, cm_legend_item, i).text);
+    if (items)
+        g_array_free(items, TRUE);
+}
+
+static gint str_ptr_cmp(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void add_source(GPtrArray *list, const char *source)
+{
+    /* a cell may hold several sources separated by ';' */
+    char **parts = g_strsplit(source, ";", -1);
+    for (char **p = parts; *p; p++) {
+        char *one = g_strstrip(*p);
+        if (*one && !g_ptr_array_find_with_equal_func(list, one, g_str_equal, NULL))
+            g_ptr_array_add(list, g_strdup(one));
+    }
+    g_strfreev(parts);
+}
+
+/* "Sources of control: A; B." — the distinct sources of the rows, zones and lines in force,
+ * sorted. */
+char *cm_sources_line(const cm_map *map, const cm_control *cs)
+{
+    GPtrArray *list = g_ptr_array_new_with_free_func(g_free);
+    for (int i = 0; i < map->regions.layer->n; i++)
+        if (cs->rows[i])
+            add_source(list, cs->rows[i]->source);
+    for (int i = 0; map->places.layer && i < map->places.layer->n; i++)
+        if (cs->towns[i])
+            add_source(list, cs->towns[i]->source);
+    const cm_timeline *tls[] = {map->zones, map->lines};
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; tls[k] && !cs->spec->diff && i < tls[k]->layer->n; i++)
+            if (cm_timed_active(&tls[k]->items[i], &cs->spec->date))
+                add_source(list, tls[k]->items[i].source);
+    if (list->len == 0) {
+        g_ptr_array_free(list, TRUE);
+        return NULL;
+    }
+    g_ptr_array_sort(list, str_ptr_cmp);
+    g_ptr_array_add(list, NULL);
+    char *joined = g_strjoinv("; ", (char **)list->pdata);
+    char *line = g_strdup_printf("Sources of control: %s.", joined);
+    g_free(joined);
+    g_ptr_array_free(list, TRUE);
+    return line;
+}

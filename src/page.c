@@ -1,0 +1,345 @@
+/* A page: the map body (areas, symbols, labels, furniture inside the frame) and the title,
+ * drawn once per page or, in a series, recorded once and painted again wherever control is
+ * the same. */
+#include "ctx.h"
+#include "draw.h"
+#include "labels.h"
+#include "layout.h"
+#include "ledger.h"
+#include "map_impl.h"
+#include "page.h"
+#include "style.h"
+#include "timeline.h"
+
+#include <cairo.h>
+#include <math.h>
+#include <string.h>
+
+
+/* Drawing a part of a page through the series' cache: cm_part_begin returns NULL when the part
+ * (named by `key`, which says everything it shows) was drawn before, and has been painted;
+ * else a context to draw it on, which cm_part_end records and paints.  Without a cache, the
+ * part is drawn directly.  A state of control that a series returns to, or a district that
+ * keeps its colour from one week to the next, is then one form in the PDF. */
+cairo_t *cm_part_begin(cairo_t *cr, const cm_page_cache *cache, const char *key)
+{
+    if (!cache || !cache->parts)
+        return cairo_reference(cr);
+    cairo_surface_t *rec = g_hash_table_lookup(cache->parts, key);
+    if (rec) {
+        cairo_set_source_surface(cr, rec, 0, 0);
+        cairo_paint(cr);
+        return NULL;
+    }
+    /* bounded: nested in a page body, unbounded recordings lost whole districts in cairo
+     * 1.16's PDF (test /timeline/series-pages-as-alone) */
+    rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &cache->page);
+    g_hash_table_insert(cache->parts, g_strdup(key), rec);
+    return cairo_create(rec);
+}
+
+void cm_part_end(cairo_t *cr, cairo_t *part, const cm_page_cache *cache, const char *key)
+{
+    cairo_destroy(part);
+    if (!cache || !cache->parts)
+        return;
+    cairo_set_source_surface(cr, g_hash_table_lookup(cache->parts, key), 0, 0);
+    cairo_paint(cr);
+}
+
+cm_page_cache cm_page_cache_new(const cm_map *map)
+{
+    cm_page_cache c = {0};
+    c.labels = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                     (GDestroyNotify)cairo_surface_destroy);
+    c.bodies = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
+                                     (GDestroyNotify)cairo_surface_destroy);
+    c.parts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                    (GDestroyNotify)cairo_surface_destroy);
+    cairo_rectangle_t page = {0, 0, map->page_w, map->page_h};
+    c.page = page;
+    c.base = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
+    cairo_t *cr = cairo_create(c.base);
+    cairo_rectangle(cr, map->frame[0], map->frame[1], map->frame[2], map->frame[3]);
+    cairo_clip(cr);
+    cm_draw_base(cr, map);
+    cairo_destroy(cr);
+    if (map->style->inset && map->inset.layer) {
+        const double *fr = map->frame;
+        cm_box box = {fr[0] + fr[2] - map->inset_size[0] - 1, fr[1] + 1, fr[0] + fr[2] - 1,
+                      fr[1] + 1 + map->inset_size[1]};
+        c.inset = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
+        cr = cairo_create(c.inset);
+        cm_draw_inset(cr, map, box);
+        cairo_destroy(cr);
+    }
+    return c;
+}
+
+void cm_page_cache_clear(cm_page_cache *c)
+{
+    if (c->base)
+        cairo_surface_destroy(c->base);
+    if (c->inset)
+        cairo_surface_destroy(c->inset);
+    if (c->labels)
+        g_hash_table_unref(c->labels);
+    if (c->bodies)
+        g_hash_table_unref(c->bodies);
+    if (c->halos)
+        g_hash_table_unref(c->halos);
+    if (c->parts)
+        g_hash_table_unref(c->parts);
+}
+
+/* Where the furniture inside the frame goes, found before labels so that they avoid it. */
+typedef struct {
+    const char *legend_title;
+    double lx, ly;       /* the legend's top-left corner */
+    gboolean has_scale, has_inset;
+    cm_box scalebar, north, inset;
+    double nx, ny;       /* the north arrow's centre */
+} furniture_plan;
+
+/* The map inside the frame, under the labels: base, districts, zones, border, graticule,
+ * lines. */
+static void draw_map_area(cairo_t *cr, const cm_map *map, const cm_control *cs,
+                          const cm_page_cache *cache)
+{
+    if (cache && cache->base) {
+        cairo_set_source_surface(cr, cache->base, 0, 0);
+        cairo_paint(cr);
+    } else {
+        cm_draw_base(cr, map);
+    }
+    cm_draw_regions(cr, map, cs, cache);
+    cm_draw_zones(cr, map, cs, cache);
+    cm_draw_border(cr, map, cache);
+    if (map->style->graticule)
+        cm_draw_graticule(cr, map);
+    cm_draw_lines(cr, map, cs, cache);
+}
+
+/* Sizes the legend, scale bar, north arrow and inset and blocks their boxes for labels. */
+static void plan_furniture(furniture_plan *fp, cairo_t *cr, const cm_map *map,
+                           const cm_page_spec *spec, cm_page_body *body)
+{
+    const cm_style *s = map->style;
+    const double *fr = map->frame;
+    fp->legend_title = spec->diff ? "Changes of control" : s->legend_title;
+    double lw, lh;
+    cm_layout_legend_size(body->lab, s, fp->legend_title, (cm_legend_item *)body->items->data,
+                          (int)body->items->len, &lw, &lh);
+    fp->lx = fr[0] + 8, fp->ly = fr[1] + fr[3] - 8 - lh;
+    cm_box legend_box = {fp->lx - 2, fp->ly - 2, fp->lx + lw + 2, fp->ly + lh + 2};
+    g_array_append_val(body->furniture, legend_box);
+    fp->scalebar = (cm_box){fr[0] + fr[2], fr[1] + fr[3], fr[0] + fr[2], fr[1] + fr[3]};
+    fp->has_scale = isfinite(map->metres_per_pt) && map->metres_per_pt > 0;
+    if (fp->has_scale) {
+        cm_layout_scalebar(cr, body->lab, s, map->metres_per_pt, fr[2] / 6, fr[0] + fr[2] - 4,
+                           fr[1] + fr[3] - 4, &fp->scalebar, FALSE);
+        g_array_append_val(body->furniture, fp->scalebar);
+    }
+    fp->nx = fr[0] + fr[2] - 20, fp->ny = fp->scalebar.y0 - 20;
+    if (s->north_arrow) {
+        cm_layout_north_arrow(cr, body->lab, s, fp->nx, fp->ny, map->north, &fp->north, FALSE);
+        g_array_append_val(body->furniture, fp->north);
+    }
+    fp->has_inset = s->inset && map->inset.layer;
+    if (fp->has_inset) {
+        fp->inset = (cm_box){fr[0] + fr[2] - map->inset_size[0] - 1, fr[1] + 1, fr[0] + fr[2] - 1,
+                             fr[1] + 1 + map->inset_size[1]};
+        g_array_append_val(body->furniture, fp->inset);
+    }
+    for (guint i = 0; i < body->furniture->len; i++)
+        cm_labeler_block(body->lab, g_array_index(body->furniture, cm_box, i));
+}
+
+/* The label pass: every candidate queued, placed once, then symbols and labels drawn. */
+static void draw_labels(cairo_t *cr, const cm_map *map, const cm_control *cs,
+                        const cm_page_cache *cache, cm_page_body *body)
+{
+    cm_block_lines(body->lab, map, cs);
+    cm_add_places(cr, map, cs, body->lab, FALSE, NULL);
+    cm_add_area_labels(map, body->lab, &map->neighbours, TRUE);
+    cm_add_area_labels(map, body->lab, &map->regions, FALSE);
+    cm_add_sea_label(map, body->lab);
+    cm_labeler_place(body->lab);
+    cm_add_places(cr, map, cs, body->lab, TRUE, body->symbols);
+    cm_labeler_draw(body->lab, cr, cache ? cache->labels : NULL, cache ? cache->halos : NULL);
+}
+
+/* Legend, scale bar, north arrow, inset, the frame's outline, logo and footer. */
+static void draw_furniture(cairo_t *cr, const cm_map *map, const cm_control *cs,
+                           const cm_page_cache *cache, const furniture_plan *fp,
+                           cm_page_body *body)
+{
+    const cm_style *s = map->style;
+    const double *fr = map->frame;
+    cm_layout_legend_draw(cr, body->lab, s, fp->legend_title, (cm_legend_item *)body->items->data,
+                          (int)body->items->len, fp->lx, fp->ly);
+    cm_box sb = fp->scalebar, na = fp->north;
+    if (fp->has_scale)
+        cm_layout_scalebar(cr, body->lab, s, map->metres_per_pt, fr[2] / 6, fr[0] + fr[2] - 4,
+                           fr[1] + fr[3] - 4, &sb, TRUE);
+    if (s->north_arrow)
+        cm_layout_north_arrow(cr, body->lab, s, fp->nx, fp->ny, map->north, &na, TRUE);
+    if (fp->has_inset && cache && cache->inset) {
+        cairo_set_source_surface(cr, cache->inset, 0, 0);
+        cairo_paint(cr);
+    } else if (fp->has_inset) {
+        cm_draw_inset(cr, map, fp->inset);
+    }
+    cairo_new_path(cr);
+    cairo_rectangle(cr, fr[0], fr[1], fr[2], fr[3]);
+    cm_draw_set_color(cr, s->frame_color);
+    cairo_set_line_width(cr, 0.6);
+    cairo_stroke(cr);
+    if (s->logo)
+        cm_draw_logo(cr, map);
+    char *sources = cm_sources_line(map, cs);
+    cm_layout_footer(cr, body->lab, s, fr, sources, map->mf->credit);
+    g_free(sources);
+}
+
+void cm_page_body_free(cm_page_body *body)
+{
+    if (!body)
+        return;
+    cm_labeler_destroy(body->lab);
+    g_array_free(body->furniture, TRUE);
+    g_array_free(body->symbols, TRUE);
+    cm_legend_items_free(body->items);
+    g_free(body);
+}
+
+/* Everything on a page but its title: what control on the page's date decides.  Returns the
+ * body's layout, owned by the caller. */
+static cm_page_body *draw_body(cairo_t *cr, const cm_map *map, const cm_page_spec *spec,
+                               const cm_control *cs, const cm_page_cache *cache)
+{
+    const double *fr = map->frame;
+    cm_page_body *body = g_new0(cm_page_body, 1);
+    body->lab = cm_labeler_new(cr, (cm_box){fr[0], fr[1], fr[0] + fr[2], fr[1] + fr[3]});
+    body->furniture = g_array_new(FALSE, FALSE, sizeof(cm_box));
+    body->symbols = g_array_new(FALSE, FALSE, sizeof(cm_box));
+    body->items = cm_legend_items(map, cs);
+
+    cm_draw_set_color(cr, map->style->page_bg);
+    cairo_paint(cr);
+    cairo_save(cr);
+    cairo_rectangle(cr, fr[0], fr[1], fr[2], fr[3]);
+    cairo_clip(cr);
+    draw_map_area(cr, map, cs, cache);
+    furniture_plan fp = {0};
+    plan_furniture(&fp, cr, map, spec, body);
+    draw_labels(cr, map, cs, cache, body);
+    cairo_restore(cr);
+    draw_furniture(cr, map, cs, cache, &fp, body);
+    return body;
+}
+
+/* The title and the date it names, above the frame. */
+static void draw_title(cairo_t *cr, const cm_map *map, const cm_page_spec *spec)
+{
+    const double *fr = map->frame;
+    cm_labeler *lab = cm_labeler_new(cr, (cm_box){fr[0], fr[1], fr[0] + fr[2], fr[1] + fr[3]});
+    char *date_long = cm_format_date_long(&spec->date);
+    char *subtitle;
+    if (spec->diff) {
+        char *from_long = cm_format_date_long(&spec->from);
+        subtitle = g_strdup_printf("Changes of control, %s to %s", from_long, date_long);
+        g_free(from_long);
+    } else {
+        subtitle = map->mf->subtitle ? g_strdup_printf("%s, as of %s", map->mf->subtitle, date_long)
+                                     : g_strdup_printf("As of %s", date_long);
+    }
+    cm_layout_title(cr, lab, map->style, fr, map->mf->title ? map->mf->title : "Territorial control",
+                    subtitle);
+    g_free(subtitle);
+    g_free(date_long);
+    cm_labeler_destroy(lab);
+}
+
+/* What a page's body depends on: the row in force for every region and town (and on the
+ * earlier date of a change map) and which zones and lines are in force.  Rows are compared
+ * by identity: they belong to the ledger, which outlives the series. */
+static GBytes *body_key(const cm_map *map, const cm_control *cs)
+{
+    GByteArray *k = g_byte_array_new();
+    int nr = map->regions.layer ? map->regions.layer->n : 0;
+    int np = map->places.layer ? map->places.layer->n : 0;
+    const cm_ledger_row **lists[] = {cs->rows, cs->towns, cs->rows_from, cs->towns_from};
+    int lens[] = {nr, np, nr, np};
+    guint8 diff = (guint8)cs->spec->diff;
+    g_byte_array_append(k, &diff, 1);
+    for (size_t i = 0; i < G_N_ELEMENTS(lists); i++)
+        if (lists[i])
+            g_byte_array_append(k, (const guint8 *)lists[i], (guint)(sizeof(void *) * (size_t)lens[i]));
+    cm_timeline *tls[] = {map->zones, map->lines};
+    for (size_t t = 0; t < G_N_ELEMENTS(tls); t++)
+        for (int i = 0; tls[t] && i < tls[t]->layer->n; i++) {
+            guint8 on = (guint8)(cm_timed_active(&tls[t]->items[i], &cs->spec->date) |
+                                 (cs->spec->diff && cm_timed_active(&tls[t]->items[i], &cs->spec->from)) << 1);
+            g_byte_array_append(k, &on, 1);
+        }
+    return g_byte_array_free_to_bytes(k);
+}
+
+void cm_draw_page(cairo_t *cr, const cm_map *map, const cm_page_spec *spec,
+                  const cm_page_cache *cache, cm_page_body **keep)
+{
+    cm_control cs = cm_control_on(map, spec);
+    /* in a series, pages whose control is the same share one recording of their body: a
+     * weekly series mostly repeats itself between changes, and in a PDF the repeat is one
+     * form object painted again, not the page drawn, formatted and compressed anew */
+    if (cache && cache->bodies && !keep) {
+        GBytes *key = body_key(map, &cs);
+        cairo_surface_t *rec = g_hash_table_lookup(cache->bodies, key);
+        if (!rec) {
+            cairo_rectangle_t page = {0, 0, map->page_w, map->page_h};
+            rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
+            cairo_t *rc = cairo_create(rec);
+            cm_page_body_free(draw_body(rc, map, spec, &cs, cache));
+            cairo_destroy(rc);
+            g_hash_table_insert(cache->bodies, g_bytes_ref(key), rec);
+        }
+        g_bytes_unref(key);
+        cairo_set_source_surface(cr, rec, 0, 0);
+        cairo_paint(cr);
+    } else {
+        cm_page_body *body = draw_body(cr, map, spec, &cs, cache);
+        if (keep)
+            *keep = body;
+        else
+            cm_page_body_free(body);
+    }
+    draw_title(cr, map, spec);
+    cm_control_clear(&cs);
+}
+
+void cm_draw_sheet(cairo_t *cr, void *data)
+{
+    const cm_sheet *sh = data;
+    const cm_map *map = sh->map;
+    if (!sh->grid || sh->grid[0] <= 0) {
+        cm_draw_page(cr, map, &sh->specs[sh->first], sh->cache, NULL);
+        return;
+    }
+    /* small multiples: each date's whole page, scaled into its cell */
+    cm_draw_set_color(cr, map->style->page_bg);
+    cairo_paint(cr);
+    for (int k = 0; k < sh->count; k++) {
+        int col = k % sh->grid[0], row = k / sh->grid[0];
+        double cw = map->page_w / sh->grid[0], ch = map->page_h / sh->grid[1];
+        double scale = fmin(cw / map->page_w, ch / map->page_h);
+        cairo_save(cr);
+        cairo_translate(cr, col * cw + (cw - map->page_w * scale) / 2,
+                        row * ch + (ch - map->page_h * scale) / 2);
+        cairo_scale(cr, scale, scale);
+        cairo_rectangle(cr, 0, 0, map->page_w, map->page_h);
+        cairo_clip(cr);
+        cm_draw_page(cr, map, &sh->specs[sh->first + k], sh->cache, NULL);
+        cairo_restore(cr);
+    }
+}

@@ -1,0 +1,127 @@
+/* What the drawing stages share: what a page shows, control on its date, and the recordings
+ * a series keeps.  control.c resolves control; areas.c, symbols.c and places.c draw and queue
+ * labels; page.c puts a page together; render.c writes it. */
+#ifndef CM_PAGE_H
+#define CM_PAGE_H
+
+#include "draw.h"
+#include "labels.h"
+#include "layout.h"
+#include "ledger.h"
+#include "map_impl.h"
+
+#include <cairo.h>
+#include <glib.h>
+
+/* What one page shows: a date, or the changes between two dates. */
+typedef struct {
+    GDate date;
+    gboolean diff;
+    GDate from; /* with diff: the earlier date */
+} cm_page_spec;
+
+/* Control on the page's date: each region's and town's row in force, and in a change map the
+ * rows on the earlier date too. */
+typedef struct {
+    const cm_page_spec *spec;
+    const cm_ledger_row **rows, **towns;           /* parallel to regions and places; NULL = none */
+    const cm_ledger_row **rows_from, **towns_from; /* diff only */
+} cm_control;
+
+/* ---- control.c ---- */
+/* The rows in force on spec's date(s).  Free with cm_control_clear. */
+cm_control cm_control_on(const cm_map *map, const cm_page_spec *spec);
+void cm_control_clear(cm_control *cs);
+/* Whether control changed between two rows: holder, status or parties. */
+gboolean cm_control_changed(const cm_ledger_row *a, const cm_ledger_row *b);
+cm_rgba cm_lighten(cm_rgba c, double k);
+cm_paint cm_control_paint(const cm_style *s, const char *holder, cm_control_status status,
+                          char **parties);
+cm_paint cm_row_paint(const cm_style *s, const cm_ledger_row *r);
+cm_paint cm_diff_paint(const cm_style *s, const cm_ledger_row *from, const cm_ledger_row *to);
+/* The legend's items (cm_legend_item, texts owned): only what the page shows.  Free with
+ * cm_legend_items_free. */
+GArray *cm_legend_items(const cm_map *map, const cm_control *cs);
+void cm_legend_items_free(GArray *items);
+/* "Sources of control: A; B.", or NULL when nothing in force has a source.  g_free() it. */
+char *cm_sources_line(const cm_map *map, const cm_control *cs);
+
+/* Parts of a page drawn once for a whole series: recordings that every page paints.  In a
+ * PDF each becomes one form object that every page refers to, instead of the same paths
+ * written, formatted and compressed again on every page. */
+typedef struct {
+    cairo_surface_t *base, *inset;
+    GHashTable *labels; /* see cm_labeler_draw */
+    GHashTable *bodies; /* body key -> recording of a page body */
+    GHashTable *halos;  /* label halos glyph by glyph (PDF): see cm_labeler_draw */
+    GHashTable *parts;  /* pieces of page bodies, by what they show: see cm_part_begin */
+    cairo_rectangle_t page;
+} cm_page_cache;
+
+/* ---- page.c ---- */
+/* Drawing a part of a page through the series' cache: NULL when the part (named by `key`,
+ * which says everything it shows) was drawn before and has now been painted; else a context
+ * to draw it on, which cm_part_end records and paints.  Without a cache, the part is drawn
+ * directly. */
+cairo_t *cm_part_begin(cairo_t *cr, const cm_page_cache *cache, const char *key);
+void cm_part_end(cairo_t *cr, cairo_t *part, const cm_page_cache *cache, const char *key);
+cm_page_cache cm_page_cache_new(const cm_map *map);
+void cm_page_cache_clear(cm_page_cache *c);
+
+/* A page body's layout, kept when asked for: the label pass and what it placed. */
+typedef struct {
+    cm_labeler *lab;
+    GArray *furniture; /* cm_box: legend, scale bar, north arrow, inset inside the frame */
+    GArray *symbols;   /* cm_box: drawn place symbols */
+    GArray *items;     /* cm_legend_item */
+} cm_page_body;
+void cm_page_body_free(cm_page_body *body);
+
+/* Draws one page: the map as the spec says, its labels, furniture and title.  With `keep`,
+ * the body is drawn afresh and its layout handed to the caller (*keep, cm_page_body_free);
+ * without, a series' cache may paint a recording of the same body. */
+void cm_draw_page(cairo_t *cr, const cm_map *map, const cm_page_spec *spec,
+                  const cm_page_cache *cache, cm_page_body **keep);
+
+/* What one sheet of output shows: pages [first, first + count) of a run, one page or small
+ * multiples. */
+typedef struct {
+    const cm_map *map;
+    const cm_page_spec *specs;
+    int first, count;
+    const int *grid; /* columns, rows; NULL or grid[0] == 0 for one page a sheet */
+    const cm_page_cache *cache;
+} cm_sheet;
+void cm_draw_sheet(cairo_t *cr, void *data);
+
+/* ---- areas.c ---- */
+void cm_draw_base(cairo_t *cr, const cm_map *map);
+void cm_draw_regions(cairo_t *cr, const cm_map *map, const cm_control *cs,
+                     const cm_page_cache *cache);
+void cm_draw_zones(cairo_t *cr, const cm_map *map, const cm_control *cs,
+                   const cm_page_cache *cache);
+void cm_draw_border(cairo_t *cr, const cm_map *map, const cm_page_cache *cache);
+void cm_draw_graticule(cairo_t *cr, const cm_map *map);
+void cm_draw_inset(cairo_t *cr, const cm_map *map, cm_box box);
+void cm_draw_logo(cairo_t *cr, const cm_map *map);
+/* Which of a timeline's items are in force on `date`, as text: a part's key.  g_free() it. */
+char *cm_active_key(const char *what, const cm_timeline *tl, const GDate *date);
+
+/* ---- symbols.c ---- */
+void cm_draw_lines(cairo_t *cr, const cm_map *map, const cm_control *cs,
+                   const cm_page_cache *cache);
+/* Labels keep off lines: small boxes along each line in force. */
+void cm_block_lines(cm_labeler *lab, const cm_map *map, const cm_control *cs);
+void cm_draw_town(cairo_t *cr, const cm_style *s, gboolean capital, double x, double y,
+                  const cm_ledger_row *r, gboolean neutral);
+
+/* ---- places.c ---- */
+/* First pass (draw FALSE): queue the towns' labels and block always-shown symbols.  Second
+ * pass, after placement: draw the symbols of places that are shown, their boxes in `drawn`. */
+void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labeler *lab,
+                   gboolean draw, GArray *drawn);
+void cm_add_area_labels(const cm_map *map, cm_labeler *lab, const placed_layer *pl,
+                        gboolean countries);
+void cm_add_sea_label(const cm_map *map, cm_labeler *lab);
+
+#endif

@@ -1,0 +1,147 @@
+/* Label candidates: towns by rank with their symbols, country, district and sea names, for
+ * the label pass (labels.c) to place. */
+#include "ctx.h"
+#include "draw.h"
+#include "labels.h"
+#include "layout.h"
+#include "ledger.h"
+#include "map_impl.h"
+#include "page.h"
+#include "style.h"
+#include "timeline.h"
+
+#include <math.h>
+#include <string.h>
+
+static int place_priority(const cm_feature *f)
+{
+    int rank = f->rank > 0 ? f->rank : 3;
+    return 100 - 10 * rank;
+}
+
+/* Capitals and cities keep their symbol even when their name finds no room; so do towns
+ * whose control the ledger records. */
+static gboolean always_shown(const cm_feature *f)
+{
+    return (f->kind && strcmp(f->kind, "capital") == 0) || (f->rank > 0 && f->rank <= 2);
+}
+
+static double place_size(const cm_style *s, const cm_feature *f)
+{
+    if (f->kind && strcmp(f->kind, "capital") == 0)
+        return s->capital_size;
+    switch (f->rank) {
+    case 1:
+    case 2: return s->city_size;
+    case 3: return s->town_size;
+    default: return s->minor_size;
+    }
+}
+
+static char *label_text(const cm_style *s, const char *en, const char *ar)
+{
+    if (strcmp(s->lang, "ar") == 0 && ar)
+        return g_strdup(ar);
+    if (strcmp(s->lang, "en+ar") == 0 && ar && en)
+        return g_strdup_printf("%s\n%s", en, ar);
+    return g_strdup(en ? en : ar);
+}
+
+/* First pass (draw FALSE): queue labels and block always-shown symbols.  Second pass, after
+ * placement: draw the symbols of places that are shown, recording their boxes in `drawn`. */
+void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labeler *lab,
+                       gboolean draw, GArray *drawn)
+{
+    const cm_style *s = map->style;
+    const cm_layer *l = map->places.layer;
+    if (!l)
+        return;
+    for (int i = 0; i < l->n; i++) {
+        const cm_feature *f = &l->features[i];
+        const cm_shape *sh = &map->places.page[i];
+        if (sh->nrings == 0)
+            continue;
+        double x = sh->rings[0].xy[0], y = sh->rings[0].xy[1];
+        if (x < map->frame[0] || y < map->frame[1] || x > map->frame[0] + map->frame[2] ||
+            y > map->frame[1] + map->frame[3])
+            continue;
+        gboolean capital = f->kind && strcmp(f->kind, "capital") == 0;
+        const cm_ledger_row *row = cs->towns[i];
+        gboolean neutral = cs->spec->diff && !cm_control_changed(cs->towns_from[i], row);
+        gboolean shown = always_shown(f) || (row && !neutral);
+        double r = capital ? s->star : s->dot / 2 + 0.8;
+        if (row && !neutral && !capital)
+            r = s->dot * 0.8 + 0.8;
+        if (row && !neutral && row->status == CM_BESIEGED)
+            r += 4.5;
+        if (draw) {
+            /* a town is shown only with its name: an unnamed dot says nothing */
+            if (!shown && !cm_labeler_is_placed(lab, i + 1))
+                continue;
+            if (drawn) {
+                cm_box b = {x - r, y - r, x + r, y + r};
+                g_array_append_val(drawn, b);
+            }
+            cm_draw_town(cr, s, capital, x, y, row, neutral);
+            continue;
+        }
+        cm_box symbol = {x - r, y - r, x + r, y + r};
+        if (shown)
+            cm_labeler_block(lab, symbol);
+        char *text = label_text(s, f->name, f->name_ar);
+        if (!text)
+            continue;
+        double size = place_size(s, f);
+        cm_label_spec spec = {
+            .text = text, .font = s->font, .size = size, .bold = capital || f->rank <= 2,
+            .color = s->place_color, .halo = s->place_halo, .halo_width = s->halo_width,
+            .kind = CM_LABEL_POINT, .x = x, .y = y, .gap = r + 1.5,
+            .priority = place_priority(f) + (capital ? 20 : 0) + (row ? 5 : 0), .id = i + 1,
+            .has_symbol = !shown, .symbol = symbol};
+        cm_labeler_add(lab, &spec);
+        g_free(text);
+    }
+}
+
+void cm_add_area_labels(const cm_map *map, cm_labeler *lab, const placed_layer *pl,
+                            gboolean countries)
+{
+    const cm_style *s = map->style;
+    if (!pl->layer)
+        return;
+    for (int i = 0; i < pl->layer->n; i++) {
+        const cm_feature *f = &pl->layer->features[i];
+        if (!f->name || !pl->has_anchor[i])
+            continue;
+        /* in Arabic the area names are Arabic too (no capitals to set them apart: the
+         * style's size and colour do); with both languages they stay English, for room */
+        gboolean ar = !strcmp(s->lang, "ar") && f->name_ar;
+        char *upper = ar ? g_strdup(f->name_ar)
+                         : countries ? g_utf8_strup(f->name, -1) : g_strdup(f->name);
+        cm_label_spec spec = {
+            .text = upper, .font = s->font,
+            .size = countries ? s->nb_label_size : s->rg_label_size,
+            .italic = !countries && !ar, .letter_spacing = ar ? 0 : countries ? 2.0 : 0.4,
+            .color = countries ? s->nb_label : s->rg_label,
+            .halo = countries ? s->nb_fill : s->rg_label_halo,
+            .halo_width = countries ? 0 : 1.2, .kind = CM_LABEL_AREA,
+            .x = pl->anchor[2 * i], .y = pl->anchor[2 * i + 1], .priority = countries ? 8 : 5};
+        cm_labeler_add(lab, &spec);
+        g_free(upper);
+    }
+}
+
+/* The sea's name, where the map file puts it (in Arabic when asked and given). */
+void cm_add_sea_label(const cm_map *map, cm_labeler *lab)
+{
+    const cm_style *s = map->style;
+    if (!map->mf->sea_label || !map->has_sea_label)
+        return;
+    gboolean ar = !strcmp(s->lang, "ar") && map->mf->sea_label_ar;
+    cm_label_spec spec = {.text = ar ? map->mf->sea_label_ar : map->mf->sea_label,
+                          .font = s->font, .size = s->nb_label_size * 1.1, .italic = !ar,
+                          .letter_spacing = ar ? 0 : 1.5, .color = s->sea_label,
+                          .kind = CM_LABEL_AREA, .x = map->sea_xy[0], .y = map->sea_xy[1],
+                          .priority = 9};
+    cm_labeler_add(lab, &spec);
+}
