@@ -30,6 +30,17 @@ void cm_ctx_destroy(cm_ctx *ctx)
     g_free(ctx);
 }
 
+void cm_ctx_begin(cm_ctx *ctx)
+{
+    if (ctx)
+        g_clear_pointer(&ctx->message, g_free);
+}
+
+const char *cm_version(void)
+{
+    return CM_VERSION;
+}
+
 void cm_ctx_clear(cm_ctx *ctx)
 {
     g_clear_pointer(&ctx->message, g_free);

@@ -6,9 +6,14 @@
 
 #include <glib.h>
 
+/* Every public function that can fail calls this first: the context reports the last call's
+ * error, not an older one. */
+void cm_ctx_begin(cm_ctx *ctx);
+
 /* Records an error and returns `status`, so a stage can write `return cm_fail(...)`.
- * The first error wins: a caller that fails because a callee failed must not replace
- * the callee's more precise message, so a later call while a message is set is ignored. */
+ * Within one public call the first error wins: a caller that fails because a callee failed
+ * must not replace the callee's more precise message, so a later call while a message is
+ * set is ignored (cm_ctx_begin clears it at the start of the next public call). */
 cm_status cm_fail(cm_ctx *ctx, cm_status status, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 
 /* Appends a warning (repaired geometry, unknown key, font fallback). */

@@ -305,6 +305,7 @@ static cm_status load_time(cm_map *map, const char *ledger, GPtrArray *problems,
 
 cm_status cm_map_load(cm_map **out, const char *path, const cm_map_options *opts, cm_ctx *ctx)
 {
+    cm_ctx_begin(ctx);
     return cm_map_load_checked(out, path, opts, NULL, ctx);
 }
 
@@ -451,6 +452,7 @@ static gint problem_cmp(gconstpointer a, gconstpointer b)
 
 cm_status cm_map_check(const char *path, const cm_map_options *opts, cm_ctx *ctx)
 {
+    cm_ctx_begin(ctx);
     GPtrArray *problems = g_ptr_array_new_with_free_func(g_free);
     cm_map *map = NULL;
     cm_status st = cm_map_load_checked(&map, path, opts, problems, ctx);

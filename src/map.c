@@ -8,32 +8,39 @@
 #include "map_impl.h"
 
 #include <dlfcn.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 cm_status cm_map_set_date(cm_map *map, const char *date, cm_ctx *ctx)
 {
     GDate d;
+    cm_ctx_begin(ctx);
     if (!cm_parse_date(date, &d))
         return cm_fail(ctx, CM_EUSAGE, "date \"%s\" is not a valid YYYY-MM-DD date", date);
     map->date = d;
     return CM_OK;
 }
 
-void cm_map_get_date(const cm_map *map, char buf[11])
+void cm_map_get_date(char buf[11], const cm_map *map)
 {
     cm_format_date(&map->date, buf);
 }
 
-void cm_map_page_size(const cm_map *map, double *width, double *height)
+void cm_map_page_size(double *width, double *height, const cm_map *map)
 {
     *width = map->page_w;
     *height = map->page_h;
 }
 
-int cm_map_lonlat_to_page(const cm_map *map, double lon, double lat, double *x, double *y)
+cm_status cm_map_lonlat_to_page(double *x, double *y, const cm_map *map, double lon, double lat,
+                                cm_ctx *ctx)
 {
-    return cm_projection_lonlat_to_page(map->proj, lon, lat, x, y) ? 0 : -1;
+    cm_ctx_begin(ctx);
+    if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90) ||
+        !cm_projection_lonlat_to_page(map->proj, lon, lat, x, y))
+        return cm_fail(ctx, CM_EUSAGE, "lon %g, lat %g does not project onto the map", lon, lat);
+    return CM_OK;
 }
 
 const char *const *cm_map_input_files(const cm_map *map)
@@ -41,9 +48,13 @@ const char *const *cm_map_input_files(const cm_map *map)
     return (const char *const *)map->inputs->pdata;
 }
 
-int cm_map_page_to_lonlat(const cm_map *map, double x, double y, double *lon, double *lat)
+cm_status cm_map_page_to_lonlat(double *lon, double *lat, const cm_map *map, double x, double y,
+                                cm_ctx *ctx)
 {
-    return cm_projection_page_to_lonlat(map->proj, x, y, lon, lat) ? 0 : -1;
+    cm_ctx_begin(ctx);
+    if (!isfinite(x) || !isfinite(y) || !cm_projection_page_to_lonlat(map->proj, x, y, lon, lat))
+        return cm_fail(ctx, CM_EUSAGE, "page point %g, %g does not project back to lon/lat", x, y);
+    return CM_OK;
 }
 
 /* The bundled map: $CONFLICTMAP_DATA; else beside this library as installed
@@ -87,6 +98,7 @@ const char *cm_default_map_path(void)
 cm_status cm_map_set_diff_from(cm_map *map, const char *date, cm_ctx *ctx)
 {
     GDate d;
+    cm_ctx_begin(ctx);
     if (!date) {
         map->has_diff_from = FALSE;
         return CM_OK;
@@ -102,6 +114,7 @@ cm_status cm_map_set_diff_from(cm_map *map, const char *date, cm_ctx *ctx)
 
 cm_status cm_map_set_lang(cm_map *map, const char *lang, cm_ctx *ctx)
 {
+    cm_ctx_begin(ctx);
     if (strcmp(lang, "en") && strcmp(lang, "ar") && strcmp(lang, "en+ar"))
         return cm_fail(ctx, CM_EUSAGE, "language \"%s\" must be en, ar or en+ar", lang);
     g_free(map->style->lang);

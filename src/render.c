@@ -60,7 +60,7 @@ static void set_provenance(cm_output *out, const cm_map *map, const cm_page_spec
                              : g_strdup_printf("%s, %s", title, date_long);
     char *keywords = n > 1 ? g_strdup_printf("territorial control; %s; %s", first, last)
                            : g_strdup_printf("territorial control; %s", last);
-    char *creator = g_strdup_printf("conflictmap %s", CONFLICTMAP_VERSION);
+    char *creator = g_strdup_printf("conflictmap %s", CM_VERSION);
     cm_provenance p = {.title = full_title, .subject = map->mf->subtitle, .keywords = keywords,
                        .creator = creator, .date = n > 1 ? first : last, .created = created,
                        .sources = sources, .data_sha256 = map->data_sha256};
@@ -147,6 +147,7 @@ cm_status cm_map_render_file(cm_map *map, const char *path, const cm_render_opti
                              cm_ctx *ctx)
 {
     cm_render_options opts;
+    cm_ctx_begin(ctx);
     cm_render_options_init(&opts);
     if (cm_options_read(&opts, sizeof opts, opts_in, "cm_render_options", ctx) != CM_OK)
         return CM_EUSAGE;
@@ -161,6 +162,7 @@ cm_status cm_map_render_file(cm_map *map, const char *path, const cm_render_opti
 cm_status cm_map_render_cairo(cm_map *map, cairo_t *cr, double x, double y, double width,
                                double height, cm_ctx *ctx)
 {
+    cm_ctx_begin(ctx);
     if (!(width > 0 && height > 0))
         return cm_fail(ctx, CM_EUSAGE, "the rectangle %g x %g is empty", width, height);
     cm_page_spec spec = spec_on(map);
@@ -186,6 +188,7 @@ cm_status cm_map_render_series(cm_map *map, const char *path, const char *const 
 {
     cm_status st = CM_OK;
     cm_render_options o;
+    cm_ctx_begin(ctx);
     cm_render_options_init(&o);
     if (cm_options_read(&o, sizeof o, opts_in, "cm_render_options", ctx) != CM_OK)
         return CM_EUSAGE;

@@ -359,6 +359,7 @@ const cm_controller *cm_style_controller(const cm_style *s, const char *id)
 
 cm_status cm_style_open(cm_style **out, const char *const *files, cm_ctx *ctx)
 {
+    cm_ctx_begin(ctx);
     return cm_style_load(out, files, ctx);
 }
 
@@ -372,11 +373,13 @@ int cm_style_controller_count(const cm_style *style)
     return (int)style->controllers->len;
 }
 
-int cm_style_controller_get(const cm_style *style, int i, const char **id, const char **label,
-                            double rgba[4])
+cm_status cm_style_controller_get(const char **id, const char **label, double rgba[4],
+                                  const cm_style *style, int i, cm_ctx *ctx)
 {
+    cm_ctx_begin(ctx);
     if (i < 0 || i >= (int)style->controllers->len)
-        return -1;
+        return cm_fail(ctx, CM_EUSAGE, "controller %d is out of range (the style has %u)", i,
+                       style->controllers->len);
     const cm_controller *c = style->controllers->pdata[i];
     if (id)
         *id = c->id;
@@ -384,5 +387,5 @@ int cm_style_controller_get(const cm_style *style, int i, const char **id, const
         *label = c->label;
     if (rgba)
         rgba[0] = c->fill.r, rgba[1] = c->fill.g, rgba[2] = c->fill.b, rgba[3] = c->fill.a;
-    return 0;
+    return CM_OK;
 }

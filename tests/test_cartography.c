@@ -137,8 +137,8 @@ static void test_scale(void)
     cm_render_stats st;
     g_assert_cmpint(cm_map_render_stats(map, &st, ctx), ==, CM_OK);
     double tx, ty, bx, by;
-    cm_map_lonlat_to_page(map, 13.1913, 32.8872, &tx, &ty);
-    cm_map_lonlat_to_page(map, 20.0686, 32.1167, &bx, &by);
+    cm_map_lonlat_to_page(&tx, &ty, map, 13.1913, 32.8872, NULL);
+    cm_map_lonlat_to_page(&bx, &by, map, 20.0686, 32.1167, NULL);
     double expect = 651794.348 / hypot(bx - tx, by - ty);
     g_test_message("scale: %.1f m/pt at the centre, %.1f m/pt along Tripoli-Benghazi",
                    st.metres_per_pt, expect);
@@ -159,8 +159,8 @@ static void test_north(void)
     cm_render_stats st;
     g_assert_cmpint(cm_map_render_stats(map, &st, ctx), ==, CM_OK);
     double lon, lat;
-    g_assert_cmpint(cm_map_page_to_lonlat(map, (st.frame.x0 + st.frame.x1) / 2,
-                                          (st.frame.y0 + st.frame.y1) / 2, &lon, &lat), ==, 0);
+    g_assert_cmpint(cm_map_page_to_lonlat(&lon, &lat, map, (st.frame.x0 + st.frame.x1) / 2,
+                                          (st.frame.y0 + st.frame.y1) / 2, NULL), ==, CM_OK);
     double p1 = 22 * G_PI / 180, p2 = 32 * G_PI / 180;
     double n = log(cos(p1) / cos(p2)) / log(tan(G_PI / 4 + p2 / 2) / tan(G_PI / 4 + p1 / 2));
     double expect = -n * (lon - 18) * G_PI / 180;
@@ -176,7 +176,7 @@ static void test_north(void)
 static double district_luminance(cairo_surface_t *png, cm_map *map, const double (*pts)[2], int n)
 {
     double pw, ph, sum = 0;
-    cm_map_page_size(map, &pw, &ph);
+    cm_map_page_size(&pw, &ph, map);
     int w = cairo_image_surface_get_width(png), h = cairo_image_surface_get_height(png);
     int stride = cairo_image_surface_get_stride(png);
     const unsigned char *data = cairo_image_surface_get_data(png);
@@ -185,7 +185,7 @@ static double district_luminance(cairo_surface_t *png, cm_map *map, const double
         for (int dx = -6; dx <= 6; dx++)
             for (int dy = -6; dy <= 6; dy++) {
                 double x, y;
-                cm_map_lonlat_to_page(map, pts[i][0], pts[i][1], &x, &y);
+                cm_map_lonlat_to_page(&x, &y, map, pts[i][0], pts[i][1], NULL);
                 int px = (int)(x * w / pw) + dx, py = (int)(y * h / ph) + dy;
                 guint32 v = *(const guint32 *)(data + py * stride + px * 4);
                 sum += (0.2126 * ((v >> 16) & 0xff) + 0.7152 * ((v >> 8) & 0xff) + 0.0722 * (v & 0xff)) / 255;

@@ -221,12 +221,19 @@ static void test_public_api(void)
     cm_ledger *lg = NULL;
     g_assert_cmpint(cm_ledger_open(&lg, CM_SOURCE_DIR "/geodata/control.csv", ctx), ==, CM_OK);
     const char *who = NULL, *status = NULL, *source = NULL;
-    g_assert_cmpint(cm_ledger_holder(lg, "town:gharyan", "2019-05-01", &who, &status, &source), ==, 0);
+    g_assert_cmpint(cm_ledger_holder(&who, &status, &source, lg, "town:gharyan", "2019-05-01", ctx), ==, 0);
     g_assert_cmpstr(who, ==, "LNA");
     g_assert_cmpstr(status, ==, "held");
     g_assert_cmpstr(source, ==, "Reuters, 2019-04-04");
-    g_assert_cmpint(cm_ledger_holder(lg, "town:gharyan", "2019-02-01", &who, NULL, NULL), ==, -1);
-    g_assert_cmpint(cm_ledger_holder(lg, "sirte", "2020-02-30", &who, NULL, NULL), ==, -1);
+    /* no row yet: not an error, no holder */
+    g_assert_cmpint(cm_ledger_holder(&who, &status, NULL, lg, "town:gharyan", "2019-02-01", ctx), ==, CM_OK);
+    g_assert_null(who);
+    g_assert_null(status);
+    g_assert_cmpint(cm_ledger_holder(&who, NULL, NULL, lg, "sirte", "2020-02-30", ctx), ==, CM_EUSAGE);
+    g_assert_cmpstr(cm_ctx_message(ctx), ==, "date \"2020-02-30\" is not a valid YYYY-MM-DD date");
+    /* the next call that succeeds clears the message: the context reports the last call */
+    g_assert_cmpint(cm_ledger_holder(&who, NULL, NULL, lg, "sirte", "2020-02-01", ctx), ==, CM_OK);
+    g_assert_cmpstr(cm_ctx_message(ctx), ==, "");
     cm_ledger_close(lg);
 
     const char *files[] = {CM_SOURCE_DIR "/styles/default.ini", CM_SOURCE_DIR "/styles/print.ini", NULL};
@@ -235,11 +242,12 @@ static void test_public_api(void)
     g_assert_cmpint(cm_style_controller_count(st), ==, 3);
     const char *id = NULL, *label = NULL;
     double rgba[4];
-    g_assert_cmpint(cm_style_controller_get(st, 0, &id, &label, rgba), ==, 0);
+    g_assert_cmpint(cm_style_controller_get(&id, &label, rgba, st, 0, ctx), ==, 0);
     g_assert_cmpstr(id, ==, "GNA");
     g_assert_cmpstr(label, ==, "Government of National Accord (GNA)");
     g_assert_cmpfloat_with_epsilon(rgba[0], 0x4d / 255.0, 1e-6); /* print.ini's grey won */
-    g_assert_cmpint(cm_style_controller_get(st, 3, &id, &label, rgba), ==, -1);
+    g_assert_cmpint(cm_style_controller_get(&id, &label, rgba, st, 3, ctx), ==, CM_EUSAGE);
+    g_assert_nonnull(strstr(cm_ctx_message(ctx), "out of range"));
     cm_style_close(st);
     cm_ctx_destroy(ctx);
 }

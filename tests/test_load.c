@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 /* Runs argv with the environment's variables changed as `env` says (name, value pairs). */
@@ -59,7 +60,7 @@ static void test_nothing_outside_output(void)
     g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
     g_assert_nonnull(map->proj);
     double x, y;
-    g_assert_cmpint(cm_map_lonlat_to_page(map, 13.19, 32.89, &x, &y), ==, 0);
+    g_assert_cmpint(cm_map_lonlat_to_page(&x, &y, map, 13.19, 32.89, NULL), ==, CM_OK);
     g_assert_true(x > map->frame[0] && x < map->frame[0] + map->frame[2]);
     cm_map_destroy(map);
     cm_ctx_destroy(ctx);
@@ -78,10 +79,37 @@ static void test_options_uninitialised(void)
     cm_ctx_destroy(ctx);
 }
 
+/* The context reports the last call's error: a failed call, then one that fails otherwise,
+ * shows the second message; a call that succeeds clears it.  Points off the map fail with a
+ * message instead of -1. */
+static void test_last_error(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+    g_assert_cmpint(cm_map_set_date(map, "2019-13-01", ctx), ==, CM_EUSAGE);
+    char *missing = g_build_filename(g_get_tmp_dir(), "no-such-folder", "m.png", NULL);
+    g_assert_cmpint(cm_map_render_file(map, missing, NULL, ctx), ==, CM_EOUTPUT);
+    g_assert_null(strstr(cm_ctx_message(ctx), "2019-13-01"));
+    g_assert_nonnull(strstr(cm_ctx_message(ctx), "no-such-folder"));
+    g_assert_cmpint(cm_map_set_date(map, "2019-12-01", ctx), ==, CM_OK);
+    g_assert_cmpstr(cm_ctx_message(ctx), ==, "");
+    double x = 0, y = 0, lon = 0, lat = 0;
+    g_assert_cmpint(cm_map_lonlat_to_page(&x, &y, map, 13.19, 95, ctx), ==, CM_EUSAGE);
+    g_assert_nonnull(strstr(cm_ctx_message(ctx), "does not project"));
+    g_assert_cmpint(cm_map_lonlat_to_page(&x, &y, map, NAN, 30, ctx), ==, CM_EUSAGE);
+    g_assert_cmpint(cm_map_page_to_lonlat(&lon, &lat, map, INFINITY, 0, ctx), ==, CM_EUSAGE);
+    g_assert_cmpstr(cm_version(), ==, CONFLICTMAP_VERSION);
+    g_free(missing);
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/load/nothing-outside-output", test_nothing_outside_output);
     g_test_add_func("/load/options-uninitialised", test_options_uninitialised);
+    g_test_add_func("/load/last-error", test_last_error);
     return g_test_run();
 }

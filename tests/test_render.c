@@ -98,7 +98,7 @@ static void check_district(cairo_surface_t *png, cm_map *map, OGRLayerH district
     OGRGeometryH boundary = OGR_G_Boundary(g);
 
     double pw, ph;
-    cm_map_page_size(map, &pw, &ph);
+    cm_map_page_size(&pw, &ph, map);
     int w = cairo_image_surface_get_width(png), h = cairo_image_surface_get_height(png);
     int stride = cairo_image_surface_get_stride(png);
     const unsigned char *data = cairo_image_surface_get_data(png);
@@ -114,7 +114,7 @@ static void check_district(cairo_surface_t *png, cm_map *map, OGRLayerH district
             if (!deep)
                 continue;
             double x, y;
-            g_assert_cmpint(cm_map_lonlat_to_page(map, lon, lat, &x, &y), ==, 0);
+            g_assert_cmpint(cm_map_lonlat_to_page(&x, &y, map, lon, lat, NULL), ==, 0);
             int px = (int)(x * w / pw), py = (int)(y * h / ph);
             g_assert_true(px >= 0 && px < w && py >= 0 && py < h);
             guint32 v = *(const guint32 *)(data + py * stride + px * 4);
@@ -144,7 +144,7 @@ static void test_png_colours(void)
     cm_map *map = NULL;
     g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
     char date[11];
-    cm_map_get_date(map, date);
+    cm_map_get_date(date, map);
     g_assert_cmpstr(date, ==, "2019-12-19");
     const char *styles[] = {CM_SOURCE_DIR "/styles/default.ini", NULL};
     cm_style *style = NULL;
@@ -220,7 +220,7 @@ static void test_png_bands(void)
     cm_map *map = NULL;
     g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
     double pw, ph;
-    cm_map_page_size(map, &pw, &ph);
+    cm_map_page_size(&pw, &ph, map);
     for (size_t c = 0; c < G_N_ELEMENTS(cases); c++) {
         char *path = g_strdup_printf("%s/bands-%zu.png", workdir, c);
         cm_render_options ro;

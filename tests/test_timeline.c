@@ -281,7 +281,7 @@ static cairo_surface_t *draw_at(cm_map *map, const char *date, double dpi)
     cm_ctx *ctx = cm_ctx_new();
     g_assert_cmpint(cm_map_set_date(map, date, ctx), ==, CM_OK);
     double w, h;
-    cm_map_page_size(map, &w, &h);
+    cm_map_page_size(&w, &h, map);
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(w * dpi / 72),
                                                     (int)(h * dpi / 72));
     cairo_surface_set_device_scale(s, dpi / 72, dpi / 72);

@@ -8,6 +8,6 @@
 #include "conflictmap/status.h"
 #include "conflictmap/style.h"
 
-#define CONFLICTMAP_VERSION "0.1.0"
+#include "conflictmap/version.h"
 
 #endif

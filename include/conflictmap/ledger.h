@@ -17,11 +17,13 @@ CM_API cm_status cm_ledger_open(cm_ledger **out, const char *path, cm_ctx *ctx);
 CM_API void cm_ledger_close(cm_ledger *ledger);
 
 /* Control of `region` ("tripoli", "town:gharyan") on `date` (YYYY-MM-DD): its latest row on
- * or before the date.  Returns 0 and sets the borrowed strings (valid for the ledger's
- * lifetime; status is "held", "contested", "besieged" or "claimed"; source the row's), or -1
- * when the region has no row yet or the date is invalid. */
-CM_API int cm_ledger_holder(const cm_ledger *ledger, const char *region, const char *date,
-                            const char **controller, const char **status, const char **source);
+ * or before the date.  Sets the borrowed strings (valid for the ledger's lifetime; status is
+ * "held", "contested", "besieged" or "claimed"; source the row's; any out-parameter may be
+ * NULL), all to NULL when the region has no row by then.  Fails with CM_EUSAGE for an
+ * invalid date. */
+CM_API cm_status cm_ledger_holder(const char **controller, const char **status,
+                                  const char **source, const cm_ledger *ledger,
+                                  const char *region, const char *date, cm_ctx *ctx);
 
 #ifdef __cplusplus
 }

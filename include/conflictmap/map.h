@@ -49,16 +49,19 @@ CM_API cm_status cm_map_set_diff_from(cm_map *map, const char *from, cm_ctx *ctx
 CM_API cm_status cm_map_set_lang(cm_map *map, const char *lang, cm_ctx *ctx);
 
 /* Writes the current date into buf (at least 11 bytes). */
-CM_API void cm_map_get_date(const cm_map *map, char buf[11]);
+CM_API void cm_map_get_date(char buf[11], const cm_map *map);
 
 /* The page size in points. */
-CM_API void cm_map_page_size(const cm_map *map, double *width, double *height);
+CM_API void cm_map_page_size(double *width, double *height, const cm_map *map);
 
-/* Page position in points of a lon/lat point; returns 0, or -1 if it does not project. */
-CM_API int cm_map_lonlat_to_page(const cm_map *map, double lon, double lat, double *x, double *y);
+/* Page position in points of a lon/lat point.  Fails with CM_EUSAGE when the point does not
+ * project (outside -180..180 / -90..90, not finite, or outside the projection's domain). */
+CM_API cm_status cm_map_lonlat_to_page(double *x, double *y, const cm_map *map, double lon,
+                                       double lat, cm_ctx *ctx);
 
-/* Lon/lat of a page position in points; returns 0, or -1 if it does not project back. */
-CM_API int cm_map_page_to_lonlat(const cm_map *map, double x, double y, double *lon, double *lat);
+/* Lon/lat of a page position in points.  Fails with CM_EUSAGE when it does not project back. */
+CM_API cm_status cm_map_page_to_lonlat(double *lon, double *lat, const cm_map *map, double x,
+                                       double y, cm_ctx *ctx);
 
 /* Every file the map reads (map file, styles, ledger, layers), NULL-terminated.  Borrowed
  * for the map's lifetime. */

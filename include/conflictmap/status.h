@@ -2,7 +2,13 @@
  *
  * Every library call that can fail returns CM_OK (0) or a negative cm_status and leaves a
  * one-line message on the cm_ctx passed to it.  The library never prints and never exits;
- * warnings (things it repaired or ignored) are collected on the same context. */
+ * warnings (things it repaired or ignored) are collected on the same context, oldest first,
+ * until cm_ctx_clear().
+ *
+ * Threads: the library keeps no global state but caches set up once (fonts, GDAL's
+ * drivers) under a lock.  Different maps, styles, ledgers and contexts may be used on
+ * different threads at once; one object, or one context, must not be used by two threads at
+ * a time.  No call starts a thread unless its options ask for more than one. */
 #ifndef CONFLICTMAP_STATUS_H
 #define CONFLICTMAP_STATUS_H
 
@@ -35,8 +41,9 @@ typedef struct cm_ctx cm_ctx;
 CM_API cm_ctx *cm_ctx_new(void);
 CM_API void cm_ctx_destroy(cm_ctx *ctx);
 
-/* The message of the first error since the last cm_ctx_clear(), or "" if none.
- * Borrowed: valid until the next call that fails, or cm_ctx_clear()/destroy(). */
+/* The message of the last call that failed, or "" if it succeeded: every fallible call
+ * clears the message when it starts, and sets it once, where the failure was found.
+ * Borrowed: valid until the next library call with this context. */
 CM_API const char *cm_ctx_message(const cm_ctx *ctx);
 
 /* Warnings collected so far, oldest first; *n receives the count.  Borrowed as above. */
@@ -46,6 +53,10 @@ CM_API const char *const *cm_ctx_warnings(const cm_ctx *ctx, size_t *n);
 CM_API const char *const *cm_ctx_problems(const cm_ctx *ctx, size_t *n);
 
 CM_API void cm_ctx_clear(cm_ctx *ctx);
+
+/* The library's version at run time, "MAJOR.MINOR.PATCH" (CONFLICTMAP_VERSION is the
+ * headers'). */
+CM_API const char *cm_version(void);
 
 /* A short English name for a status, e.g. "input data error". */
 CM_API const char *cm_status_name(cm_status status);

@@ -19,10 +19,11 @@ CM_API void cm_style_close(cm_style *style);
 /* The controllers the style defines, in the order first defined. */
 CM_API int cm_style_controller_count(const cm_style *style);
 
-/* The i-th controller: its id, legend label and fill as red, green, blue, alpha in 0..1.
- * Strings are borrowed for the style's lifetime.  Returns -1 when i is out of range. */
-CM_API int cm_style_controller_get(const cm_style *style, int i, const char **id,
-                                   const char **label, double rgba[4]);
+/* The i-th controller: its id, legend label and fill as red, green, blue, alpha in 0..1
+ * (any out-parameter may be NULL).  Strings are borrowed for the style's lifetime.  Fails
+ * with CM_EUSAGE when i is out of range. */
+CM_API cm_status cm_style_controller_get(const char **id, const char **label, double rgba[4],
+                                         const cm_style *style, int i, cm_ctx *ctx);
 
 #ifdef __cplusplus
 }
