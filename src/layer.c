@@ -1,4 +1,4 @@
-/* Freeing plain vector data. */
+/* Plain vector data: freeing it, and the one simplifier every stage uses. */
 #include "layer.h"
 
 void cm_shape_clear(cm_shape *s)
@@ -39,4 +39,49 @@ void cm_shapes_free(cm_shape *shapes, int n)
     for (int i = 0; i < n; i++)
         cm_shape_clear(&shapes[i]);
     g_free(shapes);
+}
+
+int cm_ring_simplify(double *xy, int n, double tol)
+{
+    if (n < 3)
+        return n;
+    unsigned char *keep = g_malloc0((size_t)n);
+    int *stack = g_new(int, 2 * (size_t)n);
+    int top = 0;
+    keep[0] = keep[n - 1] = 1;
+    stack[top++] = 0, stack[top++] = n - 1;
+    double tol2 = tol * tol;
+    while (top > 0) {
+        int b = stack[--top], a = stack[--top];
+        double ax = xy[2 * a], ay = xy[2 * a + 1], dx = xy[2 * b] - ax, dy = xy[2 * b + 1] - ay;
+        double l2 = dx * dx + dy * dy, worst = -1;
+        int at = -1;
+        for (int i = a + 1; i < b; i++) {
+            double px = xy[2 * i] - ax, py = xy[2 * i + 1] - ay, d2;
+            if (l2 > 0) {
+                double t = (px * dx + py * dy) / l2;
+                t = t < 0 ? 0 : t > 1 ? 1 : t;
+                double ex = px - t * dx, ey = py - t * dy;
+                d2 = ex * ex + ey * ey;
+            } else {
+                d2 = px * px + py * py;
+            }
+            if (d2 > worst)
+                worst = d2, at = i;
+        }
+        if (at >= 0 && worst > tol2) {
+            keep[at] = 1;
+            stack[top++] = a, stack[top++] = at;
+            stack[top++] = at, stack[top++] = b;
+        }
+    }
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (keep[i]) {
+            xy[2 * m] = xy[2 * i], xy[2 * m + 1] = xy[2 * i + 1];
+            m++;
+        }
+    g_free(keep);
+    g_free(stack);
+    return m;
 }

@@ -40,4 +40,11 @@ void cm_layer_destroy(cm_layer *layer);
 /* Frees an array of n shapes and their rings. */
 void cm_shapes_free(cm_shape *shapes, int n);
 
+/* The one simplifier (Douglas-Peucker): thins a line or ring of n points (x, y interleaved)
+ * in place so that no dropped point lies further than `tol` from the line kept; returns the
+ * number of points kept.  The first and last points stay, so a closed ring stays closed.
+ * Used on source coordinates at load (geodata.c), on page points after projection
+ * (project.c) and for label anchors (load.c). */
+int cm_ring_simplify(double *xy, int n, double tol);
+
 #endif

@@ -84,14 +84,10 @@ static void find_anchors(const cm_map *map, placed_layer *pl)
             cm_ring *t = &thin.rings[r];
             t->xy = g_new(double, 2 * (size_t)ring->n);
             for (int k = 0; k < ring->n; k++) {
-                double x = CLAMP(ring->xy[2 * k], fr[0] + 10, fr[0] + fr[2] - 10);
-                double y = CLAMP(ring->xy[2 * k + 1], fr[1] + 10, fr[1] + fr[3] - 10);
-                if (t->n > 0 && k < ring->n - 1 &&
-                    hypot(x - t->xy[2 * t->n - 2], y - t->xy[2 * t->n - 1]) < 4.0)
-                    continue;
-                t->xy[2 * t->n] = x, t->xy[2 * t->n + 1] = y;
-                t->n++;
+                t->xy[2 * k] = CLAMP(ring->xy[2 * k], fr[0] + 10, fr[0] + fr[2] - 10);
+                t->xy[2 * k + 1] = CLAMP(ring->xy[2 * k + 1], fr[1] + 10, fr[1] + fr[3] - 10);
             }
+            t->n = cm_ring_simplify(t->xy, ring->n, 1.0);
         }
         pl->has_anchor[i] = cm_interior_point(&thin, &pl->anchor[2 * i], &pl->anchor[2 * i + 1]);
         for (int r = 0; r < thin.nrings; r++)

@@ -161,21 +161,15 @@ static gboolean project_ring(OGRCoordinateTransformationH ct, const cm_projectio
     OCTTransformEx(ct, n, xs, ys, NULL, ok);
     out->xy = g_new(double, 2 * (size_t)n);
     out->n = 0;
-    double tol2 = tol * tol;
     for (int i = 0; i < n; i++) {
         if (!ok[i] || !isfinite(xs[i]) || !isfinite(ys[i]))
             continue;
-        double x, y;
-        map_to_page(p, xs[i], ys[i], &x, &y);
-        if (out->n > 0 && i < n - 1) {
-            double dx = x - out->xy[2 * (out->n - 1)], dy = y - out->xy[2 * (out->n - 1) + 1];
-            if (dx * dx + dy * dy < tol2)
-                continue;
-        }
-        out->xy[2 * out->n] = x, out->xy[2 * out->n + 1] = y;
+        map_to_page(p, xs[i], ys[i], &out->xy[2 * out->n], &out->xy[2 * out->n + 1]);
         out->n++;
     }
     g_free(xs), g_free(ys), g_free(ok);
+    if (tol > 0)
+        out->n = cm_ring_simplify(out->xy, out->n, tol);
     int min = in->n == 1 ? 1 : (in->n >= 4 && in->xy[0] == in->xy[2 * (n - 1)] &&
                                         in->xy[1] == in->xy[2 * n - 1]) ? 4 : 2;
     if (out->n < min) {
