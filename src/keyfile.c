@@ -11,15 +11,66 @@ static char *line_key(const char *group, const char *key)
     return key ? g_strconcat(group, "\x1f", key, NULL) : g_strdup(group);
 }
 
-/* GKeyFile's own errors carry no line number, so the syntax is checked here first, line by
- * line, with the same rules GKeyFile applies; it then parses the text itself. */
+/* GKeyFile's errors carry no line number.  GKeyFile alone parses; when it refuses a file,
+ * the line it stumbled on is the first at which a prefix of the file stops parsing (a prefix
+ * that parses is valid up to its end), found by bisection. */
+static int failing_line(const char *text, char **lines, int nlines)
+{
+    int good = 0, bad = nlines; /* the first `good` lines parse; the first `bad` do not */
+    while (bad - good > 1) {
+        int mid = good + (bad - good) / 2;
+        gsize len = (gsize)(lines[mid] - text);
+        GKeyFile *k = g_key_file_new();
+        gboolean ok = g_key_file_load_from_data(k, text, len, G_KEY_FILE_NONE, NULL);
+        g_key_file_unref(k);
+        if (ok)
+            good = mid;
+        else
+            bad = mid;
+    }
+    return bad;
+}
+
+/* Remembers the line of each group header and key GKeyFile accepted; a group or key given
+ * twice (GKeyFile would silently keep the last) is an error naming the second line. */
+static cm_status index_lines(cm_keyfile *kf, const char *text, cm_ctx *ctx)
+{
+    cm_status st = CM_OK;
+    char **lines = g_strsplit(text, "\n", -1);
+    char *group = NULL;
+    for (int i = 0; lines[i] && st == CM_OK; i++) {
+        char *l = g_strstrip(lines[i]);
+        if (*l == '\0' || *l == '#')
+            continue;
+        char *eq = strchr(l, '=');
+        if (*l == '[') {
+            g_free(group);
+            group = g_strndup(l + 1, strcspn(l + 1, "]"));
+            if (g_hash_table_contains(kf->lines, group))
+                st = cm_fail(ctx, CM_ESTYLE, "%s:%d: group [%s] appears twice", kf->path, i + 1, group);
+            else
+                g_hash_table_insert(kf->lines, g_strdup(group), GINT_TO_POINTER(i + 1));
+        } else if (eq && group) {
+            char *key = g_strstrip(g_strndup(l, (gsize)(eq - l)));
+            char *k = line_key(group, key);
+            if (g_hash_table_contains(kf->lines, k))
+                st = cm_fail(ctx, CM_ESTYLE, "%s:%d: key \"%s\" repeated in [%s]", kf->path, i + 1,
+                             key, group);
+            g_hash_table_insert(kf->lines, k, GINT_TO_POINTER(i + 1));
+            g_free(key);
+        }
+    }
+    g_free(group);
+    g_strfreev(lines);
+    return st;
+}
+
 cm_status cm_keyfile_read(cm_keyfile **out, const char *path, cm_ctx *ctx)
 {
     cm_status st = CM_OK;
     char *text = NULL;
     gsize len = 0;
     GError *err = NULL;
-    char **lines = NULL;
     cm_keyfile *kf = NULL;
 
     *out = NULL;
@@ -31,7 +82,7 @@ cm_status cm_keyfile_read(cm_keyfile **out, const char *path, cm_ctx *ctx)
         st = cm_fail(ctx, CM_ESTYLE, "%s: %s", path, err->message);
         goto cleanup;
     }
-    if (!g_utf8_validate(text, (gssize)len, NULL)) {
+    if (!g_utf8_validate(text, (gssize)len, NULL) || strlen(text) != len) {
         st = cm_fail(ctx, CM_ESTYLE, "%s: not UTF-8 text", path);
         goto cleanup;
     }
@@ -40,65 +91,25 @@ cm_status cm_keyfile_read(cm_keyfile **out, const char *path, cm_ctx *ctx)
     kf->kf = g_key_file_new();
     g_key_file_set_list_separator(kf->kf, ',');
     kf->lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-
-    lines = g_strsplit(text, "\n", -1);
-    const char *group = NULL;
-    char *group_buf = NULL;
-    for (int i = 0; lines[i]; i++) {
-        char *l = g_strstrip(lines[i]);
-        int lineno = i + 1;
-        if (*l == '\0' || *l == '#' || *l == ';')
-            continue;
-        if (*l == '[') {
-            char *end = strchr(l, ']');
-            if (!end || end[1] != '\0' || end == l + 1) {
-                st = cm_fail(ctx, CM_ESTYLE, "%s:%d: malformed group header \"%s\"", path, lineno, l);
-                goto loop_out;
-            }
-            g_free(group_buf);
-            group_buf = g_strndup(l + 1, (gsize)(end - l - 1));
-            group = group_buf;
-            if (g_hash_table_contains(kf->lines, group)) {
-                st = cm_fail(ctx, CM_ESTYLE, "%s:%d: group [%s] appears twice", path, lineno, group);
-                goto loop_out;
-            }
-            g_hash_table_insert(kf->lines, g_strdup(group), GINT_TO_POINTER(lineno));
-            continue;
-        }
-        char *eq = strchr(l, '=');
-        if (!eq || eq == l) {
-            st = cm_fail(ctx, CM_ESTYLE, "%s:%d: expected \"key = value\" or \"[group]\", found \"%s\"",
-                         path, lineno, l);
-            goto loop_out;
-        }
-        if (!group) {
-            st = cm_fail(ctx, CM_ESTYLE, "%s:%d: key before the first [group]", path, lineno);
-            goto loop_out;
-        }
-        char *key = g_strstrip(g_strndup(l, (gsize)(eq - l)));
-        char *k = line_key(group, key);
-        if (g_hash_table_contains(kf->lines, k)) {
-            st = cm_fail(ctx, CM_ESTYLE, "%s:%d: key \"%s\" repeated in [%s]", path, lineno, key, group);
-            g_free(k);
-            g_free(key);
-            goto loop_out;
-        }
-        g_hash_table_insert(kf->lines, k, GINT_TO_POINTER(lineno));
-        g_free(key);
-    }
-loop_out:
-    g_free(group_buf);
-    if (st != CM_OK)
-        goto cleanup;
     if (!g_key_file_load_from_data(kf->kf, text, len, G_KEY_FILE_NONE, &err)) {
-        st = cm_fail(ctx, CM_ESTYLE, "%s: %s", path, err->message);
+        /* pointers to each line's start, and one past the end, for the bisection */
+        GPtrArray *starts = g_ptr_array_new();
+        g_ptr_array_add(starts, text);
+        for (char *c = text; *c; c++)
+            if (*c == '\n')
+                g_ptr_array_add(starts, c + 1);
+        g_ptr_array_add(starts, text + len);
+        int line = failing_line(text, (char **)starts->pdata, (int)starts->len - 1);
+        g_ptr_array_free(starts, TRUE);
+        st = cm_fail(ctx, CM_ESTYLE, "%s:%d: %s", path, line, err->message);
         goto cleanup;
     }
+    if ((st = index_lines(kf, text, ctx)) != CM_OK)
+        goto cleanup;
     *out = kf;
     kf = NULL;
 cleanup:
     g_clear_error(&err);
-    g_strfreev(lines);
     g_free(text);
     cm_keyfile_destroy(kf);
     return st;

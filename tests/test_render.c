@@ -368,7 +368,7 @@ static void test_failures_leave_output(void)
     char *broken = write_file(dir, "broken.map", "[map]\ntitle = Broken\ncrs EPSG:4326\n");
     char *badstyle = write_file(dir, "bad.ini", "[controller GNA]\nfill = #12345\n");
     failing_case cases[] = {
-        {broken, {NULL}, target, 4, "broken.map:3: expected \"key = value\""},
+        {broken, {NULL}, target, 4, "broken.map:3: Key file contains line"},
         {NULL, {"--style", badstyle, NULL}, target, 4, "bad.ini:2: [controller GNA] fill"},
         {NULL, {"--date", "2019-02-31", NULL}, target, 2, "date \"2019-02-31\""},
         {NULL, {"--dpi", "5000", NULL}, target, 2, "over the budget of 200 million pixels"},
