@@ -2,10 +2,12 @@
 #include "mapfile.h"
 
 #include "ctx.h"
+#include "geodata.h"
 #include "keyfile.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <ogr_srs_api.h>
 #include <string.h>
 
 static const char *const map_keys[] = {"title", "subtitle", "date", "crs", "extent",
@@ -32,7 +34,8 @@ gboolean cm_parse_page(const char *text, double *w_mm, double *h_mm)
             /* CSS pixels, 96 to the inch: at --dpi 96 the PNG has exactly this size */
             w *= 25.4 / 96, h *= 25.4 / 96;
         }
-        ok = isfinite(w) && isfinite(h) && w >= 20 && h >= 20 && w <= 5000 && h <= 5000;
+        ok = isfinite(w) && isfinite(h) && w >= CM_PAGE_MIN_MM && h >= CM_PAGE_MIN_MM &&
+             w <= CM_PAGE_MAX_MM && h <= CM_PAGE_MAX_MM;
     } else {
         char **parts = g_strsplit(lower, "-", 2);
         for (size_t i = 0; i < G_N_ELEMENTS(sizes); i++) {
@@ -53,6 +56,20 @@ gboolean cm_parse_page(const char *text, double *w_mm, double *h_mm)
         *h_mm = h;
     }
     return ok;
+}
+
+/* A CRS PROJ does not know is the map file's error, at its line. */
+static cm_status check_crs(const cm_keyfile *kf, const char *group, const char *crs, cm_ctx *ctx)
+{
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    cm_gdal_quiet_begin();
+    OGRErr e = OSRSetFromUserInput(srs, crs);
+    cm_gdal_quiet_end();
+    OSRDestroySpatialReference(srs);
+    if (e == OGRERR_NONE)
+        return CM_OK;
+    return cm_fail(ctx, CM_ESTYLE, "%s:%d: crs \"%s\" is not a coordinate reference system PROJ "
+                   "knows", kf->path, cm_keyfile_line(kf, group, "crs"), crs);
 }
 
 static void layer_spec_clear(cm_layer_spec *s)
@@ -189,14 +206,18 @@ cm_status cm_mapfile_load(cm_mapfile **out, const char *path, cm_ctx *ctx)
         goto cleanup;
     }
 
-    if ((st = read_extent(kf, "map", mf->extent, ctx)) != CM_OK)
+    if ((st = check_crs(kf, "map", mf->crs, ctx)) != CM_OK ||
+        (st = read_extent(kf, "map", mf->extent, ctx)) != CM_OK)
         goto cleanup;
 
     mf->page_w_mm = 297, mf->page_h_mm = 210;
     if ((v = get_string(kf, "map", "page")) && !cm_parse_page(v, &mf->page_w_mm, &mf->page_h_mm)) {
         st = cm_fail(ctx, CM_ESTYLE,
-                     "%s:%d: page \"%s\" is not a size such as A4-landscape, letter-portrait or 300x200mm",
-                     path, cm_keyfile_line(kf, "map", "page"), v);
+                     "%s:%d: page \"%s\" is not a size: A5, A4, A3, A2, letter, legal or tabloid "
+                     "(-portrait or -landscape), or WxHmm or WxHpx with sides of %g to %g mm "
+                     "(%d to %d px)", path, cm_keyfile_line(kf, "map", "page"), v,
+                     CM_PAGE_MIN_MM, CM_PAGE_MAX_MM, (int)ceil(CM_PAGE_MIN_MM * 96 / 25.4),
+                     (int)(CM_PAGE_MAX_MM * 96 / 25.4));
         goto cleanup;
     }
     g_clear_pointer(&v, g_free);
@@ -227,6 +248,8 @@ cm_status cm_mapfile_load(cm_mapfile **out, const char *path, cm_ctx *ctx)
         if ((st = read_extent(kf, "inset", mf->inset_extent, ctx)) != CM_OK)
             goto cleanup;
         mf->inset_crs = get_string(kf, "inset", "crs");
+        if (mf->inset_crs && (st = check_crs(kf, "inset", mf->inset_crs, ctx)) != CM_OK)
+            goto cleanup;
     }
     if (!mf->inset_crs)
         mf->inset_crs = g_strdup(mf->crs);

@@ -14,6 +14,10 @@ typedef struct cm_layer_spec {
     int line;   /* line of the group header, for messages */
 } cm_layer_spec;
 
+/* The page sizes accepted, each side, in millimetres. */
+#define CM_PAGE_MIN_MM 10.0
+#define CM_PAGE_MAX_MM 5000.0
+
 typedef struct cm_mapfile {
     char *path;
     char *title, *subtitle, *credit;

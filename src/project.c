@@ -230,6 +230,73 @@ static void clip_ring(cm_ring *ring, const double box[4])
     ring->n = n + 1;
 }
 
+/* The part of segment a-b inside the box x0, y0, x1, y1, as parameters *t0 <= *t1 along it
+ * (Liang-Barsky); FALSE when none of it is inside. */
+static gboolean segment_in_box(const double *a, const double *b, const double box[4], double *t0,
+                               double *t1)
+{
+    double dx = b[0] - a[0], dy = b[1] - a[1];
+    double pq[4][2] = {{-dx, a[0] - box[0]}, {dx, box[2] - a[0]}, {-dy, a[1] - box[1]},
+                       {dy, box[3] - a[1]}};
+    *t0 = 0, *t1 = 1;
+    for (int i = 0; i < 4; i++) {
+        if (pq[i][0] == 0) {
+            if (pq[i][1] < 0)
+                return FALSE;
+            continue;
+        }
+        double t = pq[i][1] / pq[i][0];
+        if (pq[i][0] < 0)
+            *t0 = fmax(*t0, t);
+        else
+            *t1 = fmin(*t1, t);
+    }
+    return *t0 <= *t1;
+}
+
+/* Cuts an open line to the box: the runs inside it, appended to `runs` (cm_ring), the line
+ * itself freed.  A front or arrow that runs off towards a pole is then bounded on the page,
+ * and so is the work of drawing its teeth and keeping labels off it. */
+/* Ends a run of a clipped line: kept as a ring when it has two points or more. */
+static void end_run(GArray *runs, GArray *run)
+{
+    cm_ring r = {.n = (int)run->len / 2};
+    if (r.n < 2) {
+        g_array_free(run, TRUE);
+        return;
+    }
+    r.xy = (double *)g_array_free(run, FALSE);
+    g_array_append_val(runs, r);
+}
+
+static void clip_line(cm_ring *line, const double box[4], GArray *runs)
+{
+    GArray *run = NULL;
+    for (int i = 1; i < line->n; i++) {
+        const double *a = &line->xy[2 * i - 2], *b = &line->xy[2 * i];
+        double t0, t1;
+        if (!segment_in_box(a, b, box, &t0, &t1))
+            continue;
+        double p0[2] = {a[0] + t0 * (b[0] - a[0]), a[1] + t0 * (b[1] - a[1])};
+        double p1[2] = {a[0] + t1 * (b[0] - a[0]), a[1] + t1 * (b[1] - a[1])};
+        if (!run || t0 > 0) { /* a new run where the line comes back in */
+            if (run)
+                end_run(runs, run);
+            run = g_array_new(FALSE, FALSE, sizeof(double));
+            g_array_append_vals(run, p0, 2);
+        }
+        g_array_append_vals(run, p1, 2);
+        if (t1 < 1) { /* leaves the box here */
+            end_run(runs, run);
+            run = NULL;
+        }
+    }
+    if (run)
+        end_run(runs, run);
+    g_clear_pointer(&line->xy, g_free);
+    line->n = 0;
+}
+
 cm_status cm_project_layer(cm_shape **out, const cm_projection *p, const cm_layer *layer,
                            double tolerance, cm_ctx *ctx)
 {
@@ -261,6 +328,22 @@ cm_status cm_project_layer(cm_shape **out, const cm_projection *p, const cm_laye
                 clip_ring(dst, box);
                 if (dst->n == 0)
                     continue;
+            } else if (dst->n >= 2) {
+                /* lines keep room beyond the frame for arrowheads and teeth */
+                double m = 4 * CLIP_MARGIN;
+                double box[4] = {p->frame[0] - m, p->frame[1] - m, p->frame[0] + p->frame[2] + m,
+                                 p->frame[1] + p->frame[3] + m};
+                GArray *runs = g_array_new(FALSE, FALSE, sizeof(cm_ring));
+                clip_line(dst, box, runs);
+                int k = shapes[i].nrings;
+                /* room for these runs and for the rings still to come */
+                shapes[i].rings = g_renew(cm_ring, shapes[i].rings,
+                                          (size_t)(k + (int)runs->len + src->nrings - r));
+                for (guint j = 0; j < runs->len; j++)
+                    shapes[i].rings[k + (int)j] = g_array_index(runs, cm_ring, j);
+                shapes[i].nrings += (int)runs->len;
+                g_array_free(runs, TRUE);
+                continue;
             }
             shapes[i].nrings++;
         }

@@ -1,0 +1,68 @@
+/* Bad input, one fixture per class under tests/data/bad/: each run of the command line is
+ * checked for its exit code, its one-line message and an output left untouched (absent, or
+ * an earlier file unchanged). */
+#include "testutil.h"
+
+#include <string.h>
+
+#define BAD CM_SOURCE_DIR "/tests/data/bad/"
+
+typedef struct {
+    const char *name;     /* what is bad */
+    const char *argv[12]; /* after the program; "OUT" is replaced by the output path */
+    int exit_code;
+    const char *message;  /* a part of stderr that must be there; NULL: no check */
+    gboolean writes;      /* the output must exist afterwards (a bad input that renders) */
+} bad_case;
+
+static const bad_case cases[] = {
+    /* a front with a vertex a hair from the pole: teeth were made all the way there, and the
+     * render grew to gigabytes; bounded, it renders in well under the timeout */
+    {"front towards the pole", {"render", BAD "front-at-pole.map", "--dpi", "30", "-o", "OUT"}, 0,
+     NULL, TRUE},
+    {"extent 1e-7 degrees wide", {"render", BAD "tiny-extent.map", "--dpi", "30", "-o", "OUT"}, 0,
+     NULL, TRUE},
+    {"unknown crs", {"render", BAD "bad-crs.map", "-o", "OUT"}, 4,
+     "bad-crs.map:7: crs \"+proj=nosuchproj\" is not a coordinate reference system PROJ knows",
+     FALSE},
+    {"page too small", {"render", BAD "page-too-small.map", "-o", "OUT"}, 4,
+     "page-too-small.map:9: page \"5x5mm\" is not a size", FALSE},
+};
+
+static void run_case(gconstpointer data)
+{
+    const bad_case *c = data;
+    char *dir = scratch_dir();
+    char *out = g_build_filename(dir, "out.png", NULL);
+    const char *argv[16] = {"timeout", "60", CM_CLI};
+    int n = 3;
+    for (int i = 0; c->argv[i]; i++)
+        argv[n++] = strcmp(c->argv[i], "OUT") ? c->argv[i] : out;
+    argv[n] = NULL;
+    char *err = NULL;
+    int code = spawn(NULL, argv, NULL, &err);
+    if (code == 124)
+        g_error("%s: still running after 60 s", c->name);
+    if (code != c->exit_code)
+        g_error("%s: exit %d, want %d; stderr: %s", c->name, code, c->exit_code, err);
+    if (c->message && !strstr(err, c->message))
+        g_error("%s: stderr \"%s\" lacks \"%s\"", c->name, err, c->message);
+    if (c->exit_code != 0 && strchr(err, '\n') != strrchr(err, '\n'))
+        g_error("%s: more than one line on stderr: %s", c->name, err);
+    g_assert_cmpint(g_file_test(out, G_FILE_TEST_EXISTS), ==, c->writes);
+    g_free(err);
+    g_free(out);
+    rm_rf(dir);
+    g_free(dir);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char *path = g_strdup_printf("/bad-input/%s", cases[i].name);
+        g_test_add_data_func(path, &cases[i], run_case);
+        g_free(path);
+    }
+    return g_test_run();
+}
