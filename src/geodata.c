@@ -8,6 +8,7 @@
 #include <cpl_error.h>
 #include <cpl_string.h>
 #include <ogr_api.h>
+#include <math.h>
 #include <string.h>
 
 typedef struct {
@@ -232,7 +233,49 @@ static cm_status check_shapefile(const char *path, cm_ctx *ctx)
     return st;
 }
 
-cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simplify_m, cm_ctx *ctx)
+/* Why a geometry cannot be drawn as given, or NULL: a coordinate that is not a number or,
+ * in lon/lat, lies outside -180..180 / -90..90; a polygon ring that is not closed or has
+ * fewer than four points; a line of one point.  Checked before GEOS sees the geometry, whose
+ * own messages name no feature. */
+static char *bad_geometry(OGRGeometryH g, gboolean geographic)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    int parts = OGR_G_GetGeometryCount(g);
+    if (parts > 0) {
+        for (int i = 0; i < parts; i++) {
+            OGRGeometryH part = OGR_G_GetGeometryRef(g, i);
+            char *why = bad_geometry(part, geographic);
+            if (why)
+                return why;
+            OGRwkbGeometryType pt = wkbFlatten(OGR_G_GetGeometryType(part));
+            if ((t == wkbPolygon || pt == wkbLinearRing) && OGR_G_GetPointCount(part) > 0) {
+                int n = OGR_G_GetPointCount(part);
+                if (n < 4)
+                    return g_strdup_printf("has a polygon ring of %d point(s); a ring needs four", n);
+                if (OGR_G_GetX(part, 0) != OGR_G_GetX(part, n - 1) ||
+                    OGR_G_GetY(part, 0) != OGR_G_GetY(part, n - 1))
+                    return g_strdup("has a polygon ring that is not closed (its last point is not "
+                                    "its first)");
+            }
+        }
+        return NULL;
+    }
+    int n = OGR_G_GetPointCount(g);
+    if (t == wkbLineString && n == 1)
+        return g_strdup("is a line of one point");
+    for (int i = 0; i < n; i++) {
+        double x = OGR_G_GetX(g, i), y = OGR_G_GetY(g, i);
+        if (!isfinite(x) || !isfinite(y))
+            return g_strdup_printf("has a coordinate that is not a number (%g, %g)", x, y);
+        if (geographic && !(x >= -180 && x <= 180 && y >= -90 && y <= 90))
+            return g_strdup_printf("has a coordinate outside -180..180 / -90..90: lon %g, lat %g",
+                                   x, y);
+    }
+    return NULL;
+}
+
+cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simplify_m,
+                        GPtrArray *problems, cm_ctx *ctx)
 {
     cm_status st = CM_OK;
     GDALDatasetH ds = NULL;
@@ -290,6 +333,16 @@ cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simpli
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
         if (!g || OGR_G_IsEmpty(g)) {
             cm_warn(ctx, "%s: feature %ld has no geometry, skipped", path, fid);
+            OGR_F_Destroy(f);
+            continue;
+        }
+        char *why = bad_geometry(g, OSRIsGeographic(layer->srs));
+        if (why) {
+            if (problems)
+                g_ptr_array_add(problems, g_strdup_printf("%s: feature %ld %s", path, fid, why));
+            else
+                cm_warn(ctx, "%s: feature %ld %s; skipped", path, fid, why);
+            g_free(why);
             OGR_F_Destroy(f);
             continue;
         }

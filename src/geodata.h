@@ -19,9 +19,11 @@ cm_status cm_ogr_open(GDALDatasetH *out, const char *path, const char *const *op
 /* Loads the first layer of spec->file.  Polygons and lines keep their rings; points keep one
  * coordinate.  Polygons are thinned, topology kept, to `simplify_m` metres (0: not at all).
  * Null or empty geometries are skipped with a warning; invalid polygons are repaired with a
- * warning.  A source without a CRS is taken as WGS 84, with a warning. */
+ * warning.  Geometry that cannot be drawn (coordinates not numbers or off the globe, open
+ * rings, one-point lines) is skipped: a problem "path: feature N ..." in `problems` when
+ * given (a check), else a warning.  A source without a CRS is taken as WGS 84, with a warning. */
 cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simplify_m,
-                        cm_ctx *ctx);
+                        GPtrArray *problems, cm_ctx *ctx);
 
 /* GDAL messages between these calls are dropped, not printed: for reading loops whose
  * problems are found and reported by the caller's own checks. */

@@ -174,11 +174,12 @@ static char *fingerprint(const char *const *files)
     return g_string_free(hex, FALSE);
 }
 
-static cm_status load_placed(cm_map *map, const cm_layer_spec *spec, placed_layer *pl, cm_ctx *ctx)
+static cm_status load_placed(cm_map *map, const cm_layer_spec *spec, placed_layer *pl,
+                             GPtrArray *problems, cm_ctx *ctx)
 {
     if (!spec->file)
         return CM_OK;
-    cm_status st = cm_layer_load(&pl->layer, spec, map->simplify_m, ctx);
+    cm_status st = cm_layer_load(&pl->layer, spec, map->simplify_m, problems, ctx);
     if (st == CM_OK)
         st = cm_project_layer(&pl->page, map->proj, pl->layer, TOLERANCE_PT, ctx);
     return st;
@@ -186,7 +187,7 @@ static cm_status load_placed(cm_map *map, const cm_layer_spec *spec, placed_laye
 
 /* The inset gets its own projection onto a box in the frame's top-right corner, sized by
  * the style and the inset extent's shape. */
-static cm_status load_inset(cm_map *map, cm_ctx *ctx)
+static cm_status load_inset(cm_map *map, GPtrArray *problems, cm_ctx *ctx)
 {
     const cm_mapfile *mf = map->mf;
     if (!mf->inset.file || !map->style->inset)
@@ -211,7 +212,7 @@ static cm_status load_inset(cm_map *map, cm_ctx *ctx)
     /* a locator is a small picture: detail under half a point is noise, in PNG and PDF alike */
     double m_per_pt = cm_projection_ground_metres(map->inset_proj, real[2] / 2, real[3] / 2, 10) / 10;
     if ((st = cm_layer_load(&map->inset.layer, &mf->inset, isfinite(m_per_pt) ? 0.5 * m_per_pt : 0,
-                            ctx)) != CM_OK ||
+                            problems, ctx)) != CM_OK ||
         (st = cm_project_layer(&map->inset.page, map->inset_proj, map->inset.layer, 0.5, ctx)) != CM_OK)
         return st;
     if (map->border.layer)
@@ -244,7 +245,7 @@ static void drop_lonlat(cm_layer *layer)
 }
 
 /* The geography: projection, layers, inset, and what drawing needs from PROJ. */
-static cm_status load_geo(cm_map *map, cm_ctx *ctx)
+static cm_status load_geo(cm_map *map, GPtrArray *problems, cm_ctx *ctx)
 {
     cm_status st;
     const double *fr = map->frame;
@@ -260,11 +261,11 @@ static cm_status load_geo(cm_map *map, cm_ctx *ctx)
         map->has_sea_label = cm_projection_lonlat_to_page(map->proj, map->mf->sea_label_at[0],
                                                           map->mf->sea_label_at[1],
                                                           &map->sea_xy[0], &map->sea_xy[1]);
-    if ((st = load_placed(map, &map->mf->regions, &map->regions, ctx)) != CM_OK ||
-        (st = load_placed(map, &map->mf->neighbours, &map->neighbours, ctx)) != CM_OK ||
-        (st = load_placed(map, &map->mf->border, &map->border, ctx)) != CM_OK ||
-        (st = load_placed(map, &map->mf->places, &map->places, ctx)) != CM_OK ||
-        (st = load_inset(map, ctx)) != CM_OK)
+    if ((st = load_placed(map, &map->mf->regions, &map->regions, problems, ctx)) != CM_OK ||
+        (st = load_placed(map, &map->mf->neighbours, &map->neighbours, problems, ctx)) != CM_OK ||
+        (st = load_placed(map, &map->mf->border, &map->border, problems, ctx)) != CM_OK ||
+        (st = load_placed(map, &map->mf->places, &map->places, problems, ctx)) != CM_OK ||
+        (st = load_inset(map, problems, ctx)) != CM_OK)
         return st;
     if (map->inset_proj)
         cm_projection_trace_frame(&map->inset_trace, map->proj, map->frame, map->inset_proj);
@@ -362,7 +363,7 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
     map->data_sha256 = fingerprint((const char *const *)map->inputs->pdata);
 
     /* the data, read through OGR and projected through PROJ */
-    if ((st = load_geo(map, ctx)) != CM_OK)
+    if ((st = load_geo(map, problems, ctx)) != CM_OK)
         goto cleanup;
     find_anchors(map, &map->regions);
     find_anchors(map, &map->neighbours);

@@ -101,7 +101,7 @@ cm_status cm_timeline_load(cm_timeline **out, const char *path, gboolean lines,
     tl->path = g_strdup(path);
     tl->lines = lines;
     cm_layer_spec spec = {.file = (char *)path};
-    if ((st = cm_layer_load(&tl->layer, &spec, 0, ctx)) != CM_OK)
+    if ((st = cm_layer_load(&tl->layer, &spec, 0, problems, ctx)) != CM_OK)
         goto cleanup;
     if ((st = cm_ogr_open(&ds, path, NULL, CM_EINPUT, ctx)) != CM_OK)
         goto cleanup;

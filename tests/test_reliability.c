@@ -245,7 +245,7 @@ static void test_cp1256(void)
         cm_layer_spec spec = {.file = shp, .name = "name_en", .name_ar = "name_ar"};
         cm_layer *layer = NULL;
         cm_ctx *ctx = cm_ctx_new();
-        g_assert_cmpint(cm_layer_load(&layer, &spec, 0, ctx), ==, CM_OK);
+        g_assert_cmpint(cm_layer_load(&layer, &spec, 0, NULL, ctx), ==, CM_OK);
         gboolean found = FALSE;
         for (int i = 0; i < layer->n; i++) {
             const cm_feature *f = &layer->features[i];
