@@ -45,7 +45,8 @@ static const char usage_text[] =
     "  --control FILE      use this ledger instead of the map's\n"
     "  --date YYYY-MM-DD   render: the date shown (default: the map's)\n"
     "  --dpi N             PNG resolution (default 300: A4 is 3508 x 2480 px)\n"
-    "  --from, --to DATE   series and diff: the first and last dates\n"
+    "  --from, --to DATE   series and diff: the first and last dates (series: at most "
+    G_STRINGIFY(CM_SERIES_MAX_DATES) ")\n"
     "  --grid CxR          series: C x R small multiples a page\n"
     "  -h, --help          show this help\n"
     "  --lang en|ar|en+ar  label language (default: the style's)\n"
@@ -53,7 +54,7 @@ static const char usage_text[] =
     "  -o, --output FILE   .png, .pdf or .svg (default: MAPNAME.png; series: MAPNAME-series.pdf)\n"
     "  --png-compression N zlib level 0-9 for PNG (default 3; 9 smallest, slowest)\n"
     "  -q, --quiet         no warnings, no progress\n"
-    "  --step 1w|2w|1m|Nd  series: the interval between dates (default 1m)\n"
+    "  --step Nd|Nw|Nm     series: every N days, weeks or months (default 1m)\n"
     "  --style FILE        add a style file on top of the map's (repeatable)\n"
     "  --version           print the version\n"
     "  --watch             render: render again whenever an input changes\n"
@@ -127,54 +128,6 @@ static void progress(int done, int total, void *data)
     if (done == total)
         fputc('\n', stderr);
     fflush(stderr);
-}
-
-/* Dates from `from` to `to` inclusive, every `step`: 1w, 2w, 1m, 3m, 10d... */
-static char **series_dates(const char *from, const char *to, const char *step, int *n)
-{
-    GDate a, b;
-    unsigned count = 0;
-    char unit = 0, tail = 0;
-    if (!from || !to) {
-        fprintf(stderr, "conflictmap: series needs --from and --to\n");
-        return NULL;
-    }
-    if (sscanf(step ? step : "1m", "%u%c%c", &count, &unit, &tail) != 2 ||
-        count == 0 || (unit != 'd' && unit != 'w' && unit != 'm')) {
-        fprintf(stderr, "conflictmap: --step \"%s\" must be a number and d, w or m, such as 1w or 1m\n",
-                step);
-        return NULL;
-    }
-    g_date_clear(&a, 1);
-    g_date_clear(&b, 1);
-    int ya, ma, da, yb, mb, db;
-    if (sscanf(from, "%d-%d-%d", &ya, &ma, &da) != 3 || sscanf(to, "%d-%d-%d", &yb, &mb, &db) != 3 ||
-        !g_date_valid_dmy((GDateDay)da, (GDateMonth)ma, (GDateYear)ya) ||
-        !g_date_valid_dmy((GDateDay)db, (GDateMonth)mb, (GDateYear)yb)) {
-        fprintf(stderr, "conflictmap: --from and --to must be YYYY-MM-DD dates\n");
-        return NULL;
-    }
-    g_date_set_dmy(&a, (GDateDay)da, (GDateMonth)ma, (GDateYear)ya);
-    g_date_set_dmy(&b, (GDateDay)db, (GDateMonth)mb, (GDateYear)yb);
-    if (g_date_compare(&a, &b) > 0) {
-        fprintf(stderr, "conflictmap: --from %s is after --to %s\n", from, to);
-        return NULL;
-    }
-    GPtrArray *dates = g_ptr_array_new();
-    for (GDate d = a; g_date_compare(&d, &b) <= 0 && dates->len < 5000;) {
-        g_ptr_array_add(dates, g_strdup_printf("%04d-%02d-%02d", g_date_get_year(&d),
-                                               g_date_get_month(&d), g_date_get_day(&d)));
-        /* months from the first date, so 31 January steps to the end of February */
-        if (unit == 'm') {
-            d = a;
-            g_date_add_months(&d, count * dates->len);
-        } else {
-            g_date_add_days(&d, count * (unit == 'w' ? 7 : 1));
-        }
-    }
-    *n = (int)dates->len;
-    g_ptr_array_add(dates, NULL);
-    return (char **)g_ptr_array_free(dates, FALSE);
 }
 
 static char *default_output(const char *mapfile, const char *suffix)
@@ -352,6 +305,26 @@ static int run(const char *command, int argc, char **argv)
         goto cleanup;
     }
 
+    /* series and diff: every usage error before the data is read */
+    int n = 0, grid[2] = {0, 0};
+    if (!o.from || !o.to) {
+        fprintf(stderr, "conflictmap: %s needs --from and --to\n", command);
+        rc = EXIT_USAGE;
+        goto cleanup;
+    }
+    if (strcmp(command, "series") == 0) {
+        if ((st = cm_series_dates(&dates, &n, o.from, o.to, o.step ? o.step : "1m", ctx)) != CM_OK)
+            goto report;
+        if (o.grid && (sscanf(o.grid, "%dx%d", &grid[0], &grid[1]) != 2 || grid[0] < 1 ||
+                       grid[1] < 1 || grid[0] * grid[1] > 64)) {
+            fprintf(stderr, "conflictmap: --grid \"%s\" must be COLUMNSxROWS, such as 2x3\n", o.grid);
+            rc = EXIT_USAGE;
+            goto cleanup;
+        }
+    }
+    if (!out)
+        out = default_output(mapfile, strcmp(command, "diff") == 0 ? "-diff.png" : "-series.pdf");
+
     if ((st = cm_map_load(&map, mapfile, &mo, ctx)) != CM_OK)
         goto report;
     if (o.lang && (st = cm_map_set_lang(map, o.lang, ctx)) != CM_OK)
@@ -364,30 +337,10 @@ static int run(const char *command, int argc, char **argv)
     if (!o.quiet && isatty(STDERR_FILENO))
         ro.progress = progress;
     if (strcmp(command, "diff") == 0) {
-        if (!o.from || !o.to) {
-            fprintf(stderr, "conflictmap: diff needs --from and --to\n");
-            rc = EXIT_USAGE;
-            goto cleanup;
-        }
-        if (!out)
-            out = default_output(mapfile, "-diff.png");
         if ((st = cm_map_set_date(map, o.to, ctx)) == CM_OK &&
             (st = cm_map_set_diff_from(map, o.from, ctx)) == CM_OK)
             st = cm_map_render_file(map, out, &ro, ctx);
     } else {
-        int n = 0, grid[2] = {0, 0};
-        if (!(dates = series_dates(o.from, o.to, o.step, &n))) {
-            rc = EXIT_USAGE;
-            goto cleanup;
-        }
-        if (o.grid && (sscanf(o.grid, "%dx%d", &grid[0], &grid[1]) != 2 || grid[0] < 1 ||
-                       grid[1] < 1 || grid[0] * grid[1] > 64)) {
-            fprintf(stderr, "conflictmap: --grid \"%s\" must be COLUMNSxROWS, such as 2x3\n", o.grid);
-            rc = EXIT_USAGE;
-            goto cleanup;
-        }
-        if (!out)
-            out = default_output(mapfile, "-series.pdf");
         st = cm_map_render_series(map, out, (const char *const *)dates, n, grid, &ro, ctx);
     }
 report:
@@ -396,7 +349,7 @@ report:
 cleanup:
     cm_map_destroy(map);
     cm_ctx_destroy(ctx);
-    g_strfreev(dates);
+    cm_strv_free(dates);
     g_free(out);
     options_clear(&o);
     return rc;

@@ -1,0 +1,204 @@
+/* The command line: each class of bad invocation exits with its code and one line on stderr,
+ * and writes nothing; the series dates it asks the library for. */
+#include "conflictmap/conflictmap.h"
+#include "testutil.h"
+
+#include <string.h>
+
+#define BAD CM_SOURCE_DIR "/tests/data/bad/"
+
+/* What a failed run must leave: these files, byte for byte as they were, and nothing else. */
+static const char *const outputs[] = {"out.png", "out.pdf", "out.svg", NULL};
+static const char old[] = "an older map, which must survive";
+
+/* Runs the command line on `args` (NULL-terminated) in a fresh folder holding only the files
+ * in `outputs`, under a timeout so that a run that never ends fails instead of hanging.
+ * Returns the exit code; *err receives stderr. */
+static int run_in(const char *dir, const char *const *args, char **err)
+{
+    GPtrArray *argv = g_ptr_array_new();
+    g_ptr_array_add(argv, "timeout");
+    g_ptr_array_add(argv, "-k");
+    g_ptr_array_add(argv, "5");
+    g_ptr_array_add(argv, "120");
+    g_ptr_array_add(argv, CM_CLI);
+    for (int i = 0; args[i]; i++)
+        g_ptr_array_add(argv, (gpointer)args[i]);
+    g_ptr_array_add(argv, NULL);
+    int rc = spawn(dir, (const char *const *)argv->pdata, NULL, err);
+    g_ptr_array_free(argv, TRUE);
+    return rc;
+}
+
+/* Asserts that `args` exits with `code`, prints exactly one line "conflictmap: ..." holding
+ * `message`, and leaves the folder as it found it. */
+static void expect_failure_v(int code, const char *message, const char *const *args)
+{
+    char *dir = scratch_dir(), *err = NULL;
+    for (int i = 0; outputs[i]; i++)
+        g_free(write_file(dir, outputs[i], old));
+    int rc = run_in(dir, args, &err);
+    char *cmd = g_strjoinv(" ", (char **)args);
+    const char *nl = strchr(err, '\n');
+    if (rc != code || !strstr(err, message) || !g_str_has_prefix(err, "conflictmap: ") || !nl ||
+        nl[1] != '\0')
+        g_error("conflictmap %s: exit %d (want %d), stderr \"%.2000s\" (want one line with \"%s\")",
+                cmd, rc, code, err, message);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    int n = 0;
+    for (const char *name; (name = g_dir_read_name(d)); n++) {
+        if (!g_strv_contains(outputs, name))
+            g_error("conflictmap %s: wrote %s", cmd, name);
+        char *path = g_build_filename(dir, name, NULL), *now = NULL;
+        g_assert_true(g_file_get_contents(path, &now, NULL, NULL));
+        if (strcmp(now, old) != 0)
+            g_error("conflictmap %s: changed %s", cmd, name);
+        g_free(now);
+        g_free(path);
+    }
+    g_dir_close(d);
+    g_assert_cmpint(n, ==, (int)g_strv_length((char **)outputs));
+    g_free(cmd);
+    g_free(err);
+    rm_rf(dir);
+    g_free(dir);
+}
+
+/* expect_failure(code, message, arguments..., NULL) */
+static void expect_failure(int code, const char *message, ...) G_GNUC_NULL_TERMINATED;
+static void expect_failure(int code, const char *message, ...)
+{
+    GPtrArray *args = g_ptr_array_new();
+    va_list ap;
+    va_start(ap, message);
+    for (const char *a; (a = va_arg(ap, const char *));)
+        g_ptr_array_add(args, (gpointer)a);
+    va_end(ap);
+    g_ptr_array_add(args, NULL);
+    expect_failure_v(code, message, (const char *const *)args->pdata);
+    g_ptr_array_free(args, TRUE);
+}
+
+/* Series dates are parsed as strictly as --date: 2019-4-1 is not a date. */
+static void test_series_strict_dates(void)
+{
+    expect_failure(2, "date \"2019-4-1\" is not a valid YYYY-MM-DD date", "series", "-q", "--from",
+                   "2019-4-1", "--to", "2019-05-01", "-o", "out.pdf", NULL);
+    expect_failure(2, "date \"2019-05-1\" is not a valid YYYY-MM-DD date", "series", "-q", "--from",
+                   "2019-04-01", "--to", "2019-05-1", "-o", "out.pdf", NULL);
+    expect_failure(2, "date \"2019-04-01x\" is not a valid YYYY-MM-DD date", "series", "-q",
+                   "--from", "2019-04-01x", "--to", "2019-05-01", "-o", "out.pdf", NULL);
+    expect_failure(2, "date \"2019-02-29\" is not a valid YYYY-MM-DD date", "series", "-q",
+                   "--from", "2019-02-29", "--to", "2019-05-01", "-o", "out.pdf", NULL);
+    /* the same parser as --date, which was strict already */
+    expect_failure(2, "date \"2019-4-1\" is not a valid YYYY-MM-DD date", "render", "-q", "--date",
+                   "2019-4-1", "-o", "out.png", NULL);
+}
+
+/* A step is a whole number above zero and d, w or m: a negative, zero or garbage step is a
+ * usage error, not thousands of GLib criticals and a 5,000-page PDF. */
+static void test_series_bad_step(void)
+{
+    static const char *const steps[] = {"-1d", "0d", "0", "1", "1x", "1.5m", "", "m", "1m2",
+                                        " 1m", "+1m", "99999999999999999999d", "4294967296d"};
+    for (size_t i = 0; i < G_N_ELEMENTS(steps); i++) {
+        char *want = g_strdup_printf("step \"%s\" is not a whole number above zero", steps[i]);
+        expect_failure(2, want, "series", "-q", "--from", "2019-04-01", "--to", "2019-05-01",
+                       "--step", steps[i], "-o", "out.pdf", NULL);
+        g_free(want);
+    }
+    expect_failure(2, "the series starts on 2019-05-01, after it ends on 2019-04-01", "series",
+                   "-q", "--from", "2019-05-01", "--to", "2019-04-01", "-o", "out.pdf", NULL);
+}
+
+/* A series longer than the limit is refused, saying the limit, rather than cut short. */
+static void test_series_too_long(void)
+{
+    expect_failure(2, "a series from 2000-01-01 to 2030-01-01 every 1d has more than 10000 dates, "
+                      "the limit", "series", "-q", "--from", "2000-01-01", "--to", "2030-01-01",
+                   "--step", "1d", "-o", "out.pdf", NULL);
+    expect_failure(2, "more than 10000 dates", "series", "-q", "--from", "0001-01-01", "--to",
+                   "9999-12-31", "--step", "1d", "-o", "f-%Y-%m-%d.png", NULL);
+}
+
+/* The library's series dates, as any caller gets them. */
+static void expect_dates(const char *from, const char *to, const char *step, const char *want)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    char **dates = NULL;
+    int n = -1;
+    g_assert_cmpint(cm_series_dates(&dates, &n, from, to, step, ctx), ==, CM_OK);
+    char *got = g_strjoinv(" ", dates);
+    g_assert_cmpstr(got, ==, want);
+    g_assert_cmpint(n, ==, (int)g_strv_length(dates));
+    g_free(got);
+    cm_strv_free(dates);
+    cm_ctx_destroy(ctx);
+}
+
+static void expect_no_dates(const char *from, const char *to, const char *step, const char *want)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    char **dates = (char **)"not touched";
+    int n = -1;
+    g_assert_cmpint(cm_series_dates(&dates, &n, from, to, step, ctx), ==, CM_EUSAGE);
+    g_assert_null(dates);
+    g_assert_cmpint(n, ==, 0);
+    if (!strstr(cm_ctx_message(ctx), want))
+        g_error("%s %s %s: \"%s\" (want \"%s\")", from, to, step, cm_ctx_message(ctx), want);
+    cm_ctx_destroy(ctx);
+}
+
+static void test_dates_series(void)
+{
+    /* months count from the first date: the 31st where the month has one */
+    expect_dates("2019-01-31", "2019-05-01", "1m", "2019-01-31 2019-02-28 2019-03-31 2019-04-30");
+    expect_dates("2020-01-31", "2020-03-30", "1m", "2020-01-31 2020-02-29");
+    expect_dates("2019-04-01", "2020-04-01", "6m", "2019-04-01 2019-10-01 2020-04-01");
+    expect_dates("2019-04-01", "2019-04-29", "2w", "2019-04-01 2019-04-15 2019-04-29");
+    expect_dates("2019-04-01", "2019-04-28", "2w", "2019-04-01 2019-04-15");
+    expect_dates("2019-12-30", "2020-01-02", "1d", "2019-12-30 2019-12-31 2020-01-01 2020-01-02");
+    expect_dates("2019-04-01", "2019-04-01", "1m", "2019-04-01");
+    /* a step longer than the series, however long, gives its first date */
+    expect_dates("0001-01-01", "9999-12-31", "4294967295d", "0001-01-01");
+    expect_dates("0001-01-01", "9999-12-31", "4294967295m", "0001-01-01");
+    expect_dates("9999-12-01", "9999-12-31", "1m", "9999-12-01");
+    expect_no_dates("2019-4-1", "2019-05-01", "1m", "date \"2019-4-1\" is not a valid YYYY-MM-DD");
+    expect_no_dates("2019-04-01", "2019-13-01", "1m", "date \"2019-13-01\" is not a valid");
+    expect_no_dates("2019-04-01", "2019-05-01", "-1d", "step \"-1d\" is not a whole number");
+    expect_no_dates("2019-04-02", "2019-04-01", "1d", "starts on 2019-04-02, after it ends on");
+}
+
+/* Exactly CM_SERIES_MAX_DATES dates is a series; one more is refused. */
+static void test_dates_limit(void)
+{
+    GDate d;
+    char last[11], over[11];
+    g_date_clear(&d, 1);
+    g_date_set_dmy(&d, 1, 1, 2000);
+    g_date_add_days(&d, CM_SERIES_MAX_DATES - 1);
+    g_date_strftime(last, sizeof last, "%Y-%m-%d", &d);
+    g_date_add_days(&d, 1);
+    g_date_strftime(over, sizeof over, "%Y-%m-%d", &d);
+    cm_ctx *ctx = cm_ctx_new();
+    char **dates = NULL;
+    int n = 0;
+    g_assert_cmpint(cm_series_dates(&dates, &n, "2000-01-01", last, "1d", ctx), ==, CM_OK);
+    g_assert_cmpint(n, ==, CM_SERIES_MAX_DATES);
+    g_assert_cmpstr(dates[n - 1], ==, last);
+    g_assert_null(dates[n]);
+    cm_strv_free(dates);
+    cm_ctx_destroy(ctx);
+    expect_no_dates("2000-01-01", over, "1d", "more than " G_STRINGIFY(CM_SERIES_MAX_DATES) " dates");
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/cli/series/strict-dates", test_series_strict_dates);
+    g_test_add_func("/cli/series/bad-step", test_series_bad_step);
+    g_test_add_func("/cli/series/too-long", test_series_too_long);
+    g_test_add_func("/dates/series", test_dates_series);
+    g_test_add_func("/dates/limit", test_dates_limit);
+    return g_test_run();
+}
