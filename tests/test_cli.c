@@ -121,6 +121,45 @@ static void test_series_too_long(void)
                    "9999-12-31", "--step", "1d", "-o", "f-%Y-%m-%d.png", NULL);
 }
 
+/* --dpi reaches the library, which takes 1 to 10000, from every command that renders; and
+ * --watch gives up when its first render fails for a reason no edit of an input can fix,
+ * instead of watching forever. */
+static void test_dpi(void)
+{
+    static const char *const dpis[] = {"0", "-1", "nan", "100000"};
+    for (size_t i = 0; i < G_N_ELEMENTS(dpis); i++) {
+        char *want = g_strdup_printf("dpi %s is out of range (1 to 10000)", dpis[i]);
+        expect_failure(2, want, "render", "-q", "--dpi", dpis[i], "-o", "out.png", NULL);
+        expect_failure(2, want, "render", "-q", "--dpi", dpis[i], "-o", "out.pdf", NULL);
+        expect_failure(2, want, "series", "-q", "--from", "2019-04-01", "--to", "2019-05-01",
+                       "--dpi", dpis[i], "-o", "out.pdf", NULL);
+        expect_failure(2, want, "diff", "-q", "--from", "2019-04-01", "--to", "2019-05-01",
+                       "--dpi", dpis[i], "-o", "out.png", NULL);
+        expect_failure(2, want, "render", "-q", "--watch", "--dpi", dpis[i], "-o", "out.png", NULL);
+        g_free(want);
+    }
+}
+
+/* --watch exits with the code of what went wrong: 4 for a map or style file, 3 for data,
+ * 2 for usage, as a plain render does. */
+static void test_watch_exit_codes(void)
+{
+    expect_failure(4, "style-out-of-range.ini:3: [border] width = 99 is out of range", "render",
+                   "-q", "--watch", "--style", BAD "style-out-of-range.ini", "-o", "out.png", NULL);
+    expect_failure(4, "nope.map", "render", "-q", "--watch", "nope.map", "-o", "out.png", NULL);
+    expect_failure(3, "ledger-unknown-region.csv:2: unknown region \"nowhere\"", "render", "-q",
+                   "--watch", "--control", BAD "ledger-unknown-region.csv", "-o", "out.png", NULL);
+    expect_failure(2, "date \"2019-4-1\" is not a valid YYYY-MM-DD date", "render", "-q",
+                   "--watch", "--date", "2019-4-1", "-o", "out.png", NULL);
+    expect_failure(2, "language \"xx\" must be en, ar or en+ar", "render", "-q", "--watch",
+                   "--lang", "xx", "-o", "out.png", NULL);
+    /* the same as without --watch */
+    expect_failure(4, "style-out-of-range.ini:3: [border] width = 99 is out of range", "render",
+                   "-q", "--style", BAD "style-out-of-range.ini", "-o", "out.png", NULL);
+    expect_failure(3, "ledger-unknown-region.csv:2: unknown region \"nowhere\"", "render", "-q",
+                   "--control", BAD "ledger-unknown-region.csv", "-o", "out.png", NULL);
+}
+
 /* The library's series dates, as any caller gets them. */
 static void expect_dates(const char *from, const char *to, const char *step, const char *want)
 {
@@ -198,6 +237,8 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/series/strict-dates", test_series_strict_dates);
     g_test_add_func("/cli/series/bad-step", test_series_bad_step);
     g_test_add_func("/cli/series/too-long", test_series_too_long);
+    g_test_add_func("/cli/dpi", test_dpi);
+    g_test_add_func("/cli/watch/exit-codes", test_watch_exit_codes);
     g_test_add_func("/dates/series", test_dates_series);
     g_test_add_func("/dates/limit", test_dates_limit);
     return g_test_run();

@@ -207,10 +207,11 @@ static int watch(const char *mapfile, const char *output, const options *o)
     cm_map_options_init(&mo);
     mo.styles = (const char *const *)o->styles;
     mo.control = o->control;
-    if (cm_map_load(&map, mapfile, &mo, ctx) != CM_OK) {
-        print_messages(ctx, CM_EINPUT, o->quiet);
+    cm_status st = cm_map_load(&map, mapfile, &mo, ctx);
+    if (st != CM_OK) {
+        print_messages(ctx, st, o->quiet);
         cm_ctx_destroy(ctx);
-        return EXIT_DATA;
+        return exit_code(st);
     }
     watcher w = {mapfile, output, o, 0, g_ptr_array_new_with_free_func(g_object_unref)};
     for (const char *const *p = cm_map_input_files(map); *p; p++) {
@@ -224,7 +225,15 @@ static int watch(const char *mapfile, const char *output, const options *o)
     }
     cm_map_destroy(map);
     cm_ctx_destroy(ctx);
-    rerender(&w);
+    /* A first render that fails (a bad --date, --lang or --dpi, an unwritable output) fails
+     * every time: no edit of an input can fix it, so stop rather than watch. */
+    int rc = render_once(mapfile, output, o);
+    if (rc != EXIT_OK) {
+        g_ptr_array_unref(w.monitors);
+        return rc;
+    }
+    if (!o->quiet)
+        fprintf(stderr, "conflictmap: wrote %s\n", output);
     if (!o->quiet)
         fprintf(stderr, "conflictmap: watching %u files; Ctrl-C to stop\n", w.monitors->len);
     GMainLoop *loop = g_main_loop_new(NULL, FALSE);
