@@ -29,7 +29,7 @@ static gboolean parse_step(const char *text, guint64 *count, char *unit)
 cm_status cm_series_dates(char ***out, int *n, const char *from, const char *to,
                           const char *step, cm_ctx *ctx)
 {
-    g_assert(out && n && from && to && step);
+    g_assert(from && to && step);
     cm_status st = CM_OK;
     GPtrArray *dates = g_ptr_array_new_with_free_func(g_free);
     GDate a, b;

@@ -160,6 +160,184 @@ static void test_watch_exit_codes(void)
                    "--control", BAD "ledger-unknown-region.csv", "-o", "out.png", NULL);
 }
 
+/* An option a command does not take is a usage error naming both, before anything is read
+ * or written. */
+static void test_option_not_for_command(void)
+{
+    expect_failure(2, "render does not take --grid", "render", "--grid", "9x9", "-o", "out.png", NULL);
+    expect_failure(2, "render does not take --step", "render", "--step", "7q", "-o", "out.png", NULL);
+    expect_failure(2, "render does not take --from", "render", "--from", "2019-04-01", "-o",
+                   "out.png", NULL);
+    expect_failure(2, "render does not take --to", "render", "-q", "--to=2019-04-01", "-o",
+                   "out.png", NULL);
+    expect_failure(2, "series does not take --date", "series", "--from", "2019-04-01", "--to",
+                   "2019-05-01", "--date", "2019-04-01", "-o", "out.pdf", NULL);
+    expect_failure(2, "series does not take --watch", "series", "--from", "2019-04-01", "--to",
+                   "2019-05-01", "--watch", "-o", "out.pdf", NULL);
+    expect_failure(2, "diff does not take --grid", "diff", "--from", "2019-04-01", "--to",
+                   "2019-05-01", "--grid", "2x2", "-o", "out.png", NULL);
+    expect_failure(2, "diff does not take --step", "diff", "--from", "2019-04-01", "--to",
+                   "2019-05-01", "--step", "1m", "-o", "out.png", NULL);
+    expect_failure(2, "check does not take --dpi", "check", "--dpi", "5", NULL);
+    expect_failure(2, "check does not take -o", "check", "-o", "out.png", NULL);
+    expect_failure(2, "check does not take --lang", "check", "--lang", "en", NULL);
+    expect_failure(2, "check does not take --watch", "check", "--watch", NULL);
+    expect_failure(2, "info does not take --date", "info", "--date", "2019-12-19", "out.png", NULL);
+    expect_failure(2, "info does not take --style", "info", "--style", BAD "style-out-of-range.ini",
+                   "out.png", NULL);
+    expect_failure(2, "info does not take --control", "info", "--control", "x.csv", "out.png", NULL);
+}
+
+/* Each command takes every option it should, --no-cache included (accepted and ignored). */
+static void test_options_taken(void)
+{
+    char *dir = scratch_dir(), *err = NULL;
+    const char *style = CM_SOURCE_DIR "/styles/print.ini";
+    const char *ledger = CM_SOURCE_DIR "/geodata/control.csv";
+    const char *render[] = {"render", "-q", "--no-cache", "--dpi", "20", "--date", "2019-06-01",
+                            "--lang", "en+ar", "--style", style, "--style", style, "--control",
+                            ledger, "--png-compression", "1", "-o", "r.png", NULL};
+    const char *series[] = {"series", "-q", "--no-cache", "--dpi", "20", "--from", "2019-04-01",
+                            "--to", "2019-05-01", "--step", "2w", "--grid", "2x1", "--lang", "ar",
+                            "--style", style, "--control", ledger, "--png-compression", "1",
+                            "--output", "s.pdf", NULL};
+    const char *diff[] = {"diff", "-q", "--no-cache", "--dpi", "20", "--from", "2019-04-01",
+                          "--to", "2020-06-06", "--lang", "en", "--style", style, "--control",
+                          ledger, "--png-compression", "1", "-o", "d.png", NULL};
+    const char *check[] = {"check", "-q", "--no-cache", "--style", style, "--control", ledger, NULL};
+    const char *info[] = {"info", "-q", "r.png", NULL};
+    const char *const *runs[] = {render, series, diff, check, info};
+    for (size_t i = 0; i < G_N_ELEMENTS(runs); i++) {
+        int rc = run_in(dir, runs[i], &err);
+        if (rc != 0 || *err)
+            g_error("conflictmap %s: exit %d, stderr \"%s\"", runs[i][0], rc, err);
+        g_free(err);
+    }
+    static const char *const written[] = {"r.png", "s.pdf", "d.png"};
+    for (size_t i = 0; i < G_N_ELEMENTS(written); i++) {
+        char *p = g_build_filename(dir, written[i], NULL);
+        g_assert_true(g_file_test(p, G_FILE_TEST_IS_REGULAR));
+        g_free(p);
+    }
+    rm_rf(dir);
+    g_free(dir);
+}
+
+/* --help comes from the option table: it fits a screen, lists every option with the
+ * commands that take it, says nothing of the load cache that is gone, and agrees with what
+ * each command accepts. */
+static void test_help(void)
+{
+    static const char *const want[] = {"control", "date", "dpi", "from", "grid", "help", "lang",
+                                       "no-cache", "output", "png-compression", "quiet", "step",
+                                       "style", "to", "version", "watch"};
+    static const char *const commands[] = {"render", "series", "diff", "check", "info"};
+    char *dir = scratch_dir(), *text = NULL, *again = NULL;
+    const char *help[] = {"timeout", "60", CM_CLI, "--help", NULL};
+    const char *render_help[] = {"timeout", "60", CM_CLI, "render", "-h", NULL};
+    g_assert_cmpint(spawn(dir, help, &text, NULL), ==, 0);
+    g_assert_cmpint(spawn(dir, render_help, &again, NULL), ==, 0);
+    g_assert_cmpstr(text, ==, again);
+    char **lines = g_strsplit(text, "\n", -1);
+    g_assert_cmpuint(g_strv_length(lines), <=, 36);
+    GRegex *re = g_regex_new("^  (?:-[a-z], |    )--([a-z-]+)( \\S+)?  .*\\s([rsdci.]{5})$", 0, 0, NULL);
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    const char *last = NULL; /* owned by seen */
+    for (int i = 0; lines[i]; i++) {
+        if (strlen(lines[i]) > 79)
+            g_error("--help line %d is %zu columns: %s", i + 1, strlen(lines[i]), lines[i]);
+        if (strstr(lines[i], "cache") && !strstr(lines[i], "--no-cache"))
+            g_error("--help mentions a cache: %s", lines[i]);
+        GMatchInfo *m = NULL;
+        if (g_regex_match(re, lines[i], 0, &m)) {
+            char *name = g_match_info_fetch(m, 1), *arg = g_match_info_fetch(m, 2);
+            char *takes = g_match_info_fetch(m, 3);
+            if (!strcmp(name, "no-cache") && !strstr(lines[i], "ignored"))
+                g_error("--help does not say --no-cache is ignored: %s", lines[i]);
+            /* every command not in the column refuses the option */
+            for (size_t c = 0; c < G_N_ELEMENTS(commands); c++) {
+                if (takes[c] == commands[c][0])
+                    continue;
+                g_assert_cmpint(takes[c], ==, '.');
+                char *opt = g_strconcat("--", name, NULL);
+                char *message = g_strdup_printf("%s does not take %s", commands[c], opt);
+                const char *args[] = {commands[c], opt, *arg ? "1" : NULL, NULL};
+                expect_failure_v(2, message, args);
+                g_free(message);
+                g_free(opt);
+            }
+            /* one sorted table */
+            if (last && strcmp(last, name) >= 0)
+                g_error("--help lists --%s after --%s", name, last);
+            last = name;
+            g_hash_table_add(seen, name);
+            g_free(arg);
+            g_free(takes);
+        }
+        g_match_info_free(m);
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
+        if (!g_hash_table_contains(seen, want[i]))
+            g_error("--help has no line for --%s:\n%s", want[i], text);
+    g_assert_null(strstr(text, "CONFLICTMAP_CACHE"));
+    g_hash_table_unref(seen);
+    g_regex_unref(re);
+    g_strfreev(lines);
+    g_free(text);
+    g_free(again);
+    rm_rf(dir);
+    g_free(dir);
+}
+
+static gint compare_strings(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The bash completion offers each command the options --help says it takes (all but
+ * --no-cache, which is ignored). */
+static void test_completion(void)
+{
+    static const char *const commands[] = {"render", "series", "diff", "check", "info"};
+    char *help = NULL;
+    const char *argv[] = {"timeout", "60", CM_CLI, "--help", NULL};
+    g_assert_cmpint(spawn(NULL, argv, &help, NULL), ==, 0);
+    GRegex *re = g_regex_new("^  (?:-[a-z], |    )--([a-z-]+).*\\s([rsdci.]{5})$", G_REGEX_MULTILINE,
+                             0, NULL);
+    for (size_t c = 0; c < G_N_ELEMENTS(commands); c++) {
+        GPtrArray *want = g_ptr_array_new_with_free_func(g_free);
+        GMatchInfo *m = NULL;
+        for (g_regex_match(re, help, 0, &m); g_match_info_matches(m); g_match_info_next(m, NULL)) {
+            char *name = g_match_info_fetch(m, 1), *takes = g_match_info_fetch(m, 2);
+            if (takes[c] != '.' && strcmp(name, "no-cache") != 0)
+                g_ptr_array_add(want, g_strconcat("--", name, NULL));
+            g_free(name);
+            g_free(takes);
+        }
+        g_match_info_free(m);
+        g_ptr_array_sort(want, compare_strings);
+        char *script = g_strdup_printf(
+            "source %s/scripts/conflictmap.bash-completion; COMP_WORDS=(conflictmap %s --); "
+            "COMP_CWORD=2; _conflictmap; printf '%%s\\n' \"${COMPREPLY[@]}\" | LC_ALL=C sort",
+            CM_SOURCE_DIR, commands[c]);
+        const char *bash[] = {"bash", "--norc", "-c", script, NULL};
+        char *got = NULL;
+        g_assert_cmpint(spawn(NULL, bash, &got, NULL), ==, 0);
+        g_ptr_array_add(want, NULL);
+        char *joined = g_strjoinv("\n", (char **)want->pdata);
+        char *expected = g_strconcat(joined, "\n", NULL);
+        if (strcmp(got, expected) != 0)
+            g_error("completion of \"%s --\": \n%s(want)\n%s", commands[c], got, expected);
+        g_free(expected);
+        g_free(joined);
+        g_free(got);
+        g_free(script);
+        g_ptr_array_free(want, TRUE);
+    }
+    g_regex_unref(re);
+    g_free(help);
+}
+
 /* The library's series dates, as any caller gets them. */
 static void expect_dates(const char *from, const char *to, const char *step, const char *want)
 {
@@ -239,6 +417,10 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/series/too-long", test_series_too_long);
     g_test_add_func("/cli/dpi", test_dpi);
     g_test_add_func("/cli/watch/exit-codes", test_watch_exit_codes);
+    g_test_add_func("/cli/options/not-for-command", test_option_not_for_command);
+    g_test_add_func("/cli/options/taken", test_options_taken);
+    g_test_add_func("/cli/help", test_help);
+    g_test_add_func("/cli/completion", test_completion);
     g_test_add_func("/dates/series", test_dates_series);
     g_test_add_func("/dates/limit", test_dates_limit);
     return g_test_run();
