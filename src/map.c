@@ -106,7 +106,7 @@ cm_status cm_map_set_diff_from(cm_map *map, const char *date, cm_ctx *ctx)
     if (!cm_parse_date(date, &d))
         return cm_fail(ctx, CM_EUSAGE, "date \"%s\" is not a valid YYYY-MM-DD date", date);
     if (g_date_compare(&d, &map->date) >= 0)
-        return cm_fail(ctx, CM_EUSAGE, "--from %s must be before --to", date);
+        return cm_fail(ctx, CM_EUSAGE, "the earlier date %s must be before the map's date", date);
     map->diff_from = d;
     map->has_diff_from = TRUE;
     return CM_OK;

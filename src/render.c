@@ -195,6 +195,9 @@ cm_status cm_map_render_series(cm_map *map, const char *path, const char *const 
     const cm_render_options *opts = &o;
     if (n < 1)
         return cm_fail(ctx, CM_EUSAGE, "a series needs at least one date");
+    if (n > CM_SERIES_MAX_DATES)
+        return cm_fail(ctx, CM_EUSAGE, "a series of %d dates is more than %d, the limit", n,
+                       CM_SERIES_MAX_DATES);
     cm_page_spec *specs = g_new0(cm_page_spec, (size_t)n);
     for (int i = 0; i < n && st == CM_OK; i++) {
         if (!cm_parse_date(dates[i], &specs[i].date))

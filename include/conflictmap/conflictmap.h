@@ -2,6 +2,7 @@
 #ifndef CONFLICTMAP_H
 #define CONFLICTMAP_H
 
+#include "conflictmap/dates.h"
 #include "conflictmap/ledger.h"
 #include "conflictmap/map.h"
 #include "conflictmap/render.h"

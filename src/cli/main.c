@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <glib.h>
 #include <locale.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,44 +31,13 @@ static int exit_code(cm_status st)
     }
 }
 
-static const char usage_text[] =
-    "Usage: conflictmap COMMAND [MAPFILE] [OPTIONS]\n"
-    "\n"
-    "  render   the map on one date            conflictmap render -o map.pdf --date 2019-12-19\n"
-    "  series   one page (or file) per date    conflictmap series --from 2019-04-01 --to 2020-07-01\n"
-    "                                            --step 1m -o series.pdf   (or -o 'f/%Y-%m-%d.png')\n"
-    "  diff     what changed hands             conflictmap diff --from 2020-04-01 --to 2020-07-01 -o d.png\n"
-    "  check    validate all the map's data    conflictmap check\n"
-    "  info     provenance of a rendered file  conflictmap info map.png\n"
-    "Without MAPFILE, the bundled map of Libya.\n"
-    "\n"
-    "Options:\n"
-    "  --control FILE      use this ledger instead of the map's\n"
-    "  --date YYYY-MM-DD   render: the date shown (default: the map's)\n"
-    "  --dpi N             PNG resolution (default 300: A4 is 3508 x 2480 px)\n"
-    "  --from, --to DATE   series and diff: the first and last dates\n"
-    "  --grid CxR          series: C x R small multiples a page\n"
-    "  -h, --help          show this help\n"
-    "  --lang en|ar|en+ar  label language (default: the style's)\n"
-    "  --no-cache          read and project the data afresh; store nothing in the cache\n"
-    "  -o, --output FILE   .png, .pdf or .svg (default: MAPNAME.png; series: MAPNAME-series.pdf)\n"
-    "  --png-compression N zlib level 0-9 for PNG (default 3; 9 smallest, slowest)\n"
-    "  -q, --quiet         no warnings, no progress\n"
-    "  --step 1w|2w|1m|Nd  series: the interval between dates (default 1m)\n"
-    "  --style FILE        add a style file on top of the map's (repeatable)\n"
-    "  --version           print the version\n"
-    "  --watch             render: render again whenever an input changes\n"
-    "\n"
-    "Exit codes: 0 ok, 2 usage, 3 input data, 4 map or style file, 5 output, 1 other.\n"
-    "Loaded data is cached in $XDG_CACHE_HOME/conflictmap (CONFLICTMAP_CACHE: another folder,\n"
-    "or off), under a hash of every input: change any input and it is read afresh.\n";
-
+/* What the options say, as parsed; every field starts as its default. */
 typedef struct {
     char *output, *date, *control, *lang, *from, *to, *step, *grid;
-    char **styles;
+    char **styles; /* NULL-terminated, or NULL */
     double dpi;
     int png_compression;
-    gboolean quiet, help, watch, no_cache;
+    gboolean quiet, help, version, watch;
 } options;
 
 static void options_clear(options *o)
@@ -77,31 +47,199 @@ static void options_clear(options *o)
     g_strfreev(o->styles);
 }
 
-/* Parses the options (one sorted table for every command); argv keeps the positionals. */
-static gboolean parse_options(int *argc, char ***argv, options *o)
+/* The commands, in the order --help lists them; each has a bit for the option table. */
+enum { CMD_RENDER = 1 << 0, CMD_SERIES = 1 << 1, CMD_DIFF = 1 << 2, CMD_CHECK = 1 << 3, CMD_INFO = 1 << 4 };
+enum {
+    CMD_DRAW = CMD_RENDER | CMD_SERIES | CMD_DIFF, /* the commands that write a map */
+    CMD_LOAD = CMD_DRAW | CMD_CHECK,               /* the commands that read the map's data */
+    CMD_ALL = CMD_LOAD | CMD_INFO,
+};
+
+typedef struct {
+    const char *name;
+    unsigned bit;
+    const char *args; /* the arguments --help shows after the name */
+    const char *help;
+} command_spec;
+
+static const command_spec commands[] = {
+    {"render", CMD_RENDER, "[MAPFILE]", "the map on one date"},
+    {"series", CMD_SERIES, "[MAPFILE] --from D --to D", "one PDF page, or one file, a date"},
+    {"diff", CMD_DIFF, "[MAPFILE] --from D --to D", "what changed hands between the dates"},
+    {"check", CMD_CHECK, "[MAPFILE]", "validate everything the map reads"},
+    {"info", CMD_INFO, "FILE", "the provenance of a PNG, PDF or SVG"},
+};
+
+typedef enum {
+    ARG_FLAG,    /* sets a gboolean */
+    ARG_TEXT,    /* a string */
+    ARG_PATH,    /* a file name, not converted to UTF-8 */
+    ARG_PATHS,   /* file names, repeatable, kept NULL-terminated */
+    ARG_NUMBER,  /* a double */
+    ARG_INT,     /* an int */
+    ARG_IGNORED, /* a flag accepted for old scripts and ignored; kept nowhere */
+} arg_kind;
+
+typedef struct {
+    const char *name; /* the long name, without its dashes */
+    char letter;      /* the short name, or 0 */
+    arg_kind kind;
+    const char *arg;  /* the argument as --help shows it; NULL for a flag */
+    unsigned commands; /* CMD_* bits: the commands that take it */
+    size_t field;      /* where it is kept in `options` */
+    const char *help;
+} option_spec;
+
+#define FIELD(f) offsetof(options, f)
+
+/* Every option, sorted: parsing, the per-command check and --help all come from here. */
+static const option_spec option_table[] = {
+    {"control", 0, ARG_PATH, "FILE", CMD_LOAD, FIELD(control), "use this ledger instead of the map's"},
+    {"date", 0, ARG_TEXT, "YYYY-MM-DD", CMD_RENDER, FIELD(date), "the date shown (default: the map's)"},
+    {"dpi", 0, ARG_NUMBER, "N", CMD_DRAW, FIELD(dpi), "PNG resolution, 1 to 10000 (default 300)"},
+    {"from", 0, ARG_TEXT, "DATE", CMD_SERIES | CMD_DIFF, FIELD(from), "the first date"},
+    {"grid", 0, ARG_TEXT, "CxR", CMD_SERIES, FIELD(grid), "C x R small multiples a page"},
+    {"help", 'h', ARG_FLAG, NULL, CMD_ALL, FIELD(help), "show this help"},
+    {"lang", 0, ARG_TEXT, "en|ar|en+ar", CMD_DRAW, FIELD(lang), "label language (default: the style's)"},
+    {"no-cache", 0, ARG_IGNORED, NULL, CMD_LOAD, 0,
+     "ignored: nothing is cached any more"},
+    {"output", 'o', ARG_PATH, "FILE", CMD_DRAW, FIELD(output),
+     ".png, .pdf or .svg (default: MAPNAME.png, MAPNAME-series.pdf, MAPNAME-diff.png)"},
+    {"png-compression", 0, ARG_INT, "N", CMD_DRAW, FIELD(png_compression),
+     "zlib level 0-9 for PNG (default 3)"},
+    {"quiet", 'q', ARG_FLAG, NULL, CMD_ALL, FIELD(quiet), "no warnings, no progress"},
+    {"step", 0, ARG_TEXT, "Nd|Nw|Nm", CMD_SERIES, FIELD(step), "every N days, weeks or months (default 1m)"},
+    {"style", 0, ARG_PATHS, "FILE", CMD_LOAD, FIELD(styles), "a style on top of the map's (repeatable)"},
+    {"to", 0, ARG_TEXT, "DATE", CMD_SERIES | CMD_DIFF, FIELD(to),
+     "the last date (a series: at most " G_STRINGIFY(CM_SERIES_MAX_DATES) " dates)"},
+    {"version", 0, ARG_FLAG, NULL, CMD_ALL, FIELD(version), "print the version"},
+    {"watch", 0, ARG_FLAG, NULL, CMD_RENDER, FIELD(watch), "render again whenever an input changes"},
+};
+
+/* --help, from the two tables above: 80 columns, one screen. */
+static void print_help(FILE *f)
 {
-    GOptionEntry entries[] = {
-        {"control", 0, 0, G_OPTION_ARG_FILENAME, &o->control, NULL, NULL},
-        {"date", 0, 0, G_OPTION_ARG_STRING, &o->date, NULL, NULL},
-        {"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &o->dpi, NULL, NULL},
-        {"from", 0, 0, G_OPTION_ARG_STRING, &o->from, NULL, NULL},
-        {"grid", 0, 0, G_OPTION_ARG_STRING, &o->grid, NULL, NULL},
-        {"help", 'h', 0, G_OPTION_ARG_NONE, &o->help, NULL, NULL},
-        {"lang", 0, 0, G_OPTION_ARG_STRING, &o->lang, NULL, NULL},
-        {"no-cache", 0, 0, G_OPTION_ARG_NONE, &o->no_cache, NULL, NULL},
-        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output, NULL, NULL},
-        {"png-compression", 0, 0, G_OPTION_ARG_INT, &o->png_compression, NULL, NULL},
-        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, NULL, NULL},
-        {"step", 0, 0, G_OPTION_ARG_STRING, &o->step, NULL, NULL},
-        {"style", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->styles, NULL, NULL},
-        {"to", 0, 0, G_OPTION_ARG_STRING, &o->to, NULL, NULL},
-        {"watch", 0, 0, G_OPTION_ARG_NONE, &o->watch, NULL, NULL},
-        {NULL, 0, 0, 0, NULL, NULL, NULL},
-    };
+    enum { NAME_WIDTH = 21, HELP_WIDTH = 45 };
+    fputs("Usage: conflictmap COMMAND [ARGUMENTS] [OPTIONS]\n\n", f);
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+        fprintf(f, "  %-6s %-26s %s\n", commands[i].name, commands[i].args, commands[i].help);
+    fputs("Without MAPFILE, the bundled map of Libya; series -o may be 'f/%Y-%m-%d.png'.\n\n"
+          "Options, with the commands that take them (render series diff check info):\n", f);
+    for (size_t i = 0; i < G_N_ELEMENTS(option_table); i++) {
+        const option_spec *s = &option_table[i];
+        char name[64], takes[G_N_ELEMENTS(commands) + 1] = "";
+        g_snprintf(name, sizeof name, "--%s%s%s", s->name, s->arg ? " " : "", s->arg ? s->arg : "");
+        for (size_t c = 0; c < G_N_ELEMENTS(commands); c++)
+            takes[c] = (s->commands & commands[c].bit) ? commands[c].name[0] : '.';
+        /* help longer than its column goes on below, broken between words */
+        gboolean first = TRUE;
+        for (const char *text = s->help; *text; first = FALSE) {
+            int len = (int)strlen(text);
+            if (len > HELP_WIDTH)
+                for (len = HELP_WIDTH; len > 0 && text[len] != ' '; len--)
+                    ;
+            if (len == 0)
+                len = HELP_WIDTH;
+            if (!first)
+                fprintf(f, "      %-*s%.*s\n", NAME_WIDTH, "", len, text);
+            else if (s->letter)
+                fprintf(f, "  -%c, %-*s%-*.*s %s\n", s->letter, NAME_WIDTH, name, HELP_WIDTH, len,
+                        text, takes);
+            else
+                fprintf(f, "      %-*s%-*.*s %s\n", NAME_WIDTH, name, HELP_WIDTH, len, text, takes);
+            text += len;
+            while (*text == ' ')
+                text++;
+        }
+    }
+    fputs("\nExit codes: 0 ok, 2 usage, 3 input data, 4 map or style file, 5 output, 1 other\n", f);
+}
+
+typedef struct {
+    options *o;
+    const command_spec *command;
+} parse_state;
+
+/* Every option goes through here: it must be one the command takes, and its value must
+ * parse; the value is then kept where the table says. */
+static gboolean take_option(const char *given, const char *value, gpointer data, GError **error)
+{
+    parse_state *ps = data;
+    const option_spec *s = NULL;
+    for (size_t i = 0; i < G_N_ELEMENTS(option_table) && !s; i++)
+        if (given[1] == '-' ? !strcmp(given + 2, option_table[i].name)
+                            : given[1] == option_table[i].letter)
+            s = &option_table[i];
+    g_assert(s); /* GOption passes only the names it was given */
+    if (!(s->commands & ps->command->bit)) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s does not take %s",
+                    ps->command->name, given);
+        return FALSE;
+    }
+    void *field = (char *)ps->o + s->field;
+    char *end = NULL;
+    gint64 n = 0;
+    switch (s->kind) {
+    case ARG_IGNORED:
+        break;
+    case ARG_FLAG:
+        *(gboolean *)field = TRUE;
+        break;
+    case ARG_TEXT:
+    case ARG_PATH:
+        g_free(*(char **)field);
+        *(char **)field = g_strdup(value);
+        break;
+    case ARG_PATHS: {
+        char **v = *(char ***)field;
+        guint k = v ? g_strv_length(v) : 0;
+        v = g_renew(char *, v, k + 2);
+        v[k] = g_strdup(value);
+        v[k + 1] = NULL;
+        *(char ***)field = v;
+        break;
+    }
+    case ARG_NUMBER:
+        /* any number, NaN included, goes to the library, which says what it accepts */
+        *(double *)field = g_ascii_strtod(value, &end);
+        if (end == value || *end) {
+            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s \"%s\" is not a number",
+                        given, value);
+            return FALSE;
+        }
+        break;
+    case ARG_INT:
+        if (!g_ascii_string_to_signed(value, 10, G_MININT, G_MAXINT, &n, NULL)) {
+            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "%s \"%s\" is not a whole number", given, value);
+            return FALSE;
+        }
+        *(int *)field = (int)n;
+        break;
+    }
+    return TRUE;
+}
+
+/* Parses the options of `command` into *o; argv keeps the positionals.  Prints the error. */
+static gboolean parse_options(int *argc, char ***argv, const command_spec *command, options *o)
+{
+    GOptionEntry entries[G_N_ELEMENTS(option_table) + 1];
+    memset(entries, 0, sizeof entries);
+    for (size_t i = 0; i < G_N_ELEMENTS(option_table); i++) {
+        const option_spec *s = &option_table[i];
+        int flags = s->kind == ARG_FLAG || s->kind == ARG_IGNORED ? G_OPTION_FLAG_NO_ARG
+                    : s->kind == ARG_PATH || s->kind == ARG_PATHS ? G_OPTION_FLAG_FILENAME
+                                                                  : G_OPTION_FLAG_NONE;
+        entries[i] = (GOptionEntry){s->name, s->letter, flags, G_OPTION_ARG_CALLBACK,
+                                    (gpointer)take_option, NULL, NULL};
+    }
+    parse_state ps = {o, command};
     GError *err = NULL;
     GOptionContext *oc = g_option_context_new(NULL);
+    GOptionGroup *group = g_option_group_new(NULL, NULL, NULL, &ps, NULL);
+    g_option_group_add_entries(group, entries);
+    g_option_context_set_main_group(oc, group);
     g_option_context_set_help_enabled(oc, FALSE);
-    g_option_context_add_main_entries(oc, entries, NULL);
     gboolean ok = g_option_context_parse(oc, argc, argv, &err);
     if (!ok)
         fprintf(stderr, "conflictmap: %s (see conflictmap --help)\n", err->message);
@@ -129,52 +267,21 @@ static void progress(int done, int total, void *data)
     fflush(stderr);
 }
 
-/* Dates from `from` to `to` inclusive, every `step`: 1w, 2w, 1m, 3m, 10d... */
-static char **series_dates(const char *from, const char *to, const char *step, int *n)
+static void map_options_from(cm_map_options *mo, const options *o)
 {
-    GDate a, b;
-    unsigned count = 0;
-    char unit = 0, tail = 0;
-    if (!from || !to) {
-        fprintf(stderr, "conflictmap: series needs --from and --to\n");
-        return NULL;
-    }
-    if (sscanf(step ? step : "1m", "%u%c%c", &count, &unit, &tail) != 2 ||
-        count == 0 || (unit != 'd' && unit != 'w' && unit != 'm')) {
-        fprintf(stderr, "conflictmap: --step \"%s\" must be a number and d, w or m, such as 1w or 1m\n",
-                step);
-        return NULL;
-    }
-    g_date_clear(&a, 1);
-    g_date_clear(&b, 1);
-    int ya, ma, da, yb, mb, db;
-    if (sscanf(from, "%d-%d-%d", &ya, &ma, &da) != 3 || sscanf(to, "%d-%d-%d", &yb, &mb, &db) != 3 ||
-        !g_date_valid_dmy((GDateDay)da, (GDateMonth)ma, (GDateYear)ya) ||
-        !g_date_valid_dmy((GDateDay)db, (GDateMonth)mb, (GDateYear)yb)) {
-        fprintf(stderr, "conflictmap: --from and --to must be YYYY-MM-DD dates\n");
-        return NULL;
-    }
-    g_date_set_dmy(&a, (GDateDay)da, (GDateMonth)ma, (GDateYear)ya);
-    g_date_set_dmy(&b, (GDateDay)db, (GDateMonth)mb, (GDateYear)yb);
-    if (g_date_compare(&a, &b) > 0) {
-        fprintf(stderr, "conflictmap: --from %s is after --to %s\n", from, to);
-        return NULL;
-    }
-    GPtrArray *dates = g_ptr_array_new();
-    for (GDate d = a; g_date_compare(&d, &b) <= 0 && dates->len < 5000;) {
-        g_ptr_array_add(dates, g_strdup_printf("%04d-%02d-%02d", g_date_get_year(&d),
-                                               g_date_get_month(&d), g_date_get_day(&d)));
-        /* months from the first date, so 31 January steps to the end of February */
-        if (unit == 'm') {
-            d = a;
-            g_date_add_months(&d, count * dates->len);
-        } else {
-            g_date_add_days(&d, count * (unit == 'w' ? 7 : 1));
-        }
-    }
-    *n = (int)dates->len;
-    g_ptr_array_add(dates, NULL);
-    return (char **)g_ptr_array_free(dates, FALSE);
+    cm_map_options_init(mo);
+    mo->styles = (const char *const *)o->styles;
+    mo->control = o->control;
+}
+
+static void render_options_from(cm_render_options *ro, const options *o)
+{
+    cm_render_options_init(ro);
+    ro->dpi = o->dpi;
+    ro->png_compression = o->png_compression;
+    ro->threads = 0; /* the command line uses every core */
+    if (!o->quiet && isatty(STDERR_FILENO))
+        ro->progress = progress;
 }
 
 static char *default_output(const char *mapfile, const char *suffix)
@@ -225,19 +332,14 @@ static int render_once(const char *mapfile, const char *output, const options *o
     cm_ctx *ctx = cm_ctx_new();
     cm_map *map = NULL;
     cm_map_options mo;
-    cm_map_options_init(&mo);
-    mo.styles = (const char *const *)o->styles;
-    mo.control = o->control;
+    map_options_from(&mo, o);
     cm_status st = cm_map_load(&map, mapfile, &mo, ctx);
     if (st == CM_OK && o->date)
         st = cm_map_set_date(map, o->date, ctx);
     if (st == CM_OK && o->lang)
         st = cm_map_set_lang(map, o->lang, ctx);
     cm_render_options ro;
-    cm_render_options_init(&ro);
-    ro.dpi = o->dpi;
-    ro.png_compression = o->png_compression;
-    ro.threads = 0; /* the command line uses every core */
+    render_options_from(&ro, o);
     if (st == CM_OK)
         st = cm_map_render_file(map, output, &ro, ctx);
     print_messages(ctx, st, o->quiet);
@@ -251,13 +353,12 @@ static int watch(const char *mapfile, const char *output, const options *o)
     cm_ctx *ctx = cm_ctx_new();
     cm_map *map = NULL;
     cm_map_options mo;
-    cm_map_options_init(&mo);
-    mo.styles = (const char *const *)o->styles;
-    mo.control = o->control;
-    if (cm_map_load(&map, mapfile, &mo, ctx) != CM_OK) {
-        print_messages(ctx, CM_EINPUT, o->quiet);
+    map_options_from(&mo, o);
+    cm_status st = cm_map_load(&map, mapfile, &mo, ctx);
+    if (st != CM_OK) {
+        print_messages(ctx, st, o->quiet);
         cm_ctx_destroy(ctx);
-        return EXIT_DATA;
+        return exit_code(st);
     }
     watcher w = {mapfile, output, o, 0, g_ptr_array_new_with_free_func(g_object_unref)};
     for (const char *const *p = cm_map_input_files(map); *p; p++) {
@@ -271,9 +372,16 @@ static int watch(const char *mapfile, const char *output, const options *o)
     }
     cm_map_destroy(map);
     cm_ctx_destroy(ctx);
-    rerender(&w);
+    /* A first render that fails (a bad --date, --lang or --dpi, an unwritable output) fails
+     * every time: no edit of an input can fix it, so stop rather than watch. */
+    int rc = render_once(mapfile, output, o);
+    if (rc != EXIT_OK) {
+        g_ptr_array_unref(w.monitors);
+        return rc;
+    }
     if (!o->quiet)
-        fprintf(stderr, "conflictmap: watching %u files; Ctrl-C to stop\n", w.monitors->len);
+        fprintf(stderr, "conflictmap: wrote %s\nconflictmap: watching %u files; Ctrl-C to stop\n",
+                output, w.monitors->len);
     GMainLoop *loop = g_main_loop_new(NULL, FALSE);
     g_main_loop_run(loop);
     g_main_loop_unref(loop);
@@ -281,133 +389,150 @@ static int watch(const char *mapfile, const char *output, const options *o)
     return EXIT_OK;
 }
 
-static int run(const char *command, int argc, char **argv)
+static int cmd_info(const char *file, const options *o)
 {
-    options o = {.dpi = 300, .png_compression = -1};
-    int rc = EXIT_OK;
-    char *out = NULL;
-    char **dates = NULL;
+    cm_ctx *ctx = cm_ctx_new();
+    char **names = NULL, **values = NULL;
+    cm_status st = cm_read_provenance(file, &names, &values, ctx);
+    for (size_t i = 0; names && names[i]; i++)
+        printf("%-12s %s\n", names[i], values[i]);
+    cm_strv_free(names);
+    cm_strv_free(values);
+    print_messages(ctx, st, o->quiet);
+    cm_ctx_destroy(ctx);
+    return exit_code(st);
+}
+
+static int cmd_check(const char *mapfile, const options *o)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map_options mo;
+    map_options_from(&mo, o);
+    cm_status st = cm_map_check(mapfile, &mo, ctx);
+    size_t n = 0, nw = 0;
+    const char *const *p = cm_ctx_problems(ctx, &n);
+    const char *const *w = cm_ctx_warnings(ctx, &nw);
+    for (size_t i = 0; i < n; i++)
+        printf("%s\n", p[i]);
+    for (size_t i = 0; i < nw && !o->quiet; i++)
+        printf("warning: %s\n", w[i]);
+    if (st == CM_OK)
+        printf("%s: ok\n", mapfile);
+    cm_ctx_destroy(ctx);
+    return exit_code(st);
+}
+
+/* series and diff: every usage error is found before the data is read. */
+static int cmd_series_or_diff(const command_spec *command, const char *mapfile, const options *o)
+{
+    const gboolean series = command->bit == CMD_SERIES;
+    int rc = EXIT_OK, n = 0, grid[2] = {0, 0};
+    char **dates = NULL, *out = NULL, tail = 0;
     cm_ctx *ctx = cm_ctx_new();
     cm_map *map = NULL;
     cm_status st = CM_OK;
-
-    if (!parse_options(&argc, &argv, &o)) {
+    if (!o->from || !o->to) {
+        fprintf(stderr, "conflictmap: %s needs --from and --to\n", command->name);
         rc = EXIT_USAGE;
         goto cleanup;
     }
-    if (o.help) {
-        fputs(usage_text, stdout);
-        goto cleanup;
-    }
-    if (o.png_compression < -1 || o.png_compression > 9) {
-        fprintf(stderr, "conflictmap: --png-compression %d must be 0 to 9\n", o.png_compression);
-        rc = EXIT_USAGE;
-        goto cleanup;
-    }
-    if (argc > 2) {
-        fprintf(stderr, "conflictmap: %s takes one map file, got %d arguments\n", command, argc - 1);
-        rc = EXIT_USAGE;
-        goto cleanup;
-    }
-    const char *mapfile = argc == 2 ? argv[1] : cm_default_map_path();
-    cm_map_options mo;
-    cm_map_options_init(&mo);
-    mo.styles = (const char *const *)o.styles;
-    mo.control = o.control;
-
-    if (strcmp(command, "info") == 0) {
-        char **names = NULL, **values = NULL;
-        if (argc != 2) {
-            fprintf(stderr, "conflictmap: info takes one PNG, PDF or SVG file\n");
-            rc = EXIT_USAGE;
-            goto cleanup;
-        }
-        st = cm_read_provenance(argv[1], &names, &values, ctx);
-        for (size_t i = 0; names && names[i]; i++)
-            printf("%-12s %s\n", names[i], values[i]);
-        cm_strv_free(names);
-        cm_strv_free(values);
+    /* a diff's two dates go through the same strict parser: one step spanning them both */
+    if ((st = cm_series_dates(&dates, &n, o->from, o->to,
+                              series ? (o->step ? o->step : "1m") : "10000000d", ctx)) != CM_OK)
         goto report;
-    }
-    if (strcmp(command, "check") == 0) {
-        st = cm_map_check(mapfile, &mo, ctx);
-        size_t n = 0, nw = 0;
-        const char *const *p = cm_ctx_problems(ctx, &n);
-        const char *const *w = cm_ctx_warnings(ctx, &nw);
-        for (size_t i = 0; i < n; i++)
-            printf("%s\n", p[i]);
-        for (size_t i = 0; i < nw; i++)
-            printf("warning: %s\n", w[i]);
-        if (st == CM_OK)
-            printf("%s: ok\n", mapfile);
-        rc = exit_code(st);
+    if (!series && strcmp(o->from, o->to) == 0) {
+        fprintf(stderr, "conflictmap: diff --from %s must be before --to %s\n", o->from, o->to);
+        rc = EXIT_USAGE;
         goto cleanup;
     }
-
-    out = g_strdup(o.output);
-    if (strcmp(command, "render") == 0) {
-        if (!out)
-            out = default_output(mapfile, ".png");
-        rc = o.watch ? watch(mapfile, out, &o) : render_once(mapfile, out, &o);
+    if (o->grid && (sscanf(o->grid, "%dx%d%c", &grid[0], &grid[1], &tail) != 2 || grid[0] < 1 ||
+                    grid[1] < 1 || grid[0] > 64 || grid[1] > 64 || grid[0] * grid[1] > 64)) {
+        fprintf(stderr, "conflictmap: --grid \"%s\" must be COLUMNSxROWS, at most 64 maps, such "
+                        "as 2x3\n", o->grid);
+        rc = EXIT_USAGE;
         goto cleanup;
     }
-
+    out = o->output ? g_strdup(o->output)
+                    : default_output(mapfile, series ? "-series.pdf" : "-diff.png");
+    cm_map_options mo;
+    map_options_from(&mo, o);
     if ((st = cm_map_load(&map, mapfile, &mo, ctx)) != CM_OK)
         goto report;
-    if (o.lang && (st = cm_map_set_lang(map, o.lang, ctx)) != CM_OK)
+    if (o->lang && (st = cm_map_set_lang(map, o->lang, ctx)) != CM_OK)
         goto report;
     cm_render_options ro;
-    cm_render_options_init(&ro);
-    ro.dpi = o.dpi;
-    ro.png_compression = o.png_compression;
-    ro.threads = 0; /* the command line uses every core */
-    if (!o.quiet && isatty(STDERR_FILENO))
-        ro.progress = progress;
-    if (strcmp(command, "diff") == 0) {
-        if (!o.from || !o.to) {
-            fprintf(stderr, "conflictmap: diff needs --from and --to\n");
-            rc = EXIT_USAGE;
-            goto cleanup;
-        }
-        if (!out)
-            out = default_output(mapfile, "-diff.png");
-        if ((st = cm_map_set_date(map, o.to, ctx)) == CM_OK &&
-            (st = cm_map_set_diff_from(map, o.from, ctx)) == CM_OK)
-            st = cm_map_render_file(map, out, &ro, ctx);
-    } else {
-        int n = 0, grid[2] = {0, 0};
-        if (!(dates = series_dates(o.from, o.to, o.step, &n))) {
-            rc = EXIT_USAGE;
-            goto cleanup;
-        }
-        if (o.grid && (sscanf(o.grid, "%dx%d", &grid[0], &grid[1]) != 2 || grid[0] < 1 ||
-                       grid[1] < 1 || grid[0] * grid[1] > 64)) {
-            fprintf(stderr, "conflictmap: --grid \"%s\" must be COLUMNSxROWS, such as 2x3\n", o.grid);
-            rc = EXIT_USAGE;
-            goto cleanup;
-        }
-        if (!out)
-            out = default_output(mapfile, "-series.pdf");
+    render_options_from(&ro, o);
+    if (series)
         st = cm_map_render_series(map, out, (const char *const *)dates, n, grid, &ro, ctx);
-    }
+    else if ((st = cm_map_set_date(map, o->to, ctx)) == CM_OK &&
+             (st = cm_map_set_diff_from(map, o->from, ctx)) == CM_OK)
+        st = cm_map_render_file(map, out, &ro, ctx);
 report:
-    print_messages(ctx, st, o.quiet);
+    print_messages(ctx, st, o->quiet);
     rc = exit_code(st);
 cleanup:
     cm_map_destroy(map);
     cm_ctx_destroy(ctx);
-    g_strfreev(dates);
+    cm_strv_free(dates);
     g_free(out);
+    return rc;
+}
+
+static int run(const command_spec *command, int argc, char **argv)
+{
+    options o = {.dpi = 300, .png_compression = -1};
+    int rc = EXIT_USAGE;
+    if (!parse_options(&argc, &argv, command, &o))
+        goto cleanup;
+    if (o.help || o.version) {
+        if (o.help)
+            print_help(stdout);
+        else
+            printf("conflictmap %s\n", CONFLICTMAP_VERSION);
+        rc = EXIT_OK;
+        goto cleanup;
+    }
+    if (o.png_compression < -1 || o.png_compression > 9) {
+        fprintf(stderr, "conflictmap: --png-compression %d must be 0 to 9\n", o.png_compression);
+        goto cleanup;
+    }
+    if (argc > 2) {
+        fprintf(stderr, "conflictmap: %s takes one %s, got %d arguments\n", command->name,
+                command->bit == CMD_INFO ? "file" : "map file", argc - 1);
+        goto cleanup;
+    }
+    const char *mapfile = argc == 2 ? argv[1] : cm_default_map_path();
+    char *out = NULL;
+    switch (command->bit) {
+    case CMD_INFO:
+        if (argc != 2) {
+            fprintf(stderr, "conflictmap: info takes one PNG, PDF or SVG file\n");
+            goto cleanup;
+        }
+        rc = cmd_info(argv[1], &o);
+        break;
+    case CMD_CHECK:
+        rc = cmd_check(mapfile, &o);
+        break;
+    case CMD_RENDER:
+        out = o.output ? g_strdup(o.output) : default_output(mapfile, ".png");
+        rc = o.watch ? watch(mapfile, out, &o) : render_once(mapfile, out, &o);
+        g_free(out);
+        break;
+    default:
+        rc = cmd_series_or_diff(command, mapfile, &o);
+        break;
+    }
+cleanup:
     options_clear(&o);
     return rc;
 }
 
 int main(int argc, char **argv)
 {
-    static const char *const commands[] = {"render", "series", "diff", "check", "info"};
     setlocale(LC_ALL, "");
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(usage_text, argc < 2 ? stderr : stdout);
+        print_help(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
     if (strcmp(argv[1], "--version") == 0) {
@@ -415,8 +540,8 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
-        if (strcmp(argv[1], commands[i]) == 0)
-            return run(commands[i], argc - 1, argv + 1);
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return run(&commands[i], argc - 1, argv + 1);
     fprintf(stderr, "conflictmap: unknown command \"%s\" (try conflictmap --help)\n", argv[1]);
     return EXIT_USAGE;
 }
