@@ -10,8 +10,10 @@
 #include <cairo.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 static GDate day(const char *s)
 {
@@ -490,7 +492,38 @@ static char *read_or_null(const char *path)
     return sum;
 }
 
-/* render --watch renders again when the ledger changes. */
+/* Reads the child's stderr (fd) into buf until a line after buf's first *seen bytes holds
+ * `needle`, or `seconds` pass; *seen moves past that line.  TRUE if the line came. */
+static gboolean wait_for_line(int fd, GString *buf, gsize *seen, const char *needle, int seconds)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)seconds * G_USEC_PER_SEC;
+    for (;;) {
+        char *nl;
+        while ((nl = memchr(buf->str + *seen, '\n', buf->len - *seen))) {
+            char *line = g_strndup(buf->str + *seen, (gsize)(nl - (buf->str + *seen)));
+            *seen = (gsize)(nl - buf->str) + 1;
+            gboolean found = strstr(line, needle) != NULL;
+            g_free(line);
+            if (found)
+                return TRUE;
+        }
+        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+        if (left <= 0)
+            return FALSE;
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, (int)MIN(left, 1000)) <= 0)
+            continue;
+        char chunk[4096];
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n <= 0)
+            return FALSE; /* the child exited */
+        g_string_append_len(buf, chunk, n);
+    }
+}
+
+/* render --watch renders again when the ledger changes.  The test waits on what the command
+ * says, not on the clock: "watching" once the first map is written and every input is
+ * watched, "wrote" once it has rendered again. */
 static void test_watch(void)
 {
     char *dir = scratch_dir();
@@ -498,34 +531,37 @@ static void test_watch(void)
     g_assert_true(g_file_get_contents(CM_SOURCE_DIR "/geodata/control.csv", &all, NULL, NULL));
     char *ledger = write_file(dir, "control.csv", all);
     char *out = g_build_filename(dir, "w.png", NULL);
-    const char *argv[] = {CM_CLI, "render", "--watch", "-q", "--dpi", "30", "--control", ledger,
-                          "-o", out, NULL};
+    const char *argv[] = {CM_CLI, "render", "--watch", "--dpi", "30", "--control", ledger, "-o",
+                          out, NULL};
     GPid pid;
+    int err_fd = -1;
     GError *e = NULL;
-    g_assert_true(g_spawn_async(dir, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                &pid, &e));
-    char *first = NULL, *second = NULL;
-    for (int i = 0; i < 200 && !first; i++) {
-        g_usleep(50000);
+    g_assert_true(g_spawn_async_with_pipes(dir, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                           NULL, NULL, &pid, NULL, NULL, &err_fd, &e));
+    GString *said = g_string_new(NULL);
+    gsize seen = 0;
+    char *first = NULL, *second = NULL, *edited = NULL;
+    gboolean watching = wait_for_line(err_fd, said, &seen, "conflictmap: watching", 60);
+    gboolean rewrote = FALSE;
+    if (watching) {
         first = read_or_null(out);
-    }
-    g_assert_nonnull(first);
-    /* Misrata changes hands in the edited ledger */
-    char *edited = g_strconcat(all, "2019-12-01,misrata,LNA,held,,test edit,\n", NULL);
-    g_usleep(300000);
-    g_free(write_file(dir, "control.csv", edited));
-    for (int i = 0; i < 200; i++) {
-        g_usleep(50000);
-        g_free(second);
+        /* Misrata changes hands in the edited ledger */
+        edited = g_strconcat(all, "2019-12-01,misrata,LNA,held,,test edit,\n", NULL);
+        g_free(write_file(dir, "control.csv", edited));
+        rewrote = wait_for_line(err_fd, said, &seen, "conflictmap: wrote", 60);
         second = read_or_null(out);
-        if (second && strcmp(first, second) != 0)
-            break;
     }
     kill(pid, SIGTERM);
     waitpid(pid, NULL, 0);
     g_spawn_close_pid(pid);
+    close(err_fd);
+    g_test_message("the command said:\n%s", said->str);
+    g_assert_true(watching);
+    g_assert_nonnull(first);
+    g_assert_true(rewrote);
     g_assert_nonnull(second);
     g_assert_cmpstr(first, !=, second);
+    g_string_free(said, TRUE);
     g_free(first);
     g_free(second);
     g_free(edited);
