@@ -441,7 +441,6 @@ static void test_readonly_folder(void)
     g_assert_cmpint(g_mkdir(ro, 0555), ==, 0);
     char *target = g_build_filename(ro, "x.png", NULL);
     char **env = g_get_environ();
-    env = g_environ_setenv(env, "CONFLICTMAP_CACHE", "off", TRUE); /* nobody has no cache */
     const char *cli = CM_CLI;
     char *copied_cli = NULL;
     GPtrArray *argv = g_ptr_array_new();
