@@ -360,9 +360,6 @@ typedef struct {
 static void test_failures_leave_output(void)
 {
     char *dir = scratch_dir();
-    char *ro = g_build_filename(dir, "readonly", NULL);
-    g_mkdir(ro, 0555);
-    char *ro_out = g_build_filename(ro, "x.png", NULL);
     static const char old[] = "an older map, which must survive";
     char *target = write_file(dir, "out.png", old);
     char *broken = write_file(dir, "broken.map", "[map]\ntitle = Broken\ncrs EPSG:4326\n");
@@ -375,12 +372,8 @@ static void test_failures_leave_output(void)
         {NULL, {"--dpi", "30000", NULL}, target, 2, "dpi 30000 is out of range"},
         {NULL, {"--control", "/nonexistent/c.csv", NULL}, target, 3, "/nonexistent/c.csv: no such file"},
         {NULL, {NULL}, "out.tiff", 2, "unknown output format"},
-        {NULL, {NULL}, ro_out, 5, "cannot write in"},
     };
-    gboolean root = geteuid() == 0;
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-        if (root && cases[i].output == ro_out)
-            continue; /* root writes anywhere; the full-disk case below covers output errors */
         GPtrArray *argv = g_ptr_array_new();
         g_ptr_array_add(argv, CM_CLI);
         g_ptr_array_add(argv, "render");
@@ -405,13 +398,132 @@ static void test_failures_leave_output(void)
         g_free(now);
     }
     assert_no_temp_files(dir);
-    g_free(ro_out);
-    g_free(ro);
     g_free(target);
     g_free(broken);
     g_free(badstyle);
     rm_rf(dir);
     g_free(dir);
+}
+
+/* Copies the named files (NULL: every file) of folder `from` into `to`, keeping their modes. */
+static void copy_files(const char *from, const char *to, const char *const *names)
+{
+    g_assert_cmpint(g_mkdir_with_parents(to, 0755), ==, 0);
+    GDir *d = g_dir_open(from, 0, NULL);
+    g_assert_nonnull(d);
+    for (const char *name; (name = g_dir_read_name(d));) {
+        if (names && !g_strv_contains(names, name))
+            continue;
+        char *a = g_build_filename(from, name, NULL), *b = g_build_filename(to, name, NULL);
+        GStatBuf sb;
+        if (g_stat(a, &sb) == 0 && S_ISREG(sb.st_mode)) {
+            copy_file(a, b);
+            g_assert_cmpint(g_chmod(b, (int)(sb.st_mode & 0755)), ==, 0);
+        }
+        g_free(a);
+        g_free(b);
+    }
+    g_dir_close(d);
+}
+
+/* A folder the user may read and enter but not write: exit 5, the folder named with the
+ * cause, and nothing written in it.  Root writes anywhere (as CI runs), so as root the
+ * command runs as nobody (setpriv, util-linux), in a folder under /tmp, where nobody can
+ * get to it.  If nobody cannot run the command on the bundled data where they are (a build
+ * tree under a private home), they are copied beside that folder first. */
+static void test_readonly_folder(void)
+{
+    gboolean root = geteuid() == 0;
+    char *base = root ? g_strdup("/tmp/cmtest-ro-XXXXXX") : scratch_dir();
+    if (root)
+        g_assert_nonnull(g_mkdtemp_full(base, 0755));
+    char *ro = g_build_filename(base, "readonly", NULL);
+    g_assert_cmpint(g_mkdir(ro, 0555), ==, 0);
+    char *target = g_build_filename(ro, "x.png", NULL);
+    char **env = g_get_environ();
+    const char *cli = CM_CLI;
+    char *copied_cli = NULL;
+    GPtrArray *argv = g_ptr_array_new();
+    if (root) {
+        static const char *const nobody[] = {"setpriv", "--reuid=65534", "--regid=65534",
+                                             "--clear-groups"};
+        for (size_t i = 0; i < G_N_ELEMENTS(nobody); i++)
+            g_ptr_array_add(argv, (gpointer)nobody[i]);
+    }
+    guint prefix = argv->len;
+    /* can the user run the command on the bundled map from here? */
+    g_ptr_array_add(argv, (gpointer)cli);
+    g_ptr_array_add(argv, "check");
+    g_ptr_array_add(argv, NULL);
+    int status = 0;
+    char *out = NULL, *err = NULL;
+    GError *e = NULL;
+    g_assert_true(g_spawn_sync(base, (char **)argv->pdata, env, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &out, &err, &status, &e));
+    if (root && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+        g_test_message("nobody cannot run %s (%s): copying it and the data to %s", cli, err, base);
+        char *bin = g_build_filename(base, "bin", NULL), *data = g_build_filename(base, "data", NULL);
+        char *from = g_path_get_dirname(CM_CLI), *name = g_path_get_basename(CM_CLI);
+        /* the command and the library */
+        const char *built[] = {name, "libconflictmap.so.0", NULL};
+        copy_files(from, bin, built);
+        char *geo = g_build_filename(data, "geodata", NULL), *styles = g_build_filename(data, "styles", NULL);
+        copy_files(CM_SOURCE_DIR "/geodata", geo, NULL);
+        copy_files(CM_SOURCE_DIR "/styles", styles, NULL);
+        copied_cli = g_build_filename(bin, name, NULL);
+        g_free(name);
+        cli = copied_cli;
+        env = g_environ_setenv(env, "LD_LIBRARY_PATH", bin, TRUE);
+        env = g_environ_setenv(env, "CONFLICTMAP_DATA", data, TRUE);
+        argv->pdata[prefix] = (gpointer)cli;
+        g_free(out);
+        g_free(err);
+        g_assert_true(g_spawn_sync(base, (char **)argv->pdata, env, G_SPAWN_SEARCH_PATH, NULL,
+                                   NULL, &out, &err, &status, &e));
+        if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+            g_error("nobody cannot run the copy %s either: %s", cli, err);
+        g_free(styles);
+        g_free(geo);
+        g_free(from);
+        g_free(data);
+        g_free(bin);
+    }
+    g_free(out);
+    g_free(err);
+    /* the folder is there for the user to read and enter, so only writing can fail */
+    argv->len = prefix;
+    const char *probe[] = {"test", "-r", ro, "-a", "-x", ro, "-a", "!", "-w", ro, NULL};
+    for (size_t i = 0; i < G_N_ELEMENTS(probe); i++)
+        g_ptr_array_add(argv, (gpointer)probe[i]);
+    g_assert_true(g_spawn_sync(base, (char **)argv->pdata, env, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               NULL, NULL, &status, &e));
+    g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+    argv->len = prefix;
+    const char *render[] = {cli, "render", "-o", target, NULL};
+    for (size_t i = 0; i < G_N_ELEMENTS(render); i++)
+        g_ptr_array_add(argv, (gpointer)render[i]);
+    g_assert_true(g_spawn_sync(base, (char **)argv->pdata, env, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               NULL, &err, &status, &e));
+    int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    char *want = g_strdup_printf("conflictmap: %s: cannot write in %s: Permission denied\n", target, ro);
+    if (rc != 5 || strcmp(err, want) != 0)
+        g_error("exit %d (want 5), stderr \"%s\" (want \"%s\")", rc, err, want);
+    GDir *d = g_dir_open(ro, 0, NULL);
+    g_assert_nonnull(d);
+    const char *left = g_dir_read_name(d);
+    if (left)
+        g_error("written in the read-only folder: %s", left);
+    g_dir_close(d);
+    g_free(want);
+    g_free(err);
+    g_ptr_array_free(argv, TRUE);
+    g_free(copied_cli);
+    g_strfreev(env);
+    g_free(target);
+    g_free(ro);
+    rm_rf(base);
+    g_free(base);
 }
 
 /* A full disk, simulated with a file-size limit: writes fail part-way (EFBIG), the run exits
@@ -453,6 +565,7 @@ int main(int argc, char **argv)
     g_test_add_func("/render/svg-xml", test_svg);
     g_test_add_func("/render/default-from-elsewhere", test_default_from_elsewhere);
     g_test_add_func("/render/failures-leave-output", test_failures_leave_output);
+    g_test_add_func("/render/read-only-folder", test_readonly_folder);
     g_test_add_func("/render/full-disk", test_full_disk);
     int rc = g_test_run();
     rm_rf(workdir);
