@@ -183,6 +183,48 @@ cm_status cm_map_render_cairo(cm_map *map, cairo_t *cr, double x, double y, doub
     return CM_OK;
 }
 
+/* The file names a pattern gives the series' dates, checked before anything is written:
+ * none empty, no two alike, none a folder, each in a folder that exists.  A series that
+ * would fail half-way must not have overwritten its first frames already. */
+static cm_status series_names(char ***out, const char *pattern, const cm_page_spec *specs, int n,
+                              cm_ctx *ctx)
+{
+    cm_status st = CM_OK;
+    char **names = g_new0(char *, (size_t)n + 1);
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+    for (int i = 0; i < n && st == CM_OK; i++) {
+        char name[4096];
+        if (g_date_strftime(name, sizeof name, pattern, &specs[i].date) == 0) {
+            st = cm_fail(ctx, CM_EUSAGE, "%s: the file name pattern gives an empty name", pattern);
+            break;
+        }
+        names[i] = g_strdup(name);
+        char *dir = g_path_get_dirname(name), date[11];
+        cm_format_date(&specs[i].date, date);
+        const char *other = g_hash_table_lookup(seen, name);
+        if (other)
+            st = cm_fail(ctx, CM_EUSAGE, "%s: the pattern gives two dates the same file name %s "
+                         "(%s and %s); nothing was written", pattern, name, other, date);
+        else if (g_file_test(name, G_FILE_TEST_IS_DIR))
+            st = cm_fail(ctx, CM_EOUTPUT, "%s: is a folder; nothing was written", name);
+        else if (!g_file_test(dir, G_FILE_TEST_IS_DIR))
+            st = cm_fail(ctx, CM_EOUTPUT, "%s: no folder %s; nothing was written", name, dir);
+        g_free(dir);
+        if (!other)
+            g_hash_table_insert(seen, names[i], g_strdup(date));
+    }
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, seen);
+    while (g_hash_table_iter_next(&it, &k, &v))
+        g_free(v);
+    g_hash_table_unref(seen);
+    if (st != CM_OK)
+        g_clear_pointer(&names, g_strfreev);
+    *out = names;
+    return st;
+}
+
 cm_status cm_map_render_series(cm_map *map, const char *path, const char *const *dates, int n,
                                const int grid[2], const cm_render_options *opts_in, cm_ctx *ctx)
 {
@@ -204,26 +246,18 @@ cm_status cm_map_render_series(cm_map *map, const char *path, const char *const 
             st = cm_fail(ctx, CM_EUSAGE, "date \"%s\" is not a valid YYYY-MM-DD date", dates[i]);
     }
     if (st == CM_OK && strchr(path, '%')) {
-        /* one file per date, named by strftime on the pattern */
-        char prev[4096] = "";
-        for (int i = 0; i < n && st == CM_OK; i++) {
-            char name[4096];
-            if (g_date_strftime(name, sizeof name, path, &specs[i].date) == 0) {
-                st = cm_fail(ctx, CM_EUSAGE, "%s: the file name pattern gives an empty name", path);
-                break;
+        /* one file per date, named by strftime on the pattern; every name checked first */
+        char **names = NULL;
+        if ((st = series_names(&names, path, specs, n, ctx)) == CM_OK) {
+            for (int i = 0; i < n && st == CM_OK; i++) {
+                cm_render_options one = *opts;
+                one.progress = NULL;
+                st = render_pages(map, names[i], &specs[i], 1, NULL, &one, ctx);
+                if (st == CM_OK && opts->progress)
+                    opts->progress(i + 1, n, opts->progress_data);
             }
-            if (!strcmp(name, prev)) {
-                st = cm_fail(ctx, CM_EUSAGE, "%s: the pattern gives two dates the same file name %s",
-                             path, name);
-                break;
-            }
-            g_strlcpy(prev, name, sizeof prev);
-            cm_render_options one = *opts;
-            one.progress = NULL;
-            st = render_pages(map, name, &specs[i], 1, NULL, &one, ctx);
-            if (st == CM_OK && opts->progress)
-                opts->progress(i + 1, n, opts->progress_data);
         }
+        g_strfreev(names);
     } else if (st == CM_OK) {
         st = render_pages(map, path, specs, n, grid, opts, ctx);
     }
