@@ -136,6 +136,7 @@ cm_status cm_ledger_check(const cm_ledger *lg, GHashTable *regions, const cm_sty
 {
     cm_status st = CM_OK;
     GHashTable *last = g_hash_table_new(g_str_hash, g_str_equal); /* region -> last row seen */
+    GPtrArray *soft = g_ptr_array_new_with_free_func(g_free); /* problems a render survives */
     for (guint i = 0; i < lg->rows->len && st == CM_OK; i++) {
         const cm_ledger_row *r = lg->rows->pdata[i];
         if (!g_hash_table_contains(regions, r->region)) {
@@ -155,12 +156,14 @@ cm_status cm_ledger_check(const cm_ledger *lg, GHashTable *regions, const cm_sty
             continue;
         }
         const cm_ledger_row *prev = g_hash_table_lookup(last, r->region);
-        if (problems && prev && g_date_compare(&r->date, &prev->date) < 0) {
-            char a[16], b[16];
-            g_date_strftime(a, sizeof a, "%Y-%m-%d", &r->date);
-            g_date_strftime(b, sizeof b, "%Y-%m-%d", &prev->date);
-            problem(problems, ctx, "%s:%d: rows for \"%s\" out of date order: %s after %s on line %d",
-                    lg->path, r->line, r->region, a, b, prev->line);
+        if (prev && g_date_compare(&r->date, &prev->date) < 0) {
+            /* a problem for check; a render goes on, but says so (see below) */
+            char a[11], b[11];
+            cm_format_date(&r->date, a);
+            cm_format_date(&prev->date, b);
+            g_ptr_array_add(soft, g_strdup_printf("%s:%d: rows for \"%s\" out of date order: %s "
+                                                  "after %s on line %d", lg->path, r->line,
+                                                  r->region, a, b, prev->line));
         }
         g_hash_table_insert(last, r->region, (gpointer)r);
         st = check_controller(lg, r, r->controller, style, problems, ctx);
@@ -168,6 +171,16 @@ cm_status cm_ledger_check(const cm_ledger *lg, GHashTable *regions, const cm_sty
             st = check_controller(lg, r, *p, style, problems, ctx);
     }
     g_hash_table_unref(last);
+    /* check lists every problem; a render that goes on despite them warns with the first, so
+     * that what check rejects never renders silently */
+    for (guint i = 0; problems && i < soft->len; i++)
+        g_ptr_array_add(problems, g_strdup(soft->pdata[i]));
+    if (!problems && soft->len == 1)
+        cm_warn(ctx, "%s", (char *)soft->pdata[0]);
+    else if (!problems && soft->len > 1)
+        cm_warn(ctx, "%s (and %u more: check lists every problem)",
+                (char *)soft->pdata[0], soft->len - 1);
+    g_ptr_array_unref(soft);
     return st;
 }
 

@@ -41,6 +41,15 @@ static const bad_case cases[] = {
      {"warning: " BAD "bad-zones.geojson: feature 1 has a coordinate outside", "lat 95; skipped",
       "feature 3 has a polygon ring that is not closed (its last point is not its first); skipped",
       "bad-lines.geojson: feature 1 is a line of one point; skipped"}, TRUE, TRUE, NULL},
+    /* what check rejects never renders silently: the first problem, and how many more */
+    {"ledger rows out of date order (render)",
+     {"render", "--control", BAD "ledger-out-of-order.csv", "--dpi", "10", "-o", "OUT"}, 0,
+     {"warning: " BAD "ledger-out-of-order.csv:3: rows for \"tripoli\" out of date order: "
+      "2019-02-01 after 2019-03-01 on line 2 (and 1 more: check lists every problem)"},
+     TRUE, FALSE, NULL},
+    {"ledger rows out of date order (check)", {"check", "--control", BAD "ledger-out-of-order.csv"},
+     3, {"ledger-out-of-order.csv:3: rows for \"tripoli\" out of date order",
+         "ledger-out-of-order.csv:5: rows for \"sirte\" out of date order"}, FALSE, TRUE, NULL},
     /* a series' file names are all checked before the first is written */
     {"series names: a year for monthly frames",
      {"series", "--from", "2019-01-01", "--to", "2019-12-01", "--step", "1m", "--dpi", "10", "-o",
