@@ -244,6 +244,31 @@ static void drop_lonlat(cm_layer *layer)
     layer->srs = NULL;
 }
 
+/* An extent that shows none of the regions, or a projection that stretches the frame's scale
+ * more than `limit`-fold from one part to another (the whole world in a conic projection),
+ * renders an empty or absurd frame: said as a warning, by check and by render alike. */
+static void warn_extent(const cm_map *map, cm_ctx *ctx)
+{
+    const double *fr = map->frame, *e = map->mf->extent, limit = 4;
+    gboolean shown = FALSE;
+    for (int i = 0; i < map->regions.layer->n && !shown; i++)
+        shown = map->regions.page[i].nrings > 0;
+    if (!shown)
+        cm_warn(ctx, "%s: [map] extent %g, %g, %g, %g shows none of the regions of %s",
+                map->mf->path, e[0], e[1], e[2], e[3], map->mf->regions.file);
+    double lo = INFINITY, hi = 0;
+    for (int i = 0; i < 9; i++) {
+        double x = fr[0] + fr[2] * (0.1 + 0.4 * (i % 3)), y = fr[1] + fr[3] * (0.1 + 0.4 * (i / 3));
+        double m = cm_projection_ground_metres(map->proj, x, y, 10);
+        if (isfinite(m) && m > 0)
+            lo = fmin(lo, m), hi = fmax(hi, m);
+    }
+    if (hi > limit * lo)
+        cm_warn(ctx, "%s: the scale of crs \"%s\" varies %.0f-fold across the extent %g, %g, %g, "
+                "%g: choose a projection for the region, or a smaller extent", map->mf->path,
+                map->mf->crs, hi / lo, e[0], e[1], e[2], e[3]);
+}
+
 /* The geography: projection, layers, inset, and what drawing needs from PROJ. */
 static cm_status load_geo(cm_map *map, GPtrArray *problems, cm_ctx *ctx)
 {
@@ -267,6 +292,7 @@ static cm_status load_geo(cm_map *map, GPtrArray *problems, cm_ctx *ctx)
         (st = load_placed(map, &map->mf->places, &map->places, problems, ctx)) != CM_OK ||
         (st = load_inset(map, problems, ctx)) != CM_OK)
         return st;
+    warn_extent(map, ctx);
     if (map->inset_proj)
         cm_projection_trace_frame(&map->inset_trace, map->proj, map->frame, map->inset_proj);
     if (map->style->graticule)

@@ -41,6 +41,19 @@ static const bad_case cases[] = {
      {"warning: " BAD "bad-zones.geojson: feature 1 has a coordinate outside", "lat 95; skipped",
       "feature 3 has a polygon ring that is not closed (its last point is not its first); skipped",
       "bad-lines.geojson: feature 1 is a line of one point; skipped"}, TRUE, TRUE, NULL},
+    /* an extent that shows nothing, or the world in a conic projection: said, not drawn mute */
+    {"extent off the data (check)", {"check", BAD "extent-off-data.map"}, 0,
+     {"warning: " BAD "extent-off-data.map: [map] extent -40, 10, -30, 20 shows none of the "
+      "regions"}, FALSE, TRUE, NULL},
+    {"extent off the data (render)", {"render", BAD "extent-off-data.map", "--dpi", "20", "-o", "OUT"},
+     0, {"warning: " BAD "extent-off-data.map: [map] extent -40, 10, -30, 20 shows none"}, TRUE,
+     FALSE, NULL},
+    {"the world in a conic projection (check)", {"check", BAD "extent-world-conic.map"}, 0,
+     {"extent-world-conic.map: the scale of crs", "-fold across the extent -180, -85, 180, 85"},
+     FALSE, TRUE, NULL},
+    {"the world in a conic projection (render)",
+     {"render", BAD "extent-world-conic.map", "--dpi", "20", "-o", "OUT"}, 0,
+     {"warning: " BAD "extent-world-conic.map: the scale of crs"}, TRUE, FALSE, NULL},
     /* what check rejects never renders silently: the first problem, and how many more */
     {"ledger rows out of date order (render)",
      {"render", "--control", BAD "ledger-out-of-order.csv", "--dpi", "10", "-o", "OUT"}, 0,
