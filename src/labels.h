@@ -82,8 +82,5 @@ PangoLayout *cm_labeler_layout(cm_labeler *lab, const char *text, const char *fo
 
 gboolean cm_box_overlaps(const cm_box *a, const cm_box *b);
 
-/* The interior point of a polygon shape farthest from its edges (pole of inaccessibility),
- * found by a grid search refined around the best cell.  FALSE for an empty shape. */
-gboolean cm_interior_point(const cm_shape *shape, double *x, double *y);
 
 #endif

@@ -47,4 +47,8 @@ void cm_shapes_free(cm_shape *shapes, int n);
  * (project.c) and for label anchors (load.c). */
 int cm_ring_simplify(double *xy, int n, double tol);
 
+/* The interior point of a polygon shape farthest from its edges (pole of inaccessibility),
+ * found by a grid search refined around the best cell.  FALSE for an empty shape. */
+gboolean cm_interior_point(const cm_shape *shape, double *x, double *y);
+
 #endif

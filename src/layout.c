@@ -6,24 +6,8 @@
 #include <math.h>
 
 #define MM (72.0 / 25.4)
-#define FOOTER_SIZE 6.5
-#define FOOTER_LINES 3
-
-static double title_block_height(const cm_style *s)
-{
-    return s->title_size * 1.35 + s->subtitle_size * 1.5 + 4;
-}
-
-void cm_layout_frame(const cm_style *s, double page_w, double page_h, double frame[4])
-{
-    double m = s->margin_mm * MM;
-    double top = m + title_block_height(s);
-    double bottom = FOOTER_SIZE * 1.3 * FOOTER_LINES + 4;
-    frame[0] = m;
-    frame[1] = top;
-    frame[2] = page_w - 2 * m;
-    frame[3] = page_h - top - m - bottom;
-}
+#define FOOTER_SIZE CM_FOOTER_SIZE
+#define FOOTER_LINES CM_FOOTER_LINES
 
 char *cm_format_date_long(const GDate *date)
 {

@@ -8,10 +8,6 @@
 
 #include <cairo.h>
 
-/* The map frame (x, y, width, height in points) on a page, leaving room for the title block
- * above and the sources below. */
-void cm_layout_frame(const cm_style *style, double page_w, double page_h, double frame[4]);
-
 typedef enum {
     CM_SWATCH_AREA,
     CM_SWATCH_STAR,

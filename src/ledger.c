@@ -110,16 +110,12 @@ static cm_status problem(GPtrArray *problems, cm_ctx *ctx, const char *fmt, ...)
 }
 
 static cm_status check_controller(const cm_ledger *lg, const cm_ledger_row *r, const char *id,
-                                  const cm_style *style, GPtrArray *problems, cm_ctx *ctx)
+                                  const char *const *controllers, GPtrArray *problems, cm_ctx *ctx)
 {
-    if (cm_style_controller(style, id))
+    if (g_strv_contains(controllers, id))
         return CM_OK;
-    GPtrArray *ids = g_ptr_array_new();
-    for (guint i = 0; i < style->controllers->len; i++)
-        g_ptr_array_add(ids, ((cm_controller *)style->controllers->pdata[i])->id);
-    g_ptr_array_add(ids, NULL);
-    const char *near = cm_nearest_word(id, (const char *const *)ids->pdata);
-    char *all = g_strjoinv(", ", (char **)ids->pdata);
+    const char *near = cm_nearest_word(id, controllers);
+    char *all = g_strjoinv(", ", (char **)controllers);
     cm_status st = near ? problem(problems, ctx,
                                   "%s:%d: unknown controller \"%s\" (did you mean \"%s\"?)",
                                   lg->path, r->line, id, near)
@@ -127,12 +123,11 @@ static cm_status check_controller(const cm_ledger *lg, const cm_ledger_row *r, c
                                   "%s:%d: unknown controller \"%s\"; the style defines %s",
                                   lg->path, r->line, id, all);
     g_free(all);
-    g_ptr_array_free(ids, TRUE);
     return st;
 }
 
-cm_status cm_ledger_check(const cm_ledger *lg, GHashTable *regions, const cm_style *style,
-                          GPtrArray *problems, cm_ctx *ctx)
+cm_status cm_ledger_check(const cm_ledger *lg, GHashTable *regions,
+                          const char *const *controllers, GPtrArray *problems, cm_ctx *ctx)
 {
     cm_status st = CM_OK;
     GHashTable *last = g_hash_table_new(g_str_hash, g_str_equal); /* region -> last row seen */
@@ -166,9 +161,9 @@ cm_status cm_ledger_check(const cm_ledger *lg, GHashTable *regions, const cm_sty
                                                   r->region, a, b, prev->line));
         }
         g_hash_table_insert(last, r->region, (gpointer)r);
-        st = check_controller(lg, r, r->controller, style, problems, ctx);
+        st = check_controller(lg, r, r->controller, controllers, problems, ctx);
         for (char **p = r->parties; st == CM_OK && p && *p; p++)
-            st = check_controller(lg, r, *p, style, problems, ctx);
+            st = check_controller(lg, r, *p, controllers, problems, ctx);
     }
     g_hash_table_unref(last);
     /* check lists every problem; a render that goes on despite them warns with the first, so

@@ -3,7 +3,6 @@
 #define CM_LEDGER_H
 
 #include "conflictmap/status.h"
-#include "style.h"
 
 #include <glib.h>
 
@@ -55,11 +54,11 @@ const cm_ledger_row *cm_ledger_state(const cm_ledger *ledger, const char *region
                                      const GDate *date);
 
 /* Checks every row against the known keys (a set of strings: region keys and "town:" place
- * keys) and the style's controllers.  The first problem fails with CM_EINPUT
+ * keys) and the controllers' ids (NULL-terminated).  The first problem fails with CM_EINPUT
  * "file:line: ..." and, for an unknown key, the nearest known one.  With `problems`
  * non-NULL, every problem is recorded there instead, with rows of one region out of date
- * order, and the call returns CM_OK. */
-cm_status cm_ledger_check(const cm_ledger *ledger, GHashTable *regions, const cm_style *style,
-                          GPtrArray *problems, cm_ctx *ctx);
+ * order, and the call returns CM_OK; without, rows out of order are a warning. */
+cm_status cm_ledger_check(const cm_ledger *ledger, GHashTable *regions,
+                          const char *const *controllers, GPtrArray *problems, cm_ctx *ctx);
 
 #endif

@@ -7,7 +7,6 @@
 #include "fonts.h"
 #include "geodata.h"
 #include "keyfile.h"
-#include "layout.h"
 #include "ledger.h"
 #include "map_impl.h"
 #include "mapfile.h"
@@ -344,6 +343,7 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
     cm_map *map = NULL;
     GPtrArray *styles = NULL;
     GHashTable *keys = NULL;
+    GPtrArray *ids = NULL;
     cm_map_options o;
 
     *out = NULL;
@@ -366,7 +366,7 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
 
     map->page_w = map->mf->page_w_mm * MM;
     map->page_h = map->mf->page_h_mm * MM;
-    cm_layout_frame(map->style, map->page_w, map->page_h, map->frame);
+    cm_style_frame(map->style, map->page_w, map->page_h, map->frame);
     if (map->frame[2] < 20 || map->frame[3] < 20) {
         st = cm_fail(ctx, CM_ESTYLE, "%s: the page leaves no room for the map once margins, title "
                      "and sources are placed", path);
@@ -421,9 +421,16 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
             g_hash_table_add(keys, map->town_keys[i]);
         }
     }
-    if ((st = cm_ledger_check(map->ledger, keys, map->style, problems, ctx)) != CM_OK ||
-        (map->zones && (st = cm_timeline_check(map->zones, map->style, problems, ctx)) != CM_OK) ||
-        (map->lines && (st = cm_timeline_check(map->lines, map->style, problems, ctx)) != CM_OK))
+    /* the data is checked against the controllers' ids alone: it needs nothing else of the
+     * style */
+    ids = g_ptr_array_new();
+    for (guint i = 0; i < map->style->controllers->len; i++)
+        g_ptr_array_add(ids, ((cm_controller *)map->style->controllers->pdata[i])->id);
+    g_ptr_array_add(ids, NULL);
+    const char *const *controllers = (const char *const *)ids->pdata;
+    if ((st = cm_ledger_check(map->ledger, keys, controllers, problems, ctx)) != CM_OK ||
+        (map->zones && (st = cm_timeline_check(map->zones, controllers, problems, ctx)) != CM_OK) ||
+        (map->lines && (st = cm_timeline_check(map->lines, controllers, problems, ctx)) != CM_OK))
         goto cleanup;
     if (map->ledger->rows->len == 0) {
         st = cm_fail(ctx, CM_EINPUT, "%s: the ledger has no valid rows", ledger);
@@ -444,6 +451,8 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
     *out = map;
     map = NULL;
 cleanup:
+    if (ids)
+        g_ptr_array_free(ids, TRUE);
     if (keys)
         g_hash_table_unref(keys);
     g_ptr_array_free(styles, TRUE);

@@ -389,3 +389,14 @@ cm_status cm_style_controller_get(const char **id, const char **label, double rg
         rgba[0] = c->fill.r, rgba[1] = c->fill.g, rgba[2] = c->fill.b, rgba[3] = c->fill.a;
     return CM_OK;
 }
+
+void cm_style_frame(const cm_style *s, double page_w, double page_h, double frame[4])
+{
+    double m = s->margin_mm * (72.0 / 25.4);
+    double top = m + s->title_size * 1.35 + s->subtitle_size * 1.5 + 4;
+    double bottom = CM_FOOTER_SIZE * 1.3 * CM_FOOTER_LINES + 4;
+    frame[0] = m;
+    frame[1] = top;
+    frame[2] = page_w - 2 * m;
+    frame[3] = page_h - top - m - bottom;
+}

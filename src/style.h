@@ -67,4 +67,13 @@ void cm_style_destroy(cm_style *style);
 /* The controller with this id, or NULL.  Borrowed for the style's lifetime. */
 const cm_controller *cm_style_controller(const cm_style *style, const char *id);
 
+/* The footer's type: its size in points and the lines the sources may take. */
+#define CM_FOOTER_SIZE 6.5
+#define CM_FOOTER_LINES 3
+
+/* The map frame (x, y, width, height in points) on a page of page_w x page_h points, as the
+ * style's margins leave it with room for the title block above and the sources below.  The
+ * projection fits the extent into it at load; the furniture is placed around it. */
+void cm_style_frame(const cm_style *s, double page_w, double page_h, double frame[4]);
+
 #endif

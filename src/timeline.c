@@ -35,14 +35,14 @@ gboolean cm_timed_active(const cm_timed *t, const GDate *date)
     return !g_date_valid(&t->until) || g_date_compare(date, &t->until) <= 0;
 }
 
-cm_status cm_timeline_check(const cm_timeline *tl, const cm_style *style, GPtrArray *problems,
-                            cm_ctx *ctx)
+cm_status cm_timeline_check(const cm_timeline *tl, const char *const *controllers,
+                            GPtrArray *problems, cm_ctx *ctx)
 {
     for (int i = 0; i < tl->layer->n; i++) {
         const cm_timed *t = &tl->items[i];
-        const char *bad = !cm_style_controller(style, t->actor) ? t->actor : NULL;
+        const char *bad = !g_strv_contains(controllers, t->actor) ? t->actor : NULL;
         for (char **p = t->parties; !bad && p && *p; p++)
-            if (!cm_style_controller(style, *p))
+            if (!g_strv_contains(controllers, *p))
                 bad = *p;
         if (!bad)
             continue;

@@ -6,7 +6,6 @@
 #include "conflictmap/status.h"
 #include "layer.h"
 #include "ledger.h"
-#include "style.h"
 
 typedef enum { CM_LINE_FRONT, CM_LINE_OFFENSIVE, CM_LINE_WITHDRAWAL } cm_line_kind;
 
@@ -40,8 +39,8 @@ void cm_timed_clear(cm_timed *t);
 /* Valid on `date`: from <= date and (no until, or date <= until). */
 gboolean cm_timed_active(const cm_timed *t, const GDate *date);
 
-/* Every actor and party must be a controller of the style. */
-cm_status cm_timeline_check(const cm_timeline *tl, const cm_style *style, GPtrArray *problems,
-                            cm_ctx *ctx);
+/* Every actor and party must be one of the controllers' ids (NULL-terminated). */
+cm_status cm_timeline_check(const cm_timeline *tl, const char *const *controllers,
+                            GPtrArray *problems, cm_ctx *ctx);
 
 #endif
