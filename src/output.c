@@ -798,7 +798,7 @@ static void read_svg_metadata(const char *d, gsize len, GPtrArray *names, GPtrAr
     }
 }
 
-cm_status cm_read_provenance(const char *path, char ***names_out, char ***values_out, cm_ctx *ctx)
+cm_status cm_read_provenance(char ***names_out, char ***values_out, const char *path, cm_ctx *ctx)
 {
     char *data = NULL;
     gsize len = 0;

@@ -54,7 +54,7 @@ CM_API cm_status cm_map_render_series(cm_map *map, const char *path, const char 
  * parallel arrays of names ("title", "date", "sources", "data-sha256", ...) and values, owned
  * by the caller (cm_strv_free).  Fails with
  * CM_EINPUT when the file cannot be read or carries none. */
-CM_API cm_status cm_read_provenance(const char *path, char ***names, char ***values, cm_ctx *ctx);
+CM_API cm_status cm_read_provenance(char ***names, char ***values, const char *path, cm_ctx *ctx);
 
 /* Frees a NULL-terminated string array returned by the library. */
 CM_API void cm_strv_free(char **strv);

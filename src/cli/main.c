@@ -322,7 +322,7 @@ static int run(const char *command, int argc, char **argv)
             rc = EXIT_USAGE;
             goto cleanup;
         }
-        st = cm_read_provenance(argv[1], &names, &values, ctx);
+        st = cm_read_provenance(&names, &values, argv[1], ctx);
         for (size_t i = 0; names && names[i]; i++)
             printf("%-12s %s\n", names[i], values[i]);
         cm_strv_free(names);
