@@ -1,0 +1,189 @@
+/* The output stage: who draws a PNG on which thread, provenance read back, and what a
+ * render leaves on disk when it fails, is cut short or writes over a file. */
+#include "conflictmap/conflictmap.h"
+#include "output.h"
+#include "testutil.h"
+
+#include <cairo.h>
+#include <pthread.h>
+#include <string.h>
+
+static char *workdir;
+
+/* Threads in this process now. */
+static int count_tasks(void)
+{
+    GDir *d = g_dir_open("/proc/self/task", 0, NULL);
+    g_assert_nonnull(d);
+    int n = 0;
+    while (g_dir_read_name(d))
+        n++;
+    g_dir_close(d);
+    return n;
+}
+
+typedef struct {
+    pthread_t caller;
+    pthread_mutex_t lock;
+    int calls, off_caller, most_tasks;
+} draw_record;
+
+static void record_draw(cairo_t *cr, void *data)
+{
+    draw_record *r = data;
+    int tasks = count_tasks();
+    pthread_mutex_lock(&r->lock);
+    r->calls++;
+    r->off_caller += !pthread_equal(pthread_self(), r->caller);
+    r->most_tasks = MAX(r->most_tasks, tasks);
+    pthread_mutex_unlock(&r->lock);
+    cairo_set_source_rgb(cr, 0.2, 0.4, 0.6);
+    cairo_paint(cr);
+}
+
+/* Writes a 1000 x 1000 px PNG through the output stage on `threads`, recording the draws. */
+static void draw_on(int threads, draw_record *r)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    char *path = g_build_filename(workdir, "threads.png", NULL);
+    cm_output *out = NULL;
+    cm_raster raster = {.dpi = 72, .level = 1, .threads = threads};
+    *r = (draw_record){.caller = pthread_self()};
+    pthread_mutex_init(&r->lock, NULL);
+    g_assert_cmpint(cm_output_begin(&out, path, CM_FORMAT_PNG, 1000, 1000, &raster, ctx), ==, CM_OK);
+    g_assert_cmpint(cm_output_draw_png(out, record_draw, r, ctx), ==, CM_OK);
+    g_assert_cmpint(cm_output_commit(out, ctx), ==, CM_OK);
+    pthread_mutex_destroy(&r->lock);
+    g_free(path);
+    cm_ctx_destroy(ctx);
+}
+
+/* One thread (the default) draws once, on the caller's thread, and no thread is started;
+ * two draw on another thread as well, which shows the count would see one. */
+static void test_png_threads(void)
+{
+    int before = count_tasks();
+    draw_record r;
+    draw_on(1, &r);
+    g_assert_cmpint(r.calls, ==, 1);
+    g_assert_cmpint(r.off_caller, ==, 0);
+    g_assert_cmpint(r.most_tasks, ==, before);
+    draw_on(2, &r);
+    g_assert_cmpint(r.calls, >, 1);
+    g_assert_cmpint(r.most_tasks, ==, before + 1);
+    g_assert_cmpint(count_tasks(), ==, before); /* joined */
+}
+
+static void count_on_observer(cairo_surface_t *observer, cairo_surface_t *target, void *data)
+{
+    (void)observer, (void)target;
+    draw_record *r = data;
+    r->calls++;
+    r->off_caller += !pthread_equal(pthread_self(), r->caller);
+    r->most_tasks = MAX(r->most_tasks, count_tasks());
+}
+
+/* Threads in this process once those that are winding down have ended (up to 2 s). */
+static int settled_tasks(int hope)
+{
+    for (int i = 0; i < 200 && count_tasks() > hope; i++)
+        g_usleep(10000);
+    return count_tasks();
+}
+
+/* cm_map_render_cairo draws on the caller's thread and starts none.  Pango's font map starts
+ * threads of its own the first time it is used in a process (to initialise fontconfig and
+ * sort fonts) and they end by themselves: a first render lets them come and go. */
+static void test_cairo_threads(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    int start = count_tasks();
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+    cairo_surface_t *target = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 400, 300);
+    cairo_t *warm = cairo_create(target);
+    g_assert_cmpint(cm_map_render_cairo(map, warm, 0, 0, 400, 300, ctx), ==, CM_OK);
+    cairo_destroy(warm);
+    int before = settled_tasks(start);
+    draw_record r = {.caller = pthread_self()};
+    cairo_surface_t *obs = cairo_surface_create_observer(target, CAIRO_SURFACE_OBSERVER_NORMAL);
+    cairo_surface_observer_add_fill_callback(obs, count_on_observer, &r);
+    cairo_surface_observer_add_glyphs_callback(obs, count_on_observer, &r);
+    cairo_t *cr = cairo_create(obs);
+    g_assert_cmpint(cm_map_render_cairo(map, cr, 0, 0, 400, 300, ctx), ==, CM_OK);
+    cairo_destroy(cr);
+    g_assert_cmpint(r.calls, >, 100);
+    g_assert_cmpint(r.off_caller, ==, 0);
+    g_assert_cmpint(r.most_tasks, ==, before);
+    cairo_surface_destroy(obs);
+    cairo_surface_destroy(target);
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+}
+
+/* The bundled map with another title and its paths made absolute, written to `dir`. */
+static char *map_titled(const char *dir, const char *title)
+{
+    char *src = NULL;
+    g_assert_true(g_file_get_contents(cm_default_map_path(), &src, NULL, NULL));
+    char *geodata = g_path_get_dirname(cm_default_map_path());
+    GString *out = g_string_new(NULL);
+    char **lines = g_strsplit(src, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        if (g_str_has_prefix(*l, "title = "))
+            g_string_append_printf(out, "title = %s\n", title);
+        else if (g_str_has_prefix(*l, "file = ") || g_str_has_prefix(*l, "styles = "))
+            g_string_append_printf(out, "%.*s%s/%s\n", (int)(strchr(*l, '=') - *l + 2), *l,
+                                   geodata, strchr(*l, '=') + 2);
+        else
+            g_string_append_printf(out, "%s\n", *l);
+    }
+    char *path = write_file(dir, "titled.map", out->str);
+    g_strfreev(lines);
+    g_string_free(out, TRUE);
+    g_free(geodata);
+    g_free(src);
+    return path;
+}
+
+/* A title in Arabic comes back from `conflictmap info` as written, from PNG (UTF-8 iTXt),
+ * PDF (UTF-16 in the document information) and SVG. */
+static void test_info_arabic(void)
+{
+    static const char title[] = "ليبيا: من يسيطر على ماذا";
+    char *dir = scratch_dir();
+    char *map = map_titled(dir, title);
+    static const char *const ext[] = {"png", "pdf", "svg"};
+    for (size_t i = 0; i < G_N_ELEMENTS(ext); i++) {
+        char *file = g_strdup_printf("%s/titled.%s", dir, ext[i]);
+        const char *render[] = {CM_CLI, "render", "-q", "--dpi", "30", map, "-o", file, NULL};
+        char *err = NULL, *out = NULL;
+        if (spawn(NULL, render, NULL, &err) != 0)
+            g_error("render %s: %s", ext[i], err);
+        const char *info[] = {CM_CLI, "info", file, NULL};
+        g_assert_cmpint(spawn(NULL, info, &out, NULL), ==, 0);
+        char *want = g_strdup_printf("title        %s, ", title);
+        if (!strstr(out, want))
+            g_error("%s: info printed\n%s", ext[i], out);
+        g_free(want);
+        g_free(out);
+        g_free(err);
+        g_free(file);
+    }
+    g_free(map);
+    rm_rf(dir);
+    g_free(dir);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    workdir = scratch_dir();
+    g_test_add_func("/output/png/threads", test_png_threads);
+    g_test_add_func("/output/cairo/threads", test_cairo_threads);
+    g_test_add_func("/output/info/arabic", test_info_arabic);
+    int rc = g_test_run();
+    rm_rf(workdir);
+    g_free(workdir);
+    return rc;
+}
