@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ---- the atomic writer -------------------------------------------------------------- */
@@ -36,7 +37,19 @@ cm_status cm_file_open(cm_file **out, const char *path, cm_ctx *ctx)
     f->tmp = g_build_filename(dir, name, NULL);
     g_free(name);
     g_free(base);
-    f->fd = g_mkstemp_full(f->tmp, O_WRONLY, 0644);
+    /* the mode the target has, so a private map stays private; a new file gets what open()
+     * gives 0666 under the umask.  Over an existing file the temporary starts private and
+     * takes the target's bits before anything is written. */
+    struct stat old;
+    gboolean exists = g_stat(path, &old) == 0 && S_ISREG(old.st_mode);
+    f->fd = g_mkstemp_full(f->tmp, O_WRONLY, exists ? 0600 : 0666);
+    if (f->fd >= 0 && exists && fchmod(f->fd, old.st_mode & 0777) != 0) {
+        int e = errno;
+        close(f->fd);
+        g_unlink(f->tmp);
+        f->fd = -1;
+        errno = e;
+    }
     if (f->fd < 0) {
         int e = errno;
         cm_status st = cm_fail(ctx, CM_EOUTPUT, "%s: cannot write in %s: %s", path, dir,

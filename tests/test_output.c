@@ -7,6 +7,7 @@
 #include <cairo.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static char *workdir;
 
@@ -175,6 +176,62 @@ static void test_info_arabic(void)
     g_free(dir);
 }
 
+static void paint_grey(cairo_t *cr, void *data)
+{
+    (void)data;
+    cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
+    cairo_paint(cr);
+}
+
+/* Writes a small PNG to `path` through the output stage; returns its status. */
+static cm_status write_small_png(const char *path, cm_ctx *ctx)
+{
+    cm_output *out = NULL;
+    cm_raster raster = {.dpi = 72, .level = 1, .threads = 1};
+    cm_status st = cm_output_begin(&out, path, CM_FORMAT_PNG, 50, 40, &raster, ctx);
+    if (st == CM_OK && (st = cm_output_draw_png(out, paint_grey, NULL, ctx)) != CM_OK)
+        cm_output_abort(out);
+    else if (st == CM_OK)
+        st = cm_output_commit(out, ctx);
+    return st;
+}
+
+static unsigned mode_of(const char *path)
+{
+    struct stat sb;
+    g_assert_cmpint(g_stat(path, &sb), ==, 0);
+    return sb.st_mode & 07777;
+}
+
+/* Writing over a file keeps its permission bits (a private map stays private); a new file
+ * gets 0666 less the umask, as any program's would. */
+static void test_mode(void)
+{
+    char *dir = scratch_dir();
+    char *path = write_file(dir, "private.png", "old");
+    cm_ctx *ctx = cm_ctx_new();
+    static const unsigned modes[] = {0600, 0640, 0755};
+    for (size_t i = 0; i < G_N_ELEMENTS(modes); i++) {
+        g_assert_cmpint(g_chmod(path, (int)modes[i]), ==, 0);
+        g_assert_cmpint(write_small_png(path, ctx), ==, CM_OK);
+        g_assert_cmpuint(mode_of(path), ==, modes[i]);
+    }
+    static const unsigned masks[] = {022, 077, 002};
+    for (size_t i = 0; i < G_N_ELEMENTS(masks); i++) {
+        char *fresh = g_strdup_printf("%s/new-%zu.png", dir, i);
+        mode_t old = umask(masks[i]);
+        cm_status st = write_small_png(fresh, ctx);
+        umask(old);
+        g_assert_cmpint(st, ==, CM_OK);
+        g_assert_cmpuint(mode_of(fresh), ==, 0666 & ~masks[i]);
+        g_free(fresh);
+    }
+    cm_ctx_destroy(ctx);
+    g_free(path);
+    rm_rf(dir);
+    g_free(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -182,6 +239,7 @@ int main(int argc, char **argv)
     g_test_add_func("/output/png/threads", test_png_threads);
     g_test_add_func("/output/cairo/threads", test_cairo_threads);
     g_test_add_func("/output/info/arabic", test_info_arabic);
+    g_test_add_func("/output/file/mode", test_mode);
     int rc = g_test_run();
     rm_rf(workdir);
     g_free(workdir);
