@@ -3,6 +3,8 @@
  * into each format's metadata is provenance.c. */
 #include "output.h"
 
+#include "conflictmap/render.h"
+
 #include "ctx.h"
 #include "png_writer.h"
 
@@ -11,29 +13,104 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <limits.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* ---- temporary files, for a signal handler ----------------------------------------- */
+
+/* The temporary files being written, by absolute path, so that cm_output_remove_temp_files
+ * can unlink them from a signal handler, where it may not allocate, lock or walk a list that
+ * another thread is changing.  A slot is claimed with a compare-and-swap and published by
+ * setting it READY after the path is in place; the handler only reads READY slots.  A
+ * process writing more files at once than there are slots leaves the rest unlisted (a
+ * signal then leaves them behind, as before). */
+#define TEMP_SLOTS 64
+enum { SLOT_FREE, SLOT_BUSY, SLOT_READY };
+static struct {
+    atomic_int state;
+    char path[PATH_MAX];
+} temp_slots[TEMP_SLOTS];
+
+/* Lists `tmp`; returns its slot, or -1 if none is free or the path is too long. */
+static int list_temp(const char *tmp)
+{
+    char *abs = g_canonicalize_filename(tmp, NULL);
+    int slot = -1;
+    for (int i = 0; i < TEMP_SLOTS && slot < 0 && strlen(abs) < PATH_MAX; i++) {
+        int expected = SLOT_FREE;
+        if (atomic_compare_exchange_strong(&temp_slots[i].state, &expected, SLOT_BUSY)) {
+            memcpy(temp_slots[i].path, abs, strlen(abs) + 1);
+            atomic_store(&temp_slots[i].state, SLOT_READY);
+            slot = i;
+        }
+    }
+    g_free(abs);
+    return slot;
+}
+
+static void unlist_temp(int slot)
+{
+    if (slot >= 0)
+        atomic_store(&temp_slots[slot].state, SLOT_FREE);
+}
+
+void cm_output_remove_temp_files(void)
+{
+    for (int i = 0; i < TEMP_SLOTS; i++)
+        if (atomic_load(&temp_slots[i].state) == SLOT_READY)
+            unlink(temp_slots[i].path);
+}
 
 /* ---- the atomic writer -------------------------------------------------------------- */
 
 struct cm_file {
     char *path, *tmp;
     int fd;
+    int slot; /* in temp_slots, or -1 */
     int write_errno; /* first failed write's errno, 0 if none */
     size_t used;
     unsigned char buf[1 << 16]; /* cairo's PDF stream writes a few bytes at a time */
 };
+
+/* Creates f->tmp, a template ending in XXXXXX, as mkstemp would, but lists the name before
+ * the file exists: a signal between creating and listing would leave the file behind.
+ * Returns the descriptor, or -1 with errno set. */
+static int create_listed(cm_file *f, mode_t mode)
+{
+    static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    char *x = f->tmp + strlen(f->tmp) - 6;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        for (int i = 0; i < 6; i++)
+            x[i] = chars[g_random_int_range(0, (gint32)sizeof chars - 1)];
+        f->slot = list_temp(f->tmp);
+        int fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+        if (fd >= 0)
+            return fd;
+        int e = errno;
+        unlist_temp(f->slot);
+        f->slot = -1;
+        if (e != EEXIST)
+            return errno = e, -1;
+    }
+    return errno = EEXIST, -1;
+}
 
 cm_status cm_file_open(cm_file **out, const char *path, cm_ctx *ctx)
 {
     *out = NULL;
     cm_file *f = g_new0(cm_file, 1);
     f->path = g_strdup(path);
+    f->slot = -1;
     char *dir = g_path_get_dirname(path);
     char *base = g_path_get_basename(path);
-    char *name = g_strdup_printf(".%s.XXXXXX", base);
+    /* ".NAME.XXXXXX" is 8 bytes longer than NAME: a legal long name would not be */
+    long name_max = pathconf(dir, _PC_NAME_MAX);
+    gboolean fits = strlen(base) + 8 <= (size_t)(name_max > 0 ? name_max : NAME_MAX);
+    char *name = fits ? g_strdup_printf(".%s.XXXXXX", base) : g_strdup(".cm.XXXXXX");
     f->tmp = g_build_filename(dir, name, NULL);
     g_free(name);
     g_free(base);
@@ -42,12 +119,13 @@ cm_status cm_file_open(cm_file **out, const char *path, cm_ctx *ctx)
      * takes the target's bits before anything is written. */
     struct stat old;
     gboolean exists = g_stat(path, &old) == 0 && S_ISREG(old.st_mode);
-    f->fd = g_mkstemp_full(f->tmp, O_WRONLY, exists ? 0600 : 0666);
+    f->fd = create_listed(f, exists ? 0600 : 0666);
     if (f->fd >= 0 && exists && fchmod(f->fd, old.st_mode & 0777) != 0) {
         int e = errno;
         close(f->fd);
         g_unlink(f->tmp);
-        f->fd = -1;
+        unlist_temp(f->slot);
+        f->fd = f->slot = -1;
         errno = e;
     }
     if (f->fd < 0) {
@@ -110,6 +188,8 @@ cm_status cm_file_check(const cm_file *f, cm_ctx *ctx)
 {
     if (!f->write_errno)
         return CM_OK;
+    if (f->write_errno == EFBIG) /* over the file-size limit (ulimit -f) */
+        return cm_fail(ctx, CM_EOUTPUT, "%s: file too large", f->path);
     return cm_fail(ctx, CM_EOUTPUT, "%s: write failed: %s", f->path, g_strerror(f->write_errno));
 }
 
@@ -134,6 +214,8 @@ cm_status cm_file_commit(cm_file *f, cm_ctx *ctx)
                      g_strerror(errno));
         goto cleanup;
     }
+    unlist_temp(f->slot);
+    f->slot = -1;
     g_clear_pointer(&f->tmp, g_free);
 cleanup:
     cm_file_abort(f);
@@ -148,6 +230,7 @@ void cm_file_abort(cm_file *f)
         close(f->fd);
     if (f->tmp)
         g_unlink(f->tmp);
+    unlist_temp(f->slot); /* after the unlink: a signal in between finds nothing to remove */
     g_free(f->tmp);
     g_free(f->path);
     g_free(f);

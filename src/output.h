@@ -16,9 +16,10 @@ cm_status cm_format_from_path(cm_format *out, const char *path, cm_ctx *ctx);
 
 /* ---- the atomic writer -------------------------------------------------------------- */
 
-/* A file being written: a temporary file beside the target (".NAME.XXXXXX") with the mode the
- * target has (a new file: 0666 less the umask).  Writes are buffered; the first failure is
- * remembered and later writes dropped. */
+/* A file being written: a temporary file beside the target (".NAME.XXXXXX", or ".cm.XXXXXX"
+ * when NAME is too long to take the suffix) with the mode the target has (a new file: 0666
+ * less the umask), listed for cm_output_remove_temp_files until committed or aborted.
+ * Writes are buffered; the first failure is remembered and later writes dropped. */
 typedef struct cm_file cm_file;
 
 /* Creates the temporary file for `path`.  Fails with CM_EOUTPUT when it cannot be created. */

@@ -7,7 +7,10 @@
 #include <cairo.h>
 #include <pthread.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static char *workdir;
 
@@ -232,6 +235,92 @@ static void test_mode(void)
     g_free(dir);
 }
 
+/* The first temporary file (".NAME.XXXXXX") in dir, or NULL. */
+static char *temp_file_in(const char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    char *found = NULL;
+    while (d && !found && (name = g_dir_read_name(d)))
+        if (name[0] == '.')
+            found = g_strdup(name);
+    if (d)
+        g_dir_close(d);
+    return found;
+}
+
+/* Starts argv, waits until a temporary file shows in dir (a render is under way), sends
+ * `sig` and reaps the child: FALSE if it ended before a temporary file showed. */
+static gboolean interrupt(const char *const *argv, const char *dir, int sig, int *status)
+{
+    GPid pid = 0;
+    GError *e = NULL;
+    if (!g_spawn_async(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
+                       G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                       NULL, NULL, &pid, &e))
+        g_error("%s: %s", argv[0], e->message);
+    char *tmp = NULL;
+    gboolean ended = FALSE;
+    while (!(tmp = temp_file_in(dir)) && !ended) {
+        ended = waitpid(pid, status, WNOHANG) == pid;
+        g_usleep(500);
+    }
+    g_free(tmp);
+    if (ended)
+        return FALSE;
+    kill(pid, sig);
+    g_assert_cmpint(waitpid(pid, status, 0), ==, pid);
+    g_spawn_close_pid(pid);
+    return TRUE;
+}
+
+/* SIGINT, SIGTERM or SIGHUP while a render or a series writes: the process dies of the
+ * signal, as the shell expects, and no temporary file is left behind. */
+static void test_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < G_N_ELEMENTS(sigs); i++)
+        for (int series = 0; series < 2; series++) {
+            char *dir = scratch_dir();
+            char *out = g_strdup_printf("%s/%s", dir, series ? "%Y-%m-%d.png" : "map.png");
+            const char *render[] = {CM_CLI, "render", "-q", "--dpi", "600", "-o", out, NULL};
+            const char *run[] = {CM_CLI,      "series",     "-q",   "--dpi", "300",
+                                 "--from",    "2019-04-01", "--to", "2020-04-01", "--step",
+                                 "1m",        "-o",         out,    NULL};
+            int status = 0, tries = 0;
+            while (!interrupt(series ? run : render, dir, sigs[i], &status) && ++tries < 5)
+                ; /* done before a temporary file showed: try again */
+            g_assert_cmpint(tries, <, 5);
+            char *left = temp_file_in(dir);
+            if (left)
+                g_error("signal %d, %s: %s left behind", sigs[i], series ? "series" : "render", left);
+            g_assert_true(WIFSIGNALED(status));
+            g_assert_cmpint(WTERMSIG(status), ==, sigs[i]);
+            g_free(out);
+            rm_rf(dir);
+            g_free(dir);
+        }
+}
+
+/* A file name of 251 bytes, legal on every usual file system (up to 255), is written: the
+ * temporary file's name must not be the one over the limit. */
+static void test_long_name(void)
+{
+    char *dir = scratch_dir();
+    char *name = g_strnfill(247, 'm');
+    char *path = g_strdup_printf("%s/%s.png", dir, name);
+    cm_ctx *ctx = cm_ctx_new();
+    if (write_small_png(path, ctx) != CM_OK)
+        g_error("%s", cm_ctx_message(ctx));
+    g_assert_true(g_file_test(path, G_FILE_TEST_IS_REGULAR));
+    g_assert_null(temp_file_in(dir));
+    cm_ctx_destroy(ctx);
+    g_free(path);
+    g_free(name);
+    rm_rf(dir);
+    g_free(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -240,6 +329,8 @@ int main(int argc, char **argv)
     g_test_add_func("/output/cairo/threads", test_cairo_threads);
     g_test_add_func("/output/info/arabic", test_info_arabic);
     g_test_add_func("/output/file/mode", test_mode);
+    g_test_add_func("/output/file/signals", test_signals);
+    g_test_add_func("/output/file/long-name", test_long_name);
     int rc = g_test_run();
     rm_rf(workdir);
     g_free(workdir);
