@@ -7,7 +7,13 @@
 #include "ctx.h"
 
 #include <cairo-pdf.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { CM_PROV_PNG, CM_PROV_PDF, CM_PROV_SVG };
 
 /* PNG keywords and our names for them: the registered keywords first, then ours. */
 static const char *const png_keys[][2] = {
@@ -132,22 +138,6 @@ static void png_text_chunk(const char *d, gsize n, gboolean itxt, GPtrArray *nam
     add(names, values, name, t, (gsize)(end - t));
 }
 
-/* PNG: the text chunks. */
-static void read_png_text(const unsigned char *d, gsize len, GPtrArray *names, GPtrArray *values)
-{
-    for (gsize i = 8; i + 12 <= len;) {
-        guint32 n = (guint32)d[i] << 24 | (guint32)d[i + 1] << 16 | (guint32)d[i + 2] << 8 | d[i + 3];
-        if (n > len - i - 12)
-            break;
-        gboolean itxt = memcmp(d + i + 4, "iTXt", 4) == 0;
-        if (itxt || memcmp(d + i + 4, "tEXt", 4) == 0)
-            png_text_chunk((const char *)d + i + 8, n, itxt, names, values);
-        if (memcmp(d + i + 4, "IEND", 4) == 0)
-            break;
-        i += 12 + n;
-    }
-}
-
 /* A PDF string at p: literal, (with \ escapes), or hex, <FEFF...> UTF-16BE after a byte-order
  * mark, as cairo writes text that is not ASCII.  Newly allocated UTF-8, or NULL. */
 static char *pdf_string(const char *p, const char *end)
@@ -254,38 +244,180 @@ void cm_strv_free(char **strv)
     g_strfreev(strv);
 }
 
+/* What the reader reads of a file: its first and last few MiB at most, wherever the format
+ * keeps what is looked for (PNG and SVG: before the image; PDF: cairo writes the document
+ * information last), so a huge or endless file costs no more than a small one. */
+#define HEAD_MAX ((gsize)4 << 20)
+#define TAIL_MAX ((gsize)4 << 20)
+#define PNG_TEXT_MAX ((guint32)1 << 20) /* one text chunk; a larger one is not ours */
+
+typedef struct {
+    int fd;
+    gint64 size;
+    const char *path;
+    cm_ctx *ctx;
+} input;
+
+/* Reads len bytes at off into buf; fails with CM_EINPUT (a read error, or the file ended). */
+static cm_status read_at(const input *in, void *buf, gsize len, gint64 off)
+{
+    for (gsize done = 0; done < len;) {
+        ssize_t n = pread(in->fd, (char *)buf + done, len - done, (off_t)(off + (gint64)done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return cm_fail(in->ctx, CM_EINPUT, "%s: %s", in->path,
+                           n < 0 ? g_strerror(errno) : "shorter than it was a moment ago");
+        done += (gsize)n;
+    }
+    return CM_OK;
+}
+
+/* A new buffer of the len bytes at off (NUL-terminated, for the string searches). */
+static char *read_new(const input *in, gsize len, gint64 off, cm_status *st)
+{
+    char *buf = g_malloc(len + 1);
+    buf[len] = 0;
+    if ((*st = read_at(in, buf, len, off)) != CM_OK)
+        g_clear_pointer(&buf, g_free);
+    return buf;
+}
+
+static cm_status truncated(const input *in, const char *what)
+{
+    return cm_fail(in->ctx, CM_EINPUT, "%s: truncated (no %s at the end)", in->path, what);
+}
+
+/* PNG: the text chunks before the image data, chunk header by chunk header; then the end,
+ * which must be an IEND chunk. */
+static cm_status read_png(const input *in, GPtrArray *names, GPtrArray *values)
+{
+    static const unsigned char iend[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82};
+    unsigned char tail[12];
+    cm_status st = CM_OK;
+    if (in->size < 8 + 2 * 12 || (st = read_at(in, tail, 12, in->size - 12)) != CM_OK ||
+        memcmp(tail, iend, 12) != 0)
+        return st != CM_OK ? st : truncated(in, "IEND chunk");
+    gint64 off = 8;
+    for (int chunks = 0; chunks < 4096 && off + 12 <= in->size; chunks++) {
+        unsigned char h[8];
+        if ((st = read_at(in, h, 8, off)) != CM_OK)
+            return st;
+        guint32 n = (guint32)h[0] << 24 | (guint32)h[1] << 16 | (guint32)h[2] << 8 | h[3];
+        if (n > in->size - off - 12 || !memcmp(h + 4, "IDAT", 4) || !memcmp(h + 4, "IEND", 4))
+            break;
+        gboolean itxt = memcmp(h + 4, "iTXt", 4) == 0;
+        if ((itxt || memcmp(h + 4, "tEXt", 4) == 0) && n <= PNG_TEXT_MAX) {
+            char *d = read_new(in, n, off + 8, &st);
+            if (d)
+                png_text_chunk(d, n, itxt, names, values);
+            g_free(d);
+            if (st != CM_OK)
+                return st;
+        }
+        off += 12 + (gint64)n;
+    }
+    return CM_OK;
+}
+
+/* Whether the last bytes of `d` (ignoring trailing white space) are `end`. */
+static gboolean ends_with(const char *d, gsize len, const char *end)
+{
+    while (len > 0 && g_ascii_isspace(d[len - 1]))
+        len--;
+    gsize n = strlen(end);
+    return len >= n && memcmp(d + len - n, end, n) == 0;
+}
+
+/* PDF and SVG: the first HEAD_MAX bytes and, if the file is longer, the last TAIL_MAX. */
+static cm_status read_pdf_svg(const input *in, gboolean pdf, GPtrArray *names, GPtrArray *values)
+{
+    cm_status st = CM_OK;
+    gsize head_len = (gsize)MIN((gint64)HEAD_MAX, in->size);
+    gsize tail_len = in->size > (gint64)HEAD_MAX ? (gsize)MIN((gint64)TAIL_MAX, in->size - (gint64)HEAD_MAX) : 0;
+    char *head = read_new(in, head_len, 0, &st);
+    char *tail = head && tail_len ? read_new(in, tail_len, in->size - (gint64)tail_len, &st) : NULL;
+    const char *end = tail ? tail : head;
+    gsize end_len = tail ? tail_len : head_len;
+    if (st != CM_OK)
+        goto cleanup;
+    if (!ends_with(end, end_len, pdf ? "%%EOF" : "</svg>")) {
+        st = truncated(in, pdf ? "%%EOF" : "</svg>");
+        goto cleanup;
+    }
+    if (pdf && tail)
+        read_pdf_info(tail, tail_len, names, values);
+    if (pdf && names->len == 0)
+        read_pdf_info(head, head_len, names, values);
+    if (!pdf)
+        read_svg_metadata(head, head_len, names, values);
+cleanup:
+    g_free(head);
+    g_free(tail);
+    return st;
+}
+
+/* Which of our formats the file's first bytes say it is: PNG, PDF, SVG or none (-1). */
+static int sniff(const char *d, gsize len)
+{
+    if (len >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0)
+        return CM_PROV_PNG;
+    if (len >= 5 && memcmp(d, "%PDF-", 5) == 0)
+        return CM_PROV_PDF;
+    if (g_strstr_len(d, (gssize)len, "<svg"))
+        return CM_PROV_SVG;
+    return -1;
+}
+
+/* Opens `path` for reading, refusing anything but a regular file (a device or a pipe would
+ * never end; O_NONBLOCK keeps a FIFO from blocking the open itself). */
+static cm_status open_input(input *in, const char *path, cm_ctx *ctx)
+{
+    *in = (input){.fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), .path = path, .ctx = ctx};
+    struct stat sb;
+    if (in->fd < 0 || fstat(in->fd, &sb) != 0)
+        return cm_fail(ctx, CM_EINPUT, "%s: %s", path, g_strerror(errno));
+    if (!S_ISREG(sb.st_mode))
+        return cm_fail(ctx, CM_EINPUT, "%s: not a regular file", path);
+    in->size = (gint64)sb.st_size;
+    return CM_OK;
+}
+
 cm_status cm_read_provenance(char ***names_out, char ***values_out, const char *path, cm_ctx *ctx)
 {
-    char *data = NULL;
-    gsize len = 0;
-    GError *err = NULL;
     *names_out = *values_out = NULL;
-    if (!g_file_get_contents(path, &data, &len, &err)) {
-        cm_status st = cm_fail(ctx, CM_EINPUT, "%s: %s", path, err->message);
-        g_error_free(err);
-        return st;
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *values = g_ptr_array_new_with_free_func(g_free);
+    input in;
+    char first[4096];
+    cm_status st = open_input(&in, path, ctx);
+    gsize n = (gsize)MIN((gint64)sizeof first, in.size);
+    if (st != CM_OK || (st = read_at(&in, first, n, 0)) != CM_OK)
+        goto cleanup;
+    switch (sniff(first, n)) {
+    case CM_PROV_PNG: st = read_png(&in, names, values); break;
+    case CM_PROV_PDF: st = read_pdf_svg(&in, TRUE, names, values); break;
+    case CM_PROV_SVG: st = read_pdf_svg(&in, FALSE, names, values); break;
+    default: break;
     }
-    GPtrArray *names = g_ptr_array_new(), *values = g_ptr_array_new();
-    if (len >= 8 && memcmp(data, "\x89PNG\r\n\x1a\n", 8) == 0)
-        read_png_text((const unsigned char *)data, len, names, values);
-    else if (len >= 5 && memcmp(data, "%PDF-", 5) == 0)
-        read_pdf_info(data, len, names, values);
-    else if (g_strstr_len(data, (gssize)MIN(len, 4096), "<svg"))
-        read_svg_metadata(data, len, names, values);
-    g_free(data);
-    cm_status st = CM_OK;
-    if (names->len == 0)
+    if (st == CM_OK && names->len == 0)
         st = cm_fail(ctx, CM_EINPUT, "%s: no conflictmap provenance (not a PNG, PDF or SVG it wrote)",
                      path);
+    if (st != CM_OK)
+        goto cleanup;
     g_ptr_array_add(names, NULL);
     g_ptr_array_add(values, NULL);
-    char **n = (char **)g_ptr_array_free(names, FALSE), **v = (char **)g_ptr_array_free(values, FALSE);
-    if (st != CM_OK) {
-        g_strfreev(n);
-        g_strfreev(v);
-        return st;
-    }
-    *names_out = n;
-    *values_out = v;
-    return CM_OK;
+    g_ptr_array_set_free_func(names, NULL);
+    g_ptr_array_set_free_func(values, NULL);
+    *names_out = (char **)g_ptr_array_free(names, FALSE);
+    *values_out = (char **)g_ptr_array_free(values, FALSE);
+    names = values = NULL;
+cleanup:
+    if (in.fd >= 0)
+        close(in.fd);
+    if (names)
+        g_ptr_array_unref(names);
+    if (values)
+        g_ptr_array_unref(values);
+    return st;
 }

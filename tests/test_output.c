@@ -8,6 +8,8 @@
 #include <pthread.h>
 #include <string.h>
 #include <signal.h>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -321,6 +323,108 @@ static void test_long_name(void)
     g_free(dir);
 }
 
+/* In the child: ten seconds of CPU at most, so a reader that never stops fails the test
+ * instead of hanging it. */
+static void limit_cpu(gpointer data)
+{
+    (void)data;
+    struct rlimit rl = {10, 10};
+    setrlimit(RLIMIT_CPU, &rl);
+}
+
+/* Runs `conflictmap info path`: the exit code, stderr into *err. */
+static int info(const char *path, char **err)
+{
+    const char *argv[] = {CM_CLI, "info", path, NULL};
+    int status = 0;
+    GError *e = NULL;
+    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, limit_cpu, NULL,
+                      NULL, err, &status, &e))
+        g_error("%s", e->message);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* Bytes this process has read so far (read, pread and the like). */
+static guint64 bytes_read(void)
+{
+    char *io = NULL;
+    g_assert_true(g_file_get_contents("/proc/self/io", &io, NULL, NULL));
+    guint64 n = g_ascii_strtoull(strstr(io, "rchar: ") + 7, NULL, 10);
+    g_free(io);
+    return n;
+}
+
+/* info reads only what it needs: a device is refused, and a 2 GB PDF (sparse: its first and
+ * last bytes a real PDF's, a hole between) is read at its ends only. */
+static void test_info_bounded(void)
+{
+    char *err = NULL;
+    g_assert_cmpint(info("/dev/zero", &err), ==, 3);
+    g_assert_nonnull(strstr(err, "/dev/zero: not a regular file"));
+    g_free(err);
+
+    char *dir = scratch_dir();
+    char *small = g_build_filename(dir, "small.pdf", NULL);
+    const char *render[] = {CM_CLI, "render", "-q", "-o", small, NULL};
+    g_assert_cmpint(spawn(NULL, render, NULL, NULL), ==, 0);
+    char *pdf = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(small, &pdf, &len, NULL));
+    char *big = g_build_filename(dir, "big.pdf", NULL);
+    int fd = open(big, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const goffset size = (goffset)2 << 30;
+    g_assert_cmpint(pwrite(fd, pdf, len, 0), ==, (gssize)len);
+    g_assert_cmpint(pwrite(fd, pdf, len, size - (goffset)len), ==, (gssize)len);
+    close(fd);
+    cm_ctx *ctx = cm_ctx_new();
+    char **names = NULL, **values = NULL;
+    guint64 before = bytes_read();
+    g_assert_cmpint(cm_read_provenance(&names, &values, big, ctx), ==, CM_OK);
+    guint64 read = bytes_read() - before;
+    g_test_message("read %" G_GUINT64_FORMAT " bytes of a %" G_GOFFSET_FORMAT "-byte PDF", read, size);
+    g_assert_cmpuint(read, <, 16 << 20);
+    g_assert_cmpstr(names[0], ==, "title");
+    cm_strv_free(names);
+    cm_strv_free(values);
+    cm_ctx_destroy(ctx);
+    g_free(big);
+    g_free(pdf);
+    g_free(small);
+    rm_rf(dir);
+    g_free(dir);
+}
+
+/* A PNG cut before its IEND chunk, an SVG before </svg> and a PDF before its %%EOF are
+ * refused (exit 3) rather than vouched for. */
+static void test_info_truncated(void)
+{
+    char *dir = scratch_dir();
+    static const char *const ext[][2] = {{"png", "no IEND chunk"}, {"svg", "no </svg>"},
+                                         {"pdf", "no %%EOF"}};
+    for (size_t i = 0; i < G_N_ELEMENTS(ext); i++) {
+        char *whole = g_strdup_printf("%s/whole.%s", dir, ext[i][0]);
+        char *cut = g_strdup_printf("%s/cut.%s", dir, ext[i][0]);
+        const char *render[] = {CM_CLI, "render", "-q", "--dpi", "30", "-o", whole, NULL};
+        g_assert_cmpint(spawn(NULL, render, NULL, NULL), ==, 0);
+        char *data = NULL, *err = NULL;
+        gsize len = 0;
+        g_assert_true(g_file_get_contents(whole, &data, &len, NULL));
+        g_assert_cmpint(info(whole, NULL), ==, 0);
+        g_assert_true(g_file_set_contents(cut, data, (gssize)(len * 9 / 10), NULL));
+        int rc = info(cut, &err);
+        char *want = g_strdup_printf("%s: truncated (%s at the end)", cut, ext[i][1]);
+        if (rc != 3 || !strstr(err, want))
+            g_error("%s: exit %d, stderr \"%s\" (want \"%s\")", cut, rc, err, want);
+        g_free(want);
+        g_free(err);
+        g_free(data);
+        g_free(cut);
+        g_free(whole);
+    }
+    rm_rf(dir);
+    g_free(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -328,6 +432,8 @@ int main(int argc, char **argv)
     g_test_add_func("/output/png/threads", test_png_threads);
     g_test_add_func("/output/cairo/threads", test_cairo_threads);
     g_test_add_func("/output/info/arabic", test_info_arabic);
+    g_test_add_func("/output/info/bounded", test_info_bounded);
+    g_test_add_func("/output/info/truncated", test_info_truncated);
     g_test_add_func("/output/file/mode", test_mode);
     g_test_add_func("/output/file/signals", test_signals);
     g_test_add_func("/output/file/long-name", test_long_name);
