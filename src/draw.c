@@ -31,16 +31,18 @@ void cm_draw_fill(cairo_t *cr, const cm_shape *shape, cm_rgba fill)
     cairo_fill(cr);
 }
 
-/* Saves the state and clips to the shape (even-odd); the clip's extents go to x0..y1. */
+/* Saves the state and clips to the shape (even-odd); the shape's extents go to x0..y1.  Not
+ * the clip's: those end at the surface's edge, so a page drawn in bands (PNG on several
+ * threads) would place each band's stripes from another centre, a rounding apart. */
 static void clip_to(cairo_t *cr, const cm_shape *shape, double *x0, double *y0, double *x1,
                     double *y1)
 {
     cairo_save(cr);
     cairo_new_path(cr);
     cm_draw_shape_path(cr, shape, TRUE);
+    cairo_path_extents(cr, x0, y0, x1, y1);
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     cairo_clip(cr);
-    cairo_clip_extents(cr, x0, y0, x1, y1);
 }
 
 void cm_draw_hatch(cairo_t *cr, const cm_shape *shape, const cm_rgba *colors, int n,

@@ -92,13 +92,20 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
     if (level < -1 || level > 9)
         return cm_fail(ctx, CM_EUSAGE, "PNG compression %d is out of range (0 to 9, or -1 for "
                        "the default)", level);
-    if ((st = cm_output_begin(&out, path, fmt, map->page_w, map->page_h, dpi, level, ctx)) != CM_OK)
+    if (opts->threads < 0)
+        return cm_fail(ctx, CM_EUSAGE, "%d threads: use 1 or more, or 0 for one per core",
+                       opts->threads);
+    cm_raster raster = {.dpi = dpi, .level = level, .threads = opts->threads};
+    if ((st = cm_output_begin(&out, path, fmt, map->page_w, map->page_h, &raster, ctx)) != CM_OK)
         return st;
     set_provenance(out, map, specs, n);
     cairo_status_t cs = CAIRO_STATUS_SUCCESS;
     if (fmt == CM_FORMAT_PNG) {
         cm_sheet sh = {map, specs, 0, n, grid, NULL};
-        cs = cm_output_draw_png(out, cm_draw_sheet, &sh);
+        if ((st = cm_output_draw_png(out, cm_draw_sheet, &sh, ctx)) != CM_OK) {
+            cm_output_abort(out);
+            return st;
+        }
         for (int k = 0; k < n && opts->progress; k++)
             opts->progress(k + 1, n, opts->progress_data);
     } else {

@@ -54,7 +54,13 @@ CM_API cm_status cm_map_render_series(cm_map *map, const char *path, const char 
  * parallel arrays of names ("title", "date", "sources", "data-sha256", ...) and values, owned
  * by the caller (cm_strv_free).  Fails with
  * CM_EINPUT when the file cannot be read or carries none. */
-CM_API cm_status cm_read_provenance(const char *path, char ***names, char ***values, cm_ctx *ctx);
+CM_API cm_status cm_read_provenance(char ***names, char ***values, const char *path, cm_ctx *ctx);
+
+/* Removes the temporary files of the outputs being written in this process (".NAME.XXXXXX"
+ * beside each target), for the handler of a signal that is about to end the process:
+ * async-signal-safe, it only unlinks.  Should the process go on instead, those renders fail
+ * when they rename their file into place; existing outputs are never touched. */
+CM_API void cm_output_remove_temp_files(void);
 
 /* Frees a NULL-terminated string array returned by the library. */
 CM_API void cm_strv_free(char **strv);

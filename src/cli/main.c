@@ -5,6 +5,7 @@
 #include <glib.h>
 #include <locale.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -393,7 +394,7 @@ static int cmd_info(const char *file, const options *o)
 {
     cm_ctx *ctx = cm_ctx_new();
     char **names = NULL, **values = NULL;
-    cm_status st = cm_read_provenance(file, &names, &values, ctx);
+    cm_status st = cm_read_provenance(&names, &values, file, ctx);
     for (size_t i = 0; names && names[i]; i++)
         printf("%-12s %s\n", names[i], values[i]);
     cm_strv_free(names);
@@ -528,9 +529,36 @@ cleanup:
     return rc;
 }
 
+/* Ends the process as the signal would have, less the library's temporary files.  The
+ * handler was reset to the default on entry (SA_RESETHAND) and the signal is blocked while
+ * it runs, so the raise takes effect, and kills, when it returns. */
+static void on_fatal_signal(int sig)
+{
+    cm_output_remove_temp_files();
+    raise(sig);
+}
+
+/* Interrupt, terminate and hang-up remove the temporary files of a render in progress (but
+ * a signal the caller ignores, such as SIGHUP under nohup, stays ignored).  SIGXFSZ is
+ * ignored, so that a write over the file-size limit fails with EFBIG and is reported like a
+ * full disk instead of killing the process. */
+static void setup_signals(void)
+{
+    static const int fatal[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa = {.sa_handler = on_fatal_signal, .sa_flags = SA_RESETHAND};
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < G_N_ELEMENTS(fatal); i++) {
+        struct sigaction old;
+        if (sigaction(fatal[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(fatal[i], &sa, NULL);
+    }
+    signal(SIGXFSZ, SIG_IGN);
+}
+
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
+    setup_signals();
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         print_help(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
