@@ -336,45 +336,34 @@ void cm_map_options_init(cm_map_options *opts)
     *opts = (cm_map_options){.size = sizeof *opts};
 }
 
-cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_options *opts_in,
-                              GPtrArray *problems, cm_ctx *ctx)
+/* The map file and the style cascade (the map's styles, then the caller's), and the page
+ * and frame they make. */
+static cm_status load_map_and_style(cm_map *map, const char *path, const cm_map_options *opts,
+                                    GPtrArray *styles, cm_ctx *ctx)
 {
-    cm_status st = CM_OK;
-    cm_map *map = NULL;
-    GPtrArray *styles = NULL;
-    GHashTable *keys = NULL;
-    GPtrArray *ids = NULL;
-    cm_map_options o;
-
-    *out = NULL;
-    cm_map_options_init(&o);
-    if (cm_options_read(&o, sizeof o, opts_in, "cm_map_options", ctx) != CM_OK)
-        return CM_EUSAGE;
-    const cm_map_options *opts = &o;
-    map = g_new0(cm_map, 1);
-    styles = g_ptr_array_new();
+    cm_status st;
     if ((st = cm_mapfile_load(&map->mf, path, ctx)) != CM_OK)
-        goto cleanup;
+        return st;
     for (char **s = map->mf->styles; *s; s++)
         g_ptr_array_add(styles, *s);
-    for (size_t i = 0; opts && opts->styles && opts->styles[i]; i++)
+    for (size_t i = 0; opts->styles && opts->styles[i]; i++)
         g_ptr_array_add(styles, (gpointer)opts->styles[i]);
     g_ptr_array_add(styles, NULL);
     if ((st = cm_style_load(&map->style, (const char *const *)styles->pdata, ctx)) != CM_OK)
-        goto cleanup;
+        return st;
     check_font(map->style, ctx);
-
     map->page_w = map->mf->page_w_mm * MM;
     map->page_h = map->mf->page_h_mm * MM;
     cm_style_frame(map->style, map->page_w, map->page_h, map->frame);
-    if (map->frame[2] < 20 || map->frame[3] < 20) {
-        st = cm_fail(ctx, CM_ESTYLE, "%s: the page leaves no room for the map once margins, title "
-                     "and sources are placed", path);
-        goto cleanup;
-    }
+    if (map->frame[2] < 20 || map->frame[3] < 20)
+        return cm_fail(ctx, CM_ESTYLE, "%s: the page leaves no room for the map once margins, "
+                       "title and sources are placed", path);
+    return CM_OK;
+}
 
-    /* every input, in order: the figure's fingerprint, and what --watch watches */
-    const char *ledger = opts->control ? opts->control : map->mf->control;
+/* Every input, in order: the figure's fingerprint, and what --watch watches. */
+static void list_inputs(cm_map *map, const char *path, GPtrArray *styles, const char *ledger)
+{
     map->inputs = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_add(map->inputs, g_strdup(path));
     for (guint i = 0; i + 1 < styles->len; i++)
@@ -387,28 +376,22 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
             g_ptr_array_add(map->inputs, g_strdup(files[i]));
     g_ptr_array_add(map->inputs, NULL);
     map->data_sha256 = fingerprint((const char *const *)map->inputs->pdata);
+}
 
-    /* the data, read through OGR and projected through PROJ */
-    if ((st = load_geo(map, problems, ctx)) != CM_OK)
-        goto cleanup;
-    find_anchors(map, &map->regions);
-    find_anchors(map, &map->neighbours);
-    if ((st = load_time(map, ledger, problems, ctx)) != CM_OK)
-        goto cleanup;
-
-    keys = g_hash_table_new(g_str_hash, g_str_equal);
+/* The keys the ledger may name: each region's (present and unique) and "town:" each place's.
+ * Fills map->town_keys; *out borrows the keys. */
+static cm_status known_keys(GHashTable **out, cm_map *map, cm_ctx *ctx)
+{
+    GHashTable *keys = g_hash_table_new(g_str_hash, g_str_equal);
+    *out = keys;
     for (int i = 0; i < map->regions.layer->n; i++) {
         const cm_feature *f = &map->regions.layer->features[i];
-        if (!f->key) {
-            st = cm_fail(ctx, CM_EINPUT, "%s: feature %ld has an empty key", map->mf->regions.file,
-                         f->fid);
-            goto cleanup;
-        }
-        if (g_hash_table_contains(keys, f->key)) {
-            st = cm_fail(ctx, CM_EINPUT, "%s: feature %ld repeats the key \"%s\"",
-                         map->mf->regions.file, f->fid, f->key);
-            goto cleanup;
-        }
+        if (!f->key)
+            return cm_fail(ctx, CM_EINPUT, "%s: feature %ld has an empty key",
+                           map->mf->regions.file, f->fid);
+        if (g_hash_table_contains(keys, f->key))
+            return cm_fail(ctx, CM_EINPUT, "%s: feature %ld repeats the key \"%s\"",
+                           map->mf->regions.file, f->fid, f->key);
         g_hash_table_add(keys, f->key);
     }
     if (map->places.layer) {
@@ -421,40 +404,75 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
             g_hash_table_add(keys, map->town_keys[i]);
         }
     }
-    /* the data is checked against the controllers' ids alone: it needs nothing else of the
-     * style */
-    ids = g_ptr_array_new();
+    return CM_OK;
+}
+
+/* The ledger, zones and lines against the map's keys and the controllers' ids (all the
+ * checks need of the style). */
+static cm_status check_data(cm_map *map, const char *ledger, GPtrArray *problems, cm_ctx *ctx)
+{
+    GHashTable *keys = NULL;
+    cm_status st = known_keys(&keys, map, ctx);
+    GPtrArray *ids = g_ptr_array_new();
     for (guint i = 0; i < map->style->controllers->len; i++)
         g_ptr_array_add(ids, ((cm_controller *)map->style->controllers->pdata[i])->id);
     g_ptr_array_add(ids, NULL);
     const char *const *controllers = (const char *const *)ids->pdata;
-    if ((st = cm_ledger_check(map->ledger, keys, controllers, problems, ctx)) != CM_OK ||
-        (map->zones && (st = cm_timeline_check(map->zones, controllers, problems, ctx)) != CM_OK) ||
-        (map->lines && (st = cm_timeline_check(map->lines, controllers, problems, ctx)) != CM_OK))
-        goto cleanup;
-    if (map->ledger->rows->len == 0) {
+    if (st == CM_OK)
+        st = cm_ledger_check(map->ledger, keys, controllers, problems, ctx);
+    if (st == CM_OK && map->zones)
+        st = cm_timeline_check(map->zones, controllers, problems, ctx);
+    if (st == CM_OK && map->lines)
+        st = cm_timeline_check(map->lines, controllers, problems, ctx);
+    if (st == CM_OK && map->ledger->rows->len == 0)
         st = cm_fail(ctx, CM_EINPUT, "%s: the ledger has no valid rows", ledger);
-        goto cleanup;
-    }
+    g_ptr_array_free(ids, TRUE);
+    g_hash_table_unref(keys);
+    return st;
+}
 
-    if (g_date_valid(&map->mf->date)) {
-        map->date = map->mf->date;
-    } else {
-        /* no date in the map: the latest date in the ledger */
-        map->date = ((cm_ledger_row *)map->ledger->rows->pdata[0])->date;
-        for (guint i = 1; i < map->ledger->rows->len; i++) {
-            const GDate *d = &((cm_ledger_row *)map->ledger->rows->pdata[i])->date;
-            if (g_date_compare(d, &map->date) > 0)
-                map->date = *d;
-        }
+/* The map file's date, or else the latest date in the ledger. */
+static GDate default_date(const cm_map *map)
+{
+    if (g_date_valid(&map->mf->date))
+        return map->mf->date;
+    GDate date = ((cm_ledger_row *)map->ledger->rows->pdata[0])->date;
+    for (guint i = 1; i < map->ledger->rows->len; i++) {
+        const GDate *d = &((cm_ledger_row *)map->ledger->rows->pdata[i])->date;
+        if (g_date_compare(d, &date) > 0)
+            date = *d;
     }
+    return date;
+}
+
+cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_options *opts_in,
+                              GPtrArray *problems, cm_ctx *ctx)
+{
+    cm_status st = CM_OK;
+    cm_map_options opts;
+
+    *out = NULL;
+    cm_map_options_init(&opts);
+    if (cm_options_read(&opts, sizeof opts, opts_in, "cm_map_options", ctx) != CM_OK)
+        return CM_EUSAGE;
+    cm_map *map = g_new0(cm_map, 1);
+    GPtrArray *styles = g_ptr_array_new();
+    if ((st = load_map_and_style(map, path, &opts, styles, ctx)) != CM_OK)
+        goto cleanup;
+    const char *ledger = opts.control ? opts.control : map->mf->control;
+    list_inputs(map, path, styles, ledger);
+    /* the data, read through OGR and projected through PROJ, then checked */
+    if ((st = load_geo(map, problems, ctx)) != CM_OK)
+        goto cleanup;
+    find_anchors(map, &map->regions);
+    find_anchors(map, &map->neighbours);
+    if ((st = load_time(map, ledger, problems, ctx)) != CM_OK ||
+        (st = check_data(map, ledger, problems, ctx)) != CM_OK)
+        goto cleanup;
+    map->date = default_date(map);
     *out = map;
     map = NULL;
 cleanup:
-    if (ids)
-        g_ptr_array_free(ids, TRUE);
-    if (keys)
-        g_hash_table_unref(keys);
     g_ptr_array_free(styles, TRUE);
     cm_map_destroy(map);
     return st;
