@@ -274,6 +274,101 @@ static char *bad_geometry(OGRGeometryH g, gboolean geographic)
     return NULL;
 }
 
+/* The layer's CRS (a clone, lon/lat order), or WGS 84 with a warning when it has none. */
+static OGRSpatialReferenceH layer_srs(OGRLayerH lyr, const char *path, cm_ctx *ctx)
+{
+    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(lyr), out;
+    if (srs) {
+        out = OSRClone(srs);
+    } else {
+        if (!has_suffix_ci(path, ".csv"))
+            cm_warn(ctx, "%s: no coordinate reference system (.prj); taken as WGS 84 lon/lat", path);
+        out = OSRNewSpatialReference(NULL);
+        OSRSetWellKnownGeogCS(out, "WGS84");
+    }
+    OSRSetAxisMappingStrategy(out, OAMS_TRADITIONAL_GIS_ORDER);
+    return out;
+}
+
+/* A feature's geometry as it will be drawn: curves made linear, polygons thinned to `tol`
+ * and repaired when invalid.  *gp is replaced by the result; returns the geometry the caller
+ * must destroy (NULL when *gp is still the feature's own). */
+static OGRGeometryH drawable(OGRGeometryH *gp, double tol, const char *path, long fid, cm_ctx *ctx)
+{
+    OGRGeometryH g = *gp, owned = NULL;
+    if (OGR_G_HasCurveGeometry(g, TRUE))
+        g = owned = OGR_G_GetLinearGeometry(g, 0, NULL);
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    gboolean polygon = t == wkbPolygon || t == wkbMultiPolygon;
+    /* Thin polygons to the output's resolution first (Douglas-Peucker): checking and
+     * repairing a million vertices nobody can see costs seconds, and the thinned shape is
+     * what is drawn.  Thinning can itself break a valid polygon (a topology-keeping
+     * simplifier avoids that but costs more than the rest of the render), so when the thin
+     * shape is invalid the original is checked, and only when both are invalid is the
+     * input reported as repaired. */
+    if (polygon) {
+        OGRGeometryH thin = tol > 0 ? thin_polygons(g, tol) : NULL;
+        gboolean thin_ok = thin && !OGR_G_IsEmpty(thin) && OGR_G_IsValid(thin);
+        if (!thin_ok && !OGR_G_IsValid(g)) {
+            OGRGeometryH fixed = OGR_G_MakeValid(thin && !OGR_G_IsEmpty(thin) ? thin : g);
+            if (fixed) {
+                cm_warn(ctx, "%s: feature %ld has an invalid polygon, repaired", path, fid);
+                if (owned)
+                    OGR_G_DestroyGeometry(owned);
+                g = owned = fixed;
+            }
+        } else if (thin && !OGR_G_IsEmpty(thin)) {
+            /* valid input: the thin shape is drawn even where thinning crossed a ring over
+             * itself, which the even-odd fill draws as the eye expects at this scale */
+            if (owned)
+                OGR_G_DestroyGeometry(owned);
+            g = owned = thin;
+            thin = NULL;
+        }
+        if (thin)
+            OGR_G_DestroyGeometry(thin);
+    }
+    *gp = g;
+    return owned;
+}
+
+/* One feature: its geometry checked and made drawable, its fields read (idx: key, name,
+ * name_ar, kind, rank).  FALSE, with a warning or a problem, when it is skipped. */
+static gboolean read_feature(cm_feature *feat, OGRFeatureH f, const int idx[5], double tol,
+                             gboolean geographic, const char *path, gboolean *not_utf8,
+                             GPtrArray *problems, cm_ctx *ctx)
+{
+    long fid = (long)OGR_F_GetFID(f);
+    OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    if (!g || OGR_G_IsEmpty(g)) {
+        cm_warn(ctx, "%s: feature %ld has no geometry, skipped", path, fid);
+        return FALSE;
+    }
+    char *why = bad_geometry(g, geographic);
+    if (why) {
+        if (problems)
+            g_ptr_array_add(problems, g_strdup_printf("%s: feature %ld %s", path, fid, why));
+        else
+            cm_warn(ctx, "%s: feature %ld %s; skipped", path, fid, why);
+        g_free(why);
+        return FALSE;
+    }
+    OGRGeometryH owned = drawable(&g, tol, path, fid, ctx);
+    GArray *rings = g_array_new(FALSE, FALSE, sizeof(cm_ring));
+    collect(rings, g);
+    feat->fid = fid;
+    feat->shape.nrings = (int)rings->len;
+    feat->shape.rings = (cm_ring *)g_array_free(rings, FALSE);
+    feat->key = cm_ogr_field_text(f, idx[0], not_utf8);
+    feat->name = cm_ogr_field_text(f, idx[1], not_utf8);
+    feat->name_ar = cm_ogr_field_text(f, idx[2], not_utf8);
+    feat->kind = cm_ogr_field_text(f, idx[3], not_utf8);
+    feat->rank = idx[4] >= 0 ? OGR_F_GetFieldAsInteger(f, idx[4]) : 0;
+    if (owned)
+        OGR_G_DestroyGeometry(owned);
+    return TRUE;
+}
+
 cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simplify_m,
                         GPtrArray *problems, cm_ctx *ctx)
 {
@@ -296,27 +391,16 @@ cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simpli
     }
     OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
-    int ikey, iname, iname_ar, ikind, irank;
-    if ((st = field_index(defn, path, spec->key, &ikey, ctx)) != CM_OK ||
-        (st = field_index(defn, path, spec->name, &iname, ctx)) != CM_OK ||
-        (st = field_index(defn, path, spec->name_ar, &iname_ar, ctx)) != CM_OK ||
-        (st = field_index(defn, path, spec->kind, &ikind, ctx)) != CM_OK ||
-        (st = field_index(defn, path, spec->rank, &irank, ctx)) != CM_OK)
-        goto cleanup;
+    int idx[5]; /* key, name, name_ar, kind, rank */
+    const char *fields[5] = {spec->key, spec->name, spec->name_ar, spec->kind, spec->rank};
+    for (int i = 0; i < 5; i++)
+        if ((st = field_index(defn, path, fields[i], &idx[i], ctx)) != CM_OK)
+            goto cleanup;
 
     layer = g_new0(cm_layer, 1);
     layer->path = g_strdup(path);
-    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(lyr);
     layer->srs_free = free_srs;
-    if (srs) {
-        layer->srs = OSRClone(srs);
-    } else {
-        if (!has_suffix_ci(path, ".csv"))
-            cm_warn(ctx, "%s: no coordinate reference system (.prj); taken as WGS 84 lon/lat", path);
-        layer->srs = OSRNewSpatialReference(NULL);
-        OSRSetWellKnownGeogCS(layer->srs, "WGS84");
-    }
-    OSRSetAxisMappingStrategy(layer->srs, OAMS_TRADITIONAL_GIS_ORDER);
+    layer->srs = layer_srs(lyr, path, ctx);
 
     /* the simplification tolerance in the source's units */
     double tol = 0;
@@ -329,71 +413,11 @@ cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simpli
     OGR_L_ResetReading(lyr);
     OGRFeatureH f;
     while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
-        long fid = (long)OGR_F_GetFID(f);
-        OGRGeometryH g = OGR_F_GetGeometryRef(f);
-        if (!g || OGR_G_IsEmpty(g)) {
-            cm_warn(ctx, "%s: feature %ld has no geometry, skipped", path, fid);
-            OGR_F_Destroy(f);
-            continue;
-        }
-        char *why = bad_geometry(g, OSRIsGeographic(layer->srs));
-        if (why) {
-            if (problems)
-                g_ptr_array_add(problems, g_strdup_printf("%s: feature %ld %s", path, fid, why));
-            else
-                cm_warn(ctx, "%s: feature %ld %s; skipped", path, fid, why);
-            g_free(why);
-            OGR_F_Destroy(f);
-            continue;
-        }
-        OGRGeometryH owned = NULL;
-        if (OGR_G_HasCurveGeometry(g, TRUE))
-            g = owned = OGR_G_GetLinearGeometry(g, 0, NULL);
-        OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
-        gboolean polygon = t == wkbPolygon || t == wkbMultiPolygon;
-        /* Thin polygons to the output's resolution first (Douglas-Peucker): checking and
-         * repairing a million vertices nobody can see costs seconds, and the thinned shape is
-         * what is drawn.  Thinning can itself break a valid polygon (a topology-keeping
-         * simplifier avoids that but costs more than the rest of the render), so when the thin
-         * shape is invalid the original is checked, and only when both are invalid is the
-         * input reported as repaired. */
-        if (polygon) {
-            OGRGeometryH thin = tol > 0 ? thin_polygons(g, tol) : NULL;
-            gboolean thin_ok = thin && !OGR_G_IsEmpty(thin) && OGR_G_IsValid(thin);
-            if (!thin_ok && !OGR_G_IsValid(g)) {
-                OGRGeometryH fixed = OGR_G_MakeValid(thin && !OGR_G_IsEmpty(thin) ? thin : g);
-                if (fixed) {
-                    cm_warn(ctx, "%s: feature %ld has an invalid polygon, repaired", path, fid);
-                    if (owned)
-                        OGR_G_DestroyGeometry(owned);
-                    g = owned = fixed;
-                }
-            } else if (thin && !OGR_G_IsEmpty(thin)) {
-                /* valid input: the thin shape is drawn even where thinning crossed a ring over
-                 * itself, which the even-odd fill draws as the eye expects at this scale */
-                if (owned)
-                    OGR_G_DestroyGeometry(owned);
-                g = owned = thin;
-                thin = NULL;
-            }
-            if (thin)
-                OGR_G_DestroyGeometry(thin);
-        }
-        GArray *rings = g_array_new(FALSE, FALSE, sizeof(cm_ring));
-        collect(rings, g);
         cm_feature feat = {0};
-        feat.fid = fid;
-        feat.shape.nrings = (int)rings->len;
-        feat.shape.rings = (cm_ring *)g_array_free(rings, FALSE);
-        feat.key = cm_ogr_field_text(f, ikey, &not_utf8);
-        feat.name = cm_ogr_field_text(f, iname, &not_utf8);
-        feat.name_ar = cm_ogr_field_text(f, iname_ar, &not_utf8);
-        feat.kind = cm_ogr_field_text(f, ikind, &not_utf8);
-        feat.rank = irank >= 0 ? OGR_F_GetFieldAsInteger(f, irank) : 0;
-        if (owned)
-            OGR_G_DestroyGeometry(owned);
+        if (read_feature(&feat, f, idx, tol, OSRIsGeographic(layer->srs), path, &not_utf8,
+                         problems, ctx))
+            g_array_append_val(features, feat);
         OGR_F_Destroy(f);
-        g_array_append_val(features, feat);
     }
     if (c.worst >= CE_Failure) {
         st = cm_fail(ctx, CM_EINPUT, "%s: %s", path, c.last->str);
