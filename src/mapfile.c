@@ -142,87 +142,72 @@ static cm_status load_layer(const cm_keyfile *kf, const char *dir, const char *g
     return CM_OK;
 }
 
-cm_status cm_mapfile_load(cm_mapfile **out, const char *path, cm_ctx *ctx)
+/* Unknown groups are warnings, with the nearest known name. */
+static void warn_unknown_groups(const cm_keyfile *kf, cm_ctx *ctx)
 {
-    cm_status st = CM_OK;
-    cm_keyfile *kf = NULL;
-    cm_mapfile *mf = NULL;
-    char *dir = NULL, *v = NULL;
-    char **list = NULL;
-
-    *out = NULL;
-    if ((st = cm_keyfile_read(&kf, path, ctx)) != CM_OK)
-        goto cleanup;
-    mf = g_new0(cm_mapfile, 1);
-    mf->path = g_strdup(path);
-    g_date_clear(&mf->date, 1);
-    dir = g_path_get_dirname(path);
-
     gsize ngroups = 0;
     char **names = g_key_file_get_groups(kf->kf, &ngroups);
     for (gsize i = 0; i < ngroups; i++) {
         if (g_strv_contains(groups, names[i]))
             continue;
         const char *near = cm_nearest_word(names[i], groups);
-        cm_warn(ctx, "%s:%d: unknown group [%s]%s%s%s", path, cm_keyfile_line(kf, names[i], NULL),
-                names[i], near ? " (did you mean [" : ", ignored", near ? near : "", near ? "]?)" : "");
+        cm_warn(ctx, "%s:%d: unknown group [%s]%s%s%s", kf->path,
+                cm_keyfile_line(kf, names[i], NULL), names[i],
+                near ? " (did you mean [" : ", ignored", near ? near : "", near ? "]?)" : "");
     }
     g_strfreev(names);
+}
 
-    if (!g_key_file_has_group(kf->kf, "map")) {
-        st = cm_fail(ctx, CM_ESTYLE, "%s: missing group [map]", path);
-        goto cleanup;
-    }
-    cm_keyfile_warn_unknown(kf, "map", map_keys, ctx);
+/* The title block, credit and sea label of [map]. */
+static cm_status read_texts(cm_mapfile *mf, const cm_keyfile *kf, cm_ctx *ctx)
+{
     gsize n = 0;
     mf->title = get_string(kf, "map", "title");
     mf->subtitle = get_string(kf, "map", "subtitle");
     mf->credit = get_string(kf, "map", "credit");
     mf->sea_label_ar = get_string(kf, "map", "sea-label-ar");
-    if ((mf->sea_label = get_string(kf, "map", "sea-label"))) {
-        double *at = g_key_file_get_double_list(kf->kf, "map", "sea-label-at", &n, NULL);
-        gboolean ok = at && n == 2 && fabs(at[0]) <= 180 && fabs(at[1]) <= 90;
-        if (ok)
-            memcpy(mf->sea_label_at, at, sizeof mf->sea_label_at);
-        g_free(at);
-        if (!ok) {
-            st = cm_fail(ctx, CM_ESTYLE, "%s:%d: sea-label-at must be a longitude and a latitude",
-                         path, cm_keyfile_line(kf, "map", g_key_file_has_key(kf->kf, "map", "sea-label-at", NULL)
-                                                          ? "sea-label-at" : "sea-label"));
-            goto cleanup;
-        }
-    }
+    if (!(mf->sea_label = get_string(kf, "map", "sea-label")))
+        return CM_OK;
+    double *at = g_key_file_get_double_list(kf->kf, "map", "sea-label-at", &n, NULL);
+    gboolean ok = at && n == 2 && fabs(at[0]) <= 180 && fabs(at[1]) <= 90;
+    if (ok)
+        memcpy(mf->sea_label_at, at, sizeof mf->sea_label_at);
+    g_free(at);
+    if (ok)
+        return CM_OK;
+    const char *key = g_key_file_has_key(kf->kf, "map", "sea-label-at", NULL) ? "sea-label-at"
+                                                                              : "sea-label";
+    return cm_fail(ctx, CM_ESTYLE, "%s:%d: sea-label-at must be a longitude and a latitude",
+                   kf->path, cm_keyfile_line(kf, "map", key));
+}
 
-    if ((v = get_string(kf, "map", "date")) && !cm_parse_date(v, &mf->date)) {
+/* [map]'s date, crs, extent, page and styles. */
+static cm_status read_frame(cm_mapfile *mf, const cm_keyfile *kf, const char *dir, cm_ctx *ctx)
+{
+    cm_status st = CM_OK;
+    const char *path = kf->path;
+    char *v = NULL;
+    if ((v = get_string(kf, "map", "date")) && !cm_parse_date(v, &mf->date))
         st = cm_fail(ctx, CM_ESTYLE, "%s:%d: date \"%s\" is not a valid YYYY-MM-DD date", path,
                      cm_keyfile_line(kf, "map", "date"), v);
-        goto cleanup;
-    }
     g_clear_pointer(&v, g_free);
-
-    if (!(mf->crs = get_string(kf, "map", "crs"))) {
+    if (st == CM_OK && !(mf->crs = get_string(kf, "map", "crs")))
         st = cm_fail(ctx, CM_ESTYLE, "%s:%d: [map] needs a \"crs\" key", path,
                      cm_keyfile_line(kf, "map", NULL));
-        goto cleanup;
-    }
-
-    if ((st = check_crs(kf, "map", mf->crs, ctx)) != CM_OK ||
+    if (st != CM_OK || (st = check_crs(kf, "map", mf->crs, ctx)) != CM_OK ||
         (st = read_extent(kf, "map", mf->extent, ctx)) != CM_OK)
-        goto cleanup;
-
+        return st;
     mf->page_w_mm = 297, mf->page_h_mm = 210;
-    if ((v = get_string(kf, "map", "page")) && !cm_parse_page(v, &mf->page_w_mm, &mf->page_h_mm)) {
+    if ((v = get_string(kf, "map", "page")) && !cm_parse_page(v, &mf->page_w_mm, &mf->page_h_mm))
         st = cm_fail(ctx, CM_ESTYLE,
                      "%s:%d: page \"%s\" is not a size: A5, A4, A3, A2, letter, legal or tabloid "
                      "(-portrait or -landscape), or WxHmm or WxHpx with sides of %g to %g mm "
                      "(%d to %d px)", path, cm_keyfile_line(kf, "map", "page"), v,
                      CM_PAGE_MIN_MM, CM_PAGE_MAX_MM, (int)ceil(CM_PAGE_MIN_MM * 96 / 25.4),
                      (int)(CM_PAGE_MAX_MM * 96 / 25.4));
-        goto cleanup;
-    }
-    g_clear_pointer(&v, g_free);
-
-    list = g_key_file_get_string_list(kf->kf, "map", "styles", &n, NULL);
+    g_free(v);
+    gsize n = 0;
+    char **list = g_key_file_get_string_list(kf->kf, "map", "styles", &n, NULL);
     GPtrArray *styles = g_ptr_array_new();
     for (gsize i = 0; list && i < n; i++) {
         char *s = g_strstrip(list[i]);
@@ -231,49 +216,76 @@ cm_status cm_mapfile_load(cm_mapfile **out, const char *path, cm_ctx *ctx)
     }
     g_ptr_array_add(styles, NULL);
     mf->styles = (char **)g_ptr_array_free(styles, FALSE);
+    g_strfreev(list);
+    return st;
+}
 
+/* A group that names only a file ([control], [zones], [lines]): the file, or NULL. */
+static cm_status read_file_group(char **out, const cm_keyfile *kf, const char *dir,
+                                 const char *group, gboolean required, cm_ctx *ctx)
+{
+    cm_layer_spec spec = {0};
+    cm_status st = load_layer(kf, dir, group, required, &spec, ctx);
+    *out = g_steal_pointer(&spec.file);
+    layer_spec_clear(&spec);
+    return st;
+}
+
+/* The layers, the inset, the ledger, zones and lines. */
+static cm_status read_layers(cm_mapfile *mf, const cm_keyfile *kf, const char *dir, cm_ctx *ctx)
+{
+    cm_status st;
     if ((st = load_layer(kf, dir, "regions", TRUE, &mf->regions, ctx)) != CM_OK ||
         (st = load_layer(kf, dir, "neighbours", FALSE, &mf->neighbours, ctx)) != CM_OK ||
         (st = load_layer(kf, dir, "border", FALSE, &mf->border, ctx)) != CM_OK ||
         (st = load_layer(kf, dir, "places", FALSE, &mf->places, ctx)) != CM_OK)
-        goto cleanup;
-    if (!mf->regions.key) {
-        st = cm_fail(ctx, CM_ESTYLE, "%s:%d: [regions] needs a \"key\" field name", path,
-                     mf->regions.line);
-        goto cleanup;
-    }
+        return st;
+    if (!mf->regions.key)
+        return cm_fail(ctx, CM_ESTYLE, "%s:%d: [regions] needs a \"key\" field name", kf->path,
+                       mf->regions.line);
     if ((st = load_layer(kf, dir, "inset", FALSE, &mf->inset, ctx)) != CM_OK)
-        goto cleanup;
+        return st;
     if (mf->inset.file) {
         if ((st = read_extent(kf, "inset", mf->inset_extent, ctx)) != CM_OK)
-            goto cleanup;
+            return st;
         mf->inset_crs = get_string(kf, "inset", "crs");
         if (mf->inset_crs && (st = check_crs(kf, "inset", mf->inset_crs, ctx)) != CM_OK)
-            goto cleanup;
+            return st;
     }
     if (!mf->inset_crs)
         mf->inset_crs = g_strdup(mf->crs);
-    cm_layer_spec control = {0};
-    if ((st = load_layer(kf, dir, "control", TRUE, &control, ctx)) != CM_OK)
-        goto cleanup;
-    mf->control = g_steal_pointer(&control.file);
-    layer_spec_clear(&control);
-    cm_layer_spec zones = {0}, lines = {0};
-    st = load_layer(kf, dir, "zones", FALSE, &zones, ctx);
-    if (st == CM_OK)
-        st = load_layer(kf, dir, "lines", FALSE, &lines, ctx);
-    mf->zones = g_steal_pointer(&zones.file);
-    mf->lines = g_steal_pointer(&lines.file);
-    layer_spec_clear(&zones);
-    layer_spec_clear(&lines);
-    if (st != CM_OK)
-        goto cleanup;
+    if ((st = read_file_group(&mf->control, kf, dir, "control", TRUE, ctx)) != CM_OK ||
+        (st = read_file_group(&mf->zones, kf, dir, "zones", FALSE, ctx)) != CM_OK)
+        return st;
+    return read_file_group(&mf->lines, kf, dir, "lines", FALSE, ctx);
+}
 
+cm_status cm_mapfile_load(cm_mapfile **out, const char *path, cm_ctx *ctx)
+{
+    cm_status st = CM_OK;
+    cm_keyfile *kf = NULL;
+    cm_mapfile *mf = NULL;
+    char *dir = NULL;
+
+    *out = NULL;
+    if ((st = cm_keyfile_read(&kf, path, ctx)) != CM_OK)
+        goto cleanup;
+    mf = g_new0(cm_mapfile, 1);
+    mf->path = g_strdup(path);
+    g_date_clear(&mf->date, 1);
+    dir = g_path_get_dirname(path);
+    warn_unknown_groups(kf, ctx);
+    if (!g_key_file_has_group(kf->kf, "map")) {
+        st = cm_fail(ctx, CM_ESTYLE, "%s: missing group [map]", path);
+        goto cleanup;
+    }
+    cm_keyfile_warn_unknown(kf, "map", map_keys, ctx);
+    if ((st = read_texts(mf, kf, ctx)) != CM_OK || (st = read_frame(mf, kf, dir, ctx)) != CM_OK ||
+        (st = read_layers(mf, kf, dir, ctx)) != CM_OK)
+        goto cleanup;
     *out = mf;
     mf = NULL;
 cleanup:
-    g_strfreev(list);
-    g_free(v);
     g_free(dir);
     cm_keyfile_destroy(kf);
     cm_mapfile_destroy(mf);
