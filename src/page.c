@@ -339,7 +339,23 @@ void cm_draw_sheet(cairo_t *cr, void *data)
         cairo_scale(cr, scale, scale);
         cairo_rectangle(cr, 0, 0, map->page_w, map->page_h);
         cairo_clip(cr);
-        cm_draw_page(cr, map, &sh->specs[sh->first + k], sh->cache, NULL);
+        if (sh->cache && sh->cache->bodies) {
+            /* cells with the same control paint the same recorded body, and cairo's PDF
+             * lists a form once for every time it is painted in a page's (or a form's)
+             * /XObject dictionary: the same key twice, which qpdf reports and strict
+             * readers drop the page for.  Each cell is drawn into a recording of its own,
+             * painted once, so a shared body is painted once in each cell's form. */
+            cairo_surface_t *cell = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA,
+                                                                   &sh->cache->page);
+            cairo_t *cc = cairo_create(cell);
+            cm_draw_page(cc, map, &sh->specs[sh->first + k], sh->cache, NULL);
+            cairo_destroy(cc);
+            cairo_set_source_surface(cr, cell, 0, 0);
+            cairo_paint(cr);
+            cairo_surface_destroy(cell);
+        } else {
+            cm_draw_page(cr, map, &sh->specs[sh->first + k], sh->cache, NULL);
+        }
         cairo_restore(cr);
     }
 }

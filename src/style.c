@@ -8,11 +8,16 @@
 #include "ctx.h"
 #include "keyfile.h"
 
+#include <cairo.h>
+#include <errno.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
-typedef enum { T_COLOR, T_NUMBER, T_STRING, T_LANG, T_BOOL, T_PATH } value_type;
+/* T_PNG: the path of a PNG image within the bounds below, relative to its style file */
+typedef enum { T_COLOR, T_NUMBER, T_STRING, T_LANG, T_BOOL, T_PNG } value_type;
 
 typedef struct {
     const char *group, *key;
@@ -75,7 +80,7 @@ static const style_key style_keys[] = {
     {"inset", "land", T_COLOR, F(inset_land), "#d6d2c8", 0, 0},
     {"inset", "highlight", T_COLOR, F(inset_highlight), "#4d4d4d", 0, 0},
     {"inset", "extent", T_COLOR, F(inset_extent), "#c0392b", 0, 0},
-    {"title", "logo", T_PATH, F(logo), "", 0, 0},
+    {"title", "logo", T_PNG, F(logo), "", 0, 0},
     {"title", "logo-height", T_NUMBER, F(logo_height), "12", 1, 100},
 };
 #undef F
@@ -91,6 +96,79 @@ static int last_definer(cm_keyfile *const *kfs, int n, const char *group, const 
         if (g_key_file_has_key(kfs[i]->kf, group, key, NULL))
             return i;
     return -1;
+}
+
+/* What a logo may be.  The file is bounded before it is read and the image before it is
+ * decoded: a 30000 x 30000 px PNG of a few bytes decodes to 3.6 GB. */
+#define LOGO_MAX_BYTES (20 * 1024 * 1024)
+#define LOGO_MAX_PX 4096
+
+/* Checks that `path` is a PNG image a logo may be: a regular file of at most LOGO_MAX_BYTES,
+ * a PNG signature and header of at most LOGO_MAX_PX a side, that decodes.  Fails with
+ * CM_ESTYLE and "where: [group] key: path is ..." saying what is wrong. */
+static cm_status check_png(const style_key *k, const char *path, const char *where, cm_ctx *ctx)
+{
+    static const guint8 signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    cm_status st = CM_OK;
+    FILE *f = NULL;
+    cairo_surface_t *img = NULL;
+    struct stat sb;
+    guint8 head[24];
+    if (stat(path, &sb) != 0) {
+        st = errno == ENOENT || errno == ENOTDIR
+                 ? cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s: no such file %s", where, k->group, k->key, path)
+                 : cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s: %s: %s", where, k->group, k->key, path,
+                           g_strerror(errno));
+        goto cleanup;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        st = cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s: %s is a folder, not a PNG image", where,
+                     k->group, k->key, path);
+        goto cleanup;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        st = cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s: %s is not a regular file", where, k->group,
+                     k->key, path);
+        goto cleanup;
+    }
+    if (sb.st_size > LOGO_MAX_BYTES) {
+        st = cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s: %s is %lld bytes, more than the %d bytes a "
+                     "logo may be", where, k->group, k->key, path, (long long)sb.st_size,
+                     LOGO_MAX_BYTES);
+        goto cleanup;
+    }
+    if (!(f = fopen(path, "rb"))) {
+        st = cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s: %s: %s", where, k->group, k->key, path,
+                     g_strerror(errno));
+        goto cleanup;
+    }
+    /* the signature, then the IHDR chunk: length 13, "IHDR", width and height big-endian */
+    if (fread(head, 1, sizeof head, f) != sizeof head || memcmp(head, signature, 8) ||
+        memcmp(head + 8, "\0\0\0\rIHDR", 8)) {
+        st = cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s: %s is not a PNG image", where, k->group, k->key,
+                     path);
+        goto cleanup;
+    }
+    guint32 w = (guint32)head[16] << 24 | (guint32)head[17] << 16 | (guint32)head[18] << 8 | head[19];
+    guint32 h = (guint32)head[20] << 24 | (guint32)head[21] << 16 | (guint32)head[22] << 8 | head[23];
+    if (w > LOGO_MAX_PX || h > LOGO_MAX_PX) {
+        st = cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s: %s is %u x %u px, more than the %d x %d px a "
+                     "logo may be", where, k->group, k->key, path, w, h, LOGO_MAX_PX, LOGO_MAX_PX);
+        goto cleanup;
+    }
+    /* bounded now: decoded once here, so that a PNG cut short or corrupt is an error of the
+     * style and not a logo missing from the page */
+    img = cairo_image_surface_create_from_png(path);
+    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS || w == 0 || h == 0)
+        st = cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s: %s is not a PNG image cairo can read (%s)",
+                     where, k->group, k->key, path,
+                     w && h ? cairo_status_to_string(cairo_surface_status(img)) : "it is 0 px");
+cleanup:
+    if (img)
+        cairo_surface_destroy(img);
+    if (f)
+        fclose(f);
+    return st;
 }
 
 static cm_status parse_value(const style_key *k, const char *text, const char *where,
@@ -129,15 +207,12 @@ static cm_status parse_value(const style_key *k, const char *text, const char *w
             return cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s = \"%s\" must be true or false", where,
                            k->group, k->key, text);
         return CM_OK;
-    case T_PATH:
+    case T_PNG:
         g_free(*(char **)dst);
         *(char **)dst = !*text ? NULL
                         : g_path_is_absolute(text) || !dir ? g_strdup(text)
                                                            : g_build_filename(dir, text, NULL);
-        if (*(char **)dst && !g_file_test(*(char **)dst, G_FILE_TEST_IS_REGULAR))
-            return cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s: no such file %s", where, k->group, k->key,
-                           *(char **)dst);
-        return CM_OK;
+        return *(char **)dst ? check_png(k, *(char **)dst, where, ctx) : CM_OK;
     case T_LANG:
         if (strcmp(text, "en") && strcmp(text, "ar") && strcmp(text, "en+ar"))
             return cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s = \"%s\" must be en, ar or en+ar", where,
@@ -339,7 +414,7 @@ void cm_style_destroy(cm_style *s)
         return;
     for (size_t i = 0; i < G_N_ELEMENTS(style_keys); i++)
         if (style_keys[i].type == T_STRING || style_keys[i].type == T_LANG ||
-            style_keys[i].type == T_PATH)
+            style_keys[i].type == T_PNG)
             g_free(*(char **)((char *)s + style_keys[i].offset));
     g_ptr_array_unref(s->controllers);
     g_free(s);

@@ -137,8 +137,8 @@ static void test_scale(void)
     cm_render_stats st;
     g_assert_cmpint(cm_map_render_stats(map, &st, ctx), ==, CM_OK);
     double tx, ty, bx, by;
-    cm_map_lonlat_to_page(&tx, &ty, map, 13.1913, 32.8872, NULL);
-    cm_map_lonlat_to_page(&bx, &by, map, 20.0686, 32.1167, NULL);
+    g_assert_cmpint(cm_map_lonlat_to_page(&tx, &ty, map, 13.1913, 32.8872, ctx), ==, CM_OK);
+    g_assert_cmpint(cm_map_lonlat_to_page(&bx, &by, map, 20.0686, 32.1167, ctx), ==, CM_OK);
     double expect = 651794.348 / hypot(bx - tx, by - ty);
     g_test_message("scale: %.1f m/pt at the centre, %.1f m/pt along Tripoli-Benghazi",
                    st.metres_per_pt, expect);
@@ -185,8 +185,13 @@ static double district_luminance(cairo_surface_t *png, cm_map *map, const double
         for (int dx = -6; dx <= 6; dx++)
             for (int dy = -6; dy <= 6; dy++) {
                 double x, y;
-                cm_map_lonlat_to_page(&x, &y, map, pts[i][0], pts[i][1], NULL);
+                g_assert_cmpint(cm_map_lonlat_to_page(&x, &y, map, pts[i][0], pts[i][1], NULL), ==, CM_OK);
                 int px = (int)(x * w / pw) + dx, py = (int)(y * h / ph) + dy;
+                /* a point off the page would read outside the image */
+                g_assert_cmpint(px, >=, 0);
+                g_assert_cmpint(px, <, w);
+                g_assert_cmpint(py, >=, 0);
+                g_assert_cmpint(py, <, h);
                 guint32 v = *(const guint32 *)(data + py * stride + px * 4);
                 sum += (0.2126 * ((v >> 16) & 0xff) + 0.7152 * ((v >> 8) & 0xff) + 0.0722 * (v & 0xff)) / 255;
                 count++;

@@ -401,6 +401,13 @@ static void test_failures_leave_output(void)
         g_assert_true(g_file_get_contents(target, &now, NULL, NULL));
         g_assert_cmpstr(now, ==, old);
         g_free(now);
+        /* and nothing else was written: not the case's own output (out.tiff), nor a file
+         * beside it */
+        GDir *d = g_dir_open(dir, 0, NULL);
+        for (const char *name; (name = g_dir_read_name(d));)
+            if (strcmp(name, "out.png") && strcmp(name, "broken.map") && strcmp(name, "bad.ini"))
+                g_error("case %zu (-o %s): %s was written", i, cases[i].output, name);
+        g_dir_close(d);
     }
     assert_no_temp_files(dir);
     g_free(target);
