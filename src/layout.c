@@ -56,6 +56,91 @@ void cm_layout_legend_size(cm_labeler *lab, const cm_style *s, const char *title
     *h = total + 2 * LEGEND_PAD - 3;
 }
 
+/* An arrow swatch (dashed for a withdrawal) across the swatch's width at y0. */
+static void swatch_arrow(cairo_t *cr, const cm_style *s, const cm_legend_item *it, double cx,
+                         double y0)
+{
+    double x0 = cx, x1 = cx + SWATCH_W;
+    cairo_new_path(cr);
+    cairo_move_to(cr, x0, y0 - 0.8);
+    cairo_line_to(cr, x1 - 5, y0 - 2);
+    cairo_line_to(cr, x1 - 5, y0 - 3.5);
+    cairo_line_to(cr, x1, y0);
+    cairo_line_to(cr, x1 - 5, y0 + 3.5);
+    cairo_line_to(cr, x1 - 5, y0 + 2);
+    cairo_line_to(cr, x0, y0 + 0.8);
+    cairo_close_path(cr);
+    cm_draw_set_color(cr, it->paint.colors[0]);
+    cairo_fill_preserve(cr);
+    cm_draw_set_color(cr, s->title_color);
+    cairo_set_line_width(cr, 0.5);
+    if (it->kind == CM_SWATCH_WITHDRAWAL)
+        cairo_set_dash(cr, (double[]){1.5, 1}, 2, 0);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+}
+
+/* A front-line swatch: the line with its teeth. */
+static void swatch_front(cairo_t *cr, const cm_style *s, const cm_legend_item *it, double cx,
+                         double y0)
+{
+    cairo_new_path(cr);
+    for (double x = cx + 2; x + 3 <= cx + SWATCH_W; x += 6) {
+        cairo_move_to(cr, x, y0);
+        cairo_line_to(cr, x + 1.5, y0 + 3);
+        cairo_line_to(cr, x + 3, y0);
+        cairo_close_path(cr);
+    }
+    cm_draw_set_color(cr, it->paint.colors[0]);
+    cairo_fill(cr);
+    cairo_move_to(cr, cx, y0);
+    cairo_line_to(cr, cx + SWATCH_W, y0);
+    cm_draw_set_color(cr, s->title_color);
+    cairo_set_line_width(cr, 1.4);
+    cairo_stroke(cr);
+}
+
+/* One item's swatch in a row of height rowh whose top-left is (cx, cy). */
+static void draw_swatch(cairo_t *cr, const cm_style *s, const cm_legend_item *it, double cx,
+                        double cy, double rowh)
+{
+    double sh = s->legend_size * 1.05, sy = cy + (rowh - sh) / 2;
+    cm_ring ring = {(double[]){cx, sy, cx + SWATCH_W, sy, cx + SWATCH_W, sy + sh, cx, sy + sh, cx,
+                               sy},
+                    5};
+    cm_shape box = {&ring, 1};
+    switch (it->kind) {
+    case CM_SWATCH_AREA:
+        cm_draw_paint(cr, &box, &it->paint, s->hatch_width, s->hatch_angle);
+        cm_draw_stroke(cr, &box, TRUE, s->legend_border, 0.4);
+        break;
+    case CM_SWATCH_STAR:
+        cm_draw_star(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->star, it->paint.colors[0],
+                     s->place_halo);
+        break;
+    case CM_SWATCH_DOT:
+        cm_draw_dot(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->dot * 1.3, it->paint.colors[0],
+                    s->place_halo);
+        break;
+    case CM_SWATCH_SIEGE:
+        cairo_new_path(cr);
+        cairo_arc(cr, cx + SWATCH_W / 2, cy + rowh / 2, sh / 2, 0, 2 * G_PI);
+        cm_draw_set_color(cr, it->paint.colors[0]);
+        cairo_set_line_width(cr, 2);
+        cairo_set_dash(cr, (double[]){2.2, 1.2}, 2, 0);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        break;
+    case CM_SWATCH_ARROW:
+    case CM_SWATCH_WITHDRAWAL:
+        swatch_arrow(cr, s, it, cx, cy + rowh / 2);
+        break;
+    case CM_SWATCH_FRONT:
+        swatch_front(cr, s, it, cx, cy + rowh / 2);
+        break;
+    }
+}
+
 void cm_layout_legend_draw(cairo_t *cr, cm_labeler *lab, const cm_style *s, const char *title,
                            const cm_legend_item *items, int n, double x, double y)
 {
@@ -77,80 +162,11 @@ void cm_layout_legend_draw(cairo_t *cr, cm_labeler *lab, const cm_style *s, cons
     g_object_unref(t);
     cy += th + 3;
     for (int i = 0; i < n; i++) {
-        const cm_legend_item *it = &items[i];
-        PangoLayout *l = cm_labeler_layout(lab, it->text, s->font, s->legend_size, FALSE, FALSE);
+        PangoLayout *l = cm_labeler_layout(lab, items[i].text, s->font, s->legend_size, FALSE, FALSE);
         double lw, lh;
         layout_size(l, &lw, &lh);
         double rowh = fmax(lh, s->legend_size * 1.2);
-        double sh = s->legend_size * 1.05, sy = cy + (rowh - sh) / 2;
-        cm_ring ring = {(double[]){cx, sy, cx + SWATCH_W, sy, cx + SWATCH_W, sy + sh, cx, sy + sh,
-                                   cx, sy},
-                        5};
-        cm_shape box = {&ring, 1};
-        switch (it->kind) {
-        case CM_SWATCH_AREA:
-            cm_draw_paint(cr, &box, &it->paint, s->hatch_width, s->hatch_angle);
-            cm_draw_stroke(cr, &box, TRUE, s->legend_border, 0.4);
-            break;
-        case CM_SWATCH_STAR:
-            cm_draw_star(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->star, it->paint.colors[0],
-                         s->place_halo);
-            break;
-        case CM_SWATCH_DOT:
-            cm_draw_dot(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->dot * 1.3, it->paint.colors[0],
-                        s->place_halo);
-            break;
-        case CM_SWATCH_SIEGE:
-            cairo_new_path(cr);
-            cairo_arc(cr, cx + SWATCH_W / 2, cy + rowh / 2, sh / 2, 0, 2 * G_PI);
-            cm_draw_set_color(cr, it->paint.colors[0]);
-            cairo_set_line_width(cr, 2);
-            cairo_set_dash(cr, (double[]){2.2, 1.2}, 2, 0);
-            cairo_stroke(cr);
-            cairo_set_dash(cr, NULL, 0, 0);
-            break;
-        case CM_SWATCH_ARROW:
-        case CM_SWATCH_WITHDRAWAL: {
-            double y0 = cy + rowh / 2, x0 = cx, x1 = cx + SWATCH_W;
-            gboolean w = it->kind == CM_SWATCH_WITHDRAWAL;
-            cairo_new_path(cr);
-            cairo_move_to(cr, x0, y0 - 0.8);
-            cairo_line_to(cr, x1 - 5, y0 - 2);
-            cairo_line_to(cr, x1 - 5, y0 - 3.5);
-            cairo_line_to(cr, x1, y0);
-            cairo_line_to(cr, x1 - 5, y0 + 3.5);
-            cairo_line_to(cr, x1 - 5, y0 + 2);
-            cairo_line_to(cr, x0, y0 + 0.8);
-            cairo_close_path(cr);
-            cm_draw_set_color(cr, it->paint.colors[0]);
-            cairo_fill_preserve(cr);
-            cm_draw_set_color(cr, s->title_color);
-            cairo_set_line_width(cr, 0.5);
-            if (w)
-                cairo_set_dash(cr, (double[]){1.5, 1}, 2, 0);
-            cairo_stroke(cr);
-            cairo_set_dash(cr, NULL, 0, 0);
-            break;
-        }
-        case CM_SWATCH_FRONT: {
-            double y0 = cy + rowh / 2;
-            cairo_new_path(cr);
-            for (double x = cx + 2; x + 3 <= cx + SWATCH_W; x += 6) {
-                cairo_move_to(cr, x, y0);
-                cairo_line_to(cr, x + 1.5, y0 + 3);
-                cairo_line_to(cr, x + 3, y0);
-                cairo_close_path(cr);
-            }
-            cm_draw_set_color(cr, it->paint.colors[0]);
-            cairo_fill(cr);
-            cairo_move_to(cr, cx, y0);
-            cairo_line_to(cr, cx + SWATCH_W, y0);
-            cm_draw_set_color(cr, s->title_color);
-            cairo_set_line_width(cr, 1.4);
-            cairo_stroke(cr);
-            break;
-        }
-        }
+        draw_swatch(cr, s, &items[i], cx, cy, rowh);
         show(cr, l, cx + SWATCH_W + 5, cy + (rowh - lh) / 2, s->title_color);
         g_object_unref(l);
         cy += rowh + 3;
