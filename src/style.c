@@ -270,7 +270,8 @@ static void warn_unknown(const cm_keyfile *kf, cm_ctx *ctx)
     g_ptr_array_free(known_groups, TRUE);
 }
 
-static cm_status load_controllers(cm_keyfile *const *kfs, int n, cm_style *s, cm_ctx *ctx)
+/* The controllers every file names, in the order first named; ids are one word. */
+static cm_status collect_controllers(cm_keyfile *const *kfs, int n, cm_style *s, cm_ctx *ctx)
 {
     for (int f = 0; f < n; f++) {
         char **groups = g_key_file_get_groups(kfs[f]->kf, NULL);
@@ -293,70 +294,94 @@ static cm_status load_controllers(cm_keyfile *const *kfs, int n, cm_style *s, cm
         }
         g_strfreev(groups);
     }
-    for (guint i = 0; i < s->controllers->len; i++) {
+    return CM_OK;
+}
+
+/* The text of `key` in `group` from the last file that sets it, or `fallback`. */
+static char *last_text(cm_keyfile *const *kfs, int n, const char *group, const char *key,
+                       const char *fallback)
+{
+    int f = last_definer(kfs, n, group, key);
+    char *v = f >= 0 ? g_key_file_get_string(kfs[f]->kf, group, key, NULL) : NULL;
+    if (!v || !*g_strstrip(v)) {
+        g_free(v);
+        v = g_strdup(fallback);
+    }
+    return v;
+}
+
+/* A controller's fill: required, a colour. */
+static cm_status controller_fill(cm_controller *c, cm_keyfile *const *kfs, int n,
+                                 const char *group, cm_ctx *ctx)
+{
+    int ff = last_definer(kfs, n, group, "fill");
+    if (ff < 0) {
+        /* name the last file that opened this group */
+        int fg = n - 1;
+        while (fg > 0 && !g_key_file_has_group(kfs[fg]->kf, group))
+            fg--;
+        return cm_fail(ctx, CM_ESTYLE, "%s:%d: [%s] needs a fill colour", kfs[fg]->path,
+                       cm_keyfile_line(kfs[fg], group, NULL), group);
+    }
+    cm_status st = CM_OK;
+    char *v = g_key_file_get_string(kfs[ff]->kf, group, "fill", NULL);
+    double rgba[4];
+    if (!cm_parse_color(g_strstrip(v), rgba))
+        st = cm_fail(ctx, CM_ESTYLE,
+                     "%s:%d: [%s] fill = \"%s\" is not a colour (#rrggbb, #rrggbbaa or a name)",
+                     kfs[ff]->path, cm_keyfile_line(kfs[ff], group, "fill"), group, v);
+    c->fill = (cm_rgba){rgba[0], rgba[1], rgba[2], rgba[3]};
+    g_free(v);
+    return st;
+}
+
+/* A controller's pattern and its colour, both optional. */
+static cm_status controller_pattern(cm_controller *c, cm_keyfile *const *kfs, int n,
+                                    const char *group, cm_ctx *ctx)
+{
+    cm_status st = CM_OK;
+    int fp = last_definer(kfs, n, group, "pattern");
+    c->pattern = CM_PATTERN_SOLID;
+    if (fp >= 0) {
+        char *v = g_strstrip(g_key_file_get_string(kfs[fp]->kf, group, "pattern", NULL));
+        if (!strcmp(v, "dots"))
+            c->pattern = CM_PATTERN_DOTS;
+        else if (!strcmp(v, "lines"))
+            c->pattern = CM_PATTERN_LINES;
+        else if (strcmp(v, "solid"))
+            st = cm_fail(ctx, CM_ESTYLE, "%s:%d: [%s] pattern = \"%s\" must be solid, dots or lines",
+                         kfs[fp]->path, cm_keyfile_line(kfs[fp], group, "pattern"), group, v);
+        g_free(v);
+    }
+    int fc = last_definer(kfs, n, group, "pattern-color");
+    c->pattern_color = (cm_rgba){0, 0, 0, 0.6};
+    if (st == CM_OK && fc >= 0) {
+        char *v = g_strstrip(g_key_file_get_string(kfs[fc]->kf, group, "pattern-color", NULL));
+        double rgba[4];
+        if (cm_parse_color(v, rgba))
+            c->pattern_color = (cm_rgba){rgba[0], rgba[1], rgba[2], rgba[3]};
+        else
+            st = cm_fail(ctx, CM_ESTYLE, "%s:%d: [%s] pattern-color = \"%s\" is not a colour",
+                         kfs[fc]->path, cm_keyfile_line(kfs[fc], group, "pattern-color"), group, v);
+        g_free(v);
+    }
+    return st;
+}
+
+static cm_status load_controllers(cm_keyfile *const *kfs, int n, cm_style *s, cm_ctx *ctx)
+{
+    cm_status st = collect_controllers(kfs, n, s, ctx);
+    for (guint i = 0; st == CM_OK && i < s->controllers->len; i++) {
         cm_controller *c = s->controllers->pdata[i];
         char *group = g_strconcat(CONTROLLER_PREFIX, c->id, NULL);
-        int fl = last_definer(kfs, n, group, "label");
-        int ff = last_definer(kfs, n, group, "fill");
-        cm_status st = CM_OK;
-        if (ff < 0) {
-            /* name the last file that opened this group */
-            int fg = n - 1;
-            while (fg > 0 && !g_key_file_has_group(kfs[fg]->kf, group))
-                fg--;
-            st = cm_fail(ctx, CM_ESTYLE, "%s:%d: [%s] needs a fill colour", kfs[fg]->path,
-                         cm_keyfile_line(kfs[fg], group, NULL), group);
-        } else {
-            char *v = g_key_file_get_string(kfs[ff]->kf, group, "fill", NULL);
-            double rgba[4];
-            if (!cm_parse_color(g_strstrip(v), rgba))
-                st = cm_fail(ctx, CM_ESTYLE,
-                             "%s:%d: [%s] fill = \"%s\" is not a colour (#rrggbb, #rrggbbaa or a name)",
-                             kfs[ff]->path, cm_keyfile_line(kfs[ff], group, "fill"), group, v);
-            c->fill = (cm_rgba){rgba[0], rgba[1], rgba[2], rgba[3]};
-            g_free(v);
-        }
-        c->label = fl >= 0 ? g_key_file_get_string(kfs[fl]->kf, group, "label", NULL) : NULL;
-        if (!c->label || !*g_strstrip(c->label)) {
-            g_free(c->label);
-            c->label = g_strdup(c->id);
-        }
-        int fp = last_definer(kfs, n, group, "pattern");
-        c->pattern = CM_PATTERN_SOLID;
-        if (st == CM_OK && fp >= 0) {
-            char *v = g_strstrip(g_key_file_get_string(kfs[fp]->kf, group, "pattern", NULL));
-            if (!strcmp(v, "dots"))
-                c->pattern = CM_PATTERN_DOTS;
-            else if (!strcmp(v, "lines"))
-                c->pattern = CM_PATTERN_LINES;
-            else if (strcmp(v, "solid"))
-                st = cm_fail(ctx, CM_ESTYLE, "%s:%d: [%s] pattern = \"%s\" must be solid, dots or lines",
-                             kfs[fp]->path, cm_keyfile_line(kfs[fp], group, "pattern"), group, v);
-            g_free(v);
-        }
-        int fc = last_definer(kfs, n, group, "pattern-color");
-        c->pattern_color = (cm_rgba){0, 0, 0, 0.6};
-        if (st == CM_OK && fc >= 0) {
-            char *v = g_strstrip(g_key_file_get_string(kfs[fc]->kf, group, "pattern-color", NULL));
-            double rgba[4];
-            if (cm_parse_color(v, rgba))
-                c->pattern_color = (cm_rgba){rgba[0], rgba[1], rgba[2], rgba[3]};
-            else
-                st = cm_fail(ctx, CM_ESTYLE, "%s:%d: [%s] pattern-color = \"%s\" is not a colour",
-                             kfs[fc]->path, cm_keyfile_line(kfs[fc], group, "pattern-color"), group, v);
-            g_free(v);
-        }
-        int fs = last_definer(kfs, n, group, "short");
-        c->short_label = fs >= 0 ? g_key_file_get_string(kfs[fs]->kf, group, "short", NULL) : NULL;
-        if (!c->short_label || !*g_strstrip(c->short_label)) {
-            g_free(c->short_label);
-            c->short_label = g_strdup(c->id);
-        }
+        st = controller_fill(c, kfs, n, group, ctx);
+        c->label = last_text(kfs, n, group, "label", c->id);
+        c->short_label = last_text(kfs, n, group, "short", c->id);
+        if (st == CM_OK)
+            st = controller_pattern(c, kfs, n, group, ctx);
         g_free(group);
-        if (st != CM_OK)
-            return st;
     }
-    return CM_OK;
+    return st;
 }
 
 cm_status cm_style_load(cm_style **out, const char *const *files, cm_ctx *ctx)
