@@ -87,6 +87,42 @@ static cm_status read_timed(OGRFeatureH f, OGRFeatureDefnH defn, const char *pat
     return st;
 }
 
+/* Keeps the features that have both geometry and good attributes, in the layer's order.
+ * A source may repeat a feature id (GeoJSON does not forbid it): attributes pair with
+ * geometry by id, so the first feature of an id is kept whole, its attributes with its own
+ * shape, and its repeats are dropped with a warning. */
+static void pair_with_geometry(cm_timeline *tl, GArray *read, GArray *fids, GHashTable *attrs,
+                               cm_ctx *ctx)
+{
+    for (guint i = 0; i < fids->len; i++)
+        if (!g_hash_table_contains(attrs, &g_array_index(fids, gint64, i)))
+            g_hash_table_insert(attrs, &g_array_index(fids, gint64, i), GUINT_TO_POINTER(i + 1));
+    tl->items = g_new0(cm_timed, (size_t)tl->layer->n);
+    GHashTable *seen = g_hash_table_new(g_int64_hash, g_int64_equal);
+    int kept = 0;
+    for (int i = 0; i < tl->layer->n; i++) {
+        gint64 fid = tl->layer->features[i].fid;
+        guint idx = GPOINTER_TO_UINT(g_hash_table_lookup(attrs, &fid));
+        if (idx && g_hash_table_contains(seen, &tl->layer->features[i].fid)) {
+            cm_warn(ctx, "%s: feature id %ld appears more than once; its repeats are ignored",
+                    tl->path, (long)fid);
+            idx = 0;
+        }
+        if (!idx) {
+            /* no attributes (skipped when read) or a repeat: its geometry goes too */
+            cm_feature_clear(&tl->layer->features[i]);
+            continue;
+        }
+        g_hash_table_add(seen, &g_array_index(fids, gint64, idx - 1));
+        tl->layer->features[kept] = tl->layer->features[i];
+        tl->items[kept] = g_array_index(read, cm_timed, idx - 1);
+        memset(&g_array_index(read, cm_timed, idx - 1), 0, sizeof(cm_timed));
+        kept++;
+    }
+    g_hash_table_unref(seen);
+    tl->layer->n = kept;
+}
+
 cm_status cm_timeline_load(cm_timeline **out, const char *path, gboolean lines,
                            GPtrArray *problems, cm_ctx *ctx)
 {
@@ -132,33 +168,7 @@ cm_status cm_timeline_load(cm_timeline **out, const char *path, gboolean lines,
         g_array_append_val(fids, fid);
     }
     cm_gdal_quiet_end();
-    for (guint i = 0; i < fids->len; i++)
-        g_hash_table_insert(attrs, &g_array_index(fids, gint64, i), GUINT_TO_POINTER(i + 1));
-
-    /* keep the features that have both geometry and good attributes, in the layer's order */
-    tl->items = g_new0(cm_timed, (size_t)tl->layer->n);
-    int kept = 0;
-    for (int i = 0; i < tl->layer->n; i++) {
-        gint64 fid = tl->layer->features[i].fid;
-        guint idx = GPOINTER_TO_UINT(g_hash_table_lookup(attrs, &fid));
-        /* a source may repeat a feature id (GeoJSON does not forbid it): attributes pair with
-         * geometry by id, so a repeated id cannot be told apart and is dropped with a warning */
-        if (idx && !g_array_index(read, cm_timed, idx - 1).actor) {
-            cm_warn(ctx, "%s: feature id %ld appears more than once; its repeats are ignored", path,
-                    (long)fid);
-            idx = 0;
-        }
-        if (!idx) {
-            /* skipped above: its geometry goes too */
-            cm_feature_clear(&tl->layer->features[i]);
-            continue;
-        }
-        tl->layer->features[kept] = tl->layer->features[i];
-        tl->items[kept] = g_array_index(read, cm_timed, idx - 1);
-        memset(&g_array_index(read, cm_timed, idx - 1), 0, sizeof(cm_timed));
-        kept++;
-    }
-    tl->layer->n = kept;
+    pair_with_geometry(tl, read, fids, attrs, ctx);
     *out = tl;
     tl = NULL;
 cleanup:

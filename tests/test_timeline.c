@@ -569,6 +569,10 @@ static void test_duplicate_ids(void)
     g_assert_nonnull(tl->items[0].actor);
     g_test_message("kept: %s, its ring from lon %g", tl->items[0].actor,
                    tl->layer->features[0].shape.rings[0].xy[0]);
+    /* the first feature is kept whole: its own attributes with its own shape (the repeat's
+     * attributes were once paired with the first's shape) */
+    g_assert_cmpstr(tl->items[0].actor, ==, "LNA");
+    g_assert_cmpfloat(tl->layer->features[0].shape.rings[0].xy[0], ==, 13);
     size_t nw = 0;
     const char *const *warnings = cm_ctx_warnings(ctx, &nw);
     gboolean warned = FALSE;
