@@ -4,6 +4,9 @@
 # peak memory (bench/timeit.c: wall time to the microsecond, CPU and peak RSS from wait4), with each case's ratio to the floor (cairo filling an A4 300 dpi surface and
 # writing it with cairo_surface_write_to_png) measured in the same run.
 # Output: a table on stdout and build-release/bench/results.json.
+# BASELINE=/path/to/an/older/conflictmap adds the same cases run by that binary, interleaved
+# with ours, each with --no-cache (a build from before the load cache went reads every input
+# afresh, as every run does now), so the two are compared in one run.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${RUNS:-7}
@@ -45,6 +48,16 @@ tiny-png|png|$cm render -q --dpi 8.55 -o $out/tiny.png
 series-52-pdf|pdf|$cm series -q --from 2019-06-03 --to 2020-05-25 --step 1w -o $out/series.pdf
 stress-png|png|$cm render -q $work/stress/stress.map -o $out/stress.png
 stress-pdf|pdf|$cm render -q $work/stress/stress.map -o $out/stress.pdf"
+if [ -n "${BASELINE:-}" ]; then
+  b="$BASELINE"
+  cases="$cases
+base-png|png|$b render -q --no-cache -o $out/base.png
+base-pdf|pdf|$b render -q --no-cache -o $out/base.pdf
+base-tiny-png|png|$b render -q --no-cache --dpi 8.55 -o $out/base-tiny.png
+base-series-52-pdf|pdf|$b series -q --no-cache --from 2019-06-03 --to 2020-05-25 --step 1w -o $out/base-series.pdf
+base-stress-png|png|$b render -q --no-cache $work/stress/stress.map -o $out/base-stress.png
+base-stress-pdf|pdf|$b render -q --no-cache $work/stress/stress.map -o $out/base-stress.pdf"
+fi
 
 # one unmeasured pass: the system's file and font caches (nothing of ours is cached)
 echo "$cases" | while IFS='|' read -r name kind cmd; do
@@ -100,5 +113,12 @@ END {
     printf "    \"%s\": {\"value\": %.3f, \"met\": %s}%s\n", t[i], v[i], ok[i] ? "true" : "false", i < 7 ? "," : "" > json
   }
   printf "  }\n}\n" > json
+  if ("base-png" in mw) {
+    printf "\nAgainst the baseline (its cold runs), this run:\n"
+    split("png pdf tiny-png series-52-pdf stress-png stress-pdf", names, " ")
+    for (i = 1; i <= 6; i++)
+      printf "  %-16s %.3f s against %.3f s: %.2f x\n", names[i], mw[names[i]], mw["base-" names[i]], mw[names[i]] / mw["base-" names[i]]
+    printf "  png peak MiB     %.1f against %.1f\n", mr["png"] / 1024, mr["base-png"] / 1024
+  }
   printf "\nstress map: %d vertices in its districts; results in %s\n", vertices, json
 }' "$samples"
