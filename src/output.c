@@ -360,8 +360,7 @@ cm_status cm_output_draw_png(cm_output *o, cm_page_draw draw, void *data, cm_ctx
     return cm_png_write(o->file, &o->png, draw, data, ctx);
 }
 
-/* The last occurrence of `needle` in binary data (NULs and all), or NULL. */
-static const char *find_last(const char *hay, gsize len, const char *needle)
+const char *cm_find_last(const char *hay, gsize len, const char *needle)
 {
     gsize n = strlen(needle);
     for (gsize i = len >= n ? len - n + 1 : 0; i-- > 0;)
@@ -392,7 +391,7 @@ static void flush_svg(cm_output *o)
         put(o, "\n", 1);
         put(o, o->svg_metadata, strlen(o->svg_metadata));
     }
-    const char *close = find_last(data, len, "</svg>");
+    const char *close = cm_find_last(data, len, "</svg>");
     gsize end_at = close && o->svg_text ? (gsize)(close - data) : len;
     put(o, data + at, end_at - at);
     if (end_at < len) {

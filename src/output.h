@@ -98,4 +98,8 @@ cm_status cm_output_commit(cm_output *o, cm_ctx *ctx);
  * NULL does nothing. */
 void cm_output_abort(cm_output *o);
 
+/* The last occurrence of `needle` in binary data (NULs and all), or NULL: for the SVG writer
+ * and the provenance reader. */
+const char *cm_find_last(const char *hay, gsize len, const char *needle);
+
 #endif

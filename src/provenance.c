@@ -5,6 +5,7 @@
 #include "conflictmap/render.h"
 
 #include "ctx.h"
+#include "output.h"
 
 #include <cairo-pdf.h>
 #include <errno.h>
@@ -84,16 +85,6 @@ char *cm_provenance_svg(const cm_provenance *p)
 }
 
 /* ---- reading ------------------------------------------------------------------------ */
-
-/* The last occurrence of `needle` in binary data (NULs and all), or NULL. */
-static const char *find_last(const char *hay, gsize len, const char *needle)
-{
-    gsize n = strlen(needle);
-    for (gsize i = len >= n ? len - n + 1 : 0; i-- > 0;)
-        if (hay[i] == needle[0] && memcmp(hay + i, needle, n) == 0)
-            return hay + i;
-    return NULL;
-}
 
 /* Adds a name and a value, the value made valid UTF-8 (a damaged file must not hand the
  * caller bytes it cannot print). */
@@ -175,7 +166,7 @@ static void read_pdf_info(const char *d, gsize len, GPtrArray *names, GPtrArray 
                                           {"/Keywords", "keywords"}, {"/Creator", "creator"},
                                           {"/CreationDate", "created"}};
     for (size_t k = 0; k < G_N_ELEMENTS(keys); k++) {
-        const char *p = find_last(d, len, keys[k][0]);
+        const char *p = cm_find_last(d, len, keys[k][0]);
         char *v = p ? pdf_string(p + strlen(keys[k][0]), d + len) : NULL;
         if (!v)
             continue;
