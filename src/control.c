@@ -210,14 +210,32 @@ static void add_lines(GArray *items, const cm_map *map, const cm_control *cs)
         add_item(items, CM_SWATCH_FRONT, grey, g_strdup("Front line (teeth face the attacker)"));
 }
 
-/* The capital, towns, and the siege ring when a town is besieged. */
+/* "Besieged by LNA": the mark of towns in `status`, in the colour and with the names of the
+ * first such town's parties. */
+static void add_by_whom(GArray *items, const cm_map *map, const cm_control *cs,
+                        cm_control_status status, cm_swatch_kind kind, const char *what)
+{
+    const cm_style *s = map->style;
+    for (int i = 0; i < map->places.layer->n; i++) {
+        const cm_ledger_row *r = cs->towns[i];
+        if (!r || r->status != status)
+            continue;
+        cm_paint mark = {.colors = {cm_style_controller(s, r->parties[0])->fill}, .n = 1};
+        char *names = party_names(s, r->parties);
+        add_item(items, kind, mark, g_strdup_printf("%s (by %s)", what, names));
+        g_free(names);
+        return;
+    }
+}
+
+/* The capital, towns, and the siege or attack mark when a town is besieged or attacked. */
 static void add_place_items(GArray *items, const cm_map *map, const cm_control *cs)
 {
     const cm_style *s = map->style;
     gboolean diff = cs->spec->diff;
     if (!map->places.layer)
         return;
-    gboolean capital = FALSE, town = FALSE, siege = FALSE, controlled = FALSE;
+    gboolean capital = FALSE, town = FALSE, siege = FALSE, attack = FALSE, controlled = FALSE;
     for (int i = 0; i < map->places.layer->n; i++) {
         const char *k = map->places.layer->features[i].kind;
         const cm_ledger_row *r = cs->towns[i];
@@ -228,6 +246,7 @@ static void add_place_items(GArray *items, const cm_map *map, const cm_control *
         if (r && (!diff || cm_control_changed(cs->towns_from[i], r))) {
             controlled = TRUE;
             siege |= !diff && r->status == CM_BESIEGED;
+            attack |= !diff && r->status == CM_ATTACKED;
         }
     }
     cm_paint symbol = {.colors = {s->place_color}, .n = 1};
@@ -236,13 +255,10 @@ static void add_place_items(GArray *items, const cm_map *map, const cm_control *
     if (town)
         add_item(items, CM_SWATCH_DOT, symbol,
                  g_strdup(controlled ? "Town (coloured: who holds it)" : "Town"));
-    if (siege) {
-        cm_paint ring = {.colors = {s->place_color}, .n = 1};
-        for (int i = 0; i < map->places.layer->n; i++)
-            if (cs->towns[i] && cs->towns[i]->status == CM_BESIEGED)
-                ring.colors[0] = cm_style_controller(s, cs->towns[i]->parties[0])->fill;
-        add_item(items, CM_SWATCH_SIEGE, ring, g_strdup("Besieged"));
-    }
+    if (siege)
+        add_by_whom(items, map, cs, CM_BESIEGED, CM_SWATCH_SIEGE, "Besieged");
+    if (attack)
+        add_by_whom(items, map, cs, CM_ATTACKED, CM_SWATCH_ATTACK, "Under attack");
 }
 
 GArray *cm_legend_items(const cm_map *map, const cm_control *cs)
@@ -292,6 +308,36 @@ static void add_source(GPtrArray *list, const char *source)
     g_strfreev(parts);
 }
 
+/* Earlier publication first; then by id, so the numbering is stable. */
+static gint by_published(gconstpointer a, gconstpointer b)
+{
+    const cm_source *x = *(const cm_source *const *)a, *y = *(const cm_source *const *)b;
+    int c = g_date_compare(&x->published, &y->published);
+    return c ? c : strcmp(x->id, y->id);
+}
+
+/* "Sources of control: [1] Reuters, “…”, 4 Apr 2019; [2] …": the cited sources as numbered
+ * notes, oldest first, those published after the map's date marked "reported DATE". */
+static char *numbered_notes(const cm_sources *table, GPtrArray *ids, const GDate *date)
+{
+    GPtrArray *cited = g_ptr_array_new();
+    for (guint i = 0; i < ids->len; i++) {
+        const cm_source *src = cm_sources_get(table, ids->pdata[i]);
+        if (src) /* check made sure there are no others */
+            g_ptr_array_add(cited, (gpointer)src);
+    }
+    g_ptr_array_sort(cited, by_published);
+    GString *line = g_string_new("Sources of control: ");
+    for (guint i = 0; i < cited->len; i++) {
+        char *note = cm_source_note(cited->pdata[i], date);
+        g_string_append_printf(line, "%s[%u] %s", i ? "; " : "", i + 1, note);
+        g_free(note);
+    }
+    g_string_append_c(line, '.');
+    g_ptr_array_free(cited, TRUE);
+    return g_string_free(line, FALSE);
+}
+
 /* "Sources of control: A; B." — the distinct sources of the rows, zones and lines in force,
  * sorted. */
 char *cm_sources_line(const cm_map *map, const cm_control *cs)
@@ -311,6 +357,11 @@ char *cm_sources_line(const cm_map *map, const cm_control *cs)
     if (list->len == 0) {
         g_ptr_array_free(list, TRUE);
         return NULL;
+    }
+    if (map->sources) {
+        char *notes = numbered_notes(map->sources, list, &cs->spec->date);
+        g_ptr_array_free(list, TRUE);
+        return notes;
     }
     g_ptr_array_sort(list, str_ptr_cmp);
     g_ptr_array_add(list, NULL);

@@ -157,3 +157,23 @@ void cm_draw_paint(cairo_t *cr, const cm_shape *shape, const cm_paint *paint, do
     if (paint->pattern != CM_PATTERN_SOLID)
         draw_pattern(cr, shape, paint->pattern, paint->pattern_color);
 }
+
+void cm_draw_attack_mark(cairo_t *cr, double x, double y, double r, cm_rgba color, cm_rgba halo)
+{
+    /* four wedges pointing in at the place, like a sight: under attack, not encircled (a
+     * siege is a closed ring) */
+    cairo_new_path(cr);
+    for (int k = 0; k < 4; k++) {
+        double a = G_PI / 4 + k * G_PI / 2, ca = cos(a), sa = sin(a), w = 1.6, len = 3.4;
+        cairo_move_to(cr, x + ca * r, y + sa * r);
+        cairo_line_to(cr, x + ca * (r + len) - sa * w, y + sa * (r + len) + ca * w);
+        cairo_line_to(cr, x + ca * (r + len) + sa * w, y + sa * (r + len) - ca * w);
+        cairo_close_path(cr);
+    }
+    cm_draw_set_color(cr, halo);
+    cairo_set_line_width(cr, 1.2);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_stroke_preserve(cr);
+    cm_draw_set_color(cr, color);
+    cairo_fill(cr);
+}

@@ -138,6 +138,12 @@ static void draw_swatch(cairo_t *cr, const cm_style *s, const cm_legend_item *it
     case CM_SWATCH_FRONT:
         swatch_front(cr, s, it, cx, cy + rowh / 2);
         break;
+    case CM_SWATCH_ATTACK:
+        cm_draw_dot(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->dot * 1.3, s->place_color,
+                    s->place_halo);
+        cm_draw_attack_mark(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->dot * 0.65 + 1.2,
+                            it->paint.colors[0], s->place_halo);
+        break;
     }
 }
 

@@ -15,7 +15,8 @@ typedef enum {
     CM_SWATCH_SIEGE,      /* a dashed ring in paint.colors[0] */
     CM_SWATCH_ARROW,      /* an offensive arrow in paint.colors[0] */
     CM_SWATCH_WITHDRAWAL, /* a dashed, lighter arrow */
-    CM_SWATCH_FRONT       /* a front line with teeth */
+    CM_SWATCH_FRONT,      /* a front line with teeth */
+    CM_SWATCH_ATTACK      /* the under-attack mark in paint.colors[0] */
 } cm_swatch_kind;
 
 typedef struct cm_legend_item {

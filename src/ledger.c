@@ -181,7 +181,7 @@ cm_status cm_ledger_check(const cm_ledger *lg, GHashTable *regions,
 
 gboolean cm_parse_status(const char *text, cm_control_status *out)
 {
-    static const char *const words[] = {"held", "contested", "besieged", "claimed"};
+    static const char *const words[] = {"held", "contested", "besieged", "claimed", "attacked"};
     for (size_t i = 0; i < G_N_ELEMENTS(words); i++)
         if (g_ascii_strcasecmp(text, words[i]) == 0) {
             *out = (cm_control_status)i;
@@ -192,6 +192,6 @@ gboolean cm_parse_status(const char *text, cm_control_status *out)
 
 const char *cm_status_word(cm_control_status st)
 {
-    static const char *const words[] = {"held", "contested", "besieged", "claimed"};
+    static const char *const words[] = {"held", "contested", "besieged", "claimed", "attacked"};
     return words[st];
 }

@@ -7,9 +7,10 @@
 #include <glib.h>
 
 /* held: the controller holds it.  contested: fighting inside; `parties` fight over it.
- * besieged: the controller holds it, surrounded by `parties`.  claimed: the controller says it
- * took it, unconfirmed. */
-typedef enum { CM_HELD, CM_CONTESTED, CM_BESIEGED, CM_CLAIMED } cm_control_status;
+ * besieged: the controller holds it, encircled by `parties`.  claimed: the controller says it
+ * took it, unconfirmed.  attacked: the controller holds it under attack by `parties`, not
+ * encircled (Tripoli 2019-20: the coast road and Mitiga stayed open). */
+typedef enum { CM_HELD, CM_CONTESTED, CM_BESIEGED, CM_CLAIMED, CM_ATTACKED } cm_control_status;
 
 /* Parses a status word; FALSE if unknown. */
 gboolean cm_parse_status(const char *text, cm_control_status *out);

@@ -31,7 +31,7 @@ static cm_status read_row(OGRFeatureH f, const int *col, const char *path,
     char *status = cm_ogr_field_string(f, col[3]);
     if (!status || !cm_parse_status(status, &r->status))
         st = cm_fail(ctx, CM_EINPUT,
-                     "%s:%d: status \"%s\" must be held, contested, besieged or claimed", path,
+                     "%s:%d: status \"%s\" must be held, contested, besieged, attacked or claimed", path,
                      line, status ? status : "");
     g_free(status);
     if (st != CM_OK)
@@ -41,7 +41,7 @@ static cm_status read_row(OGRFeatureH f, const int *col, const char *path,
     r->note = cm_ogr_field_string(f, col[6]);
     r->confidence = cm_ogr_field_string(f, col[7]);
     char *parties = cm_ogr_field_string(f, col[5]);
-    if (r->status == CM_CONTESTED || r->status == CM_BESIEGED) {
+    if (r->status == CM_CONTESTED || r->status == CM_BESIEGED || r->status == CM_ATTACKED) {
         GPtrArray *ids = g_ptr_array_new();
         char **parts = g_strsplit_set(parties ? parties : "", ";/,", -1);
         for (char **p = parts; *p; p++) {
@@ -56,6 +56,9 @@ static cm_status read_row(OGRFeatureH f, const int *col, const char *path,
                          path, line);
         else if (r->status == CM_BESIEGED && ids->len < 1)
             st = cm_fail(ctx, CM_EINPUT, "%s:%d: a besieged row names the besiegers in parties",
+                         path, line);
+        else if (r->status == CM_ATTACKED && ids->len < 1)
+            st = cm_fail(ctx, CM_EINPUT, "%s:%d: an attacked row names the attackers in parties",
                          path, line);
         g_ptr_array_add(ids, NULL);
         r->parties = (char **)g_ptr_array_free(ids, FALSE);

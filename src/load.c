@@ -55,6 +55,7 @@ void cm_map_destroy(cm_map *map)
     g_free(map->inset_trace.xy);
     cm_shape_clear(&map->graticule);
     cm_ledger_destroy(map->ledger);
+    cm_sources_destroy(map->sources);
     cm_style_destroy(map->style);
     cm_mapfile_destroy(map->mf);
     if (map->inputs)
@@ -309,6 +310,9 @@ static cm_status load_geo(cm_map *map, GPtrArray *problems, cm_ctx *ctx)
 static cm_status load_time(cm_map *map, const char *ledger, GPtrArray *problems, cm_ctx *ctx)
 {
     cm_status st;
+    if (map->mf->sources &&
+        (st = cm_sources_load(&map->sources, map->mf->sources, problems, ctx)) != CM_OK)
+        return st;
     if ((st = cm_ledger_load(&map->ledger, ledger, problems, ctx)) != CM_OK ||
         (st = load_timeline(map, map->mf->zones, FALSE, &map->zones, &map->zones_page, problems,
                             ctx)) != CM_OK ||
@@ -407,6 +411,27 @@ static cm_status known_keys(GHashTable **out, cm_map *map, cm_ctx *ctx)
     return CM_OK;
 }
 
+/* With a sources table, every source a row, zone or line cites must be in it. */
+static cm_status check_sources(const cm_map *map, GPtrArray *problems, cm_ctx *ctx)
+{
+    cm_status st = CM_OK;
+    for (guint i = 0; st == CM_OK && i < map->ledger->rows->len; i++) {
+        const cm_ledger_row *r = map->ledger->rows->pdata[i];
+        char *where = g_strdup_printf("%s:%d", map->ledger->path, r->line);
+        st = cm_sources_check_cell(map->sources, r->source, where, problems, ctx);
+        g_free(where);
+    }
+    const cm_timeline *tls[] = {map->zones, map->lines};
+    for (size_t k = 0; k < G_N_ELEMENTS(tls); k++)
+        for (int i = 0; st == CM_OK && tls[k] && i < tls[k]->layer->n; i++) {
+            char *where = g_strdup_printf("%s: feature %ld", tls[k]->path, tls[k]->items[i].fid);
+            st = cm_sources_check_cell(map->sources, tls[k]->items[i].source, where, problems,
+                                       ctx);
+            g_free(where);
+        }
+    return st;
+}
+
 /* The ledger, zones and lines against the map's keys and the controllers' ids (all the
  * checks need of the style). */
 static cm_status check_data(cm_map *map, const char *ledger, GPtrArray *problems, cm_ctx *ctx)
@@ -424,6 +449,8 @@ static cm_status check_data(cm_map *map, const char *ledger, GPtrArray *problems
         st = cm_timeline_check(map->zones, controllers, problems, ctx);
     if (st == CM_OK && map->lines)
         st = cm_timeline_check(map->lines, controllers, problems, ctx);
+    if (st == CM_OK && map->sources)
+        st = check_sources(map, problems, ctx);
     if (st == CM_OK && map->ledger->rows->len == 0)
         st = cm_fail(ctx, CM_EINPUT, "%s: the ledger has no valid rows", ledger);
     g_ptr_array_free(ids, TRUE);

@@ -35,6 +35,7 @@ typedef struct cm_mapfile {
     char *inset_crs;         /* the inset's CRS; the map's when the map file names none */
     char *control;         /* resolved ledger path */
     char *zones, *lines;   /* resolved paths of zones and lines files; NULL when none */
+    char *sources;         /* the sources table rows cite by id; NULL: sources are free text */
 } cm_mapfile;
 
 /* Reads and validates a map file.  Errors are CM_ESTYLE with "file:line: ...".  Unknown

@@ -74,6 +74,8 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
             r = s->dot * 0.8 + 0.8;
         if (row && !neutral && row->status == CM_BESIEGED)
             r += 4.5;
+        else if (row && !neutral && row->status == CM_ATTACKED)
+            r += 4.6;
         if (draw) {
             /* a town is shown only with its name: an unnamed dot says nothing */
             if (!shown && !cm_labeler_is_placed(lab, i + 1))

@@ -207,6 +207,9 @@ void cm_draw_town(cairo_t *cr, const cm_style *s, gboolean capital, double x, do
         cairo_set_dash(cr, (double[]){2.2, 1.2}, 2, 0);
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
+    } else if (r && !neutral && r->status == CM_ATTACKED) {
+        cm_draw_attack_mark(cr, x, y, (capital ? s->star : size / 2) + 1.2,
+                            cm_style_controller(s, r->parties[0])->fill, s->place_halo);
     }
     if (capital) {
         cm_draw_star(cr, x, y, s->star, fill, s->place_halo);

@@ -68,7 +68,7 @@ static cm_status read_timed(OGRFeatureH f, OGRFeatureDefnH defn, const char *pat
         t->status = CM_HELD;
         if (word && !cm_parse_status(word, &t->status))
             st = cm_fail(ctx, CM_EINPUT,
-                         "%s: feature %ld: status \"%s\" must be held, contested, besieged or claimed",
+                         "%s: feature %ld: status \"%s\" must be held, contested, besieged, attacked or claimed",
                          path, fid, word);
         char *parties = cm_ogr_field_string(f, field(defn, "parties"));
         if (parties)

@@ -129,6 +129,15 @@ static const bad_case cases[] = {
     {"the world in a conic projection (render)",
      {"render", BAD "extent-world-conic.map", "--dpi", "20", "-o", "OUT"}, 0,
      {"warning: " BAD "extent-world-conic.map: the scale of crs"}, TRUE, FALSE, NULL},
+    /* rows cite sources by id: an unknown id, or a source of no date, is an error */
+    {"source id not in the table (check)", {"check", BAD "source-unknown.map"}, 3,
+     {"ledger-unknown-source.csv:3: source \"test-erly\" is not in ",
+      "(did you mean \"test-early\"?)"}, FALSE, TRUE, NULL},
+    {"source id not in the table (render)", {"render", BAD "source-unknown.map", "-o", "OUT"}, 3,
+     {"ledger-unknown-source.csv:3: source \"test-erly\" is not in "}, FALSE, FALSE, NULL},
+    {"source of no published date", {"check", BAD "source-undated.map"}, 3,
+     {"sources-undated.csv:3: source \"test-undated\" has no published date (YYYY-MM-DD)"},
+     FALSE, TRUE, NULL},
     /* what check rejects never renders silently: the first problem, and how many more */
     {"ledger rows out of date order (render)",
      {"render", "--control", BAD "ledger-out-of-order.csv", "--dpi", "10", "-o", "OUT"}, 0,

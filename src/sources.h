@@ -1,0 +1,47 @@
+/* The sources table: the documents that rows of the ledger, zones and lines cite by id, with
+ * their outlet, title, publication date and address. */
+#ifndef CM_SOURCES_H
+#define CM_SOURCES_H
+
+#include "conflictmap/status.h"
+
+#include <glib.h>
+
+typedef struct cm_source {
+    char *id, *outlet, *title, *url; /* title and url NULL when unknown */
+    GDate published;
+    int line; /* in the table, for messages */
+} cm_source;
+
+typedef struct cm_sources {
+    char *path;
+    GPtrArray *list; /* cm_source, in the table's order */
+    GHashTable *by_id;
+} cm_sources;
+
+/* Reads a sources table (CSV, ODS, XLSX: columns id, outlet, title, published, url; title
+ * and url may be empty).  A row without an id, an outlet or a valid published date, or an
+ * id given twice, fails with CM_EINPUT and "file:line: ..."; with `problems`, each is
+ * recorded there and the row skipped.  *out is owned by the caller: cm_sources_destroy. */
+cm_status cm_sources_load(cm_sources **out, const char *path, GPtrArray *problems, cm_ctx *ctx);
+void cm_sources_destroy(cm_sources *s);
+
+/* The source with this id, or NULL. */
+const cm_source *cm_sources_get(const cm_sources *s, const char *id);
+
+/* The ids a `source` cell cites: ';'-separated, blanks trimmed, empty parts dropped.
+ * g_strfreev() it. */
+char **cm_source_ids(const char *cell);
+
+/* Checks that every id in `cell` is in the table: the first unknown one fails with
+ * CM_EINPUT and "`where`: unknown source \"id\"" (with the nearest id when one is close), or
+ * with `problems`, every one is recorded there. */
+cm_status cm_sources_check_cell(const cm_sources *s, const char *cell, const char *where,
+                                GPtrArray *problems, cm_ctx *ctx);
+
+/* A note for a map dated `date`: outlet, title in quotes when known, and the publication
+ * date; "reported DATE" when it was published after the map's date (later reporting).
+ * g_free() it. */
+char *cm_source_note(const cm_source *src, const GDate *date);
+
+#endif
