@@ -95,7 +95,7 @@ static void test_bad_rows(void)
         {"2019-03-01,a,GNA,held,,s,\n19/12/2019,a,GNA,held,,s,\n", "control.csv:3: date \"19/12/2019\""},
         {",a,GNA,held,,s,\n", "control.csv:2: the date is empty"},
         {"2019-03-01,,GNA,held,,s,\n", "control.csv:2: the region is empty"},
-        {"2019-03-01,a,GNA,won,,s,\n", "control.csv:2: status \"won\" must be held, contested, besieged or claimed"},
+        {"2019-03-01,a,GNA,won,,s,\n", "control.csv:2: status \"won\" must be held, contested, besieged, attacked or claimed"},
         {"2019-03-01,a,GNA,held,,,\n", "control.csv:2: every row needs a source"},
         {"2019-03-01,a,GNA,contested,GNA,s,\n", "control.csv:2: a contested row names at least two"},
     };

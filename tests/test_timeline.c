@@ -524,7 +524,7 @@ static void test_check(void)
     static const char *const want[] = {
         "control.csv:3: unknown region \"bengazi\" (did you mean \"benghazi\"?)",
         "control.csv:4: unknown controller \"GAN\" (did you mean \"GNA\"?)",
-        "control.csv:5: status \"liberated\" must be held, contested, besieged or claimed",
+        "control.csv:5: status \"liberated\" must be held, contested, besieged, attacked or claimed",
         "control.csv:6: date \"2019-3-1\" is not a valid YYYY-MM-DD date",
         "control.csv:7: date \"2019-02-30\" is not a valid YYYY-MM-DD date",
         "control.csv:9: rows for \"derna\" out of date order: 2019-06-01 after 2020-01-06 on line 8",
