@@ -318,7 +318,8 @@ static gint by_published(gconstpointer a, gconstpointer b)
 
 /* "Sources of control: [1] Reuters, “…”, 4 Apr 2019; [2] …": the cited sources as numbered
  * notes, oldest first, those published after the map's date marked "reported DATE". */
-static char *numbered_notes(const cm_sources *table, GPtrArray *ids, const GDate *date)
+static char *numbered_notes(const cm_sources *table, GPtrArray *ids, const GDate *date,
+                            gboolean brief)
 {
     GPtrArray *cited = g_ptr_array_new();
     for (guint i = 0; i < ids->len; i++) {
@@ -329,7 +330,7 @@ static char *numbered_notes(const cm_sources *table, GPtrArray *ids, const GDate
     g_ptr_array_sort(cited, by_published);
     GString *line = g_string_new("Sources of control: ");
     for (guint i = 0; i < cited->len; i++) {
-        char *note = cm_source_note(cited->pdata[i], date);
+        char *note = cm_source_note(cited->pdata[i], date, !brief);
         g_string_append_printf(line, "%s[%u] %s", i ? "; " : "", i + 1, note);
         g_free(note);
     }
@@ -340,7 +341,7 @@ static char *numbered_notes(const cm_sources *table, GPtrArray *ids, const GDate
 
 /* "Sources of control: A; B." — the distinct sources of the rows, zones and lines in force,
  * sorted. */
-char *cm_sources_line(const cm_map *map, const cm_control *cs)
+char *cm_sources_line(const cm_map *map, const cm_control *cs, gboolean brief)
 {
     GPtrArray *list = g_ptr_array_new_with_free_func(g_free);
     for (int i = 0; i < map->regions.layer->n; i++)
@@ -359,7 +360,7 @@ char *cm_sources_line(const cm_map *map, const cm_control *cs)
         return NULL;
     }
     if (map->sources) {
-        char *notes = numbered_notes(map->sources, list, &cs->spec->date);
+        char *notes = numbered_notes(map->sources, list, &cs->spec->date, brief);
         g_ptr_array_free(list, TRUE);
         return notes;
     }

@@ -283,27 +283,60 @@ void cm_layout_north_arrow(cairo_t *cr, cm_labeler *lab, const cm_style *s, doub
     g_object_unref(n);
 }
 
-void cm_layout_footer(cairo_t *cr, cm_labeler *lab, const cm_style *s, const double frame[4],
-                      const char *sources, const char *credit)
+/* The sources as a paragraph the frame's width, wrapped; NULL when it needs more than
+ * `lines` lines. */
+static PangoLayout *sources_block(cm_labeler *lab, const cm_style *s, const char *text,
+                                  double width, int lines, double size)
 {
-    double y = frame[1] + frame[3] + 4;
-    double ch = 0, cw = 0;
-    PangoLayout *c = NULL;
-    if (credit) {
-        c = cm_labeler_layout(lab, credit, s->font, FOOTER_SIZE, FALSE, TRUE);
-        pango_layout_set_width(c, (int)(frame[2] * 0.35 * PANGO_SCALE));
-        pango_layout_set_alignment(c, PANGO_ALIGN_RIGHT);
-        layout_size(c, &cw, &ch);
-        show(cr, c, frame[0] + frame[2] - frame[2] * 0.35, y, footer_color(s));
-        g_object_unref(c);
+    PangoLayout *l = cm_labeler_layout(lab, text, s->font, size, FALSE, FALSE);
+    pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+    pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+    if (pango_layout_get_line_count(l) * size <= lines * FOOTER_SIZE + 0.01)
+        return l;
+    g_object_unref(l);
+    return NULL;
+}
+
+gboolean cm_layout_footer(cairo_t *cr, cm_labeler *lab, const cm_style *s, const double frame[4],
+                          const cm_footer *f)
+{
+    double y = frame[1] + frame[3] + 4, line_h = FOOTER_SIZE * 1.3;
+    int lines = FOOTER_LINES - 1; /* the last line is the credit's */
+    gboolean complete = TRUE;
+    PangoLayout *l = NULL;
+    /* in full; else briefly; else briefly in agate type, 5.5 pt, the smallest a newspaper
+     * sets */
+    if (f->sources && !(l = sources_block(lab, s, f->sources, frame[2], lines, FOOTER_SIZE))) {
+        complete = FALSE;
+        if (!f->brief ||
+            (!(l = sources_block(lab, s, f->brief, frame[2], lines, FOOTER_SIZE)) &&
+             !(l = sources_block(lab, s, f->brief, frame[2], lines, 5.5)))) {
+            /* even the brief form is too long: cut, and say where the rest is */
+            l = cm_labeler_layout(lab, f->brief ? f->brief : f->sources, s->font, FOOTER_SIZE,
+                                  FALSE, FALSE);
+            pango_layout_set_width(l, (int)(frame[2] * PANGO_SCALE));
+            pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+            pango_layout_set_height(l, -lines);
+            pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+        }
     }
-    if (sources) {
-        PangoLayout *l = cm_labeler_layout(lab, sources, s->font, FOOTER_SIZE, FALSE, FALSE);
-        pango_layout_set_width(l, (int)(frame[2] * 0.62 * PANGO_SCALE));
-        pango_layout_set_wrap(l, PANGO_WRAP_WORD);
-        pango_layout_set_height(l, -FOOTER_LINES);
-        pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+    if (l) {
         show(cr, l, frame[0], y, footer_color(s));
         g_object_unref(l);
     }
+    double last = y + lines * line_h;
+    if (!complete && f->elsewhere) {
+        PangoLayout *e = cm_labeler_layout(lab, f->elsewhere, s->font, FOOTER_SIZE, FALSE, TRUE);
+        pango_layout_set_width(e, (int)(frame[2] * 0.6 * PANGO_SCALE));
+        show(cr, e, frame[0], last, footer_color(s));
+        g_object_unref(e);
+    }
+    if (f->credit) {
+        PangoLayout *c = cm_labeler_layout(lab, f->credit, s->font, FOOTER_SIZE, FALSE, TRUE);
+        pango_layout_set_width(c, (int)(frame[2] * 0.4 * PANGO_SCALE));
+        pango_layout_set_alignment(c, PANGO_ALIGN_RIGHT);
+        show(cr, c, frame[0] + frame[2] * 0.6, last, footer_color(s));
+        g_object_unref(c);
+    }
+    return complete;
 }

@@ -48,9 +48,18 @@ void cm_layout_north_arrow(cairo_t *cr, cm_labeler *lab, const cm_style *style, 
 void cm_layout_title(cairo_t *cr, cm_labeler *lab, const cm_style *style, const double frame[4],
                      const char *title, const char *subtitle);
 
-/* Sources (wrapped) and the credit line below the frame. */
-void cm_layout_footer(cairo_t *cr, cm_labeler *lab, const cm_style *style, const double frame[4],
-                      const char *sources, const char *credit);
+/* What the footer says: the sources in full (outlet, title, date) and briefly (outlet, date),
+ * where the full list is when only the brief one fits, and the credit.  Any may be NULL. */
+typedef struct {
+    const char *sources, *brief, *elsewhere, *credit;
+} cm_footer;
+
+/* The footer below the frame: the sources wrapped over the frame's width in the lines the
+ * frame left (in full when they fit, else briefly, else cut with an ellipsis), then a line
+ * with `elsewhere` (when the full list did not fit) and the credit.  Returns whether the full
+ * list fitted. */
+gboolean cm_layout_footer(cairo_t *cr, cm_labeler *lab, const cm_style *style,
+                          const double frame[4], const cm_footer *footer);
 
 /* "19 December 2019", independent of the locale. */
 char *cm_format_date_long(const GDate *date);

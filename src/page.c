@@ -197,9 +197,14 @@ static void draw_furniture(cairo_t *cr, const cm_map *map, const cm_control *cs,
     cairo_stroke(cr);
     if (s->logo)
         cm_draw_logo(cr, map);
-    char *sources = cm_sources_line(map, cs);
-    cm_layout_footer(cr, body->lab, s, fr, sources, map->mf->credit);
-    g_free(sources);
+    char *full = cm_sources_line(map, cs, FALSE);
+    char *brief = map->sources ? cm_sources_line(map, cs, TRUE) : NULL;
+    cm_footer footer = {.sources = full, .brief = brief, .credit = map->mf->credit,
+                        .elsewhere = "Every source with its title and address is in this file's "
+                                     "metadata (conflictmap info FILE)."};
+    cm_layout_footer(cr, body->lab, s, fr, &footer);
+    g_free(full);
+    g_free(brief);
 }
 
 void cm_page_body_free(cm_page_body *body)
@@ -262,7 +267,7 @@ static void draw_title(cairo_t *cr, const cm_map *map, const cm_page_spec *spec)
 }
 
 /* What a page's body depends on: the row in force for every region and town (and on the
- * earlier date of a change map) and which zones and lines are in force.  Rows are compared
+ * earlier date of a change map), which zones and lines are in force, and the source notes.  Rows are compared
  * by identity: they belong to the ledger, which outlives the series. */
 static GBytes *body_key(const cm_map *map, const cm_control *cs)
 {
@@ -283,6 +288,12 @@ static GBytes *body_key(const cm_map *map, const cm_control *cs)
                                  (cs->spec->diff && cm_timed_active(&tls[t]->items[i], &cs->spec->from)) << 1);
             g_byte_array_append(k, &on, 1);
         }
+    /* the notes say which sources were published after the page's date ("reported ..."):
+     * two dates of the same control may still differ in that */
+    char *notes = map->sources ? cm_sources_line(map, cs, FALSE) : NULL;
+    if (notes)
+        g_byte_array_append(k, (const guint8 *)notes, (guint)strlen(notes) + 1);
+    g_free(notes);
     return g_byte_array_free_to_bytes(k);
 }
 

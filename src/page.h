@@ -43,8 +43,9 @@ cm_paint cm_diff_paint(const cm_style *s, const cm_ledger_row *from, const cm_le
  * cm_legend_items_free. */
 GArray *cm_legend_items(const cm_map *map, const cm_control *cs);
 void cm_legend_items_free(GArray *items);
-/* "Sources of control: A; B.", or NULL when nothing in force has a source.  g_free() it. */
-char *cm_sources_line(const cm_map *map, const cm_control *cs);
+/* "Sources of control: A; B.", or NULL when nothing in force has a source: with a sources
+ * table, numbered notes, oldest first, with titles or (brief) without.  g_free() it. */
+char *cm_sources_line(const cm_map *map, const cm_control *cs, gboolean brief);
 
 /* Parts of a page drawn once for a whole series: recordings that every page paints.  In a
  * PDF each becomes one form object that every page refers to, instead of the same paths

@@ -52,7 +52,7 @@ static void set_provenance(cm_output *out, const cm_map *map, const cm_page_spec
         g_snprintf(created, sizeof created, "%sT00:00:00Z", last);
     }
     cm_control cs = cm_control_on(map, &specs[n - 1]);
-    char *sources = cm_sources_line(map, &cs);
+    char *sources = cm_sources_line(map, &cs, FALSE);
     cm_control_clear(&cs);
     char *date_long = cm_format_date_long(&specs[n - 1].date);
     const char *title = map->mf->title ? map->mf->title : "Territorial control";

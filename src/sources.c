@@ -159,12 +159,15 @@ cm_status cm_sources_check_cell(const cm_sources *s, const char *cell, const cha
     return st;
 }
 
-char *cm_source_note(const cm_source *src, const GDate *date)
+char *cm_source_note(const cm_source *src, const GDate *date, gboolean title)
 {
     static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     GString *n = g_string_new(src->outlet);
-    if (src->title)
+    char *paren = title ? NULL : strstr(n->str, " (");
+    if (paren) /* briefly: "Reuters", not "Reuters (video script, via ...)" */
+        g_string_truncate(n, (gsize)(paren - n->str));
+    if (src->title && title)
         g_string_append_printf(n, ", \u201c%s\u201d", src->title);
     gboolean later = g_date_compare(&src->published, date) > 0;
     g_string_append_printf(n, ", %s%d %s %d", later ? "reported " : "",

@@ -39,9 +39,9 @@ char **cm_source_ids(const char *cell);
 cm_status cm_sources_check_cell(const cm_sources *s, const char *cell, const char *where,
                                 GPtrArray *problems, cm_ctx *ctx);
 
-/* A note for a map dated `date`: outlet, title in quotes when known, and the publication
- * date; "reported DATE" when it was published after the map's date (later reporting).
- * g_free() it. */
-char *cm_source_note(const cm_source *src, const GDate *date);
+/* A note for a map dated `date`: outlet, title in quotes when known and asked for (without,
+ * the outlet loses what it says in parentheses), and the publication date; "reported DATE" when it was published after the map's date (later
+ * reporting).  g_free() it. */
+char *cm_source_note(const cm_source *src, const GDate *date, gboolean title);
 
 #endif

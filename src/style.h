@@ -69,7 +69,7 @@ const cm_controller *cm_style_controller(const cm_style *style, const char *id);
 
 /* The footer's type: its size in points and the lines the sources may take. */
 #define CM_FOOTER_SIZE 6.5
-#define CM_FOOTER_LINES 3
+#define CM_FOOTER_LINES 5
 
 /* The map frame (x, y, width, height in points) on a page of page_w x page_h points, as the
  * style's margins leave it with room for the title block above and the sources below.  The

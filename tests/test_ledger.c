@@ -227,7 +227,7 @@ static void test_public_api(void)
     g_assert_cmpint(cm_ledger_holder(&who, &status, &source, lg, "town:gharyan", "2019-05-01", ctx), ==, 0);
     g_assert_cmpstr(who, ==, "LNA");
     g_assert_cmpstr(status, ==, "held");
-    g_assert_cmpstr(source, ==, "Reuters, 2019-04-04");
+    g_assert_cmpstr(source, ==, "reuters-2019-04-04-gharyan;ansamed-2019-04-04-gharyan");
     /* no row yet: not an error, no holder */
     g_assert_cmpint(cm_ledger_holder(&who, &status, NULL, lg, "town:gharyan", "2019-02-01", ctx), ==, CM_OK);
     g_assert_null(who);
