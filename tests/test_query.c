@@ -315,6 +315,85 @@ static void test_zones_on_top(void)
     g_free(dir);
 }
 
+/* Runs the command line's query; returns the exit code, stdout in *out, stderr in *err. */
+static int run_query(const char *const *args, char **out, char **err)
+{
+    GPtrArray *argv = g_ptr_array_new();
+    const char *head[] = {"timeout", "-k", "5", "120", CM_CLI, "query"};
+    for (size_t i = 0; i < G_N_ELEMENTS(head); i++)
+        g_ptr_array_add(argv, (gpointer)head[i]);
+    for (int i = 0; args[i]; i++)
+        g_ptr_array_add(argv, (gpointer)args[i]);
+    g_ptr_array_add(argv, NULL);
+    int rc = spawn(NULL, (const char *const *)argv->pdata, out, err);
+    g_ptr_array_free(argv, TRUE);
+    return rc;
+}
+
+/* `conflictmap query` prints `line` (exactly) and exits 0, saying nothing on stderr. */
+static void expect_line(const char *date, const char *at, const char *line)
+{
+    char *out = NULL, *err = NULL;
+    const char *args[] = {"--date", date, "--at", at, "-q", NULL};
+    int rc = run_query(args, &out, &err);
+    if (rc != 0 || strcmp(out, line) != 0 || *err)
+        g_error("query --date %s --at %s: exit %d, \"%s\" (want \"%s\"), stderr \"%s\"", date, at,
+                rc, out, line, err);
+    g_free(out);
+    g_free(err);
+}
+
+/* `conflictmap query ARGS` exits with `code`, prints nothing on stdout and one line on
+ * stderr holding `message`. */
+static void expect_refused(int code, const char *message, const char *const *args)
+{
+    char *out = NULL, *err = NULL;
+    int rc = run_query(args, &out, &err);
+    char *cmd = g_strjoinv(" ", (char **)args);
+    const char *nl = strchr(err, '\n');
+    if (rc != code || *out || !g_str_has_prefix(err, "conflictmap: ") || !strstr(err, message) ||
+        !nl || nl[1])
+        g_error("query %s: exit %d (want %d), stdout \"%s\", stderr \"%s\" (want one line with "
+                "\"%s\")", cmd, rc, code, out, err, message);
+    g_free(cmd);
+    g_free(out);
+    g_free(err);
+}
+
+/* The command line: one tab-separated line, holder, status, what decided it, source as
+ * stored; exit 3 where the map shows no region, 2 for a bad --at or --date. */
+static void test_cli(void)
+{
+    /* the rows of test_towns, test_zone and test_no_row */
+    expect_line("2019-12-19", "13.19,32.89", "GNA\tbesieged\ttown:tripoli\tReuters, 2019-12-19\n");
+    expect_line("2019-12-19", "20.07,32.12",
+                "LNA\theld\ttown:benghazi\tUN Panel of Experts on Libya, final report S/2019/914\n");
+    expect_line("2019-04-04", "13.8,32.35",
+                "LNA\theld\tzone:3\tUN Panel of Experts on Libya, final report S/2019/914\n");
+    expect_line("2019-04-03", "13.8,32.35",
+                "GNA\theld\tregion:murqub\tUN Panel of Experts on Libya, final report S/2019/914\n");
+    /* no row yet: no source either, the field left empty */
+    expect_line("2019-02-28", "13.19,32.89", "none\tnone\tregion:tripoli\t\n");
+    /* the sea north of Misrata; southern Tunisia */
+    expect_refused(3, "lon 15.5, lat 33.5 is outside every region of ",
+                   (const char *[]){"--at", "15.5,33.5", NULL});
+    expect_refused(3, "lon 10, lat 33 is outside every region of ",
+                   (const char *[]){"--date", "2019-12-19", "--at", "10,33", NULL});
+    /* --at: not a pair, not numbers, off the globe, missing */
+    expect_refused(2, "--at \"13.2\" must be LON,LAT", (const char *[]){"--at", "13.2", NULL});
+    expect_refused(2, "--at \"x,y\" must be LON,LAT", (const char *[]){"--at", "x,y", NULL});
+    expect_refused(2, "--at \"13.2,32.9,1\" must be LON,LAT",
+                   (const char *[]){"--at", "13.2,32.9,1", NULL});
+    expect_refused(2, "lon 200, lat 30 does not project", (const char *[]){"--at", "200,30", NULL});
+    expect_refused(2, "query needs --at LON,LAT", (const char *[]){"--date", "2019-12-19", NULL});
+    /* --date */
+    expect_refused(2, "date \"2019-13-01\" is not a valid",
+                   (const char *[]){"--date", "2019-13-01", "--at", "13.19,32.89", NULL});
+    /* what query does not take */
+    expect_refused(2, "query does not take --dpi",
+                   (const char *[]){"--at", "13.19,32.89", "--dpi", "72", NULL});
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -325,5 +404,6 @@ int main(int argc, char **argv)
     g_test_add_func("/query/town/radius", test_town_radius);
     g_test_add_func("/query/same-as-drawn", test_same_as_drawn);
     g_test_add_func("/query/zones-on-top", test_zones_on_top);
+    g_test_add_func("/query/cli", test_cli);
     return g_test_run();
 }
