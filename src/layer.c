@@ -88,7 +88,7 @@ int cm_ring_simplify(double *xy, int n, double tol)
     return m;
 }
 
-static gboolean inside(const cm_shape *shape, double x, double y)
+gboolean cm_shape_contains(const cm_shape *shape, double x, double y)
 {
     gboolean in = FALSE;
     for (int r = 0; r < shape->nrings; r++) {
@@ -139,7 +139,7 @@ gboolean cm_interior_point(const cm_shape *shape, double *x, double *y)
         for (int i = 0; i <= N; i++)
             for (int j = 0; j <= N; j++) {
                 double px = cx0 + i * cw, py = cy0 + j * ch;
-                if (!inside(shape, px, py))
+                if (!cm_shape_contains(shape, px, py))
                     continue;
                 double d = edge_distance(shape, px, py);
                 if (d > best)

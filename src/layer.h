@@ -47,6 +47,11 @@ void cm_shapes_free(cm_shape *shapes, int n);
  * (project.c) and for label anchors (load.c). */
 int cm_ring_simplify(double *xy, int n, double tol);
 
+/* Whether (x, y) is inside a polygon shape by the even-odd rule over all its rings, as cairo
+ * fills it (CAIRO_FILL_RULE_EVEN_ODD): a hole is outside, and so is the overlap of two outer
+ * rings.  FALSE for an empty shape.  Used by cm_interior_point and by queries (query.c). */
+gboolean cm_shape_contains(const cm_shape *shape, double x, double y);
+
 /* The interior point of a polygon shape farthest from its edges (pole of inaccessibility),
  * found by a grid search refined around the best cell.  FALSE for an empty shape. */
 gboolean cm_interior_point(const cm_shape *shape, double *x, double *y);

@@ -47,6 +47,17 @@ static char *label_text(const cm_style *s, const char *en, const char *ar)
     return g_strdup(en ? en : ar);
 }
 
+double cm_place_radius(const cm_style *s, const cm_feature *f, const cm_ledger_row *row)
+{
+    gboolean capital = f->kind && strcmp(f->kind, "capital") == 0;
+    double r = capital ? s->star : row ? s->dot * 0.8 + 0.8 : s->dot / 2 + 0.8;
+    if (row && row->status == CM_BESIEGED)
+        r += 4.5; /* the siege ring */
+    else if (row && row->status == CM_ATTACKED)
+        r += 4.6; /* the attack mark's wedges */
+    return r;
+}
+
 /* First pass (draw FALSE): queue labels and block always-shown symbols.  Second pass, after
  * placement: draw the symbols of places that are shown, recording their boxes in `drawn`. */
 void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labeler *lab,
@@ -69,13 +80,7 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
         const cm_ledger_row *row = cs->towns[i];
         gboolean neutral = cs->spec->diff && !cm_control_changed(cs->towns_from[i], row);
         gboolean shown = always_shown(f) || (row && !neutral);
-        double r = capital ? s->star : s->dot / 2 + 0.8;
-        if (row && !neutral && !capital)
-            r = s->dot * 0.8 + 0.8;
-        if (row && !neutral && row->status == CM_BESIEGED)
-            r += 4.5;
-        else if (row && !neutral && row->status == CM_ATTACKED)
-            r += 4.6;
+        double r = cm_place_radius(s, f, neutral ? NULL : row);
         if (draw) {
             /* a town is shown only with its name: an unnamed dot says nothing */
             if (!shown && !cm_labeler_is_placed(lab, i + 1))

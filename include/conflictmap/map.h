@@ -63,6 +63,42 @@ CM_API cm_status cm_map_lonlat_to_page(double *x, double *y, const cm_map *map, 
 CM_API cm_status cm_map_page_to_lonlat(double *lon, double *lat, const cm_map *map, double x,
                                        double y, cm_ctx *ctx);
 
+/* What decided a query's answer (see cm_map_query). */
+typedef enum cm_query_by {
+    CM_QUERY_TOWN,   /* a town's symbol */
+    CM_QUERY_ZONE,   /* a zone in force */
+    CM_QUERY_REGION  /* a region (district) */
+} cm_query_by;
+
+/* Who held a point on the map's date.  Strings are borrowed from the map and valid until
+ * cm_map_destroy(). */
+typedef struct cm_query_result {
+    cm_query_by by;
+    const char *key;    /* the region's or the town's key ("tripoli"); NULL for a zone */
+    long zone;          /* the zone's feature id; -1 for a town or a region */
+    const char *label;  /* the zone's label, the region's or town's name; may be NULL */
+    const char *holder; /* a controller id; NULL when the region has no ledger row yet */
+    const char *status; /* "held", "contested", "besieged" or "claimed"; NULL with holder */
+    const char *source; /* the row's or zone's source as stored; NULL with holder */
+} cm_query_result;
+
+/* Who held the point lon/lat on the map's date, decided from the geometry the map draws
+ * (page shapes after projection, clipping and simplification) and the ledger row or zone
+ * the renderer paints there, in this order:
+ *   1. a town with a ledger row on the date whose symbol covers the point: within the
+ *      radius the renderer gives the symbol on the page (the star's, or the dot's and its
+ *      halo, plus the siege ring when besieged); of several, the one drawn last (on top);
+ *   2. a zone in force on the date whose shape, cut to the national border, holds the
+ *      point; of several, the one drawn last (on top);
+ *   3. the region whose shape holds the point (even-odd, as filled).
+ * The map's control on its date is answered even when it is set to a change map.  Labels,
+ * lines and the legend, scale bar and inset drawn over the map are not considered.
+ * Fails with CM_EUSAGE when the point does not project (see cm_map_lonlat_to_page) and with
+ * CM_EINPUT when it lies outside the frame or outside every region: the map says nothing
+ * there.  *out is untouched on failure. */
+CM_API cm_status cm_map_query(cm_query_result *out, const cm_map *map, double lon, double lat,
+                              cm_ctx *ctx);
+
 /* Every file the map reads (map file, styles, ledger, layers), NULL-terminated.  Borrowed
  * for the map's lifetime. */
 CM_API const char *const *cm_map_input_files(const cm_map *map);

@@ -34,7 +34,7 @@ static int exit_code(cm_status st)
 
 /* What the options say, as parsed; every field starts as its default. */
 typedef struct {
-    char *output, *date, *control, *lang, *from, *to, *step, *grid;
+    char *output, *date, *control, *lang, *from, *to, *step, *grid, *at;
     char **styles; /* NULL-terminated, or NULL */
     double dpi;
     int png_compression;
@@ -44,16 +44,23 @@ typedef struct {
 static void options_clear(options *o)
 {
     g_free(o->output), g_free(o->date), g_free(o->control), g_free(o->lang);
-    g_free(o->from), g_free(o->to), g_free(o->step), g_free(o->grid);
+    g_free(o->from), g_free(o->to), g_free(o->step), g_free(o->grid), g_free(o->at);
     g_strfreev(o->styles);
 }
 
 /* The commands, in the order --help lists them; each has a bit for the option table. */
-enum { CMD_RENDER = 1 << 0, CMD_SERIES = 1 << 1, CMD_DIFF = 1 << 2, CMD_CHECK = 1 << 3, CMD_INFO = 1 << 4 };
+enum {
+    CMD_RENDER = 1 << 0,
+    CMD_SERIES = 1 << 1,
+    CMD_DIFF = 1 << 2,
+    CMD_CHECK = 1 << 3,
+    CMD_INFO = 1 << 4,
+    CMD_QUERY = 1 << 5,
+};
 enum {
     CMD_DRAW = CMD_RENDER | CMD_SERIES | CMD_DIFF, /* the commands that write a map */
     CMD_LOAD = CMD_DRAW | CMD_CHECK,               /* the commands that read the map's data */
-    CMD_ALL = CMD_LOAD | CMD_INFO,
+    CMD_ALL = CMD_LOAD | CMD_INFO | CMD_QUERY,
 };
 
 typedef struct {
@@ -69,6 +76,7 @@ static const command_spec commands[] = {
     {"diff", CMD_DIFF, "[MAPFILE] --from D --to D", "what changed hands between the dates"},
     {"check", CMD_CHECK, "[MAPFILE]", "validate everything the map reads"},
     {"info", CMD_INFO, "FILE", "the provenance of a PNG, PDF or SVG"},
+    {"query", CMD_QUERY, "[MAPFILE] --at LON,LAT", "who held a point on the date, as drawn"},
 };
 
 typedef enum {
@@ -95,8 +103,11 @@ typedef struct {
 
 /* Every option, sorted: parsing, the per-command check and --help all come from here. */
 static const option_spec option_table[] = {
-    {"control", 0, ARG_PATH, "FILE", CMD_LOAD, FIELD(control), "use this ledger instead of the map's"},
-    {"date", 0, ARG_TEXT, "YYYY-MM-DD", CMD_RENDER, FIELD(date), "the date shown (default: the map's)"},
+    {"at", 0, ARG_TEXT, "LON,LAT", CMD_QUERY, FIELD(at), "the point asked about, in degrees"},
+    {"control", 0, ARG_PATH, "FILE", CMD_LOAD | CMD_QUERY, FIELD(control),
+     "use this ledger instead of the map's"},
+    {"date", 0, ARG_TEXT, "YYYY-MM-DD", CMD_RENDER | CMD_QUERY, FIELD(date),
+     "the date shown (default: the map's)"},
     {"dpi", 0, ARG_NUMBER, "N", CMD_DRAW, FIELD(dpi), "PNG resolution, 1 to 10000 (default 300)"},
     {"from", 0, ARG_TEXT, "DATE", CMD_SERIES | CMD_DIFF, FIELD(from), "the first date"},
     {"grid", 0, ARG_TEXT, "CxR", CMD_SERIES, FIELD(grid), "C x R small multiples a page"},
@@ -110,7 +121,8 @@ static const option_spec option_table[] = {
      "zlib level 0-9 for PNG (default 3)"},
     {"quiet", 'q', ARG_FLAG, NULL, CMD_ALL, FIELD(quiet), "no warnings, no progress"},
     {"step", 0, ARG_TEXT, "Nd|Nw|Nm", CMD_SERIES, FIELD(step), "every N days, weeks or months (default 1m)"},
-    {"style", 0, ARG_PATHS, "FILE", CMD_LOAD, FIELD(styles), "a style on top of the map's (repeatable)"},
+    {"style", 0, ARG_PATHS, "FILE", CMD_LOAD | CMD_QUERY, FIELD(styles),
+     "a style on top of the map's (repeatable)"},
     {"to", 0, ARG_TEXT, "DATE", CMD_SERIES | CMD_DIFF, FIELD(to),
      "the last date (a series: at most " G_STRINGIFY(CM_SERIES_MAX_DATES) " dates)"},
     {"version", 0, ARG_FLAG, NULL, CMD_ALL, FIELD(version), "print the version"},
@@ -125,7 +137,7 @@ static void print_help(FILE *f)
     for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
         fprintf(f, "  %-6s %-26s %s\n", commands[i].name, commands[i].args, commands[i].help);
     fputs("Without MAPFILE, the bundled map of Libya; series -o may be 'f/%Y-%m-%d.png'.\n\n"
-          "Options, with the commands that take them (render series diff check info):\n", f);
+          "Options and the commands that take them (render series diff check info query):\n", f);
     for (size_t i = 0; i < G_N_ELEMENTS(option_table); i++) {
         const option_spec *s = &option_table[i];
         char name[64], takes[G_N_ELEMENTS(commands) + 1] = "";
@@ -423,6 +435,57 @@ static int cmd_check(const char *mapfile, const options *o)
     return exit_code(st);
 }
 
+/* "LON,LAT" in degrees, two numbers and nothing else; whether they project is the
+ * library's to say. */
+static gboolean parse_at(const char *text, double *lon, double *lat)
+{
+    char *end = NULL;
+    *lon = g_ascii_strtod(text, &end);
+    if (end == text || *end != ',')
+        return FALSE;
+    const char *second = end + 1;
+    *lat = g_ascii_strtod(second, &end);
+    return end != second && *end == '\0';
+}
+
+/* query: one tab-separated line, holder, status, what decided it, source, from the
+ * geometry the map draws.  A bad --at is found before the data is read. */
+static int cmd_query(const char *mapfile, const options *o)
+{
+    double lon = 0, lat = 0;
+    if (!o->at) {
+        fprintf(stderr, "conflictmap: query needs --at LON,LAT\n");
+        return EXIT_USAGE;
+    }
+    if (!parse_at(o->at, &lon, &lat)) {
+        fprintf(stderr, "conflictmap: --at \"%s\" must be LON,LAT in degrees, such as "
+                        "13.19,32.89\n", o->at);
+        return EXIT_USAGE;
+    }
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    cm_map_options mo;
+    map_options_from(&mo, o);
+    cm_query_result r;
+    cm_status st = cm_map_load(&map, mapfile, &mo, ctx);
+    if (st == CM_OK && o->date)
+        st = cm_map_set_date(map, o->date, ctx);
+    if (st == CM_OK)
+        st = cm_map_query(&r, map, lon, lat, ctx);
+    if (st == CM_OK) {
+        char *by = r.by == CM_QUERY_ZONE   ? g_strdup_printf("zone:%ld", r.zone)
+                   : r.by == CM_QUERY_TOWN ? g_strconcat("town:", r.key, NULL)
+                                           : g_strconcat("region:", r.key, NULL);
+        printf("%s\t%s\t%s\t%s\n", r.holder ? r.holder : "none", r.status ? r.status : "none",
+               by, r.source ? r.source : "");
+        g_free(by);
+    }
+    print_messages(ctx, st, o->quiet);
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+    return exit_code(st);
+}
+
 /* series and diff: every usage error is found before the data is read. */
 static int cmd_series_or_diff(const command_spec *command, const char *mapfile, const options *o)
 {
@@ -514,6 +577,9 @@ static int run(const command_spec *command, int argc, char **argv)
         break;
     case CMD_CHECK:
         rc = cmd_check(mapfile, &o);
+        break;
+    case CMD_QUERY:
+        rc = cmd_query(mapfile, &o);
         break;
     case CMD_RENDER:
         out = o.output ? g_strdup(o.output) : default_output(mapfile, ".png");
