@@ -261,6 +261,25 @@ static void add_place_items(GArray *items, const cm_map *map, const cm_control *
         add_by_whom(items, map, cs, CM_ATTACKED, CM_SWATCH_ATTACK, "Under attack");
 }
 
+/* The events shown on the page's date, numbered in date order from 1, as on the map. */
+static void add_events(GArray *items, const cm_map *map, const cm_control *cs)
+{
+    const cm_style *s = map->style;
+    int number = 0;
+    for (int i = 0; map->events && !cs->spec->diff && i < map->events->n; i++) {
+        const cm_event *e = &map->events->items[i];
+        if (!cm_event_shown(e, &cs->spec->date))
+            continue;
+        char *when = cm_format_date_long(&e->date);
+        gboolean ar = !strcmp(s->lang, "ar") && e->text_ar;
+        cm_paint p = {.colors = {s->event_color}, .n = 1};
+        add_item(items, CM_SWATCH_EVENT, p,
+                 g_strdup_printf("%s: %s", when, ar ? e->text_ar : e->text));
+        g_array_index(items, cm_legend_item, items->len - 1).number = ++number;
+        g_free(when);
+    }
+}
+
 GArray *cm_legend_items(const cm_map *map, const cm_control *cs)
 {
     const cm_style *s = map->style;
@@ -280,6 +299,7 @@ GArray *cm_legend_items(const cm_map *map, const cm_control *cs)
                  g_strdup(s->unknown_label));
     add_lines(items, map, cs);
     add_place_items(items, map, cs);
+    add_events(items, map, cs);
     return items;
 }
 
@@ -355,6 +375,9 @@ char *cm_sources_line(const cm_map *map, const cm_control *cs, gboolean brief)
         for (int i = 0; tls[k] && !cs->spec->diff && i < tls[k]->layer->n; i++)
             if (cm_timed_active(&tls[k]->items[i], &cs->spec->date))
                 add_source(list, tls[k]->items[i].source);
+    for (int i = 0; map->events && !cs->spec->diff && i < map->events->n; i++)
+        if (cm_event_shown(&map->events->items[i], &cs->spec->date))
+            add_source(list, map->events->items[i].sources);
     if (list->len == 0) {
         g_ptr_array_free(list, TRUE);
         return NULL;

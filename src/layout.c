@@ -36,6 +36,15 @@ static void layout_size(PangoLayout *l, double *w, double *h)
 #define LEGEND_PAD 6.0
 #define SWATCH_W 16.0
 
+/* An item's text, wrapped to a width that keeps the legend a column, not a banner. */
+static PangoLayout *item_layout(cm_labeler *lab, const cm_style *s, const cm_legend_item *it)
+{
+    PangoLayout *l = cm_labeler_layout(lab, it->text, s->font, s->legend_size, FALSE, FALSE);
+    pango_layout_set_width(l, (int)(s->legend_size * 26 * PANGO_SCALE));
+    pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+    return l;
+}
+
 void cm_layout_legend_size(cm_labeler *lab, const cm_style *s, const char *title,
                            const cm_legend_item *items, int n, double *w, double *h)
 {
@@ -45,7 +54,7 @@ void cm_layout_legend_size(cm_labeler *lab, const cm_style *s, const char *title
     g_object_unref(t);
     double maxw = tw, total = th + 3;
     for (int i = 0; i < n; i++) {
-        PangoLayout *l = cm_labeler_layout(lab, items[i].text, s->font, s->legend_size, FALSE, FALSE);
+        PangoLayout *l = item_layout(lab, s, &items[i]);
         double lw, lh;
         layout_size(l, &lw, &lh);
         g_object_unref(l);
@@ -101,8 +110,8 @@ static void swatch_front(cairo_t *cr, const cm_style *s, const cm_legend_item *i
 }
 
 /* One item's swatch in a row of height rowh whose top-left is (cx, cy). */
-static void draw_swatch(cairo_t *cr, const cm_style *s, const cm_legend_item *it, double cx,
-                        double cy, double rowh)
+static void draw_swatch(cairo_t *cr, cm_labeler *lab, const cm_style *s,
+                        const cm_legend_item *it, double cx, double cy, double rowh)
 {
     double sh = s->legend_size * 1.05, sy = cy + (rowh - sh) / 2;
     cm_ring ring = {(double[]){cx, sy, cx + SWATCH_W, sy, cx + SWATCH_W, sy + sh, cx, sy + sh, cx,
@@ -138,6 +147,17 @@ static void draw_swatch(cairo_t *cr, const cm_style *s, const cm_legend_item *it
     case CM_SWATCH_FRONT:
         swatch_front(cr, s, it, cx, cy + rowh / 2);
         break;
+    case CM_SWATCH_EVENT: {
+        /* the event's number, as it stands beside its place on the map */
+        char num[16];
+        g_snprintf(num, sizeof num, "(%d)", it->number);
+        PangoLayout *n = cm_labeler_layout(lab, num, s->font, s->legend_size, TRUE, FALSE);
+        double nw, nh;
+        layout_size(n, &nw, &nh);
+        show(cr, n, cx + SWATCH_W - nw, cy + (rowh - nh) / 2, it->paint.colors[0]);
+        g_object_unref(n);
+        break;
+    }
     case CM_SWATCH_ATTACK:
         cm_draw_dot(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->dot * 1.3, s->place_color,
                     s->place_halo);
@@ -168,11 +188,11 @@ void cm_layout_legend_draw(cairo_t *cr, cm_labeler *lab, const cm_style *s, cons
     g_object_unref(t);
     cy += th + 3;
     for (int i = 0; i < n; i++) {
-        PangoLayout *l = cm_labeler_layout(lab, items[i].text, s->font, s->legend_size, FALSE, FALSE);
+        PangoLayout *l = item_layout(lab, s, &items[i]);
         double lw, lh;
         layout_size(l, &lw, &lh);
         double rowh = fmax(lh, s->legend_size * 1.2);
-        draw_swatch(cr, s, &items[i], cx, cy, rowh);
+        draw_swatch(cr, lab, s, &items[i], cx, cy, fmin(rowh, s->legend_size * 1.2));
         show(cr, l, cx + SWATCH_W + 5, cy + (rowh - lh) / 2, s->title_color);
         g_object_unref(l);
         cy += rowh + 3;

@@ -16,13 +16,15 @@ typedef enum {
     CM_SWATCH_ARROW,      /* an offensive arrow in paint.colors[0] */
     CM_SWATCH_WITHDRAWAL, /* a dashed, lighter arrow */
     CM_SWATCH_FRONT,      /* a front line with teeth */
-    CM_SWATCH_ATTACK      /* the under-attack mark in paint.colors[0] */
+    CM_SWATCH_ATTACK,     /* the under-attack mark in paint.colors[0] */
+    CM_SWATCH_EVENT       /* an event's number, "(n)", in paint.colors[0] */
 } cm_swatch_kind;
 
 typedef struct cm_legend_item {
     cm_swatch_kind kind;
     cm_paint paint; /* areas: as on the map; symbols: paint.colors[0] */
     char *text;
+    int number;     /* events: the number beside their place */
 } cm_legend_item;
 
 /* The legend's size for these items. */

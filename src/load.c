@@ -56,6 +56,7 @@ void cm_map_destroy(cm_map *map)
     cm_shape_clear(&map->graticule);
     cm_ledger_destroy(map->ledger);
     cm_sources_destroy(map->sources);
+    cm_events_destroy(map->events);
     cm_style_destroy(map->style);
     cm_mapfile_destroy(map->mf);
     if (map->inputs)
@@ -305,6 +306,21 @@ static cm_status load_geo(cm_map *map, GPtrArray *problems, cm_ctx *ctx)
     return CM_OK;
 }
 
+/* The events, their places projected onto the page (off the frame: no place shown). */
+static cm_status load_events(cm_map *map, GPtrArray *problems, cm_ctx *ctx)
+{
+    cm_status st = cm_events_load(&map->events, map->mf->events, problems, ctx);
+    const double *fr = map->frame;
+    for (int i = 0; st == CM_OK && i < map->events->n; i++) {
+        cm_event *e = &map->events->items[i];
+        if (e->has_point)
+            e->has_point = cm_projection_lonlat_to_page(map->proj, e->lon, e->lat, &e->x, &e->y) &&
+                           e->x >= fr[0] && e->x <= fr[0] + fr[2] && e->y >= fr[1] &&
+                           e->y <= fr[1] + fr[3];
+    }
+    return st;
+}
+
 /* What changes as the conflict does: the ledger, zones and lines, projected and (zones) cut
  * to the border, whose page shapes are loaded by then. */
 static cm_status load_time(cm_map *map, const char *ledger, GPtrArray *problems, cm_ctx *ctx)
@@ -312,6 +328,8 @@ static cm_status load_time(cm_map *map, const char *ledger, GPtrArray *problems,
     cm_status st;
     if (map->mf->sources &&
         (st = cm_sources_load(&map->sources, map->mf->sources, problems, ctx)) != CM_OK)
+        return st;
+    if (map->mf->events && (st = load_events(map, problems, ctx)) != CM_OK)
         return st;
     if ((st = cm_ledger_load(&map->ledger, ledger, problems, ctx)) != CM_OK ||
         (st = load_timeline(map, map->mf->zones, FALSE, &map->zones, &map->zones_page, problems,
@@ -419,6 +437,12 @@ static cm_status check_sources(const cm_map *map, GPtrArray *problems, cm_ctx *c
         const cm_ledger_row *r = map->ledger->rows->pdata[i];
         char *where = g_strdup_printf("%s:%d", map->ledger->path, r->line);
         st = cm_sources_check_cell(map->sources, r->source, where, problems, ctx);
+        g_free(where);
+    }
+    for (int i = 0; st == CM_OK && map->events && i < map->events->n; i++) {
+        char *where = g_strdup_printf("%s:%d", map->events->path, map->events->items[i].line);
+        st = cm_sources_check_cell(map->sources, map->events->items[i].sources, where, problems,
+                                   ctx);
         g_free(where);
     }
     const cm_timeline *tls[] = {map->zones, map->lines};

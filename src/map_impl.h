@@ -7,6 +7,7 @@
 #include "ledger.h"
 #include "mapfile.h"
 #include "project.h"
+#include "events.h"
 #include "sources.h"
 #include "style.h"
 #include "timeline.h"
@@ -29,6 +30,7 @@ struct cm_map {
     cm_style *style;
     cm_ledger *ledger;
     cm_sources *sources;       /* NULL when the map file names no sources table */
+    cm_events *events;         /* NULL when it names no events table; points on the page */
     placed_layer regions, neighbours, border, places, inset;
     cm_timeline *zones, *lines;
     cm_shape *zones_page, *lines_page;

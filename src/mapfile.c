@@ -16,7 +16,7 @@ static const char *const map_keys[] = {"title", "subtitle", "date", "crs", "exte
 static const char *const layer_keys[] = {"file", "key", "name", "name-ar", "kind", "rank", NULL};
 static const char *const inset_keys[] = {"file", "extent", "crs", NULL};
 static const char *const groups[] = {"map", "regions", "neighbours", "border", "places",
-                                     "control", "inset", "zones", "lines", "sources", NULL};
+                                     "control", "inset", "zones", "lines", "sources", "events", NULL};
 
 gboolean cm_parse_page(const char *text, double *w_mm, double *h_mm)
 {
@@ -259,7 +259,9 @@ static cm_status read_layers(cm_mapfile *mf, const cm_keyfile *kf, const char *d
         return st;
     if ((st = read_file_group(&mf->lines, kf, dir, "lines", FALSE, ctx)) != CM_OK)
         return st;
-    return read_file_group(&mf->sources, kf, dir, "sources", FALSE, ctx);
+    if ((st = read_file_group(&mf->sources, kf, dir, "sources", FALSE, ctx)) != CM_OK)
+        return st;
+    return read_file_group(&mf->events, kf, dir, "events", FALSE, ctx);
 }
 
 cm_status cm_mapfile_load(cm_mapfile **out, const char *path, cm_ctx *ctx)
@@ -315,6 +317,7 @@ void cm_mapfile_destroy(cm_mapfile *mf)
     g_free(mf->control);
     g_free(mf->zones);
     g_free(mf->sources);
+    g_free(mf->events);
     g_free(mf->lines);
     g_free(mf);
 }

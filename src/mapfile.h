@@ -36,6 +36,7 @@ typedef struct cm_mapfile {
     char *control;         /* resolved ledger path */
     char *zones, *lines;   /* resolved paths of zones and lines files; NULL when none */
     char *sources;         /* the sources table rows cite by id; NULL: sources are free text */
+    char *events;          /* the events table; NULL when none */
 } cm_mapfile;
 
 /* Reads and validates a map file.  Errors are CM_ESTYLE with "file:line: ...".  Unknown

@@ -164,6 +164,7 @@ static void draw_labels(cairo_t *cr, const cm_map *map, const cm_control *cs,
     cm_add_area_labels(map, body->lab, &map->neighbours, TRUE);
     cm_add_area_labels(map, body->lab, &map->regions, FALSE);
     cm_add_sea_label(map, body->lab);
+    cm_add_event_labels(map, body->lab, cs);
     cm_labeler_place(body->lab);
     cm_add_places(cr, map, cs, body->lab, TRUE, body->symbols);
     cm_labeler_draw(body->lab, cr, cache ? cache->labels : NULL, cache ? cache->halos : NULL);
@@ -288,6 +289,10 @@ static GBytes *body_key(const cm_map *map, const cm_control *cs)
                                  (cs->spec->diff && cm_timed_active(&tls[t]->items[i], &cs->spec->from)) << 1);
             g_byte_array_append(k, &on, 1);
         }
+    for (int i = 0; map->events && i < map->events->n; i++) {
+        guint8 on = (guint8)cm_event_shown(&map->events->items[i], &cs->spec->date);
+        g_byte_array_append(k, &on, 1);
+    }
     /* the notes say which sources were published after the page's date ("reported ..."):
      * two dates of the same control may still differ in that */
     char *notes = map->sources ? cm_sources_line(map, cs, FALSE) : NULL;

@@ -152,3 +152,24 @@ void cm_add_sea_label(const cm_map *map, cm_labeler *lab)
                           .priority = 9};
     cm_labeler_add(lab, &spec);
 }
+
+void cm_add_event_labels(const cm_map *map, cm_labeler *lab, const cm_control *cs)
+{
+    const cm_style *s = map->style;
+    int number = 0;
+    for (int i = 0; map->events && !cs->spec->diff && i < map->events->n; i++) {
+        const cm_event *e = &map->events->items[i];
+        if (!cm_event_shown(e, &cs->spec->date))
+            continue;
+        number++; /* numbered as in the legend, placed or not */
+        if (!e->has_point)
+            continue;
+        char text[16];
+        g_snprintf(text, sizeof text, "(%d)", number);
+        cm_label_spec spec = {.text = text, .font = s->font, .size = s->town_size, .bold = TRUE,
+                              .color = s->event_color, .halo = s->place_halo,
+                              .halo_width = s->halo_width, .kind = CM_LABEL_POINT, .x = e->x,
+                              .y = e->y, .gap = s->star + 7, .priority = 85};
+        cm_labeler_add(lab, &spec);
+    }
+}

@@ -69,6 +69,7 @@ static const style_key style_keys[] = {
     {"legend", "background", T_COLOR, F(legend_bg), "#ffffffeb", 0, 0},
     {"legend", "border", T_COLOR, F(legend_border), "#8c8c8c", 0, 0},
     {"page", "frame", T_COLOR, F(frame_color), "#4d4d4d", 0, 0},
+    {"events", "color", T_COLOR, F(event_color), "#6b1d5e", 0, 0},
     {"north-arrow", "show", T_BOOL, F(north_arrow), "true", 0, 0},
     {"graticule", "show", T_BOOL, F(graticule), "false", 0, 0},
     {"graticule", "step", T_NUMBER, F(graticule_step), "5", 0.1, 90},

@@ -46,6 +46,7 @@ typedef struct cm_style {
     double legend_size;
     char *legend_title;
     cm_rgba legend_bg, legend_border, frame_color;
+    cm_rgba event_color; /* events' numbers on the map and in the legend */
     gboolean north_arrow;
     gboolean graticule;
     double graticule_step, graticule_width;

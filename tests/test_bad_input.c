@@ -138,6 +138,13 @@ static const bad_case cases[] = {
     {"source of no published date", {"check", BAD "source-undated.map"}, 3,
      {"sources-undated.csv:3: source \"test-undated\" has no published date (YYYY-MM-DD)"},
      FALSE, TRUE, NULL},
+    /* events: dates in order, a place given whole */
+    {"events (check)", {"check", BAD "events-bad.map"}, 3,
+     {"events-bad.csv:3: until \"2019-12-01\" is not a date on or after the event's",
+      "events-bad.csv:4: lon and lat must both be given"}, FALSE, TRUE, NULL},
+    {"events (render)", {"render", BAD "events-bad.map", "-o", "OUT"}, 3,
+     {"events-bad.csv:3: until \"2019-12-01\" is not a date on or after the event's"}, FALSE,
+     FALSE, NULL},
     /* what check rejects never renders silently: the first problem, and how many more */
     {"ledger rows out of date order (render)",
      {"render", "--control", BAD "ledger-out-of-order.csv", "--dpi", "10", "-o", "OUT"}, 0,

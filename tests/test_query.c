@@ -56,6 +56,10 @@ static void test_towns(void)
     /* town:tripoli's row of 2019-04-06: GNA, under attack by the LNA, not encircled; the
      * star decides, not the district under it */
     expect_answer(map, 13.19, 32.89, "GNA attacked town:tripoli", ctx);
+    /* the oil crescent is the LNA's (since 2016), whatever the district: Ras Lanuf */
+    g_assert_cmpint(cm_map_set_date(map, "2019-06-01", ctx), ==, CM_OK);
+    expect_answer(map, 18.55, 30.45, "LNA held town:ras_lanuf", ctx);
+    g_assert_cmpint(cm_map_set_date(map, "2019-12-19", ctx), ==, CM_OK);
     cm_query_result r;
     g_assert_cmpint(cm_map_query(&r, map, 13.19, 32.89, ctx), ==, CM_OK);
     g_assert_cmpstr(r.source, ==, "reuters-2019-04-06-airport;anews-2019-04-09-ainzara");

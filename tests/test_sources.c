@@ -6,6 +6,7 @@
 #include "render_stats.h"
 #include "testutil.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define DATA CM_SOURCE_DIR "/tests/data/sources/"
@@ -94,10 +95,97 @@ static void test_attacked(void)
     g_free(dir);
 }
 
+/* The PDF's text on `date`, its lines joined. */
+static char *pdf_text_on(const char *date)
+{
+    char *dir = scratch_dir(), *pdf = g_build_filename(dir, "m.pdf", NULL), *text = NULL;
+    const char *r[] = {CM_CLI, "render", "-q", "--date", date, "-o", pdf, NULL};
+    g_assert_cmpint(spawn(NULL, r, NULL, NULL), ==, 0);
+    const char *t[] = {"pdftotext", pdf, "-", NULL};
+    g_assert_cmpint(spawn(NULL, t, &text, NULL), ==, 0);
+    char **lines = g_strsplit(text, "\n", -1);
+    char *joined = g_strjoinv(" ", lines);
+    g_strfreev(lines);
+    g_free(text);
+    rm_rf(dir);
+    g_free(pdf), g_free(dir);
+    return joined;
+}
+
+/* Backers that hold no ground are events: the 19 December 2019 map tells of Turkey's
+ * memoranda and the Russian mercenaries the GNA reported; the 1 November map of neither. */
+static void test_events(void)
+{
+    char *dec = pdf_text_on("2019-12-19"), *nov = pdf_text_on("2019-11-01");
+    g_assert_nonnull(strstr(dec, "Turkey"));
+    g_assert_nonnull(strstr(dec, "Turkish security memorandum"));
+    g_assert_nonnull(strstr(dec, "Russian Wagner"));
+    g_assert_null(strstr(nov, "Turkey"));
+    g_assert_null(strstr(nov, "Turkish"));
+    g_assert_null(strstr(nov, "Wagner"));
+    g_free(dec), g_free(nov);
+}
+
+/* Every source the bundled data cites is in its table, with a date; and the 5 April 2019 map
+ * cites nothing published later unless it says so ("reported ..."). */
+static void test_bundled_sources(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    g_assert_cmpint(cm_map_check(cm_default_map_path(), NULL, ctx), ==, CM_OK);
+    cm_map *map = NULL;
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+    g_assert_nonnull(map->sources);
+    g_assert_cmpuint(map->sources->list->len, >, 30);
+    for (guint i = 0; i < map->sources->list->len; i++)
+        g_assert_true(g_date_valid(&((cm_source *)map->sources->list->pdata[i])->published));
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    char *notes = sources_on(cm_default_map_path(), "2019-04-05");
+    GDate map_date;
+    g_date_clear(&map_date, 1);
+    g_date_set_dmy(&map_date, 5, G_DATE_APRIL, 2019);
+    int checked = 0;
+    char **items = g_strsplit(notes, "; [", -1);
+    for (char **it = items; *it; it++) {
+        /* each note ends with its date: "d Mon yyyy", after "reported " when later */
+        char *end = *it + strlen(*it);
+        while (end > *it && (end[-1] == '.' || end[-1] == ' '))
+            end--;
+        char *tail = g_strndup(*it, (gsize)(end - *it));
+        char **words = g_strsplit(tail, " ", -1);
+        guint n = g_strv_length(words);
+        g_assert_cmpuint(n, >=, 3);
+        int day = atoi(words[n - 3]), year = atoi(words[n - 1]), month = 0;
+        for (int m = 0; m < 12; m++)
+            if (!strcmp(words[n - 2], months[m]))
+                month = m + 1;
+        g_assert_cmpint(month, >, 0);
+        GDate d;
+        g_date_clear(&d, 1);
+        g_date_set_dmy(&d, (GDateDay)day, (GDateMonth)month, (GDateYear)year);
+        gboolean later = n >= 4 && !strcmp(words[n - 4], "reported");
+        if (g_date_compare(&d, &map_date) > 0 && !later)
+            g_error("the 2019-04-05 map cites \"%s\", published later, unmarked", tail);
+        if (later)
+            g_assert_cmpint(g_date_compare(&d, &map_date), >, 0);
+        checked++;
+        g_strfreev(words);
+        g_free(tail);
+    }
+    g_test_message("%d notes checked", checked);
+    g_assert_cmpint(checked, >, 5);
+    g_strfreev(items);
+    g_free(notes);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/sources/notes", test_notes);
     g_test_add_func("/sources/attacked", test_attacked);
+    g_test_add_func("/sources/events", test_events);
+    g_test_add_func("/sources/bundled", test_bundled_sources);
     return g_test_run();
 }

@@ -1,0 +1,41 @@
+/* Events: dated annotations that are not control of ground (a memorandum signed, foreign
+ * fighters reported, a blockade), shown as numbered notes in the legend and, where they have
+ * a place, a number beside it on the map. */
+#ifndef CM_EVENTS_H
+#define CM_EVENTS_H
+
+#include "conflictmap/status.h"
+
+#include <glib.h>
+
+/* An event with no `until` is shown for this many days from its date. */
+#define CM_EVENT_DAYS 90
+
+typedef struct cm_event {
+    GDate date, until;    /* until invalid when none given */
+    gboolean has_point;
+    double lon, lat;      /* with has_point */
+    double x, y;          /* its page position, set at load; has_point FALSE if off the page */
+    char *text, *text_ar; /* text_ar NULL when none */
+    char *sources;        /* ids, ';'-separated */
+    int line;
+} cm_event;
+
+typedef struct cm_events {
+    char *path;
+    cm_event *items;
+    int n;
+} cm_events;
+
+/* Reads an events table (CSV, ODS, XLSX: date, until, lon, lat, text, text_ar, sources;
+ * until, lon/lat and text_ar may be empty).  A bad date, an until before its date, a lon or
+ * lat without the other or off the globe, or no text fails with CM_EINPUT "file:line: ...";
+ * with `problems`, each is recorded there and the row skipped. */
+cm_status cm_events_load(cm_events **out, const char *path, GPtrArray *problems, cm_ctx *ctx);
+void cm_events_destroy(cm_events *e);
+
+/* Shown on `date`: on or after its date, and before its until or, with none, within
+ * CM_EVENT_DAYS of its date. */
+gboolean cm_event_shown(const cm_event *e, const GDate *date);
+
+#endif
