@@ -91,7 +91,7 @@ cm_paint cm_control_paint(const cm_style *s, const char *holder, cm_control_stat
 
 cm_paint cm_row_paint(const cm_style *s, const cm_ledger_row *r)
 {
-    return r ? cm_control_paint(s, r->controller, r->status, r->parties)
+    return r ? cm_control_paint(s, r->controller, cm_row_drawn_status(r), r->parties)
              : cm_control_paint(s, NULL, CM_HELD, NULL);
 }
 
@@ -130,7 +130,8 @@ static void add_holders(GArray *items, const cm_map *map, const cm_control *cs)
         gboolean shows = FALSE;
         for (int i = 0; i < map->regions.layer->n && !shows; i++) {
             const cm_ledger_row *r = cs->rows[i];
-            shows = r && r->status != CM_CONTESTED && strcmp(r->controller, ctl->id) == 0 &&
+            shows = r && r->status != CM_CONTESTED && cm_row_drawn_status(r) != CM_CLAIMED &&
+                    strcmp(r->controller, ctl->id) == 0 &&
                     (!diff || cm_control_changed(cs->rows_from[i], r));
         }
         for (int i = 0; !diff && map->zones && i < map->zones->layer->n && !shows; i++) {
@@ -141,6 +142,25 @@ static void add_holders(GArray *items, const cm_map *map, const cm_control *cs)
         if (shows)
             add_item(items, CM_SWATCH_AREA, cm_control_paint(s, ctl->id, CM_HELD, NULL),
                      diff ? g_strdup_printf("Gained by %s", ctl->short_label) : g_strdup(ctl->label));
+    }
+}
+
+/* Ground only claimed (by its status or its confidence), lighter: one entry per claimant. */
+static void add_claimed(GArray *items, const cm_map *map, const cm_control *cs)
+{
+    const cm_style *s = map->style;
+    for (guint c = 0; !cs->spec->diff && c < s->controllers->len; c++) {
+        const cm_controller *ctl = s->controllers->pdata[c];
+        gboolean shows = FALSE;
+        for (int i = 0; i < map->regions.layer->n && !shows; i++)
+            shows = cs->rows[i] && cm_row_drawn_status(cs->rows[i]) == CM_CLAIMED &&
+                    !strcmp(cs->rows[i]->controller, ctl->id);
+        for (int i = 0; map->places.layer && i < map->places.layer->n && !shows; i++)
+            shows = cs->towns[i] && cm_row_drawn_status(cs->towns[i]) == CM_CLAIMED &&
+                    !strcmp(cs->towns[i]->controller, ctl->id);
+        if (shows)
+            add_item(items, CM_SWATCH_AREA, cm_control_paint(s, ctl->id, CM_CLAIMED, NULL),
+                     g_strdup_printf("Claimed by %s, not confirmed", ctl->short_label));
     }
 }
 
@@ -286,6 +306,7 @@ GArray *cm_legend_items(const cm_map *map, const cm_control *cs)
     GArray *items = g_array_new(FALSE, TRUE, sizeof(cm_legend_item));
     gboolean diff = cs->spec->diff;
     add_holders(items, map, cs);
+    add_claimed(items, map, cs);
     add_contested(items, map, cs);
     gboolean none = FALSE, unchanged = FALSE;
     for (int i = 0; i < map->regions.layer->n; i++) {

@@ -179,6 +179,13 @@ cm_status cm_ledger_check(const cm_ledger *lg, GHashTable *regions,
     return st;
 }
 
+cm_control_status cm_row_drawn_status(const cm_ledger_row *r)
+{
+    if (r->status == CM_HELD && r->confidence && !g_ascii_strcasecmp(r->confidence, "claimed"))
+        return CM_CLAIMED;
+    return r->status;
+}
+
 gboolean cm_parse_status(const char *text, cm_control_status *out)
 {
     static const char *const words[] = {"held", "contested", "besieged", "claimed", "attacked"};

@@ -22,11 +22,17 @@ typedef struct cm_ledger_row {
     char *controller;       /* who holds it (for contested rows: the main holder) */
     cm_control_status status;
     char **parties;         /* contested: ids, at least two; besieged: the besiegers; else NULL */
-    char *confidence;       /* optional, free text (high / medium / low) */
+    char *confidence;       /* assessed, reported or claimed; NULL when not given */
     char *source;
     char *note;             /* may be NULL */
     int line;               /* spreadsheet line (header is line 1) */
 } cm_ledger_row;
+
+/* How a row's control is drawn: as its status, but held ground whose confidence is only
+ * "claimed" is drawn as claimed (lighter, hollow), as assessed control and claims are told
+ * apart on the map. */
+cm_control_status cm_row_drawn_status(const cm_ledger_row *r);
+
 
 typedef struct cm_ledger {
     char *path;

@@ -40,6 +40,10 @@ static cm_status read_row(OGRFeatureH f, const int *col, const char *path,
         return cm_fail(ctx, CM_EINPUT, "%s:%d: every row needs a source", path, line);
     r->note = cm_ogr_field_string(f, col[6]);
     r->confidence = cm_ogr_field_string(f, col[7]);
+    if (r->confidence && g_ascii_strcasecmp(r->confidence, "assessed") &&
+        g_ascii_strcasecmp(r->confidence, "reported") && g_ascii_strcasecmp(r->confidence, "claimed"))
+        return cm_fail(ctx, CM_EINPUT, "%s:%d: confidence \"%s\" must be assessed, reported or "
+                       "claimed", path, line, r->confidence);
     char *parties = cm_ogr_field_string(f, col[5]);
     if (r->status == CM_CONTESTED || r->status == CM_BESIEGED || r->status == CM_ATTACKED) {
         GPtrArray *ids = g_ptr_array_new();

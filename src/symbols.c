@@ -227,7 +227,7 @@ void cm_draw_town(cairo_t *cr, const cm_style *s, gboolean capital, double x, do
         cm_draw_set_color(cr, s->place_color);
         cairo_set_line_width(cr, 0.6);
         cairo_stroke(cr);
-    } else if (r && !neutral && r->status == CM_CLAIMED) {
+    } else if (r && !neutral && cm_row_drawn_status(r) == CM_CLAIMED) {
         cairo_new_path(cr);
         cairo_arc(cr, x, y, size / 2, 0, 2 * G_PI);
         cm_draw_set_color(cr, s->place_halo);

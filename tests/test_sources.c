@@ -95,6 +95,43 @@ static void test_attacked(void)
     g_free(dir);
 }
 
+/* Confidence is assessed, reported or claimed; held ground only claimed is drawn and listed
+ * as a claim, apart from assessed control. */
+static void test_confidence(void)
+{
+    char *dir = scratch_dir();
+    char *ledger = write_file(dir, "l.csv", "date,region,controller,status,parties,source,confidence\n"
+                                            "2019-01-01,tripoli,GNA,held,,test-early,assessed\n"
+                                            "2019-01-01,misrata,LNA,held,,test-early,claimed\n");
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    cm_map_options mo;
+    cm_map_options_init(&mo);
+    mo.control = ledger;
+    g_assert_cmpint(cm_map_load(&map, DATA "ids.map", &mo, ctx), ==, CM_OK);
+    cm_render_stats st;
+    g_assert_cmpint(cm_map_render_stats(map, &st, ctx), ==, CM_OK);
+    gboolean claim = FALSE, lna = FALSE;
+    for (int i = 0; i < st.nitems; i++) {
+        claim |= !strcmp(st.item_texts[i], "Claimed by LNA, not confirmed");
+        lna |= !strcmp(st.item_texts[i], "Libyan National Army (LNA)");
+    }
+    g_assert_true(claim);
+    g_assert_false(lna); /* the LNA's only ground here is a claim */
+    cm_render_stats_clear(&st);
+    cm_map_destroy(map);
+    char *bad = write_file(dir, "b.csv", "date,region,controller,status,parties,source,confidence\n"
+                                         "2019-01-01,tripoli,GNA,held,,test-early,rumoured\n");
+    mo.control = bad;
+    g_assert_cmpint(cm_map_load(&map, DATA "ids.map", &mo, ctx), ==, CM_EINPUT);
+    g_assert_nonnull(strstr(cm_ctx_message(ctx), "b.csv:2: confidence \"rumoured\" must be "
+                                                 "assessed, reported or claimed"));
+    cm_ctx_destroy(ctx);
+    g_free(bad), g_free(ledger);
+    rm_rf(dir);
+    g_free(dir);
+}
+
 /* The PDF's text on `date`, its lines joined. */
 static char *pdf_text_on(const char *date)
 {
@@ -186,6 +223,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sources/notes", test_notes);
     g_test_add_func("/sources/attacked", test_attacked);
     g_test_add_func("/sources/events", test_events);
+    g_test_add_func("/sources/confidence", test_confidence);
     g_test_add_func("/sources/bundled", test_bundled_sources);
     return g_test_run();
 }
