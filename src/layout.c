@@ -320,7 +320,7 @@ static PangoLayout *sources_block(cm_labeler *lab, const cm_style *s, const char
 gboolean cm_layout_footer(cairo_t *cr, cm_labeler *lab, const cm_style *s, const double frame[4],
                           const cm_footer *f)
 {
-    double y = frame[1] + frame[3] + 4, line_h = FOOTER_SIZE * 1.3;
+    double y = frame[1] + frame[3] + f->below + 4, line_h = FOOTER_SIZE * 1.3;
     int lines = FOOTER_LINES - 1; /* the last line is the credit's */
     gboolean complete = TRUE;
     PangoLayout *l = NULL;
@@ -359,4 +359,73 @@ gboolean cm_layout_footer(cairo_t *cr, cm_labeler *lab, const cm_style *s, const
         g_object_unref(c);
     }
     return complete;
+}
+
+/* A date's place on the strip's axis, from x0 (first) to x1 (last). */
+static double axis_x(const GDate *d, const GDate *first, const GDate *last, double x0, double x1)
+{
+    double span = fmax(g_date_days_between(first, last), 1);
+    return x0 + (x1 - x0) * CLAMP(g_date_days_between(first, d) / span, 0, 1);
+}
+
+void cm_layout_timeline(cairo_t *cr, cm_labeler *lab, const cm_style *s, const double frame[4],
+                        double strip, const GDate *first, const GDate *last, const GDate *date,
+                        const cm_timeline_mark *marks, int n)
+{
+    const double top = frame[1] + frame[3], ay = top + strip * 0.5, size = 5.5;
+    const double x0 = frame[0] + 4, x1 = frame[0] + frame[2] - 4;
+    double xd = axis_x(date, first, last, x0, x1);
+    cm_rgba faint = footer_color(s), ink = s->title_color;
+    faint.a *= 0.45;
+    cairo_save(cr);
+    cairo_set_line_width(cr, 0.8);
+    cm_draw_set_color(cr, ink);
+    cairo_move_to(cr, x0, ay), cairo_line_to(cr, xd, ay), cairo_stroke(cr);
+    cm_draw_set_color(cr, faint);
+    cairo_move_to(cr, xd, ay), cairo_line_to(cr, x1, ay), cairo_stroke(cr);
+    /* a tick and a label at each 1 January in the span, and the first year at its start */
+    char start[8];
+    g_snprintf(start, sizeof start, "%d", g_date_get_year(first));
+    PangoLayout *sl = cm_labeler_layout(lab, start, s->font, size, FALSE, FALSE);
+    show(cr, sl, x0, ay + 1, footer_color(s));
+    g_object_unref(sl);
+    for (int y = g_date_get_year(first) + 1; y <= g_date_get_year(last); y++) {
+        GDate jan;
+        g_date_clear(&jan, 1);
+        g_date_set_dmy(&jan, 1, G_DATE_JANUARY, (GDateYear)y);
+        double x = axis_x(&jan, first, last, x0, x1);
+        cm_draw_set_color(cr, footer_color(s));
+        cairo_move_to(cr, x, ay - 2), cairo_line_to(cr, x, ay + 2), cairo_stroke(cr);
+        char year[8];
+        g_snprintf(year, sizeof year, "%d", y);
+        PangoLayout *l = cm_labeler_layout(lab, year, s->font, size, FALSE, FALSE);
+        show(cr, l, x + 1.5, ay + 1, footer_color(s));
+        g_object_unref(l);
+    }
+    /* the events up to the date: a dot each, with its number when the map shows it */
+    for (int i = 0; i < n; i++) {
+        if (g_date_compare(&marks[i].date, date) > 0)
+            continue;
+        double x = axis_x(&marks[i].date, first, last, x0, x1);
+        cairo_new_path(cr);
+        cairo_arc(cr, x, ay, 1.6, 0, 2 * G_PI);
+        cm_draw_set_color(cr, s->event_color);
+        cairo_fill(cr);
+        if (!marks[i].number)
+            continue;
+        char num[16];
+        g_snprintf(num, sizeof num, "(%d)", marks[i].number);
+        PangoLayout *l = cm_labeler_layout(lab, num, s->font, size, TRUE, FALSE);
+        double w, h;
+        layout_size(l, &w, &h);
+        show(cr, l, x - w / 2, ay - 2 - h, s->event_color);
+        g_object_unref(l);
+    }
+    /* the map's date: a wedge pointing up at the axis, under the events' numbers */
+    cairo_new_path(cr);
+    cairo_move_to(cr, xd - 3, ay + 5.5), cairo_line_to(cr, xd + 3, ay + 5.5);
+    cairo_line_to(cr, xd, ay), cairo_close_path(cr);
+    cm_draw_set_color(cr, ink);
+    cairo_fill(cr);
+    cairo_restore(cr);
 }

@@ -54,6 +54,7 @@ void cm_layout_title(cairo_t *cr, cm_labeler *lab, const cm_style *style, const 
  * where the full list is when only the brief one fits, and the credit.  Any may be NULL. */
 typedef struct {
     const char *sources, *brief, *elsewhere, *credit;
+    double below; /* points between the frame and the footer (the timeline strip) */
 } cm_footer;
 
 /* The footer below the frame: the sources wrapped over the frame's width in the lines the
@@ -62,6 +63,20 @@ typedef struct {
  * list fitted. */
 gboolean cm_layout_footer(cairo_t *cr, cm_labeler *lab, const cm_style *style,
                           const double frame[4], const cm_footer *footer);
+
+/* An event on the timeline strip: its date, and its number on the page (0: not shown on the
+ * map's date, so a tick without a number). */
+typedef struct {
+    GDate date;
+    int number;
+} cm_timeline_mark;
+
+/* The timeline strip under the frame, `strip` points high: the span from `first` to `last`
+ * with its years, the events up to the map's `date` (numbered as on the map), and the date
+ * itself marked; what lies after it is drawn faint. */
+void cm_layout_timeline(cairo_t *cr, cm_labeler *lab, const cm_style *s, const double frame[4],
+                        double strip, const GDate *first, const GDate *last, const GDate *date,
+                        const cm_timeline_mark *marks, int n);
 
 /* "19 December 2019", independent of the locale. */
 char *cm_format_date_long(const GDate *date);

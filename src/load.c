@@ -376,7 +376,8 @@ static cm_status load_map_and_style(cm_map *map, const char *path, const cm_map_
     check_font(map->style, ctx);
     map->page_w = map->mf->page_w_mm * MM;
     map->page_h = map->mf->page_h_mm * MM;
-    cm_style_frame(map->style, map->page_w, map->page_h, map->frame);
+    map->strip_h = map->mf->events ? CM_TIMELINE_STRIP : 0;
+    cm_style_frame(map->style, map->page_w, map->page_h, map->strip_h, map->frame);
     if (map->frame[2] < 20 || map->frame[3] < 20)
         return cm_fail(ctx, CM_ESTYLE, "%s: the page leaves no room for the map once margins, "
                        "title and sources are placed", path);

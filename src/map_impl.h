@@ -41,6 +41,7 @@ struct cm_map {
     cm_shape *inset_border;    /* the border layer in the inset's projection */
     double inset_size[2];      /* width, height in points */
     double page_w, page_h, frame[4];
+    double strip_h;            /* the events' timeline strip under the frame; 0 for none */
     GDate date;
     gboolean has_diff_from; /* a change map from diff_from to date */
     GPtrArray *inputs;      /* every file read, NULL-terminated */

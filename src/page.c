@@ -170,6 +170,34 @@ static void draw_labels(cairo_t *cr, const cm_map *map, const cm_control *cs,
     cm_labeler_draw(body->lab, cr, cache ? cache->labels : NULL, cache ? cache->halos : NULL);
 }
 
+/* The events' timeline under the frame, from the ledger's first date to the last date of
+ * the ledger or the events. */
+static void draw_timeline(cairo_t *cr, const cm_map *map, const cm_control *cs,
+                          cm_page_body *body)
+{
+    const GPtrArray *rows = map->ledger->rows;
+    GDate first = ((cm_ledger_row *)rows->pdata[0])->date, last = first;
+    for (guint i = 0; i < rows->len; i++) {
+        const GDate *d = &((cm_ledger_row *)rows->pdata[i])->date;
+        if (g_date_compare(d, &first) < 0)
+            first = *d;
+        if (g_date_compare(d, &last) > 0)
+            last = *d;
+    }
+    cm_timeline_mark *marks = g_new0(cm_timeline_mark, (size_t)map->events->n + 1);
+    int number = 0;
+    for (int i = 0; i < map->events->n; i++) {
+        const cm_event *e = &map->events->items[i];
+        marks[i].date = e->date;
+        marks[i].number = !cs->spec->diff && cm_event_shown(e, &cs->spec->date) ? ++number : 0;
+        if (g_date_compare(&e->date, &last) > 0)
+            last = e->date;
+    }
+    cm_layout_timeline(cr, body->lab, map->style, map->frame, map->strip_h, &first, &last,
+                       &cs->spec->date, marks, map->events->n);
+    g_free(marks);
+}
+
 /* Legend, scale bar, north arrow, inset, the frame's outline, logo and footer. */
 static void draw_furniture(cairo_t *cr, const cm_map *map, const cm_control *cs,
                            const cm_page_cache *cache, const furniture_plan *fp,
@@ -200,7 +228,10 @@ static void draw_furniture(cairo_t *cr, const cm_map *map, const cm_control *cs,
         cm_draw_logo(cr, map);
     char *full = cm_sources_line(map, cs, FALSE);
     char *brief = map->sources ? cm_sources_line(map, cs, TRUE) : NULL;
+    if (map->events && map->strip_h > 0)
+        draw_timeline(cr, map, cs, body);
     cm_footer footer = {.sources = full, .brief = brief, .credit = map->mf->credit,
+                        .below = map->strip_h,
                         .elsewhere = "Every source with its title and address is in this file's "
                                      "metadata (conflictmap info FILE)."};
     cm_layout_footer(cr, body->lab, s, fr, &footer);

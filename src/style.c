@@ -491,7 +491,8 @@ cm_status cm_style_controller_get(const char **id, const char **label, double rg
     return CM_OK;
 }
 
-void cm_style_frame(const cm_style *s, double page_w, double page_h, double frame[4])
+void cm_style_frame(const cm_style *s, double page_w, double page_h, double strip,
+                    double frame[4])
 {
     double m = s->margin_mm * (72.0 / 25.4);
     double top = m + s->title_size * 1.35 + s->subtitle_size * 1.5 + 4;
@@ -499,5 +500,5 @@ void cm_style_frame(const cm_style *s, double page_w, double page_h, double fram
     frame[0] = m;
     frame[1] = top;
     frame[2] = page_w - 2 * m;
-    frame[3] = page_h - top - m - bottom;
+    frame[3] = page_h - top - m - bottom - strip;
 }

@@ -73,8 +73,13 @@ const cm_controller *cm_style_controller(const cm_style *style, const char *id);
 #define CM_FOOTER_LINES 5
 
 /* The map frame (x, y, width, height in points) on a page of page_w x page_h points, as the
- * style's margins leave it with room for the title block above and the sources below.  The
- * projection fits the extent into it at load; the furniture is placed around it. */
-void cm_style_frame(const cm_style *s, double page_w, double page_h, double frame[4]);
+ * style's margins leave it with room for the title block above, a strip of `strip` points
+ * (the events' timeline; 0 for none) and the sources below.  The projection fits the extent
+ * into it at load; the furniture is placed around it. */
+void cm_style_frame(const cm_style *s, double page_w, double page_h, double strip,
+                    double frame[4]);
+
+/* The height of the events' timeline strip under the frame. */
+#define CM_TIMELINE_STRIP 18.0
 
 #endif
