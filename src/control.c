@@ -357,18 +357,14 @@ static gint by_published(gconstpointer a, gconstpointer b)
     return c ? c : strcmp(x->id, y->id);
 }
 
+static GPtrArray *cited_sources(const cm_sources *table, GPtrArray *ids);
+
 /* "Sources of control: [1] Reuters, “…”, 4 Apr 2019; [2] …": the cited sources as numbered
  * notes, oldest first, those published after the map's date marked "reported DATE". */
 static char *numbered_notes(const cm_sources *table, GPtrArray *ids, const GDate *date,
                             gboolean brief)
 {
-    GPtrArray *cited = g_ptr_array_new();
-    for (guint i = 0; i < ids->len; i++) {
-        const cm_source *src = cm_sources_get(table, ids->pdata[i]);
-        if (src) /* check made sure there are no others */
-            g_ptr_array_add(cited, (gpointer)src);
-    }
-    g_ptr_array_sort(cited, by_published);
+    GPtrArray *cited = cited_sources(table, ids);
     GString *line = g_string_new("Sources of control: ");
     for (guint i = 0; i < cited->len; i++) {
         char *note = cm_source_note(cited->pdata[i], date, !brief);
@@ -380,9 +376,8 @@ static char *numbered_notes(const cm_sources *table, GPtrArray *ids, const GDate
     return g_string_free(line, FALSE);
 }
 
-/* "Sources of control: A; B." — the distinct sources of the rows, zones and lines in force,
- * sorted. */
-char *cm_sources_line(const cm_map *map, const cm_control *cs, gboolean brief)
+/* The ids cited by what is in force on the page's date. */
+static GPtrArray *cited_ids(const cm_map *map, const cm_control *cs)
 {
     GPtrArray *list = g_ptr_array_new_with_free_func(g_free);
     for (int i = 0; i < map->regions.layer->n; i++)
@@ -399,6 +394,46 @@ char *cm_sources_line(const cm_map *map, const cm_control *cs, gboolean brief)
     for (int i = 0; map->events && !cs->spec->diff && i < map->events->n; i++)
         if (cm_event_shown(&map->events->items[i], &cs->spec->date))
             add_source(list, map->events->items[i].sources);
+    return list;
+}
+
+/* The cited sources of the table, oldest first (the notes' order). */
+static GPtrArray *cited_sources(const cm_sources *table, GPtrArray *ids)
+{
+    GPtrArray *cited = g_ptr_array_new();
+    for (guint i = 0; i < ids->len; i++) {
+        const cm_source *src = cm_sources_get(table, ids->pdata[i]);
+        if (src) /* check made sure there are no others */
+            g_ptr_array_add(cited, (gpointer)src);
+    }
+    g_ptr_array_sort(cited, by_published);
+    return cited;
+}
+
+char **cm_sources_notes(const cm_map *map, const cm_control *cs)
+{
+    if (!map->sources)
+        return NULL;
+    GPtrArray *ids = cited_ids(map, cs), *cited = cited_sources(map->sources, ids);
+    GPtrArray *notes = g_ptr_array_new();
+    for (guint i = 0; i < cited->len; i++) {
+        const cm_source *src = cited->pdata[i];
+        char *note = cm_source_note(src, &cs->spec->date, TRUE);
+        g_ptr_array_add(notes, g_strdup_printf("[%u] %s.%s%s", i + 1, note, src->url ? " " : "",
+                                               src->url ? src->url : ""));
+        g_free(note);
+    }
+    g_ptr_array_add(notes, NULL);
+    g_ptr_array_free(cited, TRUE);
+    g_ptr_array_free(ids, TRUE);
+    return (char **)g_ptr_array_free(notes, FALSE);
+}
+
+/* "Sources of control: A; B." — the distinct sources of the rows, zones and lines in force,
+ * sorted. */
+char *cm_sources_line(const cm_map *map, const cm_control *cs, gboolean brief)
+{
+    GPtrArray *list = cited_ids(map, cs);
     if (list->len == 0) {
         g_ptr_array_free(list, TRUE);
         return NULL;

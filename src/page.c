@@ -12,6 +12,7 @@
 #include "timeline.h"
 
 #include <cairo.h>
+#include <pango/pangocairo.h>
 #include <math.h>
 #include <string.h>
 
@@ -234,7 +235,7 @@ static void draw_furniture(cairo_t *cr, const cm_map *map, const cm_control *cs,
                         .below = map->strip_h,
                         .elsewhere = "Every source with its title and address is in this file's "
                                      "metadata (conflictmap info FILE)."};
-    cm_layout_footer(cr, body->lab, s, fr, &footer);
+    body->notes_complete = cm_layout_footer(cr, body->lab, s, fr, &footer);
     g_free(full);
     g_free(brief);
 }
@@ -405,4 +406,46 @@ void cm_draw_sheet(cairo_t *cr, void *data)
         }
         cairo_restore(cr);
     }
+}
+
+void cm_draw_notes_page(cairo_t *cr, const cm_map *map, const cm_page_spec *spec)
+{
+    const cm_style *s = map->style;
+    cm_control cs = cm_control_on(map, spec);
+    char **notes = cm_sources_notes(map, &cs);
+    const double m = s->margin_mm * MM, gap = 18, size = 7.5;
+    double colw = (map->page_w - 2 * m - gap) / 2, x = m, y0 = m, y, bottom = map->page_h - m;
+    cm_labeler *lab = cm_labeler_new(cr, (cm_box){0, 0, map->page_w, map->page_h});
+    cm_draw_set_color(cr, s->page_bg);
+    cairo_paint(cr);
+    char *date = cm_format_date_long(&spec->date);
+    char *head = g_strdup_printf("Sources of control: %s, %s", map->mf->title ? map->mf->title
+                                 : "Territorial control", date);
+    PangoLayout *h = cm_labeler_layout(lab, head, s->font, s->subtitle_size, TRUE, FALSE);
+    cairo_move_to(cr, m, y0);
+    cm_draw_set_color(cr, s->title_color);
+    pango_cairo_show_layout(cr, h);
+    PangoRectangle r;
+    pango_layout_get_extents(h, NULL, &r);
+    y0 += (double)r.height / PANGO_SCALE + 8;
+    y = y0;
+    for (char **n = notes; n && *n; n++) {
+        PangoLayout *l = cm_labeler_layout(lab, *n, s->font, size, FALSE, FALSE);
+        pango_layout_set_width(l, (int)(colw * PANGO_SCALE));
+        pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR); /* addresses have no spaces */
+        pango_layout_get_extents(l, NULL, &r);
+        double lh = (double)r.height / PANGO_SCALE;
+        if (y + lh > bottom && x == m) /* the second column */
+            x += colw + gap, y = y0;
+        cairo_move_to(cr, x, y);
+        pango_cairo_show_layout(cr, l);
+        y += lh + 3;
+        g_object_unref(l);
+    }
+    g_object_unref(h);
+    g_free(head);
+    g_free(date);
+    g_strfreev(notes);
+    cm_labeler_destroy(lab);
+    cm_control_clear(&cs);
 }

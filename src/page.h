@@ -46,6 +46,13 @@ void cm_legend_items_free(GArray *items);
 /* "Sources of control: A; B.", or NULL when nothing in force has a source: with a sources
  * table, numbered notes, oldest first, with titles or (brief) without.  g_free() it. */
 char *cm_sources_line(const cm_map *map, const cm_control *cs, gboolean brief);
+/* The source notes in force, numbered as on the map, each with its title and address: for a
+ * notes page.  NULL-terminated, g_strfreev(); NULL without a sources table. */
+char **cm_sources_notes(const cm_map *map, const cm_control *cs);
+
+/* A page of the map's source notes in full, for a PDF whose notes did not fit under the
+ * map (render.c adds it after the map's page). */
+void cm_draw_notes_page(cairo_t *cr, const cm_map *map, const cm_page_spec *spec);
 
 /* Parts of a page drawn once for a whole series: recordings that every page paints.  In a
  * PDF each becomes one form object that every page refers to, instead of the same paths
@@ -75,6 +82,7 @@ typedef struct {
     GArray *furniture; /* cm_box: legend, scale bar, north arrow, inset inside the frame */
     GArray *symbols;   /* cm_box: drawn place symbols */
     GArray *items;     /* cm_legend_item */
+    gboolean notes_complete; /* the source notes fitted in full under the map */
 } cm_page_body;
 void cm_page_body_free(cm_page_body *body);
 

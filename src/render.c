@@ -125,6 +125,17 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
                 cm_output_set_svg_text(out, text->str);
                 g_string_free(text, TRUE);
                 cm_page_body_free(body);
+            } else if (n == 1 && fmt == CM_FORMAT_PDF && map->sources) {
+                /* a lone PDF whose notes did not fit under the map gets them on a page of
+                 * their own, in full */
+                cm_page_body *body = NULL;
+                cm_draw_page(cr, map, &specs[first], &cache, &body);
+                gboolean complete = body->notes_complete;
+                cm_page_body_free(body);
+                if (!complete) {
+                    cairo_show_page(cr);
+                    cm_draw_notes_page(cr, map, &specs[first]);
+                }
             } else {
                 cm_draw_sheet(cr, &sh);
             }

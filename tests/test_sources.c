@@ -217,6 +217,27 @@ static void test_bundled_sources(void)
     g_free(notes);
 }
 
+/* On 21 June 2020 the notes do not fit under the map in full: a lone PDF carries them on a
+ * second page, each with its title and address. */
+static void test_notes_page(void)
+{
+    char *dir = scratch_dir(), *pdf = g_build_filename(dir, "m.pdf", NULL), *text = NULL;
+    const char *r[] = {CM_CLI, "render", "-q", "--date", "2020-06-21", "-o", pdf, NULL};
+    g_assert_cmpint(spawn(NULL, r, NULL, NULL), ==, 0);
+    const char *t[] = {"pdftotext", "-f", "2", "-l", "2", pdf, "-", NULL};
+    g_assert_cmpint(spawn(NULL, t, &text, NULL), ==, 0);
+    char **lines = g_strsplit(text, "\n", -1);
+    char *joined = g_strjoinv(" ", lines);
+    g_assert_nonnull(strstr(joined, "Sources of control: Libya: who controls what, 21 June 2020"));
+    g_assert_nonnull(strstr(joined, "Middle East Monitor, \u201cLibya\u2019s GNA capture Haftar\u2019s "
+                                    "last stronghold Tarhuna\u201d, 5 Jun 2020."));
+    g_assert_nonnull(strstr(joined, "https://www.middleeastmonitor.com/"));
+    g_strfreev(lines);
+    g_free(joined), g_free(text);
+    rm_rf(dir);
+    g_free(pdf), g_free(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -225,5 +246,6 @@ int main(int argc, char **argv)
     g_test_add_func("/sources/events", test_events);
     g_test_add_func("/sources/confidence", test_confidence);
     g_test_add_func("/sources/bundled", test_bundled_sources);
+    g_test_add_func("/sources/notes-page", test_notes_page);
     return g_test_run();
 }
