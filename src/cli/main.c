@@ -1,5 +1,5 @@
 /* conflictmap's command line: the only code that knows argv, prints, or exits. */
-#include "conflictmap/conflictmap.h"
+#include "cli.h"
 
 #include <gio/gio.h>
 #include <glib.h>
@@ -9,257 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-/* Exit codes: one per class of failure, so scripts can tell them apart. */
-enum {
-    EXIT_OK = 0,
-    EXIT_INTERNAL = 1,
-    EXIT_USAGE = 2,
-    EXIT_DATA = 3,
-    EXIT_STYLE = 4,
-    EXIT_OUTPUT = 5,
-};
-
-static int exit_code(cm_status st)
-{
-    switch (st) {
-    case CM_OK: return EXIT_OK;
-    case CM_EUSAGE: return EXIT_USAGE;
-    case CM_EINPUT: return EXIT_DATA;
-    case CM_ESTYLE: return EXIT_STYLE;
-    case CM_EOUTPUT: return EXIT_OUTPUT;
-    default: return EXIT_INTERNAL;
-    }
-}
-
-/* What the options say, as parsed; every field starts as its default. */
-typedef struct {
-    char *output, *date, *control, *lang, *from, *to, *step, *grid, *at;
-    char **styles; /* NULL-terminated, or NULL */
-    double dpi;
-    int png_compression;
-    gboolean quiet, help, version, watch;
-} options;
-
-static void options_clear(options *o)
-{
-    g_free(o->output), g_free(o->date), g_free(o->control), g_free(o->lang);
-    g_free(o->from), g_free(o->to), g_free(o->step), g_free(o->grid), g_free(o->at);
-    g_strfreev(o->styles);
-}
-
-/* The commands, in the order --help lists them; each has a bit for the option table. */
-enum {
-    CMD_RENDER = 1 << 0,
-    CMD_SERIES = 1 << 1,
-    CMD_DIFF = 1 << 2,
-    CMD_CHECK = 1 << 3,
-    CMD_INFO = 1 << 4,
-    CMD_QUERY = 1 << 5,
-};
-enum {
-    CMD_DRAW = CMD_RENDER | CMD_SERIES | CMD_DIFF, /* the commands that write a map */
-    CMD_LOAD = CMD_DRAW | CMD_CHECK,               /* the commands that read the map's data */
-    CMD_ALL = CMD_LOAD | CMD_INFO | CMD_QUERY,
-};
-
-typedef struct {
-    const char *name;
-    unsigned bit;
-    const char *args; /* the arguments --help shows after the name */
-    const char *help;
-} command_spec;
-
-static const command_spec commands[] = {
-    {"render", CMD_RENDER, "[MAPFILE]", "the map on one date"},
-    {"series", CMD_SERIES, "[MAPFILE] --from D --to D", "one PDF page, or one file, a date"},
-    {"diff", CMD_DIFF, "[MAPFILE] --from D --to D", "what changed hands between the dates"},
-    {"check", CMD_CHECK, "[MAPFILE]", "validate everything the map reads"},
-    {"info", CMD_INFO, "FILE", "the provenance of a PNG, PDF or SVG"},
-    {"query", CMD_QUERY, "[MAPFILE] --at LON,LAT", "who held a point on the date, as drawn"},
-};
-
-typedef enum {
-    ARG_FLAG,    /* sets a gboolean */
-    ARG_TEXT,    /* a string */
-    ARG_PATH,    /* a file name, not converted to UTF-8 */
-    ARG_PATHS,   /* file names, repeatable, kept NULL-terminated */
-    ARG_NUMBER,  /* a double */
-    ARG_INT,     /* an int */
-    ARG_IGNORED, /* a flag accepted for old scripts and ignored; kept nowhere */
-} arg_kind;
-
-typedef struct {
-    const char *name; /* the long name, without its dashes */
-    char letter;      /* the short name, or 0 */
-    arg_kind kind;
-    const char *arg;  /* the argument as --help shows it; NULL for a flag */
-    unsigned commands; /* CMD_* bits: the commands that take it */
-    size_t field;      /* where it is kept in `options` */
-    const char *help;
-} option_spec;
-
-#define FIELD(f) offsetof(options, f)
-
-/* Every option, sorted: parsing, the per-command check and --help all come from here. */
-static const option_spec option_table[] = {
-    {"at", 0, ARG_TEXT, "LON,LAT", CMD_QUERY, FIELD(at), "the point asked about, in degrees"},
-    {"control", 0, ARG_PATH, "FILE", CMD_LOAD | CMD_QUERY, FIELD(control),
-     "use this ledger instead of the map's"},
-    {"date", 0, ARG_TEXT, "YYYY-MM-DD", CMD_RENDER | CMD_QUERY, FIELD(date),
-     "the date shown (default: the map's)"},
-    {"dpi", 0, ARG_NUMBER, "N", CMD_DRAW, FIELD(dpi), "PNG resolution, 1 to 10000 (default 300)"},
-    {"from", 0, ARG_TEXT, "DATE", CMD_SERIES | CMD_DIFF, FIELD(from), "the first date"},
-    {"grid", 0, ARG_TEXT, "CxR", CMD_SERIES, FIELD(grid), "C x R small multiples a page"},
-    {"help", 'h', ARG_FLAG, NULL, CMD_ALL, FIELD(help), "show this help"},
-    {"lang", 0, ARG_TEXT, "en|ar|en+ar", CMD_DRAW, FIELD(lang), "label language (default: the style's)"},
-    {"no-cache", 0, ARG_IGNORED, NULL, CMD_LOAD, 0,
-     "ignored: nothing is cached any more"},
-    {"output", 'o', ARG_PATH, "FILE", CMD_DRAW, FIELD(output),
-     ".png, .pdf or .svg (default: MAPNAME.png, MAPNAME-series.pdf, MAPNAME-diff.png)"},
-    {"png-compression", 0, ARG_INT, "N", CMD_DRAW, FIELD(png_compression),
-     "zlib level 0-9 for PNG (default 3)"},
-    {"quiet", 'q', ARG_FLAG, NULL, CMD_ALL, FIELD(quiet), "no warnings, no progress"},
-    {"step", 0, ARG_TEXT, "Nd|Nw|Nm", CMD_SERIES, FIELD(step), "every N days, weeks or months (default 1m)"},
-    {"style", 0, ARG_PATHS, "FILE", CMD_LOAD | CMD_QUERY, FIELD(styles),
-     "a style on top of the map's (repeatable)"},
-    {"to", 0, ARG_TEXT, "DATE", CMD_SERIES | CMD_DIFF, FIELD(to),
-     "the last date (a series: at most " G_STRINGIFY(CM_SERIES_MAX_DATES) " dates)"},
-    {"version", 0, ARG_FLAG, NULL, CMD_ALL, FIELD(version), "print the version"},
-    {"watch", 0, ARG_FLAG, NULL, CMD_RENDER, FIELD(watch), "render again whenever an input changes"},
-};
-
-/* --help, from the two tables above: 80 columns, one screen. */
-static void print_help(FILE *f)
-{
-    enum { NAME_WIDTH = 21, HELP_WIDTH = 45 };
-    fputs("Usage: conflictmap COMMAND [ARGUMENTS] [OPTIONS]\n\n", f);
-    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
-        fprintf(f, "  %-6s %-26s %s\n", commands[i].name, commands[i].args, commands[i].help);
-    fputs("Without MAPFILE, the bundled map of Libya; series -o may be 'f/%Y-%m-%d.png'.\n\n"
-          "Options and the commands that take them (render series diff check info query):\n", f);
-    for (size_t i = 0; i < G_N_ELEMENTS(option_table); i++) {
-        const option_spec *s = &option_table[i];
-        char name[64], takes[G_N_ELEMENTS(commands) + 1] = "";
-        g_snprintf(name, sizeof name, "--%s%s%s", s->name, s->arg ? " " : "", s->arg ? s->arg : "");
-        for (size_t c = 0; c < G_N_ELEMENTS(commands); c++)
-            takes[c] = (s->commands & commands[c].bit) ? commands[c].name[0] : '.';
-        /* help longer than its column goes on below, broken between words */
-        gboolean first = TRUE;
-        for (const char *text = s->help; *text; first = FALSE) {
-            int len = (int)strlen(text);
-            if (len > HELP_WIDTH)
-                for (len = HELP_WIDTH; len > 0 && text[len] != ' '; len--)
-                    ;
-            if (len == 0)
-                len = HELP_WIDTH;
-            if (!first)
-                fprintf(f, "      %-*s%.*s\n", NAME_WIDTH, "", len, text);
-            else if (s->letter)
-                fprintf(f, "  -%c, %-*s%-*.*s %s\n", s->letter, NAME_WIDTH, name, HELP_WIDTH, len,
-                        text, takes);
-            else
-                fprintf(f, "      %-*s%-*.*s %s\n", NAME_WIDTH, name, HELP_WIDTH, len, text, takes);
-            text += len;
-            while (*text == ' ')
-                text++;
-        }
-    }
-    fputs("\nExit codes: 0 ok, 2 usage, 3 input data, 4 map or style file, 5 output, 1 other\n", f);
-}
-
-typedef struct {
-    options *o;
-    const command_spec *command;
-} parse_state;
-
-/* Every option goes through here: it must be one the command takes, and its value must
- * parse; the value is then kept where the table says. */
-static gboolean take_option(const char *given, const char *value, gpointer data, GError **error)
-{
-    parse_state *ps = data;
-    const option_spec *s = NULL;
-    for (size_t i = 0; i < G_N_ELEMENTS(option_table) && !s; i++)
-        if (given[1] == '-' ? !strcmp(given + 2, option_table[i].name)
-                            : given[1] == option_table[i].letter)
-            s = &option_table[i];
-    g_assert(s); /* GOption passes only the names it was given */
-    if (!(s->commands & ps->command->bit)) {
-        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s does not take %s",
-                    ps->command->name, given);
-        return FALSE;
-    }
-    void *field = (char *)ps->o + s->field;
-    char *end = NULL;
-    gint64 n = 0;
-    switch (s->kind) {
-    case ARG_IGNORED:
-        break;
-    case ARG_FLAG:
-        *(gboolean *)field = TRUE;
-        break;
-    case ARG_TEXT:
-    case ARG_PATH:
-        g_free(*(char **)field);
-        *(char **)field = g_strdup(value);
-        break;
-    case ARG_PATHS: {
-        char **v = *(char ***)field;
-        guint k = v ? g_strv_length(v) : 0;
-        v = g_renew(char *, v, k + 2);
-        v[k] = g_strdup(value);
-        v[k + 1] = NULL;
-        *(char ***)field = v;
-        break;
-    }
-    case ARG_NUMBER:
-        /* any number, NaN included, goes to the library, which says what it accepts */
-        *(double *)field = g_ascii_strtod(value, &end);
-        if (end == value || *end) {
-            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s \"%s\" is not a number",
-                        given, value);
-            return FALSE;
-        }
-        break;
-    case ARG_INT:
-        if (!g_ascii_string_to_signed(value, 10, G_MININT, G_MAXINT, &n, NULL)) {
-            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                        "%s \"%s\" is not a whole number", given, value);
-            return FALSE;
-        }
-        *(int *)field = (int)n;
-        break;
-    }
-    return TRUE;
-}
-
-/* Parses the options of `command` into *o; argv keeps the positionals.  Prints the error. */
-static gboolean parse_options(int *argc, char ***argv, const command_spec *command, options *o)
-{
-    GOptionEntry entries[G_N_ELEMENTS(option_table) + 1];
-    memset(entries, 0, sizeof entries);
-    for (size_t i = 0; i < G_N_ELEMENTS(option_table); i++) {
-        const option_spec *s = &option_table[i];
-        int flags = s->kind == ARG_FLAG || s->kind == ARG_IGNORED ? G_OPTION_FLAG_NO_ARG
-                    : s->kind == ARG_PATH || s->kind == ARG_PATHS ? G_OPTION_FLAG_FILENAME
-                                                                  : G_OPTION_FLAG_NONE;
-        entries[i] = (GOptionEntry){s->name, s->letter, flags, G_OPTION_ARG_CALLBACK,
-                                    (gpointer)take_option, NULL, NULL};
-    }
-    parse_state ps = {o, command};
-    GError *err = NULL;
-    GOptionContext *oc = g_option_context_new(NULL);
-    GOptionGroup *group = g_option_group_new(NULL, NULL, NULL, &ps, NULL);
-    g_option_group_add_entries(group, entries);
-    g_option_context_set_main_group(oc, group);
-    g_option_context_set_help_enabled(oc, FALSE);
-    gboolean ok = g_option_context_parse(oc, argc, argv, &err);
-    if (!ok)
-        fprintf(stderr, "conflictmap: %s (see conflictmap --help)\n", err->message);
-    g_clear_error(&err);
-    g_option_context_free(oc);
-    return ok;
-}
 
 static void print_messages(const cm_ctx *ctx, cm_status st, gboolean quiet)
 {
@@ -358,7 +107,7 @@ static int render_once(const char *mapfile, const char *output, const options *o
     print_messages(ctx, st, o->quiet);
     cm_map_destroy(map);
     cm_ctx_destroy(ctx);
-    return exit_code(st);
+    return cli_exit_code(st);
 }
 
 static int watch(const char *mapfile, const char *output, const options *o)
@@ -371,7 +120,7 @@ static int watch(const char *mapfile, const char *output, const options *o)
     if (st != CM_OK) {
         print_messages(ctx, st, o->quiet);
         cm_ctx_destroy(ctx);
-        return exit_code(st);
+        return cli_exit_code(st);
     }
     watcher w = {mapfile, output, o, 0, g_ptr_array_new_with_free_func(g_object_unref)};
     for (const char *const *p = cm_map_input_files(map); *p; p++) {
@@ -413,7 +162,7 @@ static int cmd_info(const char *file, const options *o)
     cm_strv_free(values);
     print_messages(ctx, st, o->quiet);
     cm_ctx_destroy(ctx);
-    return exit_code(st);
+    return cli_exit_code(st);
 }
 
 static int cmd_check(const char *mapfile, const options *o)
@@ -432,7 +181,7 @@ static int cmd_check(const char *mapfile, const options *o)
     if (st == CM_OK)
         printf("%s: ok\n", mapfile);
     cm_ctx_destroy(ctx);
-    return exit_code(st);
+    return cli_exit_code(st);
 }
 
 /* "LON,LAT" in degrees, two numbers and nothing else; whether they project is the
@@ -483,7 +232,7 @@ static int cmd_query(const char *mapfile, const options *o)
     print_messages(ctx, st, o->quiet);
     cm_map_destroy(map);
     cm_ctx_destroy(ctx);
-    return exit_code(st);
+    return cli_exit_code(st);
 }
 
 /* series and diff: every usage error is found before the data is read. */
@@ -533,7 +282,7 @@ static int cmd_series_or_diff(const command_spec *command, const char *mapfile, 
         st = cm_map_render_file(map, out, &ro, ctx);
 report:
     print_messages(ctx, st, o->quiet);
-    rc = exit_code(st);
+    rc = cli_exit_code(st);
 cleanup:
     cm_map_destroy(map);
     cm_ctx_destroy(ctx);
@@ -546,11 +295,11 @@ static int run(const command_spec *command, int argc, char **argv)
 {
     options o = {.dpi = 300, .png_compression = -1};
     int rc = EXIT_USAGE;
-    if (!parse_options(&argc, &argv, command, &o))
+    if (!cli_parse_options(&argc, &argv, command, &o))
         goto cleanup;
     if (o.help || o.version) {
         if (o.help)
-            print_help(stdout);
+            cli_print_help(stdout);
         else
             printf("conflictmap %s\n", CONFLICTMAP_VERSION);
         rc = EXIT_OK;
@@ -591,7 +340,7 @@ static int run(const command_spec *command, int argc, char **argv)
         break;
     }
 cleanup:
-    options_clear(&o);
+    cli_options_clear(&o);
     return rc;
 }
 
@@ -626,16 +375,16 @@ int main(int argc, char **argv)
     setlocale(LC_ALL, "");
     setup_signals();
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        print_help(argc < 2 ? stderr : stdout);
+        cli_print_help(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
     if (strcmp(argv[1], "--version") == 0) {
         printf("conflictmap %s\n", CONFLICTMAP_VERSION);
         return EXIT_OK;
     }
-    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return run(&commands[i], argc - 1, argv + 1);
+    for (size_t i = 0; i < G_N_ELEMENTS(cli_commands); i++)
+        if (strcmp(argv[1], cli_commands[i].name) == 0)
+            return run(&cli_commands[i], argc - 1, argv + 1);
     fprintf(stderr, "conflictmap: unknown command \"%s\" (try conflictmap --help)\n", argv[1]);
     return EXIT_USAGE;
 }

@@ -1,0 +1,66 @@
+/* The command line's shared parts: exit codes, the commands, the parsed options. */
+#ifndef CM_CLI_H
+#define CM_CLI_H
+
+#include "conflictmap/conflictmap.h"
+
+#include <glib.h>
+#include <stdio.h>
+
+/* Exit codes: one per class of failure, so scripts can tell them apart. */
+enum {
+    EXIT_OK = 0,
+    EXIT_INTERNAL = 1,
+    EXIT_USAGE = 2,
+    EXIT_DATA = 3,
+    EXIT_STYLE = 4,
+    EXIT_OUTPUT = 5,
+};
+
+/* The exit code of a library status. */
+int cli_exit_code(cm_status st);
+
+/* What the options say, as parsed; every field starts as its default. */
+typedef struct {
+    char *output, *date, *control, *lang, *from, *to, *step, *grid, *at;
+    char **styles; /* NULL-terminated, or NULL */
+    double dpi;
+    int png_compression;
+    gboolean quiet, help, version, watch;
+} options;
+void cli_options_clear(options *o);
+
+/* The commands, in the order --help lists them; each has a bit for the option table. */
+enum {
+    CMD_RENDER = 1 << 0,
+    CMD_SERIES = 1 << 1,
+    CMD_DIFF = 1 << 2,
+    CMD_CHECK = 1 << 3,
+    CMD_INFO = 1 << 4,
+    CMD_QUERY = 1 << 5,
+};
+enum {
+    CMD_DRAW = CMD_RENDER | CMD_SERIES | CMD_DIFF, /* the commands that write a map */
+    CMD_LOAD = CMD_DRAW | CMD_CHECK,               /* the commands that read the map's data */
+    CMD_ALL = CMD_LOAD | CMD_INFO | CMD_QUERY,
+};
+
+typedef struct {
+    const char *name;
+    unsigned bit;
+    const char *args; /* the arguments --help shows after the name */
+    const char *help;
+} command_spec;
+
+/* The commands, in the order --help lists them. */
+extern const command_spec cli_commands[6];
+
+/* --help, from the option table. */
+void cli_print_help(FILE *f);
+
+/* Parses the options of `command` (NULL: before one is known) from argv, leaving the
+ * positionals; an option the command does not take, or a bad value, is a one-line message
+ * on stderr and FALSE. */
+gboolean cli_parse_options(int *argc, char ***argv, const command_spec *command, options *o);
+
+#endif
