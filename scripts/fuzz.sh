@@ -1,13 +1,13 @@
 #!/bin/sh
-# Runs one libFuzzer target for SECONDS: scripts/fuzz.sh keyfile|ledger|render|provenance SECONDS
+# Runs one libFuzzer target for SECONDS: scripts/fuzz.sh keyfile|ledger|render|provenance|tables SECONDS
 # Builds with clang into build-fuzz/; the corpus grows in build-fuzz/corpus-TARGET, seeded
 # from tests/fuzz/corpus/TARGET; crashes land in build-fuzz/ as crash-*.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 SETUP_ONLY=1 "$root/scripts/setup.sh" >/dev/null
-target=${1:?usage: fuzz.sh keyfile|ledger|render|provenance SECONDS}
+target=${1:?usage: fuzz.sh keyfile|ledger|render|provenance|tables SECONDS}
 seconds=${2:-60}
-case "$target" in keyfile|ledger|render|provenance) ;; *) echo "fuzz.sh: unknown target $target" >&2; exit 2;; esac
+case "$target" in keyfile|ledger|render|provenance|tables) ;; *) echo "fuzz.sh: unknown target $target" >&2; exit 2;; esac
 if ! command -v clang-14 >/dev/null || [ ! -d /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux ]; then
   [ "$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang-14 libclang-rt-14-dev >/dev/null
 fi
