@@ -311,7 +311,9 @@ static PangoLayout *sources_block(cm_labeler *lab, const cm_style *s, const char
     PangoLayout *l = cm_labeler_layout(lab, text, s->font, size, FALSE, FALSE);
     pango_layout_set_width(l, (int)(width * PANGO_SCALE));
     pango_layout_set_wrap(l, PANGO_WRAP_WORD);
-    if (pango_layout_get_line_count(l) * size <= lines * FOOTER_SIZE + 0.01)
+    double w, h;
+    layout_size(l, &w, &h);
+    if (h <= lines * FOOTER_SIZE * 1.3 + 0.01) /* the lines the frame left, as measured */
         return l;
     g_object_unref(l);
     return NULL;

@@ -194,6 +194,8 @@ static void draw_timeline(cairo_t *cr, const cm_map *map, const cm_control *cs,
         if (g_date_compare(&e->date, &last) > 0)
             last = e->date;
     }
+    if (g_date_compare(&cs->spec->date, &last) > 0)
+        last = cs->spec->date; /* the strip always reaches the map's date */
     cm_layout_timeline(cr, body->lab, map->style, map->frame, map->strip_h, &first, &last,
                        &cs->spec->date, marks, map->events->n);
     g_free(marks);
@@ -233,8 +235,8 @@ static void draw_furniture(cairo_t *cr, const cm_map *map, const cm_control *cs,
         draw_timeline(cr, map, cs, body);
     cm_footer footer = {.sources = full, .brief = brief, .credit = map->mf->credit,
                         .below = map->strip_h,
-                        .elsewhere = "Every source with its title and address is in this file's "
-                                     "metadata (conflictmap info FILE)."};
+                        .elsewhere = "Every source in full, with its title and address: on the PDF "
+                                     "edition's notes page and in this file's metadata."};
     body->notes_complete = cm_layout_footer(cr, body->lab, s, fr, &footer);
     g_free(full);
     g_free(brief);

@@ -9,6 +9,7 @@
 
 #include "ctx.h"
 
+#include <math.h>
 #include <png.h>
 #include <pthread.h>
 #include <zlib.h>
@@ -132,6 +133,9 @@ static gboolean encode_begin(encoder *e, cm_file *f, const cm_png_params *p, png
     png_set_IHDR(e->png, e->info, (png_uint_32)p->width, (png_uint_32)p->height, 8,
                  PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                  PNG_FILTER_TYPE_DEFAULT);
+    /* the resolution it was drawn at, so it opens at its printed size (pixels a metre) */
+    png_uint_32 ppm = (png_uint_32)lround(p->scale * 72.0 / 0.0254);
+    png_set_pHYs(e->png, e->info, ppm, ppm, PNG_RESOLUTION_METER);
     png_set_compression_level(e->png, p->level);
     /* "up" leaves mostly zeros under flat map colours, at a fraction of the cost of trying
      * every filter on every row; zlib's default strategy suits what it leaves */
