@@ -6,7 +6,10 @@
 # Output: a table on stdout and build-release/bench/results.json.
 # BASELINE=/path/to/an/older/conflictmap adds the same cases run by that binary, interleaved
 # with ours, each with --no-cache (a build from before the load cache went reads every input
-# afresh, as every run does now), so the two are compared in one run.
+# afresh, as every run does now), so the two are compared in one run.  Each build draws its
+# own bundled data (an older build may not read today's); BASELINE_SRC names the older
+# source tree, whose geodata its stress map is made from (default: two levels above the
+# binary).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${RUNS:-7}
@@ -30,6 +33,14 @@ sed -e "s|^file = districts.shp|file = $work/stress/districts.shp|" \
     -e "s|^file = neighbours.shp|file = $work/stress/neighbours.shp|" \
     -e "s|^file = \([a-z_]*\.[a-z]*\)$|file = $geo/\1|" \
     -e "s|^styles = \.\./|styles = $root/|" "$geo/libya.map" > "$work/stress/stress.map"
+if [ -n "${BASELINE:-}" ]; then
+  bsrc=${BASELINE_SRC:-$(cd "$(dirname "$BASELINE")/.." && pwd)}
+  sed -e "s|^file = districts.shp|file = $work/stress/districts.shp|" \
+      -e "s|^file = libya.shp|file = $work/stress/libya.shp|" \
+      -e "s|^file = neighbours.shp|file = $work/stress/neighbours.shp|" \
+      -e "s|^file = \([a-z_]*\.[a-z]*\)$|file = $bsrc/geodata/\1|" \
+      -e "s|^styles = \.\./|styles = $bsrc/|" "$bsrc/geodata/libya.map" > "$work/stress/base-stress.map"
+fi
 vertices=$("$rel/conflictmap" check "$work/stress/stress.map" >/dev/null && \
   ogrinfo -q -al -geom=SUMMARY "$work/stress/districts.shp" | \
   awk '/POLYGON|LINEARRING/ { for (i = 1; i <= NF; i++) if ($i == "points") n += $(i-1); \
@@ -55,8 +66,8 @@ base-png|png|$b render -q --no-cache -o $out/base.png
 base-pdf|pdf|$b render -q --no-cache -o $out/base.pdf
 base-tiny-png|png|$b render -q --no-cache --dpi 8.55 -o $out/base-tiny.png
 base-series-52-pdf|pdf|$b series -q --no-cache --from 2019-06-03 --to 2020-05-25 --step 1w -o $out/base-series.pdf
-base-stress-png|png|$b render -q --no-cache $work/stress/stress.map -o $out/base-stress.png
-base-stress-pdf|pdf|$b render -q --no-cache $work/stress/stress.map -o $out/base-stress.pdf"
+base-stress-png|png|$b render -q --no-cache $work/stress/base-stress.map -o $out/base-stress.png
+base-stress-pdf|pdf|$b render -q --no-cache $work/stress/base-stress.map -o $out/base-stress.pdf"
 fi
 
 # one unmeasured pass: the system's file and font caches (nothing of ours is cached)
