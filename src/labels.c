@@ -484,6 +484,18 @@ gboolean cm_labeler_is_placed(const cm_labeler *lab, int id)
     return FALSE;
 }
 
+gboolean cm_labeler_box(cm_box *out, const cm_labeler *lab, int id)
+{
+    for (guint i = 0; i < lab->labels->len; i++) {
+        const label *l = lab->labels->pdata[i];
+        if (l->spec.id == id && l->placed) {
+            *out = (cm_box){l->x, l->y, l->x + l->w, l->y + l->h};
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
 int cm_labeler_unknown_glyphs(const cm_labeler *lab)
 {
     return lab->unknown_glyphs;

@@ -76,6 +76,9 @@ void cm_labeler_svg_text(const cm_labeler *lab, GString *svg);
 /* Whether a label added with this id (non-zero) was placed. */
 gboolean cm_labeler_is_placed(const cm_labeler *lab, int id);
 
+/* The box a placed label of this id took; FALSE when none is placed. */
+gboolean cm_labeler_box(cm_box *out, const cm_labeler *lab, int id);
+
 /* A Pango layout of `text` in the labeler's context; owned by the caller (g_object_unref). */
 PangoLayout *cm_labeler_layout(cm_labeler *lab, const char *text, const char *font, double size,
                                gboolean bold, gboolean italic);

@@ -168,6 +168,7 @@ static void draw_labels(cairo_t *cr, const cm_map *map, const cm_control *cs,
     cm_add_event_labels(map, body->lab, cs);
     cm_labeler_place(body->lab);
     cm_add_places(cr, map, cs, body->lab, TRUE, body->symbols);
+    cm_draw_event_leaders(cr, map, body->lab, cs);
     cm_labeler_draw(body->lab, cr, cache ? cache->labels : NULL, cache ? cache->halos : NULL);
 }
 

@@ -136,7 +136,11 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
 void cm_add_area_labels(const cm_map *map, cm_labeler *lab, const placed_layer *pl,
                         gboolean countries);
 void cm_add_sea_label(const cm_map *map, cm_labeler *lab);
-/* The numbers of the events shown, beside their places (as in the legend). */
+/* The numbers of the events shown, beside their places (as in the legend), and, once
+ * placed, a leader from each place to its number. */
+#define CM_EVENT_LABEL_ID 1000000
 void cm_add_event_labels(const cm_map *map, cm_labeler *lab, const cm_control *cs);
+void cm_draw_event_leaders(cairo_t *cr, const cm_map *map, const cm_labeler *lab,
+                           const cm_control *cs);
 
 #endif

@@ -169,7 +169,31 @@ void cm_add_event_labels(const cm_map *map, cm_labeler *lab, const cm_control *c
         cm_label_spec spec = {.text = text, .font = s->font, .size = s->town_size, .bold = TRUE,
                               .color = s->event_color, .halo = s->place_halo,
                               .halo_width = s->halo_width, .kind = CM_LABEL_POINT, .x = e->x,
-                              .y = e->y, .gap = s->star + 7, .priority = 85};
+                              .y = e->y, .gap = s->star + 7, .priority = 85,
+                              .id = CM_EVENT_LABEL_ID + i};
         cm_labeler_add(lab, &spec);
+    }
+}
+
+void cm_draw_event_leaders(cairo_t *cr, const cm_map *map, const cm_labeler *lab,
+                           const cm_control *cs)
+{
+    for (int i = 0; map->events && !cs->spec->diff && i < map->events->n; i++) {
+        const cm_event *e = &map->events->items[i];
+        cm_box b;
+        if (!e->has_point || !cm_event_shown(e, &cs->spec->date) ||
+            !cm_labeler_box(&b, lab, CM_EVENT_LABEL_ID + i))
+            continue;
+        /* from the place to the nearest point of the number's box, stopping short of both */
+        double tx = CLAMP(e->x, b.x0, b.x1), ty = CLAMP(e->y, b.y0, b.y1);
+        double dx = tx - e->x, dy = ty - e->y, d = hypot(dx, dy);
+        if (d < 4)
+            continue;
+        cairo_new_path(cr);
+        cairo_move_to(cr, e->x + dx / d * 1.5, e->y + dy / d * 1.5);
+        cairo_line_to(cr, tx - dx / d * 0.8, ty - dy / d * 0.8);
+        cm_draw_set_color(cr, map->style->event_color);
+        cairo_set_line_width(cr, 0.6);
+        cairo_stroke(cr);
     }
 }
