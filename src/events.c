@@ -66,6 +66,13 @@ static char *read_event(cm_event *ev, OGRFeatureH f, const int col[7], const cha
     return why;
 }
 
+static gint by_date(gconstpointer a, gconstpointer b)
+{
+    const cm_event *x = a, *y = b;
+    int c = g_date_compare(&x->date, &y->date);
+    return c ? c : x->line - y->line; /* g_array_sort is not stable: the table's order */
+}
+
 cm_status cm_events_load(cm_events **out, const char *path, GPtrArray *problems, cm_ctx *ctx)
 {
     static const char *const columns[] = {"date", "until", "lon", "lat", "text", "text_ar",
@@ -75,7 +82,7 @@ cm_status cm_events_load(cm_events **out, const char *path, GPtrArray *problems,
     int col[7];
     cm_status st = CM_OK;
     *out = NULL;
-    if ((st = cm_ogr_open(&ds, path, NULL, CM_EINPUT, ctx)) != CM_OK)
+    if ((st = cm_ogr_open_table(&ds, path, ctx)) != CM_OK)
         return st;
     OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
@@ -105,6 +112,10 @@ cm_status cm_events_load(cm_events **out, const char *path, GPtrArray *problems,
     }
     cm_gdal_quiet_end();
     GDALClose(ds);
+    if (st == CM_OK)
+        st = cm_ogr_read_stopped(path, line + 1, ctx);
+    /* numbered in date order on the map, whatever the table's order */
+    g_array_sort(items, by_date);
     cm_events *e = g_new0(cm_events, 1);
     e->path = g_strdup(path);
     e->n = (int)items->len;

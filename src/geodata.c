@@ -5,6 +5,7 @@
 #include "ctx.h"
 #include "keyfile.h"
 
+#include <cpl_conv.h>
 #include <cpl_error.h>
 #include <cpl_string.h>
 #include <ogr_api.h>
@@ -34,6 +35,35 @@ void cm_gdal_quiet_begin(void)
 void cm_gdal_quiet_end(void)
 {
     CPLPopErrorHandler();
+}
+
+cm_status cm_ogr_open_table(GDALDatasetH *out, const char *path, cm_ctx *ctx)
+{
+    /* a spreadsheet whose rows are all text has no header GDAL can detect: say there is one
+     * (GDAL 3.6 takes this as a configuration option, for this thread only here) */
+    char *old_xlsx = g_strdup(CPLGetThreadLocalConfigOption("OGR_XLSX_HEADERS", NULL));
+    char *old_ods = g_strdup(CPLGetThreadLocalConfigOption("OGR_ODS_HEADERS", NULL));
+    CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE");
+    CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", "FORCE");
+    cm_status st = cm_ogr_open(out, path, NULL, CM_EINPUT, ctx);
+    CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", old_xlsx);
+    CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", old_ods);
+    g_free(old_xlsx);
+    g_free(old_ods);
+    CPLErrorReset();
+    return st;
+}
+
+cm_status cm_ogr_read_stopped(const char *path, int line, cm_ctx *ctx)
+{
+    if (CPLGetLastErrorType() < CE_Failure)
+        return CM_OK;
+    char *msg = g_strndup(CPLGetLastErrorMsg(), 200);
+    cm_status st = cm_fail(ctx, CM_EINPUT, "%s:%d: reading stopped here, the rest unread: %s",
+                           path, line, msg);
+    g_free(msg);
+    CPLErrorReset();
+    return st;
 }
 
 static void capture_begin(capture *c)

@@ -25,6 +25,16 @@ cm_status cm_ogr_open(GDALDatasetH *out, const char *path, const char *const *op
 cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simplify_m,
                         GPtrArray *problems, cm_ctx *ctx);
 
+/* Opens a table (the ledger, sources, events): as cm_ogr_open, with a spreadsheet's first
+ * row taken as its header even when every cell is text.  Resets GDAL's last error, for
+ * cm_ogr_read_stopped. */
+cm_status cm_ogr_open_table(GDALDatasetH *out, const char *path, cm_ctx *ctx);
+
+/* After reading a table's features: when GDAL gave up with an error (a cell over its line
+ * limit, a broken file), fails with CM_EINPUT "path:line: reading stopped here, ..." rather
+ * than take it for the end of the table. */
+cm_status cm_ogr_read_stopped(const char *path, int line, cm_ctx *ctx);
+
 /* GDAL messages between these calls are dropped, not printed: for reading loops whose
  * problems are found and reported by the caller's own checks. */
 void cm_gdal_quiet_begin(void);

@@ -111,6 +111,7 @@ cm_status cm_ledger_load(cm_ledger **out, const char *path, GPtrArray *problems,
     OGR_L_ResetReading(lyr);
     OGRFeatureH f;
     int line = 1;
+    CPLErrorReset();
     cm_gdal_quiet_begin();
     while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
         line++;
@@ -135,6 +136,8 @@ cm_status cm_ledger_load(cm_ledger **out, const char *path, GPtrArray *problems,
         cm_ledger_add(lg, r);
     }
     cm_gdal_quiet_end();
+    if ((st = cm_ogr_read_stopped(path, line + 1, ctx)) != CM_OK)
+        goto cleanup;
     if (lg->rows->len == 0 && !problems) {
         st = cm_fail(ctx, CM_EINPUT, "%s: the ledger has no rows", path);
         goto cleanup;

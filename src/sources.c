@@ -51,6 +51,9 @@ static cm_source *read_source(OGRFeatureH f, const int col[5], const cm_sources 
     char *msg = NULL;
     if (!src->id)
         msg = g_strdup_printf("%s:%d: the source has no id", s->path, line);
+    else if (strpbrk(src->id, "; \t\n"))
+        msg = g_strdup_printf("%s:%d: source id \"%s\" may hold neither ';' nor blanks (rows "
+                              "cite ids separated by ';')", s->path, line, src->id);
     else if (g_hash_table_contains(s->by_id, src->id))
         msg = g_strdup_printf("%s:%d: source id \"%s\" given twice", s->path, line, src->id);
     else if (!src->outlet)
@@ -74,7 +77,7 @@ cm_status cm_sources_load(cm_sources **out, const char *path, GPtrArray *problem
     GDALDatasetH ds = NULL;
     int col[5];
     *out = NULL;
-    if ((st = cm_ogr_open(&ds, path, NULL, CM_EINPUT, ctx)) != CM_OK)
+    if ((st = cm_ogr_open_table(&ds, path, ctx)) != CM_OK)
         return st;
     OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
@@ -103,6 +106,8 @@ cm_status cm_sources_load(cm_sources **out, const char *path, GPtrArray *problem
     }
     cm_gdal_quiet_end();
     GDALClose(ds);
+    if (st == CM_OK)
+        st = cm_ogr_read_stopped(path, line + 1, ctx);
     if (st != CM_OK) {
         cm_sources_destroy(s);
         return st;

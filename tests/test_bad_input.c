@@ -169,6 +169,33 @@ static const bad_case cases[] = {
       "OUT/%m.png"}, 5, {"03.png: is a folder; nothing was written"}, FALSE, FALSE, "03.png"},
 };
 
+/* The bundled ledger with a note of 10 MB on line 3: GDAL's CSV reader gives up there, and
+ * the rows after it were once dropped without a word. */
+static void make_huge_cell(const char *dir)
+{
+    char *text = NULL;
+    g_assert_true(g_file_get_contents(CM_SOURCE_DIR "/geodata/control.csv", &text, NULL, NULL));
+    char **lines = g_strsplit(text, "\n", -1);
+    GString *out = g_string_new(NULL);
+    for (int i = 0; lines[i]; i++) {
+        g_string_append(out, lines[i]);
+        if (i == 2) { /* the last field, note, made huge (quoted) */
+            g_string_append(out, ",\"");
+            for (int k = 0; k < 10000001; k++)
+                g_string_append_c(out, 'N');
+            g_string_append_c(out, '"');
+        }
+        if (lines[i + 1])
+            g_string_append_c(out, '\n');
+    }
+    char *path = g_build_filename(dir, "big.csv", NULL);
+    g_assert_true(g_file_set_contents(path, out->str, (gssize)out->len, NULL));
+    g_free(path);
+    g_string_free(out, TRUE);
+    g_strfreev(lines);
+    g_free(text);
+}
+
 /* The good logo cut after its header: the size is fine, the image does not decode. */
 static void make_logo_cut(const char *dir)
 {
@@ -179,6 +206,9 @@ static void make_logo_cut(const char *dir)
 }
 
 static const made_case made_cases[] = {
+    {{"a ledger cell over GDAL's line limit",
+      {"check", "--control", "OUT/big.csv"}, 3,
+      {"big.csv:3: reading stopped here, the rest unread"}, FALSE, FALSE, NULL}, make_huge_cell},
     /* a logo is checked when the style is loaded, its size before it is decoded */
     {{"logo that is a folder", {"render", "--style", "OUT/logo.ini", "--dpi", "30", "-o", "OUT"}, 4,
      {"logo.ini:3: [title] logo: ", "logo.png is a folder"}, FALSE, FALSE, NULL}, make_logo_folder},
