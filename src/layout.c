@@ -41,7 +41,7 @@ static PangoLayout *item_layout(cm_labeler *lab, const cm_style *s, const cm_leg
 {
     PangoLayout *l = cm_labeler_layout(lab, it->text, s->font, s->legend_size, FALSE, FALSE);
     pango_layout_set_width(l, (int)(s->legend_size * 26 * PANGO_SCALE));
-    pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+    pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR); /* a word longer than the column too */
     return l;
 }
 
@@ -149,6 +149,8 @@ static void draw_swatch(cairo_t *cr, cm_labeler *lab, const cm_style *s,
         break;
     case CM_SWATCH_EVENT: {
         /* the event's number, as it stands beside its place on the map */
+        if (it->number <= 0)
+            break;
         char num[16];
         g_snprintf(num, sizeof num, "(%d)", it->number);
         PangoLayout *n = cm_labeler_layout(lab, num, s->font, s->legend_size, TRUE, FALSE);
@@ -391,7 +393,8 @@ void cm_layout_timeline(cairo_t *cr, cm_labeler *lab, const cm_style *s, const d
     PangoLayout *sl = cm_labeler_layout(lab, start, s->font, size, FALSE, FALSE);
     show(cr, sl, x0, ay + 1, footer_color(s));
     g_object_unref(sl);
-    for (int y = g_date_get_year(first) + 1; y <= g_date_get_year(last); y++) {
+    int years = g_date_get_year(last) - g_date_get_year(first), every = MAX(1, years / 10);
+    for (int y = g_date_get_year(first) + 1; y <= g_date_get_year(last); y += every) {
         GDate jan;
         g_date_clear(&jan, 1);
         g_date_set_dmy(&jan, 1, G_DATE_JANUARY, (GDateYear)y);
@@ -404,9 +407,12 @@ void cm_layout_timeline(cairo_t *cr, cm_labeler *lab, const cm_style *s, const d
         show(cr, l, x + 1.5, ay + 1, footer_color(s));
         g_object_unref(l);
     }
-    /* the events up to the date: a dot each, with its number when the map shows it */
+    /* the events up to the date: a dot each, with its number when the map shows it and it
+     * has room beside the last number set */
+    double taken = -INFINITY;
     for (int i = 0; i < n; i++) {
-        if (g_date_compare(&marks[i].date, date) > 0)
+        if (g_date_compare(&marks[i].date, date) > 0 || g_date_compare(&marks[i].date, first) < 0 ||
+            g_date_compare(&marks[i].date, last) > 0)
             continue;
         double x = axis_x(&marks[i].date, first, last, x0, x1);
         cairo_new_path(cr);
@@ -420,7 +426,10 @@ void cm_layout_timeline(cairo_t *cr, cm_labeler *lab, const cm_style *s, const d
         PangoLayout *l = cm_labeler_layout(lab, num, s->font, size, TRUE, FALSE);
         double w, h;
         layout_size(l, &w, &h);
-        show(cr, l, x - w / 2, ay - 2 - h, s->event_color);
+        if (x - w / 2 > taken + 1) {
+            show(cr, l, x - w / 2, ay - 2 - h, s->event_color);
+            taken = x + w / 2;
+        }
         g_object_unref(l);
     }
     /* the map's date: a wedge pointing up at the axis, under the events' numbers */

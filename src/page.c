@@ -192,7 +192,11 @@ static void draw_timeline(cairo_t *cr, const cm_map *map, const cm_control *cs,
         const cm_event *e = &map->events->items[i];
         marks[i].date = e->date;
         marks[i].number = !cs->spec->diff && cm_event_shown(e, &cs->spec->date) ? ++number : 0;
-        if (g_date_compare(&e->date, &last) > 0)
+        if (marks[i].number > CM_LEGEND_EVENTS)
+            marks[i].number = 0;
+        /* the span is the ledger's (and the map's date): an event far outside it would
+         * squeeze the strip to nothing */
+        if (g_date_compare(&e->date, &last) > 0 && g_date_days_between(&last, &e->date) <= 366)
             last = e->date;
     }
     if (g_date_compare(&cs->spec->date, &last) > 0)
@@ -438,8 +442,15 @@ void cm_draw_notes_page(cairo_t *cr, const cm_map *map, const cm_page_spec *spec
         pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR); /* addresses have no spaces */
         pango_layout_get_extents(l, NULL, &r);
         double lh = (double)r.height / PANGO_SCALE;
-        if (y + lh > bottom && x == m) /* the second column */
+        if (y + lh > bottom && x == m) { /* the second column */
             x += colw + gap, y = y0;
+        } else if (y + lh > bottom) { /* a page more, for the rest */
+            cairo_show_page(cr);
+            cm_draw_set_color(cr, s->page_bg);
+            cairo_paint(cr);
+            cm_draw_set_color(cr, s->title_color);
+            x = m, y = y0 = m;
+        }
         cairo_move_to(cr, x, y);
         pango_cairo_show_layout(cr, l);
         y += lh + 3;

@@ -29,6 +29,8 @@ typedef struct {
 } cm_control;
 
 /* ---- control.c ---- */
+/* The events the legend lists, at the most; their numbers on the map go on. */
+#define CM_LEGEND_EVENTS 6
 /* The rows in force on spec's date(s).  Free with cm_control_clear. */
 cm_control cm_control_on(const cm_map *map, const cm_page_spec *spec);
 void cm_control_clear(cm_control *cs);
@@ -50,8 +52,8 @@ char *cm_sources_line(const cm_map *map, const cm_control *cs, gboolean brief);
  * notes page.  NULL-terminated, g_strfreev(); NULL without a sources table. */
 char **cm_sources_notes(const cm_map *map, const cm_control *cs);
 
-/* A page of the map's source notes in full, for a PDF whose notes did not fit under the
- * map (render.c adds it after the map's page). */
+/* Pages of the map's source notes in full (two columns a page, as many pages as they take),
+ * for a PDF whose notes did not fit under the map (render.c adds them after the map's page). */
 void cm_draw_notes_page(cairo_t *cr, const cm_map *map, const cm_page_spec *spec);
 
 /* Parts of a page drawn once for a whole series: recordings that every page paints.  In a

@@ -162,7 +162,7 @@ void cm_add_event_labels(const cm_map *map, cm_labeler *lab, const cm_control *c
         if (!cm_event_shown(e, &cs->spec->date))
             continue;
         number++; /* numbered as in the legend, placed or not */
-        if (!e->has_point)
+        if (!e->has_point || number > CM_LEGEND_EVENTS)
             continue;
         char text[16];
         g_snprintf(text, sizeof text, "(%d)", number);

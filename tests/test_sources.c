@@ -238,6 +238,55 @@ static void test_notes_page(void)
     g_free(pdf), g_free(dir);
 }
 
+/* Nine events at once: the legend lists six and counts the rest, and a text with no spaces
+ * is cut, so the legend stays a legend (a red team's ten events once covered the title). */
+static void test_many_events(void)
+{
+    char *dir = scratch_dir();
+    GString *ev = g_string_new("date,until,lon,lat,text,text_ar,sources\n");
+    for (int i = 1; i <= 9; i++)
+        g_string_append_printf(ev, "2019-12-%02d,,,,event %d %s,,aj-2019-12-19-turkey\n", i, i,
+                               i == 9 ? "NNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN"
+                                        "NNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN" : "");
+    char *events = write_file(dir, "events.csv", ev->str);
+    char *text = NULL;
+    g_assert_true(g_file_get_contents(DATA "ids.map", &text, NULL, NULL));
+    char *dirq = g_path_get_dirname(DATA "ids.map");
+    GString *mapt = g_string_new(NULL);
+    char **lines = g_strsplit(text, "\n", -1);
+    for (char **l = lines; *l; l++) { /* the fixture's relative paths, made absolute */
+        if (g_str_has_prefix(*l, "file = ") || g_str_has_prefix(*l, "styles = "))
+            g_string_append_printf(mapt, "%.*s%s/%s\n", (int)(strchr(*l, '=') - *l + 2), *l,
+                                   dirq, strchr(*l, '=') + 2);
+        else
+            g_string_append_printf(mapt, "%s\n", *l);
+    }
+    g_string_append_printf(mapt, "[events]\nfile = %s\n", events);
+    char *mapfile = write_file(dir, "m.map", mapt->str);
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    g_assert_cmpint(cm_map_load(&map, mapfile, NULL, ctx), ==, CM_OK);
+    g_assert_cmpint(cm_map_set_date(map, "2019-12-20", ctx), ==, CM_OK);
+    cm_render_stats st;
+    g_assert_cmpint(cm_map_render_stats(map, &st, ctx), ==, CM_OK);
+    int listed = 0;
+    gboolean more = FALSE;
+    for (int i = 0; i < st.nitems; i++) {
+        listed += strstr(st.item_texts[i], ": event ") != NULL;
+        more |= !strcmp(st.item_texts[i], "and 3 more events in the file's metadata");
+    }
+    g_assert_cmpint(listed, ==, 6);
+    g_assert_true(more);
+    cm_render_stats_clear(&st);
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+    g_strfreev(lines);
+    g_string_free(mapt, TRUE), g_string_free(ev, TRUE);
+    g_free(text), g_free(dirq), g_free(mapfile), g_free(events);
+    rm_rf(dir);
+    g_free(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -247,5 +296,6 @@ int main(int argc, char **argv)
     g_test_add_func("/sources/confidence", test_confidence);
     g_test_add_func("/sources/bundled", test_bundled_sources);
     g_test_add_func("/sources/notes-page", test_notes_page);
+    g_test_add_func("/sources/many-events", test_many_events);
     return g_test_run();
 }
