@@ -152,7 +152,10 @@ cm_status cm_sources_check_cell(const cm_sources *s, const char *cell, const cha
                 g_ptr_array_add(known, ((cm_source *)s->list->pdata[i])->id);
             g_ptr_array_add(known, NULL);
         }
-        const char *near = cm_nearest_word(*id, (const char *const *)known->pdata);
+        /* the nearest id, in a table small enough to search for one in good time */
+        const char *near = s->list->len <= 5000
+                               ? cm_nearest_word(*id, (const char *const *)known->pdata)
+                               : NULL;
         st = problem(problems, ctx,
                      g_strdup_printf("%s: source \"%s\" is not in %s%s%s%s", where, *id, s->path,
                                      near ? " (did you mean \"" : "", near ? near : "",

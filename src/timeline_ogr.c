@@ -80,6 +80,10 @@ static cm_status read_timed(OGRFeatureH f, OGRFeatureDefnH defn, const char *pat
         if (st == CM_OK && t->status == CM_CONTESTED && n < 2)
             st = cm_fail(ctx, CM_EINPUT, "%s: feature %ld: a contested zone names two parties", path,
                          fid);
+        else if (st == CM_OK && (t->status == CM_BESIEGED || t->status == CM_ATTACKED) && n < 1)
+            st = cm_fail(ctx, CM_EINPUT, "%s: feature %ld: %s zone names its %s in parties", path,
+                         fid, t->status == CM_BESIEGED ? "a besieged" : "an attacked",
+                         t->status == CM_BESIEGED ? "besiegers" : "attackers");
     }
     g_free(word);
     g_free(from);

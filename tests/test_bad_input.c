@@ -145,6 +145,10 @@ static const bad_case cases[] = {
     {"events (render)", {"render", BAD "events-bad.map", "-o", "OUT"}, 3,
      {"events-bad.csv:3: until \"2019-12-01\" is not a date on or after the event's"}, FALSE,
      FALSE, NULL},
+    /* a zone under attack names its attackers, as a ledger row does */
+    {"zone attacked by no one", {"check", BAD "zone-attacked.map"}, 3,
+     {"zone-attacked.geojson: feature 1: an attacked zone names its attackers in parties"}, FALSE,
+     TRUE, NULL},
     /* what check rejects never renders silently: the first problem, and how many more */
     {"ledger rows out of date order (render)",
      {"render", "--control", BAD "ledger-out-of-order.csv", "--dpi", "10", "-o", "OUT"}, 0,
