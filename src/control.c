@@ -281,44 +281,43 @@ static void add_place_items(GArray *items, const cm_map *map, const cm_control *
         add_by_whom(items, map, cs, CM_ATTACKED, CM_SWATCH_ATTACK, "Under attack");
 }
 
-/* The events shown on the page's date, numbered in date order from 1, as on the map. */
+int *cm_event_numbers(const cm_map *map, const cm_control *cs, int *shown)
+{
+    int n = map->events ? map->events->n : 0, number = 0;
+    int *numbers = g_new0(int, (size_t)n + 1);
+    for (int i = 0; i < n && !cs->spec->diff; i++)
+        if (cm_event_shown(&map->events->items[i], &cs->spec->date) && ++number <= CM_LEGEND_EVENTS)
+            numbers[i] = number;
+    *shown = number;
+    return numbers;
+}
+
+/* The events shown on the page's date and numbered (see cm_event_numbers), then a count of
+ * those the legend has no room for. */
 static void add_events(GArray *items, const cm_map *map, const cm_control *cs)
 {
     const cm_style *s = map->style;
-    int number = 0;
-    for (int i = 0; map->events && !cs->spec->diff && i < map->events->n; i++) {
+    int shown = 0, *numbers = cm_event_numbers(map, cs, &shown);
+    cm_paint p = {.colors = {s->event_color}, .n = 1};
+    for (int i = 0; map->events && i < map->events->n; i++) {
         const cm_event *e = &map->events->items[i];
-        if (!cm_event_shown(e, &cs->spec->date))
+        if (!numbers[i])
             continue;
-        if (++number > CM_LEGEND_EVENTS) { /* the legend stays a legend: the rest counted */
-            continue;
-        }
         char *when = cm_format_date_long(&e->date);
         gboolean ar = !strcmp(s->lang, "ar") && e->text_ar;
         const char *text = ar ? e->text_ar : e->text;
         char *cut = g_utf8_strlen(text, -1) > 100 ? g_utf8_substring(text, 0, 99) : NULL;
-        cm_paint p = {.colors = {s->event_color}, .n = 1};
         add_item(items, CM_SWATCH_EVENT, p,
                  g_strdup_printf("%s: %s%s", when, cut ? cut : text, cut ? "\u2026" : ""));
-        g_array_index(items, cm_legend_item, items->len - 1).number = number;
+        g_array_index(items, cm_legend_item, items->len - 1).number = numbers[i];
         g_free(cut);
         g_free(when);
     }
-}
-
-/* "... and N more events" when more are shown than the legend lists. */
-static void add_more_events(GArray *items, const cm_map *map, const cm_control *cs)
-{
-    int shown = 0;
-    for (int i = 0; map->events && !cs->spec->diff && i < map->events->n; i++)
-        shown += cm_event_shown(&map->events->items[i], &cs->spec->date);
-    if (shown > CM_LEGEND_EVENTS) {
-        cm_paint p = {.colors = {map->style->event_color}, .n = 1};
-        cm_legend_item it = {.kind = CM_SWATCH_EVENT, .paint = p, .number = 0,
-                             .text = g_strdup_printf("and %d more events in the file's metadata",
-                                                     shown - CM_LEGEND_EVENTS)};
-        g_array_append_val(items, it);
-    }
+    if (shown > CM_LEGEND_EVENTS) /* the legend stays a legend: the rest counted */
+        add_item(items, CM_SWATCH_EVENT, p,
+                 g_strdup_printf("and %d more events in the file's metadata",
+                                 shown - CM_LEGEND_EVENTS));
+    g_free(numbers);
 }
 
 GArray *cm_legend_items(const cm_map *map, const cm_control *cs)
@@ -342,7 +341,6 @@ GArray *cm_legend_items(const cm_map *map, const cm_control *cs)
     add_lines(items, map, cs);
     add_place_items(items, map, cs);
     add_events(items, map, cs);
-    add_more_events(items, map, cs);
     return items;
 }
 

@@ -187,18 +187,17 @@ static void draw_timeline(cairo_t *cr, const cm_map *map, const cm_control *cs,
             last = *d;
     }
     cm_timeline_mark *marks = g_new0(cm_timeline_mark, (size_t)map->events->n + 1);
-    int number = 0;
+    int shown = 0, *numbers = cm_event_numbers(map, cs, &shown);
     for (int i = 0; i < map->events->n; i++) {
         const cm_event *e = &map->events->items[i];
         marks[i].date = e->date;
-        marks[i].number = !cs->spec->diff && cm_event_shown(e, &cs->spec->date) ? ++number : 0;
-        if (marks[i].number > CM_LEGEND_EVENTS)
-            marks[i].number = 0;
+        marks[i].number = numbers[i];
         /* the span is the ledger's (and the map's date): an event far outside it would
          * squeeze the strip to nothing */
         if (g_date_compare(&e->date, &last) > 0 && g_date_days_between(&last, &e->date) <= 366)
             last = e->date;
     }
+    g_free(numbers);
     if (g_date_compare(&cs->spec->date, &last) > 0)
         last = cs->spec->date; /* the strip always reaches the map's date */
     cm_layout_timeline(cr, body->lab, map->style, map->frame, map->strip_h, &first, &last,

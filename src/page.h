@@ -29,8 +29,12 @@ typedef struct {
 } cm_control;
 
 /* ---- control.c ---- */
-/* The events the legend lists, at the most; their numbers on the map go on. */
+/* The events the legend lists, at the most. */
 #define CM_LEGEND_EVENTS 6
+/* The number of each event on the page's date, in date order from 1, as the legend, the map
+ * and the timeline show it; 0 for one not shown, or beyond what the legend lists.  *shown
+ * receives how many are shown.  g_free() it. */
+int *cm_event_numbers(const cm_map *map, const cm_control *cs, int *shown);
 /* The rows in force on spec's date(s).  Free with cm_control_clear. */
 cm_control cm_control_on(const cm_map *map, const cm_page_spec *spec);
 void cm_control_clear(cm_control *cs);

@@ -156,16 +156,13 @@ void cm_add_sea_label(const cm_map *map, cm_labeler *lab)
 void cm_add_event_labels(const cm_map *map, cm_labeler *lab, const cm_control *cs)
 {
     const cm_style *s = map->style;
-    int number = 0;
-    for (int i = 0; map->events && !cs->spec->diff && i < map->events->n; i++) {
+    int shown = 0, *numbers = cm_event_numbers(map, cs, &shown);
+    for (int i = 0; map->events && i < map->events->n; i++) {
         const cm_event *e = &map->events->items[i];
-        if (!cm_event_shown(e, &cs->spec->date))
-            continue;
-        number++; /* numbered as in the legend, placed or not */
-        if (!e->has_point || number > CM_LEGEND_EVENTS)
+        if (!numbers[i] || !e->has_point)
             continue;
         char text[16];
-        g_snprintf(text, sizeof text, "(%d)", number);
+        g_snprintf(text, sizeof text, "(%d)", numbers[i]);
         cm_label_spec spec = {.text = text, .font = s->font, .size = s->town_size, .bold = TRUE,
                               .color = s->event_color, .halo = s->place_halo,
                               .halo_width = s->halo_width, .kind = CM_LABEL_POINT, .x = e->x,
@@ -173,6 +170,7 @@ void cm_add_event_labels(const cm_map *map, cm_labeler *lab, const cm_control *c
                               .id = CM_EVENT_LABEL_ID + i};
         cm_labeler_add(lab, &spec);
     }
+    g_free(numbers);
 }
 
 void cm_draw_event_leaders(cairo_t *cr, const cm_map *map, const cm_labeler *lab,
