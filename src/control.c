@@ -377,7 +377,18 @@ static gint by_published(gconstpointer a, gconstpointer b)
     return c ? c : strcmp(x->id, y->id);
 }
 
-static GPtrArray *cited_sources(const cm_sources *table, GPtrArray *ids);
+/* The cited sources of the table, oldest first (the notes' order). */
+static GPtrArray *cited_sources(const cm_sources *table, GPtrArray *ids)
+{
+    GPtrArray *cited = g_ptr_array_new();
+    for (guint i = 0; i < ids->len; i++) {
+        const cm_source *src = cm_sources_get(table, ids->pdata[i]);
+        if (src) /* check made sure there are no others */
+            g_ptr_array_add(cited, (gpointer)src);
+    }
+    g_ptr_array_sort(cited, by_published);
+    return cited;
+}
 
 /* "Sources of control: [1] Reuters, “…”, 4 Apr 2019; [2] …": the cited sources as numbered
  * notes, oldest first, those published after the map's date marked "reported DATE". */
@@ -415,19 +426,6 @@ static GPtrArray *cited_ids(const cm_map *map, const cm_control *cs)
         if (cm_event_shown(&map->events->items[i], &cs->spec->date))
             add_source(list, map->events->items[i].sources);
     return list;
-}
-
-/* The cited sources of the table, oldest first (the notes' order). */
-static GPtrArray *cited_sources(const cm_sources *table, GPtrArray *ids)
-{
-    GPtrArray *cited = g_ptr_array_new();
-    for (guint i = 0; i < ids->len; i++) {
-        const cm_source *src = cm_sources_get(table, ids->pdata[i]);
-        if (src) /* check made sure there are no others */
-            g_ptr_array_add(cited, (gpointer)src);
-    }
-    g_ptr_array_sort(cited, by_published);
-    return cited;
 }
 
 char **cm_sources_notes(const cm_map *map, const cm_control *cs)
