@@ -4,7 +4,7 @@
 # BUILD_DIR, BUILD_TYPE and CMAKE_ARGS may be set by the caller; SETUP_ONLY=1 installs only.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-packages="gcc make cmake pkg-config libgdal-dev libcairo2-dev libpango1.0-dev libglib2.0-dev
+packages="gcc make cmake pkg-config libgdal-dev libgeos-dev libcairo2-dev libpango1.0-dev libglib2.0-dev
           libproj-dev zlib1g-dev libpng-dev libssl-dev fonts-noto-core poppler-utils libxml2-utils qpdf"
 missing=""
 for p in $packages; do

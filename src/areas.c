@@ -40,6 +40,62 @@ static void paint_key(GString *k, const cm_paint *p)
                                p->colors[i].b, p->colors[i].a);
 }
 
+/* How a region's ground, or a cell's, is painted: in a change map, by what changed. */
+static cm_paint ground_paint(const cm_style *s, const cm_control *cs, const cm_ledger_row *from,
+                             const cm_ledger_row *to)
+{
+    return cs->spec->diff ? cm_diff_paint(s, from, to) : cm_row_paint(s, to);
+}
+
+/* The cells of region i whose town or site has a row on the date, over the region's paint:
+ * clipped to the region, the Voronoi cell and the place's reach (cells.c). */
+static void draw_cells(cairo_t *cr, const cm_map *map, const cm_control *cs, int i,
+                       const cm_paint *under, GString *key)
+{
+    const cm_style *s = map->style;
+    for (int c = 0; c < map->ncells; c++) {
+        const cm_cell *cell = &map->cells[c];
+        const cm_ledger_row *row = cs->towns[cell->point];
+        if (cell->region != i || !row)
+            continue;
+        const cm_ledger_row *from = cs->spec->diff ? cs->towns_from[cell->point] : NULL;
+        if (cs->spec->diff && !from)
+            from = cs->rows_from[i];
+        cm_paint p = ground_paint(s, cs, from, row);
+        if (!memcmp(&p, under, sizeof p))
+            continue;
+        if (!cr) {
+            g_string_append_printf(key, " cell %d ", c);
+            paint_key(key, &p);
+            continue;
+        }
+        cairo_save(cr);
+        cairo_new_path(cr);
+        cm_draw_shape_path(cr, &map->regions.page[i], TRUE);
+        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+        cairo_clip(cr);
+        cm_shape ring = {(cm_ring *)&cell->ring, 1};
+        cm_draw_shape_path(cr, &ring, TRUE);
+        cairo_clip(cr);
+        cm_shape disc = {0};
+        cairo_arc(cr, cell->x, cell->y, cell->reach, 0, 2 * G_PI);
+        cairo_path_t *path = cairo_copy_path_flat(cr);
+        cairo_new_path(cr);
+        cm_ring dr = {g_new(double, 2 * (size_t)path->num_data), 0};
+        for (int k = 0; k < path->num_data; k += path->data[k].header.length)
+            if (path->data[k].header.type != CAIRO_PATH_CLOSE_PATH) {
+                dr.xy[2 * dr.n] = path->data[k + 1].point.x;
+                dr.xy[2 * dr.n + 1] = path->data[k + 1].point.y;
+                dr.n++;
+            }
+        cairo_path_destroy(path);
+        disc = (cm_shape){&dr, 1};
+        cm_draw_paint(cr, &disc, &p, s->hatch_width, s->hatch_angle);
+        g_free(dr.xy);
+        cairo_restore(cr);
+    }
+}
+
 void cm_draw_regions(cairo_t *cr, const cm_map *map, const cm_control *cs,
                          const cm_page_cache *cache)
 {
@@ -47,17 +103,18 @@ void cm_draw_regions(cairo_t *cr, const cm_map *map, const cm_control *cs,
     const cm_layer *l = map->regions.layer;
     GString *key = g_string_new(NULL);
     for (int i = 0; i < l->n; i++) {
-        cm_paint p = cs->spec->diff ? cm_diff_paint(s, cs->rows_from[i], cs->rows[i])
-                                    : cm_row_paint(s, cs->rows[i]);
+        cm_paint p = ground_paint(s, cs, cs->spec->diff ? cs->rows_from[i] : NULL, cs->rows[i]);
         gboolean siege = !cs->spec->diff && cs->rows[i] && cs->rows[i]->status == CM_BESIEGED;
         g_string_printf(key, "region %d ", i);
         paint_key(key, &p);
+        draw_cells(NULL, map, cs, i, &p, key);
         if (siege)
             g_string_append_printf(key, " siege %s", cs->rows[i]->parties[0]);
         cairo_t *pc = cm_part_begin(cr, cache, key->str);
         if (!pc)
             continue;
         cm_draw_paint(pc, &map->regions.page[i], &p, s->hatch_width, s->hatch_angle);
+        draw_cells(pc, map, cs, i, &p, key);
         if (siege)
             draw_siege_band(pc, &map->regions.page[i], s, cs->rows[i], 2.5);
         cm_part_end(cr, pc, cache, key->str);

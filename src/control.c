@@ -120,19 +120,53 @@ static char *party_names(const cm_style *s, char **parties)
     return g_string_free(names, FALSE);
 }
 
-/* Whose colour shows: held regions (or, in a change map, gains) and held zones. */
-static void add_holders(GArray *items, const cm_map *map, const cm_control *cs)
+/* The rows that paint ground on the page: each region's, then each cell's whose town or site
+ * has a row (cells.c), with the rows of the change map's first date in `from`. */
+typedef struct {
+    const cm_ledger_row **to, **from;
+    int n;
+} ground;
+
+static ground ground_rows(const cm_map *map, const cm_control *cs)
+{
+    int nreg = map->regions.layer->n;
+    ground g = {g_new0(const cm_ledger_row *, (size_t)(nreg + map->ncells)),
+                g_new0(const cm_ledger_row *, (size_t)(nreg + map->ncells)), 0};
+    gboolean diff = cs->spec->diff;
+    for (int i = 0; i < nreg; i++, g.n++)
+        g.to[g.n] = cs->rows[i], g.from[g.n] = diff ? cs->rows_from[i] : NULL;
+    for (int c = 0; c < map->ncells; c++) {
+        const cm_cell *cell = &map->cells[c];
+        if (!cs->towns[cell->point])
+            continue;
+        g.to[g.n] = cs->towns[cell->point];
+        if (diff)
+            g.from[g.n] = cs->towns_from[cell->point] ? cs->towns_from[cell->point]
+                                                      : cs->rows_from[cell->region];
+        g.n++;
+    }
+    return g;
+}
+
+static void ground_clear(ground *g)
+{
+    g_free(g->to);
+    g_free(g->from);
+}
+
+/* Whose colour shows: held ground (or, in a change map, gains) and held zones. */
+static void add_holders(GArray *items, const cm_map *map, const cm_control *cs, const ground *g)
 {
     const cm_style *s = map->style;
     gboolean diff = cs->spec->diff;
     for (guint c = 0; c < s->controllers->len; c++) {
         const cm_controller *ctl = s->controllers->pdata[c];
         gboolean shows = FALSE;
-        for (int i = 0; i < map->regions.layer->n && !shows; i++) {
-            const cm_ledger_row *r = cs->rows[i];
+        for (int i = 0; i < g->n && !shows; i++) {
+            const cm_ledger_row *r = g->to[i];
             shows = r && r->status != CM_CONTESTED && cm_row_drawn_status(r) != CM_CLAIMED &&
                     strcmp(r->controller, ctl->id) == 0 &&
-                    (!diff || cm_control_changed(cs->rows_from[i], r));
+                    (!diff || cm_control_changed(g->from[i], r));
         }
         for (int i = 0; !diff && map->zones && i < map->zones->layer->n && !shows; i++) {
             const cm_timed *z = &map->zones->items[i];
@@ -146,15 +180,15 @@ static void add_holders(GArray *items, const cm_map *map, const cm_control *cs)
 }
 
 /* Ground only claimed (by its status or its confidence), lighter: one entry per claimant. */
-static void add_claimed(GArray *items, const cm_map *map, const cm_control *cs)
+static void add_claimed(GArray *items, const cm_map *map, const cm_control *cs, const ground *g)
 {
     const cm_style *s = map->style;
     for (guint c = 0; !cs->spec->diff && c < s->controllers->len; c++) {
         const cm_controller *ctl = s->controllers->pdata[c];
         gboolean shows = FALSE;
-        for (int i = 0; i < map->regions.layer->n && !shows; i++)
-            shows = cs->rows[i] && cm_row_drawn_status(cs->rows[i]) == CM_CLAIMED &&
-                    !strcmp(cs->rows[i]->controller, ctl->id);
+        for (int i = 0; i < g->n && !shows; i++)
+            shows = g->to[i] && cm_row_drawn_status(g->to[i]) == CM_CLAIMED &&
+                    !strcmp(g->to[i]->controller, ctl->id);
         for (int i = 0; map->places.layer && i < map->places.layer->n && !shows; i++)
             shows = cs->towns[i] && cm_row_drawn_status(cs->towns[i]) == CM_CLAIMED &&
                     !strcmp(cs->towns[i]->controller, ctl->id);
@@ -164,23 +198,23 @@ static void add_claimed(GArray *items, const cm_map *map, const cm_control *cs)
     }
 }
 
-/* Each distinct set of parties contesting a region or zone, once. */
-static void add_contested(GArray *items, const cm_map *map, const cm_control *cs)
+/* Each distinct set of parties contesting ground or a zone, once. */
+static void add_contested(GArray *items, const cm_map *map, const cm_control *cs,
+                          const ground *g)
 {
     const cm_style *s = map->style;
     gboolean diff = cs->spec->diff;
-    int nreg = map->regions.layer->n;
     GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    for (int i = 0; i < nreg + (map->zones && !diff ? map->zones->layer->n : 0); i++) {
+    for (int i = 0; i < g->n + (map->zones && !diff ? map->zones->layer->n : 0); i++) {
         char **parties;
         cm_control_status st;
-        if (i < nreg) {
-            const cm_ledger_row *r = cs->rows[i];
-            if (!r || (diff && !cm_control_changed(cs->rows_from[i], r)))
+        if (i < g->n) {
+            const cm_ledger_row *r = g->to[i];
+            if (!r || (diff && !cm_control_changed(g->from[i], r)))
                 continue;
             parties = r->parties, st = r->status;
         } else {
-            const cm_timed *z = &map->zones->items[i - nreg];
+            const cm_timed *z = &map->zones->items[i - g->n];
             if (!cm_timed_active(z, &cs->spec->date))
                 continue;
             parties = z->parties, st = z->status;
@@ -248,33 +282,53 @@ static void add_by_whom(GArray *items, const cm_map *map, const cm_control *cs,
     }
 }
 
-/* The capital, towns, and the siege or attack mark when a town is besieged or attacked. */
+/* A town symbol for each holder of a town shown on the date (in a change map: each gainer). */
+static void add_town_holders(GArray *items, const cm_map *map, const cm_control *cs)
+{
+    const cm_style *s = map->style;
+    gboolean diff = cs->spec->diff;
+    for (guint c = 0; c < s->controllers->len; c++) {
+        const cm_controller *ctl = s->controllers->pdata[c];
+        gboolean shows = FALSE;
+        for (int i = 0; i < map->first_site && !shows; i++) {
+            const cm_ledger_row *r = cs->towns[i];
+            shows = r && !strcmp(r->controller, ctl->id) &&
+                    (!diff || cm_control_changed(cs->towns_from[i], r));
+        }
+        if (!shows)
+            continue;
+        cm_paint p = {.colors = {ctl->fill}, .n = 1};
+        add_item(items, CM_SWATCH_DOT, p,
+                 g_strdup_printf(diff ? "Town taken by %s" : "Town held by %s", ctl->short_label));
+    }
+}
+
+/* The capital, towns by holder, and the siege or attack mark when a town is besieged or
+ * attacked. */
 static void add_place_items(GArray *items, const cm_map *map, const cm_control *cs)
 {
     const cm_style *s = map->style;
     gboolean diff = cs->spec->diff;
     if (!map->places.layer)
         return;
-    gboolean capital = FALSE, town = FALSE, siege = FALSE, attack = FALSE, controlled = FALSE;
-    for (int i = 0; i < map->places.layer->n; i++) {
+    gboolean capital = FALSE, plain = FALSE, siege = FALSE, attack = FALSE;
+    for (int i = 0; i < map->first_site; i++) {
         const char *k = map->places.layer->features[i].kind;
         const cm_ledger_row *r = cs->towns[i];
+        gboolean shown = r && (!diff || cm_control_changed(cs->towns_from[i], r));
         if (k && strcmp(k, "capital") == 0)
             capital = TRUE;
-        else
-            town = TRUE;
-        if (r && (!diff || cm_control_changed(cs->towns_from[i], r))) {
-            controlled = TRUE;
-            siege |= !diff && r->status == CM_BESIEGED;
-            attack |= !diff && r->status == CM_ATTACKED;
-        }
+        else if (!shown)
+            plain = TRUE;
+        siege |= shown && !diff && r->status == CM_BESIEGED;
+        attack |= shown && !diff && r->status == CM_ATTACKED;
     }
     cm_paint symbol = {.colors = {s->place_color}, .n = 1};
     if (capital)
         add_item(items, CM_SWATCH_STAR, symbol, g_strdup("Capital"));
-    if (town)
-        add_item(items, CM_SWATCH_DOT, symbol,
-                 g_strdup(controlled ? "Town (coloured: who holds it)" : "Town"));
+    add_town_holders(items, map, cs);
+    if (plain)
+        add_item(items, CM_SWATCH_DOT, symbol, g_strdup("Town"));
     if (siege)
         add_by_whom(items, map, cs, CM_BESIEGED, CM_SWATCH_SIEGE, "Besieged");
     if (attack)
@@ -325,9 +379,11 @@ GArray *cm_legend_items(const cm_map *map, const cm_control *cs)
     const cm_style *s = map->style;
     GArray *items = g_array_new(FALSE, TRUE, sizeof(cm_legend_item));
     gboolean diff = cs->spec->diff;
-    add_holders(items, map, cs);
-    add_claimed(items, map, cs);
-    add_contested(items, map, cs);
+    ground g = ground_rows(map, cs);
+    add_holders(items, map, cs, &g);
+    add_claimed(items, map, cs, &g);
+    add_contested(items, map, cs, &g);
+    ground_clear(&g);
     gboolean none = FALSE, unchanged = FALSE;
     for (int i = 0; i < map->regions.layer->n; i++) {
         none |= !cs->rows[i];

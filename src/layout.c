@@ -40,7 +40,7 @@ static void layout_size(PangoLayout *l, double *w, double *h)
 static PangoLayout *item_layout(cm_labeler *lab, const cm_style *s, const cm_legend_item *it)
 {
     PangoLayout *l = cm_labeler_layout(lab, it->text, s->font, s->legend_size, FALSE, FALSE);
-    pango_layout_set_width(l, (int)(s->legend_size * 26 * PANGO_SCALE));
+    pango_layout_set_width(l, (int)(s->legend_size * 22 * PANGO_SCALE));
     pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR); /* a word longer than the column too */
     return l;
 }
@@ -262,6 +262,22 @@ void cm_layout_title(cairo_t *cr, cm_labeler *lab, const cm_style *s, const doub
         show(cr, st, frame[0], y + h, s->title_color);
         g_object_unref(st);
     }
+}
+
+void cm_layout_heading(cairo_t *cr, cm_labeler *lab, const cm_style *s, double x, double y,
+                       double w, double h, const char *text)
+{
+    cairo_new_path(cr);
+    cairo_rectangle(cr, x, y, w, h);
+    cm_draw_set_color(cr, s->page_bg);
+    cairo_fill(cr);
+    PangoLayout *t = cm_labeler_layout(lab, text, s->font, s->legend_size + 0.5, TRUE, FALSE);
+    pango_layout_set_width(t, (int)((w - 6) * PANGO_SCALE));
+    pango_layout_set_ellipsize(t, PANGO_ELLIPSIZE_END);
+    double tw, th;
+    layout_size(t, &tw, &th);
+    show(cr, t, x + 3, y + (h - th) / 2, s->title_color);
+    g_object_unref(t);
 }
 
 static cm_rgba footer_color(const cm_style *s)

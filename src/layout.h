@@ -47,6 +47,10 @@ void cm_layout_north_arrow(cairo_t *cr, cm_labeler *lab, const cm_style *style, 
                            double angle, cm_box *box, gboolean draw);
 
 /* Title and subtitle above the frame. */
+/* A detail frame's heading: `text` in bold on the page's background in the w x h strip. */
+void cm_layout_heading(cairo_t *cr, cm_labeler *lab, const cm_style *style, double x, double y,
+                       double w, double h, const char *text);
+
 void cm_layout_title(cairo_t *cr, cm_labeler *lab, const cm_style *style, const double frame[4],
                      const char *title, const char *subtitle);
 

@@ -45,6 +45,8 @@ void cm_map_destroy(cm_map *map)
     for (int i = 0; map->town_keys && i < map->places.layer->n; i++)
         g_free(map->town_keys[i]);
     g_free(map->town_keys);
+    cm_cells_free(map);
+    cm_details_free(map);
     placed_clear(&map->regions);
     placed_clear(&map->neighbours);
     placed_clear(&map->border);
@@ -186,12 +188,44 @@ static cm_status load_placed(cm_map *map, const cm_layer_spec *spec, placed_laye
     return st;
 }
 
+/* Sites (oil fields, terminals, air bases) join the places after the towns: one layer of
+ * points for the ledger ("site:KEY"), the symbols, the labels and queries;
+ * map->first_site tells them apart. */
+static cm_status load_points(cm_map *map, GPtrArray *problems, cm_ctx *ctx)
+{
+    placed_layer sites = {0};
+    cm_status st = load_placed(map, &map->mf->places, &map->places, problems, ctx);
+    if (st == CM_OK)
+        st = load_placed(map, &map->mf->sites, &sites, problems, ctx);
+    map->first_site = map->places.layer ? map->places.layer->n : 0;
+    if (st != CM_OK || !sites.layer) {
+        placed_clear(&sites);
+        return st;
+    }
+    if (!map->places.layer) {
+        map->places = sites;
+        return CM_OK;
+    }
+    cm_layer *l = map->places.layer;
+    size_t n = (size_t)l->n + (size_t)sites.layer->n;
+    l->features = g_renew(cm_feature, l->features, n);
+    map->places.page = g_renew(cm_shape, map->places.page, n);
+    memcpy(l->features + l->n, sites.layer->features, sites.layer->n * sizeof *l->features);
+    memcpy(map->places.page + l->n, sites.page, sites.layer->n * sizeof *sites.page);
+    l->n = (int)n;
+    /* the features and shapes now belong to the places */
+    sites.layer->n = 0;
+    g_clear_pointer(&sites.page, g_free);
+    placed_clear(&sites);
+    return CM_OK;
+}
+
 /* The inset gets its own projection onto a box in the frame's top-right corner, sized by
  * the style and the inset extent's shape. */
 static cm_status load_inset(cm_map *map, GPtrArray *problems, cm_ctx *ctx)
 {
     const cm_mapfile *mf = map->mf;
-    if (!mf->inset.file || !map->style->inset)
+    if (!mf->inset.file || !map->style->inset || map->part)
         return CM_OK;
     double w = map->frame[2] * map->style->inset_width;
     double box[4] = {0, 0, w, w};
@@ -290,7 +324,7 @@ static cm_status load_geo(cm_map *map, GPtrArray *problems, cm_ctx *ctx)
     if ((st = load_placed(map, &map->mf->regions, &map->regions, problems, ctx)) != CM_OK ||
         (st = load_placed(map, &map->mf->neighbours, &map->neighbours, problems, ctx)) != CM_OK ||
         (st = load_placed(map, &map->mf->border, &map->border, problems, ctx)) != CM_OK ||
-        (st = load_placed(map, &map->mf->places, &map->places, problems, ctx)) != CM_OK ||
+        (st = load_points(map, problems, ctx)) != CM_OK ||
         (st = load_inset(map, problems, ctx)) != CM_OK)
         return st;
     warn_extent(map, ctx);
@@ -358,13 +392,45 @@ void cm_map_options_init(cm_map_options *opts)
     *opts = (cm_map_options){.size = sizeof *opts};
 }
 
+/* --focus NAME: the detail's extent and title replace the map's; a detail has no details of
+ * its own. */
+static cm_status apply_focus(cm_mapfile *mf, const char *focus, cm_ctx *ctx)
+{
+    const cm_detail *d = NULL;
+    for (int i = 0; focus && i < mf->ndetails && !d; i++)
+        if (strcmp(mf->details[i].name, focus) == 0)
+            d = &mf->details[i];
+    if (focus && !d) {
+        GString *names = g_string_new(NULL);
+        for (int i = 0; i < mf->ndetails; i++)
+            g_string_append_printf(names, "%s%s", i ? ", " : "", mf->details[i].name);
+        cm_status st = cm_fail(ctx, CM_EUSAGE, "%s has no [detail %s]%s%s%s", mf->path, focus,
+                               names->len ? " (it has: " : "", names->str,
+                               names->len ? ")" : "");
+        g_string_free(names, TRUE);
+        return st;
+    }
+    if (d) {
+        memcpy(mf->extent, d->extent, sizeof mf->extent);
+        g_free(mf->title);
+        mf->title = g_strdup(d->title);
+        for (int i = 0; i < mf->ndetails; i++) {
+            g_free(mf->details[i].name);
+            g_free(mf->details[i].title);
+        }
+        mf->ndetails = 0;
+    }
+    return CM_OK;
+}
+
 /* The map file and the style cascade (the map's styles, then the caller's), and the page
- * and frame they make. */
+ * and frame they make: a detail's (part_size) fills its page under a heading. */
 static cm_status load_map_and_style(cm_map *map, const char *path, const cm_map_options *opts,
-                                    GPtrArray *styles, cm_ctx *ctx)
+                                    const double *part_size, GPtrArray *styles, cm_ctx *ctx)
 {
     cm_status st;
-    if ((st = cm_mapfile_load(&map->mf, path, ctx)) != CM_OK)
+    if ((st = cm_mapfile_load(&map->mf, path, ctx)) != CM_OK ||
+        (st = apply_focus(map->mf, opts->focus, ctx)) != CM_OK)
         return st;
     for (char **s = map->mf->styles; *s; s++)
         g_ptr_array_add(styles, *s);
@@ -378,6 +444,13 @@ static cm_status load_map_and_style(cm_map *map, const char *path, const cm_map_
     map->page_h = map->mf->page_h_mm * MM;
     map->strip_h = map->mf->events ? CM_TIMELINE_STRIP : 0;
     cm_style_frame(map->style, map->page_w, map->page_h, map->strip_h, map->frame);
+    if (part_size) {
+        map->part = TRUE;
+        map->strip_h = 0;
+        map->page_w = part_size[0], map->page_h = part_size[1] + CM_DETAIL_HEADING;
+        memcpy(map->frame, (double[]){0, CM_DETAIL_HEADING, part_size[0], part_size[1]},
+               sizeof map->frame);
+    }
     if (map->frame[2] < 20 || map->frame[3] < 20)
         return cm_fail(ctx, CM_ESTYLE, "%s: the page leaves no room for the map once margins, "
                        "title and sources are placed", path);
@@ -392,95 +465,13 @@ static void list_inputs(cm_map *map, const char *path, GPtrArray *styles, const 
     for (guint i = 0; i + 1 < styles->len; i++)
         g_ptr_array_add(map->inputs, g_strdup(styles->pdata[i]));
     const char *files[] = {ledger, map->mf->zones, map->mf->lines, map->mf->regions.file,
-                           map->mf->neighbours.file, map->mf->border.file, map->mf->places.file,
+                           map->mf->neighbours.file, map->mf->border.file, map->mf->places.file, map->mf->sites.file,
                            map->style->inset ? map->mf->inset.file : NULL};
     for (size_t i = 0; i < G_N_ELEMENTS(files); i++)
         if (files[i])
             g_ptr_array_add(map->inputs, g_strdup(files[i]));
     g_ptr_array_add(map->inputs, NULL);
     map->data_sha256 = fingerprint((const char *const *)map->inputs->pdata);
-}
-
-/* The keys the ledger may name: each region's (present and unique) and "town:" each place's.
- * Fills map->town_keys; *out borrows the keys. */
-static cm_status known_keys(GHashTable **out, cm_map *map, cm_ctx *ctx)
-{
-    GHashTable *keys = g_hash_table_new(g_str_hash, g_str_equal);
-    *out = keys;
-    for (int i = 0; i < map->regions.layer->n; i++) {
-        const cm_feature *f = &map->regions.layer->features[i];
-        if (!f->key)
-            return cm_fail(ctx, CM_EINPUT, "%s: feature %ld has an empty key",
-                           map->mf->regions.file, f->fid);
-        if (g_hash_table_contains(keys, f->key))
-            return cm_fail(ctx, CM_EINPUT, "%s: feature %ld repeats the key \"%s\"",
-                           map->mf->regions.file, f->fid, f->key);
-        g_hash_table_add(keys, f->key);
-    }
-    if (map->places.layer) {
-        map->town_keys = g_new0(char *, (size_t)map->places.layer->n + 1);
-        for (int i = 0; i < map->places.layer->n; i++) {
-            const cm_feature *f = &map->places.layer->features[i];
-            if (!f->key)
-                continue;
-            map->town_keys[i] = g_strconcat("town:", f->key, NULL);
-            g_hash_table_add(keys, map->town_keys[i]);
-        }
-    }
-    return CM_OK;
-}
-
-/* With a sources table, every source a row, zone or line cites must be in it. */
-static cm_status check_sources(const cm_map *map, GPtrArray *problems, cm_ctx *ctx)
-{
-    cm_status st = CM_OK;
-    for (guint i = 0; st == CM_OK && i < map->ledger->rows->len; i++) {
-        const cm_ledger_row *r = map->ledger->rows->pdata[i];
-        char *where = g_strdup_printf("%s:%d", map->ledger->path, r->line);
-        st = cm_sources_check_cell(map->sources, r->source, where, problems, ctx);
-        g_free(where);
-    }
-    for (int i = 0; st == CM_OK && map->events && i < map->events->n; i++) {
-        char *where = g_strdup_printf("%s:%d", map->events->path, map->events->items[i].line);
-        st = cm_sources_check_cell(map->sources, map->events->items[i].sources, where, problems,
-                                   ctx);
-        g_free(where);
-    }
-    const cm_timeline *tls[] = {map->zones, map->lines};
-    for (size_t k = 0; k < G_N_ELEMENTS(tls); k++)
-        for (int i = 0; st == CM_OK && tls[k] && i < tls[k]->layer->n; i++) {
-            char *where = g_strdup_printf("%s: feature %ld", tls[k]->path, tls[k]->items[i].fid);
-            st = cm_sources_check_cell(map->sources, tls[k]->items[i].source, where, problems,
-                                       ctx);
-            g_free(where);
-        }
-    return st;
-}
-
-/* The ledger, zones and lines against the map's keys and the controllers' ids (all the
- * checks need of the style). */
-static cm_status check_data(cm_map *map, const char *ledger, GPtrArray *problems, cm_ctx *ctx)
-{
-    GHashTable *keys = NULL;
-    cm_status st = known_keys(&keys, map, ctx);
-    GPtrArray *ids = g_ptr_array_new();
-    for (guint i = 0; i < map->style->controllers->len; i++)
-        g_ptr_array_add(ids, ((cm_controller *)map->style->controllers->pdata[i])->id);
-    g_ptr_array_add(ids, NULL);
-    const char *const *controllers = (const char *const *)ids->pdata;
-    if (st == CM_OK)
-        st = cm_ledger_check(map->ledger, keys, controllers, problems, ctx);
-    if (st == CM_OK && map->zones)
-        st = cm_timeline_check(map->zones, controllers, problems, ctx);
-    if (st == CM_OK && map->lines)
-        st = cm_timeline_check(map->lines, controllers, problems, ctx);
-    if (st == CM_OK && map->sources)
-        st = check_sources(map, problems, ctx);
-    if (st == CM_OK && map->ledger->rows->len == 0)
-        st = cm_fail(ctx, CM_EINPUT, "%s: the ledger has no valid rows", ledger);
-    g_ptr_array_free(ids, TRUE);
-    g_hash_table_unref(keys);
-    return st;
 }
 
 /* The map file's date, or else the latest date in the ledger. */
@@ -497,8 +488,8 @@ static GDate default_date(const cm_map *map)
     return date;
 }
 
-cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_options *opts_in,
-                              GPtrArray *problems, cm_ctx *ctx)
+static cm_status load_any(cm_map **out, const char *path, const cm_map_options *opts_in,
+                          const double *part_size, GPtrArray *problems, cm_ctx *ctx)
 {
     cm_status st = CM_OK;
     cm_map_options opts;
@@ -509,7 +500,7 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
         return CM_EUSAGE;
     cm_map *map = g_new0(cm_map, 1);
     GPtrArray *styles = g_ptr_array_new();
-    if ((st = load_map_and_style(map, path, &opts, styles, ctx)) != CM_OK)
+    if ((st = load_map_and_style(map, path, &opts, part_size, styles, ctx)) != CM_OK)
         goto cleanup;
     const char *ledger = opts.control ? opts.control : map->mf->control;
     list_inputs(map, path, styles, ledger);
@@ -519,7 +510,10 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
     find_anchors(map, &map->regions);
     find_anchors(map, &map->neighbours);
     if ((st = load_time(map, ledger, problems, ctx)) != CM_OK ||
-        (st = check_data(map, ledger, problems, ctx)) != CM_OK)
+        (st = cm_map_check_data(map, ledger, problems, ctx)) != CM_OK)
+        goto cleanup;
+    cm_cells_build(map);
+    if (!part_size && (st = cm_details_load(map, path, &opts, problems, ctx)) != CM_OK)
         goto cleanup;
     map->date = default_date(map);
     *out = map;
@@ -530,43 +524,14 @@ cleanup:
     return st;
 }
 
-
-/* Orders "file:line: message" by file, then line number; others after, as found. */
-static gint problem_cmp(gconstpointer a, gconstpointer b)
+cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_options *opts,
+                              GPtrArray *problems, cm_ctx *ctx)
 {
-    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-    const char *cx = strstr(x, ": "), *cy = strstr(y, ": ");
-    if (!cx || !cy)
-        return (cx == NULL) - (cy == NULL);
-    /* the file is up to the last ':' before ": " when a line number stands there */
-    const char *lx = cx, *ly = cy;
-    while (lx > x && g_ascii_isdigit(lx[-1]))
-        lx--;
-    while (ly > y && g_ascii_isdigit(ly[-1]))
-        ly--;
-    size_t fx = (size_t)(lx - x), fy = (size_t)(ly - y);
-    int c = strncmp(x, y, MIN(fx, fy));
-    if (c || fx != fy)
-        return c ? c : (fx < fy ? -1 : 1);
-    long nx = strtol(lx, NULL, 10), ny = strtol(ly, NULL, 10);
-    return (nx > ny) - (nx < ny);
+    return load_any(out, path, opts, NULL, problems, ctx);
 }
 
-cm_status cm_map_check(const char *path, const cm_map_options *opts, cm_ctx *ctx)
+cm_status cm_map_load_part(cm_map **out, const char *path, const cm_map_options *opts,
+                           const double size[2], GPtrArray *problems, cm_ctx *ctx)
 {
-    cm_ctx_begin(ctx);
-    GPtrArray *problems = g_ptr_array_new_with_free_func(g_free);
-    cm_map *map = NULL;
-    cm_status st = cm_map_load_checked(&map, path, opts, problems, ctx);
-    if (st != CM_OK) {
-        g_ptr_array_add(problems, g_strdup(cm_ctx_message(ctx)));
-    } else if (problems->len > 0) {
-        st = cm_fail(ctx, CM_EINPUT, "%s: %u problem(s) in the data", path, problems->len);
-    }
-    g_ptr_array_sort(problems, problem_cmp);
-    for (guint i = 0; i < problems->len; i++)
-        cm_problem(ctx, "%s", (char *)problems->pdata[i]);
-    g_ptr_array_unref(problems);
-    cm_map_destroy(map);
-    return st;
+    return load_any(out, path, opts, size, problems, ctx);
 }

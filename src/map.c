@@ -119,5 +119,7 @@ cm_status cm_map_set_lang(cm_map *map, const char *lang, cm_ctx *ctx)
         return cm_fail(ctx, CM_EUSAGE, "language \"%s\" must be en, ar or en+ar", lang);
     g_free(map->style->lang);
     map->style->lang = g_strdup(lang);
+    for (int i = 0; i < map->ndetails; i++) /* the details speak the map's language */
+        cm_map_set_lang(map->details[i], lang, ctx);
     return CM_OK;
 }

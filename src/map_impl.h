@@ -3,6 +3,7 @@
 #define CM_MAP_IMPL_H
 
 #include "conflictmap/map.h"
+#include "cells.h"
 #include "layer.h"
 #include "ledger.h"
 #include "mapfile.h"
@@ -31,11 +32,18 @@ struct cm_map {
     cm_ledger *ledger;
     cm_sources *sources;       /* NULL when the map file names no sources table */
     cm_events *events;         /* NULL when it names no events table; points on the page */
-    placed_layer regions, neighbours, border, places, inset;
+    placed_layer regions, neighbours, border, inset;
+    placed_layer places;       /* the towns, then the sites: see first_site */
     cm_timeline *zones, *lines;
     cm_shape *zones_page, *lines_page;
     gboolean zones_on_land;    /* zones_page already cut to the border: no clip needed */
-    char **town_keys;          /* "town:KEY" per place, NULL where the place has no key */
+    char **town_keys;          /* "town:KEY" per place, "site:KEY" per site, NULL without a key */
+    int first_site;            /* places.layer's features from here on are sites */
+    cm_cell *cells;            /* the places' ground within their regions (cells.c) */
+    int ncells;
+    gboolean part;             /* a detail drawn inside another map's page (detail.c) */
+    cm_map **details;          /* the map file's detail frames, each a map of its own */
+    int ndetails;
     cm_projection *proj;       /* lon/lat to the page */
     cm_projection *inset_proj; /* the inset's own page: origin at its top-left corner */
     cm_shape *inset_border;    /* the border layer in the inset's projection */
@@ -61,5 +69,23 @@ struct cm_map {
  * (load.c). */
 cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_options *opts,
                               GPtrArray *problems, cm_ctx *ctx);
+
+/* A detail frame's heading strip above its map, in points. */
+#define CM_DETAIL_HEADING 13.0
+
+/* A map drawn inside another's page (a detail frame: opts->focus names it): a page of
+ * size[0] x size[1] points under a heading strip, the frame filling it (load.c). */
+cm_status cm_map_load_part(cm_map **out, const char *path, const cm_map_options *opts,
+                           const double size[2], GPtrArray *problems, cm_ctx *ctx);
+
+/* ---- detail.c ---- */
+/* Loads map->details from the map file's [detail] groups. */
+cm_status cm_details_load(cm_map *map, const char *path, const cm_map_options *opts,
+                          GPtrArray *problems, cm_ctx *ctx);
+void cm_details_free(cm_map *map);
+
+/* The ledger, zones, lines and cited sources against the map's keys and the controllers' ids
+ * (check.c); fills map->town_keys. */
+cm_status cm_map_check_data(cm_map *map, const char *ledger, GPtrArray *problems, cm_ctx *ctx);
 
 #endif

@@ -13,10 +13,14 @@
 static const char *const map_keys[] = {"title", "subtitle", "date", "crs", "extent",
                                        "page", "styles", "credit", "sea-label",
                                        "sea-label-at", "sea-label-ar", NULL};
-static const char *const layer_keys[] = {"file", "key", "name", "name-ar", "kind", "rank", NULL};
+static const char *const layer_keys[] = {"file", "key", "name", "name-ar", "kind", "rank",
+                                         "reach", NULL};
 static const char *const inset_keys[] = {"file", "extent", "crs", NULL};
-static const char *const groups[] = {"map", "regions", "neighbours", "border", "places",
+static const char *const detail_keys[] = {"title", "extent", "position", "width", NULL};
+static const char *const groups[] = {"map", "regions", "neighbours", "border", "places", "sites",
                                      "control", "inset", "zones", "lines", "sources", "events", NULL};
+static const char *const corners[] = {"top-left", "top-right", "bottom-left", "bottom-right", NULL};
+#define DETAIL_PREFIX "detail "
 
 gboolean cm_parse_page(const char *text, double *w_mm, double *h_mm)
 {
@@ -139,6 +143,17 @@ static cm_status load_layer(const cm_keyfile *kf, const char *dir, const char *g
     spec->name_ar = get_string(kf, group, "name-ar");
     spec->kind = get_string(kf, group, "kind");
     spec->rank = get_string(kf, group, "rank");
+    /* a town's control reaches 25 km around it by default, a site's 8 km */
+    spec->reach_km = strcmp(group, "sites") == 0 ? 8 : 25;
+    if (g_key_file_has_key(kf->kf, group, "reach", NULL)) {
+        GError *err = NULL;
+        spec->reach_km = g_key_file_get_double(kf->kf, group, "reach", &err);
+        if (err || !(spec->reach_km >= 0 && spec->reach_km <= 1000)) {
+            g_clear_error(&err);
+            return cm_fail(ctx, CM_ESTYLE, "%s:%d: reach must be a distance in kilometres, "
+                           "0 to 1000", kf->path, cm_keyfile_line(kf, group, "reach"));
+        }
+    }
     return CM_OK;
 }
 
@@ -148,7 +163,7 @@ static void warn_unknown_groups(const cm_keyfile *kf, cm_ctx *ctx)
     gsize ngroups = 0;
     char **names = g_key_file_get_groups(kf->kf, &ngroups);
     for (gsize i = 0; i < ngroups; i++) {
-        if (g_strv_contains(groups, names[i]))
+        if (g_strv_contains(groups, names[i]) || g_str_has_prefix(names[i], DETAIL_PREFIX))
             continue;
         const char *near = cm_nearest_word(names[i], groups);
         cm_warn(ctx, "%s:%d: unknown group [%s]%s%s%s", kf->path,
@@ -231,6 +246,76 @@ static cm_status read_file_group(char **out, const cm_keyfile *kf, const char *d
     return st;
 }
 
+/* One [detail NAME] group: a name of letters, digits, '-' and '_', an extent inside the map's
+ * (a detail of what the map does not show is an error), a corner and a width. */
+static cm_status read_detail(cm_detail *d, const cm_mapfile *mf, const cm_keyfile *kf,
+                             const char *group, cm_ctx *ctx)
+{
+    cm_status st;
+    d->line = cm_keyfile_line(kf, group, NULL);
+    d->name = g_strdup(group + strlen(DETAIL_PREFIX));
+    g_strstrip(d->name);
+    gboolean ok_name = *d->name != 0;
+    for (const char *c = d->name; *c; c++)
+        ok_name = ok_name && (g_ascii_isalnum(*c) || *c == '-' || *c == '_');
+    if (!ok_name)
+        return cm_fail(ctx, CM_ESTYLE, "%s:%d: a detail's name is letters, digits, '-' and '_': "
+                       "[detail tripoli]", kf->path, d->line);
+    cm_keyfile_warn_unknown(kf, group, detail_keys, ctx);
+    if ((st = read_extent(kf, group, d->extent, ctx)) != CM_OK)
+        return st;
+    const double *m = mf->extent, *e = d->extent;
+    if (e[0] < m[0] || e[1] < m[1] || e[2] > m[2] || e[3] > m[3])
+        return cm_fail(ctx, CM_ESTYLE, "%s:%d: the extent of [detail %s] must lie inside the "
+                       "map's (%g, %g, %g, %g)", kf->path, cm_keyfile_line(kf, group, "extent"),
+                       d->name, m[0], m[1], m[2], m[3]);
+    if (!(d->title = get_string(kf, group, "title")))
+        d->title = g_strdup(d->name);
+    char *pos = get_string(kf, group, "position");
+    int corner = pos ? -1 : CM_CORNER_BOTTOM_LEFT;
+    for (int i = 0; pos && corners[i]; i++)
+        if (strcmp(pos, corners[i]) == 0)
+            corner = i;
+    g_free(pos);
+    d->corner = (cm_corner)MAX(corner, 0);
+    if (corner < 0) {
+        return cm_fail(ctx, CM_ESTYLE, "%s:%d: position must be top-left, top-right, "
+                       "bottom-left or bottom-right", kf->path,
+                       cm_keyfile_line(kf, group, "position"));
+    }
+    d->width_mm = 90;
+    GError *err = NULL;
+    if (g_key_file_has_key(kf->kf, group, "width", NULL)) {
+        d->width_mm = g_key_file_get_double(kf->kf, group, "width", &err);
+        if (err || !(d->width_mm >= 20 && d->width_mm <= CM_PAGE_MAX_MM)) {
+            g_clear_error(&err);
+            return cm_fail(ctx, CM_ESTYLE, "%s:%d: width must be a number of millimetres, "
+                           "at least 20", kf->path, cm_keyfile_line(kf, group, "width"));
+        }
+    }
+    return CM_OK;
+}
+
+static cm_status read_details(cm_mapfile *mf, const cm_keyfile *kf, cm_ctx *ctx)
+{
+    gsize n = 0;
+    char **names = g_key_file_get_groups(kf->kf, &n);
+    cm_status st = CM_OK;
+    mf->details = g_new0(cm_detail, n + 1);
+    for (gsize i = 0; i < n && st == CM_OK; i++) {
+        if (!g_str_has_prefix(names[i], DETAIL_PREFIX))
+            continue;
+        cm_detail *d = &mf->details[mf->ndetails++];
+        st = read_detail(d, mf, kf, names[i], ctx);
+        for (int j = 0; st == CM_OK && j + 1 < mf->ndetails; j++)
+            if (strcmp(mf->details[j].name, d->name) == 0)
+                st = cm_fail(ctx, CM_ESTYLE, "%s:%d: [detail %s] is defined twice", kf->path,
+                             d->line, d->name);
+    }
+    g_strfreev(names);
+    return st;
+}
+
 /* The layers, the inset, the ledger, zones and lines. */
 static cm_status read_layers(cm_mapfile *mf, const cm_keyfile *kf, const char *dir, cm_ctx *ctx)
 {
@@ -238,7 +323,8 @@ static cm_status read_layers(cm_mapfile *mf, const cm_keyfile *kf, const char *d
     if ((st = load_layer(kf, dir, "regions", TRUE, &mf->regions, ctx)) != CM_OK ||
         (st = load_layer(kf, dir, "neighbours", FALSE, &mf->neighbours, ctx)) != CM_OK ||
         (st = load_layer(kf, dir, "border", FALSE, &mf->border, ctx)) != CM_OK ||
-        (st = load_layer(kf, dir, "places", FALSE, &mf->places, ctx)) != CM_OK)
+        (st = load_layer(kf, dir, "places", FALSE, &mf->places, ctx)) != CM_OK ||
+        (st = load_layer(kf, dir, "sites", FALSE, &mf->sites, ctx)) != CM_OK)
         return st;
     if (!mf->regions.key)
         return cm_fail(ctx, CM_ESTYLE, "%s:%d: [regions] needs a \"key\" field name", kf->path,
@@ -285,7 +371,7 @@ cm_status cm_mapfile_load(cm_mapfile **out, const char *path, cm_ctx *ctx)
     }
     cm_keyfile_warn_unknown(kf, "map", map_keys, ctx);
     if ((st = read_texts(mf, kf, ctx)) != CM_OK || (st = read_frame(mf, kf, dir, ctx)) != CM_OK ||
-        (st = read_layers(mf, kf, dir, ctx)) != CM_OK)
+        (st = read_layers(mf, kf, dir, ctx)) != CM_OK || (st = read_details(mf, kf, ctx)) != CM_OK)
         goto cleanup;
     *out = mf;
     mf = NULL;
@@ -312,6 +398,12 @@ void cm_mapfile_destroy(cm_mapfile *mf)
     layer_spec_clear(&mf->neighbours);
     layer_spec_clear(&mf->border);
     layer_spec_clear(&mf->places);
+    layer_spec_clear(&mf->sites);
+    for (int i = 0; i < mf->ndetails; i++) {
+        g_free(mf->details[i].name);
+        g_free(mf->details[i].title);
+    }
+    g_free(mf->details);
     layer_spec_clear(&mf->inset);
     g_free(mf->inset_crs);
     g_free(mf->control);

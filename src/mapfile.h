@@ -11,12 +11,27 @@
 typedef struct cm_layer_spec {
     char *file; /* resolved against the map file's folder; NULL if the layer is absent */
     char *key, *name, *name_ar, *kind, *rank;
+    double reach_km; /* places and sites: how far a point's control reaches (see cells.c) */
     int line;   /* line of the group header, for messages */
 } cm_layer_spec;
 
 /* The page sizes accepted, each side, in millimetres. */
 #define CM_PAGE_MIN_MM 10.0
 #define CM_PAGE_MAX_MM 5000.0
+
+/* A detail frame, [detail NAME]: a part of the map drawn larger in a box on the page (or,
+ * with --focus NAME, as the whole page). */
+typedef enum { CM_CORNER_TOP_LEFT, CM_CORNER_TOP_RIGHT, CM_CORNER_BOTTOM_LEFT,
+               CM_CORNER_BOTTOM_RIGHT } cm_corner;
+
+typedef struct cm_detail {
+    char *name;        /* NAME of the group */
+    char *title;       /* its heading; the name when the group gives none */
+    double extent[4];  /* lon/lat box: west, south, east, north */
+    cm_corner corner;  /* the corner of the main frame it sits in */
+    double width_mm;   /* its box's width on the main page; the height follows the extent */
+    int line;          /* the group header's line, for messages */
+} cm_detail;
 
 typedef struct cm_mapfile {
     char *path;
@@ -30,6 +45,9 @@ typedef struct cm_mapfile {
     double page_w_mm, page_h_mm;
     char **styles;         /* resolved paths, NULL-terminated, in cascade order */
     cm_layer_spec regions, neighbours, border, places;
+    cm_layer_spec sites;     /* oil fields, terminals, air bases...: file NULL when none */
+    cm_detail *details;      /* in the file's order */
+    int ndetails;
     cm_layer_spec inset;     /* countries for the locator inset; file NULL when none */
     double inset_extent[4];  /* lon/lat box the inset shows */
     char *inset_crs;         /* the inset's CRS; the map's when the map file names none */

@@ -121,19 +121,25 @@ static void draw_map_area(cairo_t *cr, const cm_map *map, const cm_control *cs,
     cm_draw_lines(cr, map, cs, cache);
 }
 
-/* Sizes the legend, scale bar, north arrow and inset and blocks their boxes for labels. */
+/* The corner a box of w x h takes in the frame, 8 pt in: top-left at *x, *y.  `below` and
+ * `above` are what the corner already holds: the inset at the top right, the scale bar and
+ * north arrow at the bottom right. */
+static void corner_box(const double fr[4], int corner, double w, double h, double top,
+                       double bottom, double *x, double *y)
+{
+    gboolean right = corner == CM_CORNER_TOP_RIGHT || corner == CM_CORNER_BOTTOM_RIGHT;
+    gboolean low = corner == CM_CORNER_BOTTOM_LEFT || corner == CM_CORNER_BOTTOM_RIGHT;
+    *x = right ? fr[0] + fr[2] - 8 - w : fr[0] + 8;
+    *y = low ? bottom - 8 - h : top + 8;
+}
+
+/* Sizes the scale bar, north arrow, inset, legend and detail frames and blocks their boxes
+ * for labels. */
 static void plan_furniture(furniture_plan *fp, cairo_t *cr, const cm_map *map,
                            const cm_page_spec *spec, cm_page_body *body)
 {
     const cm_style *s = map->style;
     const double *fr = map->frame;
-    fp->legend_title = spec->diff ? "Changes of control" : s->legend_title;
-    double lw, lh;
-    cm_layout_legend_size(body->lab, s, fp->legend_title, (cm_legend_item *)body->items->data,
-                          (int)body->items->len, &lw, &lh);
-    fp->lx = fr[0] + 8, fp->ly = fr[1] + fr[3] - 8 - lh;
-    cm_box legend_box = {fp->lx - 2, fp->ly - 2, fp->lx + lw + 2, fp->ly + lh + 2};
-    g_array_append_val(body->furniture, legend_box);
     fp->scalebar = (cm_box){fr[0] + fr[2], fr[1] + fr[3], fr[0] + fr[2], fr[1] + fr[3]};
     fp->has_scale = isfinite(map->metres_per_pt) && map->metres_per_pt > 0;
     if (fp->has_scale) {
@@ -142,18 +148,67 @@ static void plan_furniture(furniture_plan *fp, cairo_t *cr, const cm_map *map,
         g_array_append_val(body->furniture, fp->scalebar);
     }
     fp->nx = fr[0] + fr[2] - 20, fp->ny = fp->scalebar.y0 - 20;
-    if (s->north_arrow) {
+    fp->north = (cm_box){fp->nx, fp->ny, fp->nx, fp->ny};
+    if (s->north_arrow && !map->part) {
         cm_layout_north_arrow(cr, body->lab, s, fp->nx, fp->ny, map->north, &fp->north, FALSE);
         g_array_append_val(body->furniture, fp->north);
     }
-    fp->has_inset = s->inset && map->inset.layer;
+    fp->has_inset = s->inset && map->inset.layer && !map->part;
+    double inset_h = 0;
     if (fp->has_inset) {
         fp->inset = (cm_box){fr[0] + fr[2] - map->inset_size[0] - 1, fr[1] + 1, fr[0] + fr[2] - 1,
                              fr[1] + 1 + map->inset_size[1]};
         g_array_append_val(body->furniture, fp->inset);
+        inset_h = map->inset_size[1] + 1;
+    }
+    /* each corner's free span: from `top` down to `bottom` */
+    double top[4] = {fr[1], fr[1] + inset_h, fr[1], fr[1]};
+    double bottom[4] = {fr[1] + fr[3], fr[1] + fr[3], fr[1] + fr[3],
+                        MIN(fp->scalebar.y0, fp->north.y0)};
+    fp->legend_title = spec->diff ? "Changes of control" : s->legend_title;
+    if (!map->part) {
+        double lw, lh;
+        int c = s->legend_corner;
+        cm_layout_legend_size(body->lab, s, fp->legend_title, (cm_legend_item *)body->items->data,
+                              (int)body->items->len, &lw, &lh);
+        corner_box(fr, c, lw, lh, top[c], bottom[c], &fp->lx, &fp->ly);
+        cm_box legend_box = {fp->lx - 2, fp->ly - 2, fp->lx + lw + 2, fp->ly + lh + 2};
+        g_array_append_val(body->furniture, legend_box);
+        if (c >= CM_CORNER_BOTTOM_LEFT)
+            bottom[c] = legend_box.y0;
+        else
+            top[c] = legend_box.y1;
+    }
+    for (int i = 0; i < map->ndetails; i++) {
+        const cm_map *d = map->details[i];
+        int c = map->mf->details[i].corner;
+        double x, y;
+        corner_box(fr, c, d->page_w, d->page_h + CM_DETAIL_HEADING, top[c], bottom[c], &x, &y);
+        body->details[i] = (cm_box){x, y, x + d->page_w, y + d->page_h + CM_DETAIL_HEADING};
+        g_array_append_val(body->furniture, body->details[i]);
+        if (c >= CM_CORNER_BOTTOM_LEFT)
+            bottom[c] = y - 4;
+        else
+            top[c] = body->details[i].y1 + 4;
     }
     for (guint i = 0; i < body->furniture->len; i++)
         cm_labeler_block(body->lab, g_array_index(body->furniture, cm_box, i));
+}
+
+/* Each detail's title beside its outline on the main map, before any place's name. */
+static void add_detail_names(const cm_map *map, cm_labeler *lab)
+{
+    const cm_style *s = map->style;
+    for (int i = 0; i < map->ndetails; i++) {
+        double x, y;
+        if (!cm_detail_outline_corner(map, i, &x, &y))
+            continue;
+        cm_label_spec spec = {.text = map->mf->details[i].title, .font = s->font, .size = 6.5,
+                              .bold = TRUE, .color = s->frame_color, .halo = s->place_halo,
+                              .halo_width = s->halo_width, .kind = CM_LABEL_POINT, .x = x,
+                              .y = y, .gap = 1.5, .priority = 1000};
+        cm_labeler_add(lab, &spec);
+    }
 }
 
 /* The label pass: every candidate queued, placed once, then symbols and labels drawn. */
@@ -166,6 +221,7 @@ static void draw_labels(cairo_t *cr, const cm_map *map, const cm_control *cs,
     cm_add_area_labels(map, body->lab, &map->regions, FALSE);
     cm_add_sea_label(map, body->lab);
     cm_add_event_labels(map, body->lab, cs);
+    add_detail_names(map, body->lab);
     cm_labeler_place(body->lab);
     cm_add_places(cr, map, cs, body->lab, TRUE, body->symbols);
     cm_draw_event_leaders(cr, map, body->lab, cs);
@@ -205,6 +261,24 @@ static void draw_timeline(cairo_t *cr, const cm_map *map, const cm_control *cs,
     g_free(marks);
 }
 
+/* A detail frame's: its scale bar, its outline and its heading above the map. */
+static void draw_part_furniture(cairo_t *cr, const cm_map *map, const furniture_plan *fp,
+                                cm_page_body *body)
+{
+    const cm_style *s = map->style;
+    const double *fr = map->frame;
+    cm_box sb = fp->scalebar;
+    if (fp->has_scale)
+        cm_layout_scalebar(cr, body->lab, s, map->metres_per_pt, fr[2] / 4, fr[0] + fr[2] - 4,
+                           fr[1] + fr[3] - 4, &sb, TRUE);
+    cairo_new_path(cr);
+    cairo_rectangle(cr, fr[0], fr[1], fr[2], fr[3]);
+    cm_draw_set_color(cr, s->frame_color);
+    cairo_set_line_width(cr, 0.8);
+    cairo_stroke(cr);
+    cm_layout_heading(cr, body->lab, s, 0, 0, map->page_w, CM_DETAIL_HEADING, map->mf->title);
+}
+
 /* Legend, scale bar, north arrow, inset, the frame's outline, logo and footer. */
 static void draw_furniture(cairo_t *cr, const cm_map *map, const cm_control *cs,
                            const cm_page_cache *cache, const furniture_plan *fp,
@@ -212,6 +286,10 @@ static void draw_furniture(cairo_t *cr, const cm_map *map, const cm_control *cs,
 {
     const cm_style *s = map->style;
     const double *fr = map->frame;
+    if (map->part) {
+        draw_part_furniture(cr, map, fp, body);
+        return;
+    }
     cm_layout_legend_draw(cr, body->lab, s, fp->legend_title, (cm_legend_item *)body->items->data,
                           (int)body->items->len, fp->lx, fp->ly);
     cm_box sb = fp->scalebar, na = fp->north;
@@ -251,10 +329,28 @@ void cm_page_body_free(cm_page_body *body)
     if (!body)
         return;
     cm_labeler_destroy(body->lab);
+    g_free(body->details);
     g_array_free(body->furniture, TRUE);
     g_array_free(body->symbols, TRUE);
     cm_legend_items_free(body->items);
     g_free(body);
+}
+
+static cm_page_body *draw_body(cairo_t *cr, const cm_map *map, const cm_page_spec *spec,
+                               const cm_control *cs, const cm_page_cache *cache);
+
+/* A detail frame in its box: its own page body, on the same date. */
+static void draw_detail(cairo_t *cr, const cm_map *d, const cm_page_spec *spec,
+                        const cm_box *box)
+{
+    cm_control cs = cm_control_on(d, spec);
+    cairo_save(cr);
+    cairo_translate(cr, box->x0, box->y0);
+    cairo_rectangle(cr, 0, 0, d->page_w, d->page_h);
+    cairo_clip(cr);
+    cm_page_body_free(draw_body(cr, d, spec, &cs, NULL));
+    cairo_restore(cr);
+    cm_control_clear(&cs);
 }
 
 /* Everything on a page but its title: what control on the page's date decides.  Returns the
@@ -268,6 +364,7 @@ static cm_page_body *draw_body(cairo_t *cr, const cm_map *map, const cm_page_spe
     body->furniture = g_array_new(FALSE, FALSE, sizeof(cm_box));
     body->symbols = g_array_new(FALSE, FALSE, sizeof(cm_box));
     body->items = cm_legend_items(map, cs);
+    body->details = g_new0(cm_box, (size_t)map->ndetails + 1);
 
     cm_draw_set_color(cr, map->style->page_bg);
     cairo_paint(cr);
@@ -277,7 +374,11 @@ static cm_page_body *draw_body(cairo_t *cr, const cm_map *map, const cm_page_spe
     draw_map_area(cr, map, cs, cache);
     furniture_plan fp = {0};
     plan_furniture(&fp, cr, map, spec, body);
+    for (int i = 0; i < map->ndetails; i++)
+        cm_draw_detail_outline(cr, map, i, &body->details[i]);
     draw_labels(cr, map, cs, cache, body);
+    for (int i = 0; i < map->ndetails; i++)
+        draw_detail(cr, map->details[i], spec, &body->details[i]);
     cairo_restore(cr);
     draw_furniture(cr, map, cs, cache, &fp, body);
     return body;

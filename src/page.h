@@ -72,6 +72,12 @@ typedef struct {
     cairo_rectangle_t page;
 } cm_page_cache;
 
+/* ---- detail.c ---- */
+/* On the main map: detail i's extent outlined, and a line to its box on the page. */
+void cm_draw_detail_outline(cairo_t *cr, const cm_map *map, int i, const cm_box *box);
+/* The outline's top-left corner on the main page, where its name goes. */
+gboolean cm_detail_outline_corner(const cm_map *map, int i, double *x, double *y);
+
 /* ---- page.c ---- */
 /* Drawing a part of a page through the series' cache: NULL when the part (named by `key`,
  * which says everything it shows) was drawn before and has now been painted; else a context
@@ -88,6 +94,7 @@ typedef struct {
     GArray *furniture; /* cm_box: legend, scale bar, north arrow, inset inside the frame */
     GArray *symbols;   /* cm_box: drawn place symbols */
     GArray *items;     /* cm_legend_item */
+    cm_box *details;   /* each detail frame's box on the page (heading included) */
     gboolean notes_complete; /* the source notes fitted in full under the map */
 } cm_page_body;
 void cm_page_body_free(cm_page_body *body);

@@ -27,6 +27,15 @@ static void answer_row(cm_query_result *out, const cm_ledger_row *row)
     out->source = row ? row->source : NULL;
 }
 
+static void answer_point(cm_query_result *out, const cm_map *map, int i,
+                         const cm_ledger_row *row)
+{
+    const cm_feature *f = &map->places.layer->features[i];
+    *out = (cm_query_result){.by = i < map->first_site ? CM_QUERY_TOWN : CM_QUERY_SITE,
+                             .key = f->key, .zone = -1, .label = f->name};
+    answer_row(out, row);
+}
+
 /* 1. The town symbol on top at (x, y).  Only towns with a row on the date: their symbol is
  * drawn in the holder's colour, always; one without a row is a plain dot, or not drawn at
  * all when its name finds no room, and says nothing of who holds the ground under it. */
@@ -43,9 +52,22 @@ static gboolean find_town(cm_query_result *out, const cm_map *map, const cm_cont
         if (!in_frame(map, tx, ty) ||
             hypot(x - tx, y - ty) > cm_place_radius(map->style, &l->features[i], row))
             continue;
-        *out = (cm_query_result){.by = CM_QUERY_TOWN, .key = l->features[i].key, .zone = -1,
-                                 .label = l->features[i].name};
-        answer_row(out, row);
+        answer_point(out, map, i, row);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* 3. The cell of a town or site with a row on the date, the last drawn on top. */
+static gboolean find_cell(cm_query_result *out, const cm_map *map, const cm_control *cs,
+                          double x, double y)
+{
+    for (int c = map->ncells - 1; c >= 0; c--) {
+        const cm_cell *cell = &map->cells[c];
+        const cm_ledger_row *row = cs->towns[cell->point];
+        if (!row || !cm_cell_contains(map, cell, x, y))
+            continue;
+        answer_point(out, map, cell->point, row);
         return TRUE;
     }
     return FALSE;
@@ -112,7 +134,7 @@ cm_status cm_map_query(cm_query_result *out, const cm_map *map, double lon, doub
     cm_control cs = cm_control_on(map, &spec);
     cm_query_result r;
     gboolean found = find_town(&r, map, &cs, x, y) || find_zone(&r, map, &map->date, x, y) ||
-                     find_region(&r, map, &cs, x, y);
+                     find_cell(&r, map, &cs, x, y) || find_region(&r, map, &cs, x, y);
     cm_control_clear(&cs);
     if (!found)
         return cm_fail(ctx, CM_EINPUT, "lon %g, lat %g is outside every region of %s", lon, lat,

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 
 /* T_PNG: the path of a PNG image within the bounds below, relative to its style file */
-typedef enum { T_COLOR, T_NUMBER, T_STRING, T_LANG, T_BOOL, T_PNG } value_type;
+typedef enum { T_COLOR, T_NUMBER, T_STRING, T_LANG, T_BOOL, T_PNG, T_CORNER } value_type;
 
 typedef struct {
     const char *group, *key;
@@ -66,6 +66,7 @@ static const style_key style_keys[] = {
     {"title", "color", T_COLOR, F(title_color), "#1a1a1a", 0, 0},
     {"legend", "size", T_NUMBER, F(legend_size), "8", 1, 72},
     {"legend", "title", T_STRING, F(legend_title), "Control", 0, 0},
+    {"legend", "position", T_CORNER, F(legend_corner), "bottom-left", 0, 0},
     {"legend", "background", T_COLOR, F(legend_bg), "#ffffffeb", 0, 0},
     {"legend", "border", T_COLOR, F(legend_border), "#8c8c8c", 0, 0},
     {"page", "frame", T_COLOR, F(frame_color), "#4d4d4d", 0, 0},
@@ -214,6 +215,17 @@ static cm_status parse_value(const style_key *k, const char *text, const char *w
                         : g_path_is_absolute(text) || !dir ? g_strdup(text)
                                                            : g_build_filename(dir, text, NULL);
         return *(char **)dst ? check_png(k, *(char **)dst, where, ctx) : CM_OK;
+    case T_CORNER: {
+        static const char *const corners[] = {"top-left", "top-right", "bottom-left",
+                                              "bottom-right"};
+        for (size_t i = 0; i < G_N_ELEMENTS(corners); i++)
+            if (strcmp(text, corners[i]) == 0) {
+                *(int *)dst = (int)i; /* cm_corner's order */
+                return CM_OK;
+            }
+        return cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s = \"%s\" must be top-left, top-right, "
+                       "bottom-left or bottom-right", where, k->group, k->key, text);
+    }
     case T_LANG:
         if (strcmp(text, "en") && strcmp(text, "ar") && strcmp(text, "en+ar"))
             return cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s = \"%s\" must be en, ar or en+ar", where,

@@ -45,6 +45,7 @@ typedef struct cm_style {
     cm_rgba title_color;
     double legend_size;
     char *legend_title;
+    int legend_corner; /* a cm_corner (mapfile.h): top-left, top-right, bottom-left, bottom-right */
     cm_rgba legend_bg, legend_border, frame_color;
     cm_rgba event_color; /* events' numbers on the map and in the legend */
     gboolean north_arrow;

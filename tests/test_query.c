@@ -30,6 +30,7 @@ static char *answer(const cm_map *map, double lon, double lat, cm_ctx *ctx)
         g_error("query %g, %g: %s", lon, lat, cm_ctx_message(ctx));
     char *by = r.by == CM_QUERY_ZONE   ? g_strdup_printf("zone:%ld", r.zone)
                : r.by == CM_QUERY_TOWN ? g_strconcat("town:", r.key, NULL)
+                   : r.by == CM_QUERY_SITE ? g_strconcat("site:", r.key, NULL)
                                        : g_strconcat("region:", r.key, NULL);
     char *text = g_strdup_printf("%s %s %s", r.holder ? r.holder : "none",
                                  r.status ? r.status : "none", by);

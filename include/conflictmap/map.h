@@ -17,6 +17,8 @@ typedef struct cm_map_options {
     unsigned size;             /* sizeof(cm_map_options) as the caller was built: set by _init */
     const char *const *styles; /* extra style files on top of the map's, NULL-terminated; may be NULL */
     const char *control;       /* a ledger replacing the map's; may be NULL */
+    const char *focus;         /* a [detail NAME] of the map file drawn as the whole page: its
+                                * extent and title replace the map's; NULL for the whole map */
 } cm_map_options;
 
 /* Sets every field to its default (no extra styles, the map's own ledger). */
@@ -65,16 +67,17 @@ CM_API cm_status cm_map_page_to_lonlat(double *lon, double *lat, const cm_map *m
 
 /* What decided a query's answer (see cm_map_query). */
 typedef enum cm_query_by {
-    CM_QUERY_TOWN,   /* a town's symbol */
+    CM_QUERY_TOWN,   /* a town: its symbol, or the ground its row decides (its cell) */
     CM_QUERY_ZONE,   /* a zone in force */
-    CM_QUERY_REGION  /* a region (district) */
+    CM_QUERY_REGION, /* a region (district) */
+    CM_QUERY_SITE    /* a site (oil field, terminal, air base...): its symbol or its cell */
 } cm_query_by;
 
 /* Who held a point on the map's date.  Strings are borrowed from the map and valid until
  * cm_map_destroy(). */
 typedef struct cm_query_result {
     cm_query_by by;
-    const char *key;    /* the region's or the town's key ("tripoli"); NULL for a zone */
+    const char *key;    /* the region's, town's or site's key ("tripoli"); NULL for a zone */
     long zone;          /* the zone's feature id; -1 for a town or a region */
     const char *label;  /* the zone's label, the region's or town's name; may be NULL */
     const char *holder; /* a controller id; NULL when the region has no ledger row yet */
@@ -85,12 +88,15 @@ typedef struct cm_query_result {
 /* Who held the point lon/lat on the map's date, decided from the geometry the map draws
  * (page shapes after projection, clipping and simplification) and the ledger row or zone
  * the renderer paints there, in this order:
- *   1. a town with a ledger row on the date whose symbol covers the point: within the
- *      radius the renderer gives the symbol on the page (the star's, or the dot's and its
- *      halo, plus the siege ring when besieged); of several, the one drawn last (on top);
+ *   1. a town or site with a ledger row on the date whose symbol covers the point: within
+ *      the radius the renderer gives the symbol on the page (the star's, or the dot's and
+ *      its halo, plus the siege ring when besieged); of several, the one drawn last (on top);
  *   2. a zone in force on the date whose shape, cut to the national border, holds the
  *      point; of several, the one drawn last (on top);
- *   3. the region whose shape holds the point (even-odd, as filled).
+ *   3. the cell of a town or site with a row on the date that holds the point: the part of
+ *      its region nearer to it than to the region's other places, within its reach (the
+ *      map file's [places] or [sites] `reach`);
+ *   4. the region whose shape holds the point (even-odd, as filled).
  * The map's control on its date is answered even when it is set to a change map.  Labels,
  * lines and the legend, scale bar and inset drawn over the map are not considered.
  * Fails with CM_EUSAGE when the point does not project (see cm_map_lonlat_to_page) and with

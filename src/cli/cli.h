@@ -22,7 +22,7 @@ int cli_exit_code(cm_status st);
 
 /* What the options say, as parsed; every field starts as its default. */
 typedef struct {
-    char *output, *date, *control, *lang, *from, *to, *step, *grid, *at;
+    char *output, *date, *control, *lang, *from, *to, *step, *grid, *at, *focus;
     char **styles; /* NULL-terminated, or NULL */
     double dpi;
     int png_compression;

@@ -34,6 +34,7 @@ static void map_options_from(cm_map_options *mo, const options *o)
     cm_map_options_init(mo);
     mo->styles = (const char *const *)o->styles;
     mo->control = o->control;
+    mo->focus = o->focus;
 }
 
 static void render_options_from(cm_render_options *ro, const options *o)
@@ -224,6 +225,7 @@ static int cmd_query(const char *mapfile, const options *o)
     if (st == CM_OK) {
         char *by = r.by == CM_QUERY_ZONE   ? g_strdup_printf("zone:%ld", r.zone)
                    : r.by == CM_QUERY_TOWN ? g_strconcat("town:", r.key, NULL)
+                   : r.by == CM_QUERY_SITE ? g_strconcat("site:", r.key, NULL)
                                            : g_strconcat("region:", r.key, NULL);
         printf("%s\t%s\t%s\t%s\n", r.holder ? r.holder : "none", r.status ? r.status : "none",
                by, r.source ? r.source : "");

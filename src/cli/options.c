@@ -22,6 +22,7 @@ int cli_exit_code(cm_status st)
 void cli_options_clear(options *o)
 {
     g_free(o->output), g_free(o->date), g_free(o->control), g_free(o->lang);
+    g_free(o->focus);
     g_free(o->from), g_free(o->to), g_free(o->step), g_free(o->grid), g_free(o->at);
     g_strfreev(o->styles);
 }
@@ -67,6 +68,8 @@ static const option_spec option_table[] = {
     {"date", 0, ARG_TEXT, "YYYY-MM-DD", CMD_RENDER | CMD_QUERY, FIELD(date),
      "the date shown (default: the map's)"},
     {"dpi", 0, ARG_NUMBER, "N", CMD_DRAW, FIELD(dpi), "PNG resolution, 1 to 10000 (default 300)"},
+    {"focus", 0, ARG_TEXT, "NAME", CMD_DRAW | CMD_QUERY, FIELD(focus),
+     "draw the map file's [detail NAME] as the whole page"},
     {"from", 0, ARG_TEXT, "DATE", CMD_SERIES | CMD_DIFF, FIELD(from), "the first date"},
     {"grid", 0, ARG_TEXT, "CxR", CMD_SERIES, FIELD(grid), "C x R small multiples a page"},
     {"help", 'h', ARG_FLAG, NULL, CMD_ALL, FIELD(help), "show this help"},

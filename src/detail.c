@@ -1,0 +1,111 @@
+/* Detail frames ([detail NAME] in the map file): a part of the map drawn larger in a box on
+ * the page, with its own label pass and scale bar, from the same data on the same date.  Each
+ * detail is a map of its own, loaded with the detail's extent onto a page the size of its box
+ * (map->part), so that projection, simplification, cells and labels follow its scale; the
+ * main map outlines its extent and names it.  --focus NAME renders one detail as the whole
+ * page instead (load.c applies it). */
+#include "ctx.h"
+#include "draw.h"
+#include "labels.h"
+#include "map_impl.h"
+#include "page.h"
+#include "project.h"
+
+#include <math.h>
+#include <string.h>
+
+/* The detail's page: its box's width, the height its extent's projected shape needs, and a
+ * heading strip above the map. */
+static cm_status detail_size(const cm_map *map, const cm_detail *d, double size[2], cm_ctx *ctx)
+{
+    double w = d->width_mm * MM, box[4] = {0, 0, w, w};
+    cm_projection *probe = NULL;
+    cm_status st = cm_projection_new(&probe, map->mf->crs, d->extent, box, ctx);
+    if (st != CM_OK)
+        return st;
+    double x[4], y[4], lon[] = {d->extent[0], d->extent[2]}, lat[] = {d->extent[1], d->extent[3]};
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    for (int k = 0; k < 4; k++) {
+        if (!cm_projection_lonlat_to_page(probe, lon[k & 1], lat[k >> 1], &x[k], &y[k]))
+            continue;
+        x0 = fmin(x0, x[k]), x1 = fmax(x1, x[k]), y0 = fmin(y0, y[k]), y1 = fmax(y1, y[k]);
+    }
+    cm_projection_destroy(probe);
+    double aspect = x1 > x0 ? (y1 - y0) / (x1 - x0) : 1;
+    size[0] = w;
+    size[1] = CLAMP(w * aspect, 20 * MM, map->frame[3] - 16);
+    return CM_OK;
+}
+
+cm_status cm_details_load(cm_map *map, const char *path, const cm_map_options *opts,
+                          GPtrArray *problems, cm_ctx *ctx)
+{
+    cm_status st = CM_OK;
+    map->ndetails = map->mf->ndetails;
+    map->details = g_new0(cm_map *, (size_t)map->ndetails + 1);
+    for (int i = 0; i < map->ndetails && st == CM_OK; i++) {
+        const cm_detail *d = &map->mf->details[i];
+        double size[2];
+        if ((st = detail_size(map, d, size, ctx)) != CM_OK)
+            break;
+        cm_map_options o = *opts;
+        o.focus = d->name;
+        st = cm_map_load_part(&map->details[i], path, &o, size, problems, ctx);
+        if (st == CM_OK && map->details[i]->frame[2] < 20)
+            st = cm_fail(ctx, CM_ESTYLE, "%s:%d: [detail %s] is too small to draw", path,
+                         d->line, d->name);
+    }
+    return st;
+}
+
+void cm_details_free(cm_map *map)
+{
+    for (int i = 0; i < map->ndetails; i++)
+        cm_map_destroy(map->details[i]);
+    g_clear_pointer(&map->details, g_free);
+    map->ndetails = 0;
+}
+
+/* On the main map: the detail's extent outlined, its title beside it (a label the label pass
+ * places), and a thin line to its box. */
+void cm_draw_detail_outline(cairo_t *cr, const cm_map *map, int i, const cm_box *box)
+{
+    const cm_map *d = map->details[i];
+    cm_ring r = {0};
+    cm_projection_trace_frame(&r, d->proj, d->frame, map->proj);
+    if (r.n < 2) {
+        g_free(r.xy);
+        return;
+    }
+    cm_shape sh = {&r, 1};
+    cm_draw_stroke(cr, &sh, TRUE, (cm_rgba){1, 1, 1, 0.9}, 2.2);
+    cm_draw_stroke(cr, &sh, TRUE, map->style->frame_color, 0.9);
+    /* the connector: from the outline's corner nearest the box to the box's nearest corner */
+    double bx = (box->x0 + box->x1) / 2, by = (box->y0 + box->y1) / 2;
+    int best = 0;
+    for (int k = 1; k < r.n; k++)
+        if (hypot(r.xy[2 * k] - bx, r.xy[2 * k + 1] - by) <
+            hypot(r.xy[2 * best] - bx, r.xy[2 * best + 1] - by))
+            best = k;
+    double px = r.xy[2 * best], py = r.xy[2 * best + 1];
+    double cx = fabs(px - box->x0) < fabs(px - box->x1) ? box->x0 : box->x1;
+    double cy = fabs(py - box->y0) < fabs(py - box->y1) ? box->y0 : box->y1;
+    if (px < box->x0 || px > box->x1 || py < box->y0 || py > box->y1) {
+        cairo_new_path(cr);
+        cairo_move_to(cr, px, py);
+        cairo_line_to(cr, cx, cy);
+        cm_draw_set_color(cr, map->style->frame_color);
+        cairo_set_line_width(cr, 0.5);
+        cairo_stroke(cr);
+    }
+    g_free(r.xy);
+}
+
+/* The outline's top-left corner on the main page, for its name's label. */
+gboolean cm_detail_outline_corner(const cm_map *map, int i, double *x, double *y)
+{
+    const cm_map *d = map->details[i];
+    double lon, lat;
+    return cm_projection_page_to_lonlat(d->proj, d->frame[0], d->frame[1], &lon, &lat) &&
+           cm_projection_lonlat_to_page(map->proj, lon, lat, x, y);
+}
