@@ -41,6 +41,8 @@ cm_status cm_details_load(cm_map *map, const char *path, const cm_map_options *o
                           GPtrArray *problems, cm_ctx *ctx)
 {
     cm_status st = CM_OK;
+    if (problems && problems->len > 0)
+        return CM_OK; /* check has found the data wanting: the details would repeat it */
     map->ndetails = map->mf->ndetails;
     map->details = g_new0(cm_map *, (size_t)map->ndetails + 1);
     for (int i = 0; i < map->ndetails && st == CM_OK; i++) {
@@ -50,7 +52,13 @@ cm_status cm_details_load(cm_map *map, const char *path, const cm_map_options *o
             break;
         cm_map_options o = *opts;
         o.focus = d->name;
-        st = cm_map_load_part(&map->details[i], path, &o, size, problems, ctx);
+        /* the data are the main map's, its warnings already said: the detail's own context
+         * keeps them from being said twice, and hands on an error */
+        cm_ctx *quiet = cm_ctx_new();
+        st = cm_map_load_part(&map->details[i], path, &o, size, NULL, quiet);
+        if (st != CM_OK)
+            cm_fail(ctx, st, "%s", cm_ctx_message(quiet));
+        cm_ctx_destroy(quiet);
         if (st == CM_OK && map->details[i]->frame[2] < 20)
             st = cm_fail(ctx, CM_ESTYLE, "%s:%d: [detail %s] is too small to draw", path,
                          d->line, d->name);

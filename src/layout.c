@@ -40,7 +40,7 @@ static void layout_size(PangoLayout *l, double *w, double *h)
 static PangoLayout *item_layout(cm_labeler *lab, const cm_style *s, const cm_legend_item *it)
 {
     PangoLayout *l = cm_labeler_layout(lab, it->text, s->font, s->legend_size, FALSE, FALSE);
-    pango_layout_set_width(l, (int)(s->legend_size * 22 * PANGO_SCALE));
+    pango_layout_set_width(l, (int)(s->legend_size * 19 * PANGO_SCALE));
     pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR); /* a word longer than the column too */
     return l;
 }

@@ -512,6 +512,7 @@ static cm_status load_any(cm_map **out, const char *path, const cm_map_options *
     if ((st = load_time(map, ledger, problems, ctx)) != CM_OK ||
         (st = cm_map_check_data(map, ledger, problems, ctx)) != CM_OK)
         goto cleanup;
+    map->max_rank = map->mf->ndetails > 0 ? CM_MAIN_MAX_RANK : G_MAXINT;
     cm_cells_build(map);
     if (!part_size && (st = cm_details_load(map, path, &opts, problems, ctx)) != CM_OK)
         goto cleanup;

@@ -42,6 +42,7 @@ struct cm_map {
     cm_cell *cells;            /* the places' ground within their regions (cells.c) */
     int ncells;
     gboolean part;             /* a detail drawn inside another map's page (detail.c) */
+    int max_rank;              /* places ranked above this are left to the detail frames */
     cm_map **details;          /* the map file's detail frames, each a map of its own */
     int ndetails;
     cm_projection *proj;       /* lon/lat to the page */
@@ -69,6 +70,15 @@ struct cm_map {
  * (load.c). */
 cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_options *opts,
                               GPtrArray *problems, cm_ctx *ctx);
+
+/* The largest rank of place a map with detail frames shows (its details show every place). */
+#define CM_MAIN_MAX_RANK 4
+
+/* Whether place i is drawn on this map (its rank is not left to a detail frame). */
+static inline gboolean cm_place_on_map(const cm_map *map, int i)
+{
+    return map->places.layer->features[i].rank <= map->max_rank;
+}
 
 /* A detail frame's heading strip above its map, in points. */
 #define CM_DETAIL_HEADING 13.0

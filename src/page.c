@@ -74,11 +74,20 @@ cm_page_cache cm_page_cache_new(const cm_map *map)
         cm_draw_inset(cr, map, box);
         cairo_destroy(cr);
     }
+    c.ndetails = map->ndetails;
+    c.details = g_new0(cm_page_cache, (size_t)map->ndetails + 1);
+    for (int i = 0; i < map->ndetails; i++)
+        c.details[i] = cm_page_cache_new(map->details[i]);
     return c;
 }
 
 void cm_page_cache_clear(cm_page_cache *c)
 {
+    for (int i = 0; i < c->ndetails; i++) {
+        c->details[i].halos = NULL; /* this cache's, not theirs */
+        cm_page_cache_clear(&c->details[i]);
+    }
+    g_free(c->details);
     if (c->base)
         cairo_surface_destroy(c->base);
     if (c->inset)
@@ -99,6 +108,7 @@ typedef struct {
     double lx, ly;       /* the legend's top-left corner */
     gboolean has_scale, has_inset;
     cm_box scalebar, north, inset;
+    double sx, sy;       /* the scale bar's bottom-right corner */
     double nx, ny;       /* the north arrow's centre */
 } furniture_plan;
 
@@ -140,19 +150,6 @@ static void plan_furniture(furniture_plan *fp, cairo_t *cr, const cm_map *map,
 {
     const cm_style *s = map->style;
     const double *fr = map->frame;
-    fp->scalebar = (cm_box){fr[0] + fr[2], fr[1] + fr[3], fr[0] + fr[2], fr[1] + fr[3]};
-    fp->has_scale = isfinite(map->metres_per_pt) && map->metres_per_pt > 0;
-    if (fp->has_scale) {
-        cm_layout_scalebar(cr, body->lab, s, map->metres_per_pt, fr[2] / 6, fr[0] + fr[2] - 4,
-                           fr[1] + fr[3] - 4, &fp->scalebar, FALSE);
-        g_array_append_val(body->furniture, fp->scalebar);
-    }
-    fp->nx = fr[0] + fr[2] - 20, fp->ny = fp->scalebar.y0 - 20;
-    fp->north = (cm_box){fp->nx, fp->ny, fp->nx, fp->ny};
-    if (s->north_arrow && !map->part) {
-        cm_layout_north_arrow(cr, body->lab, s, fp->nx, fp->ny, map->north, &fp->north, FALSE);
-        g_array_append_val(body->furniture, fp->north);
-    }
     fp->has_inset = s->inset && map->inset.layer && !map->part;
     double inset_h = 0;
     if (fp->has_inset) {
@@ -163,22 +160,39 @@ static void plan_furniture(furniture_plan *fp, cairo_t *cr, const cm_map *map,
     }
     /* each corner's free span: from `top` down to `bottom` */
     double top[4] = {fr[1], fr[1] + inset_h, fr[1], fr[1]};
-    double bottom[4] = {fr[1] + fr[3], fr[1] + fr[3], fr[1] + fr[3],
-                        MIN(fp->scalebar.y0, fp->north.y0)};
+    double bottom[4] = {fr[1] + fr[3], fr[1] + fr[3], fr[1] + fr[3], fr[1] + fr[3]};
     fp->legend_title = spec->diff ? "Changes of control" : s->legend_title;
-    if (!map->part) {
+    int lc = map->part ? -1 : s->legend_corner;
+    fp->sx = fr[0] + fr[2] - 4, fp->sy = fr[1] + fr[3] - 4;
+    if (lc >= 0) {
         double lw, lh;
-        int c = s->legend_corner;
         cm_layout_legend_size(body->lab, s, fp->legend_title, (cm_legend_item *)body->items->data,
                               (int)body->items->len, &lw, &lh);
-        corner_box(fr, c, lw, lh, top[c], bottom[c], &fp->lx, &fp->ly);
+        corner_box(fr, lc, lw, lh, top[lc], bottom[lc], &fp->lx, &fp->ly);
         cm_box legend_box = {fp->lx - 2, fp->ly - 2, fp->lx + lw + 2, fp->ly + lh + 2};
         g_array_append_val(body->furniture, legend_box);
-        if (c >= CM_CORNER_BOTTOM_LEFT)
-            bottom[c] = legend_box.y0;
+        if (lc >= CM_CORNER_BOTTOM_LEFT)
+            bottom[lc] = legend_box.y0;
         else
-            top[c] = legend_box.y1;
+            top[lc] = legend_box.y1;
+        if (lc == CM_CORNER_BOTTOM_RIGHT) /* the scale bar moves to the legend's left */
+            fp->sx = legend_box.x0 - 8;
     }
+    fp->scalebar = (cm_box){fp->sx, fp->sy, fp->sx, fp->sy};
+    fp->has_scale = isfinite(map->metres_per_pt) && map->metres_per_pt > 0;
+    if (fp->has_scale) {
+        cm_layout_scalebar(cr, body->lab, s, map->metres_per_pt, fr[2] / (map->part ? 4 : 6),
+                           fp->sx, fp->sy, &fp->scalebar, FALSE);
+        g_array_append_val(body->furniture, fp->scalebar);
+    }
+    fp->nx = fp->sx - 16, fp->ny = fp->scalebar.y0 - 20;
+    fp->north = (cm_box){fp->nx, fp->ny, fp->nx, fp->ny};
+    if (s->north_arrow && !map->part) {
+        cm_layout_north_arrow(cr, body->lab, s, fp->nx, fp->ny, map->north, &fp->north, FALSE);
+        g_array_append_val(body->furniture, fp->north);
+    }
+    if (lc != CM_CORNER_BOTTOM_RIGHT)
+        bottom[CM_CORNER_BOTTOM_RIGHT] = MIN(fp->scalebar.y0, fp->north.y0);
     for (int i = 0; i < map->ndetails; i++) {
         const cm_map *d = map->details[i];
         int c = map->mf->details[i].corner;
@@ -269,8 +283,8 @@ static void draw_part_furniture(cairo_t *cr, const cm_map *map, const furniture_
     const double *fr = map->frame;
     cm_box sb = fp->scalebar;
     if (fp->has_scale)
-        cm_layout_scalebar(cr, body->lab, s, map->metres_per_pt, fr[2] / 4, fr[0] + fr[2] - 4,
-                           fr[1] + fr[3] - 4, &sb, TRUE);
+        cm_layout_scalebar(cr, body->lab, s, map->metres_per_pt, fr[2] / 4, fp->sx, fp->sy, &sb,
+                           TRUE);
     cairo_new_path(cr);
     cairo_rectangle(cr, fr[0], fr[1], fr[2], fr[3]);
     cm_draw_set_color(cr, s->frame_color);
@@ -294,8 +308,8 @@ static void draw_furniture(cairo_t *cr, const cm_map *map, const cm_control *cs,
                           (int)body->items->len, fp->lx, fp->ly);
     cm_box sb = fp->scalebar, na = fp->north;
     if (fp->has_scale)
-        cm_layout_scalebar(cr, body->lab, s, map->metres_per_pt, fr[2] / 6, fr[0] + fr[2] - 4,
-                           fr[1] + fr[3] - 4, &sb, TRUE);
+        cm_layout_scalebar(cr, body->lab, s, map->metres_per_pt, fr[2] / 6, fp->sx, fp->sy, &sb,
+                           TRUE);
     if (s->north_arrow)
         cm_layout_north_arrow(cr, body->lab, s, fp->nx, fp->ny, map->north, &na, TRUE);
     if (fp->has_inset && cache && cache->inset) {
@@ -339,16 +353,21 @@ void cm_page_body_free(cm_page_body *body)
 static cm_page_body *draw_body(cairo_t *cr, const cm_map *map, const cm_page_spec *spec,
                                const cm_control *cs, const cm_page_cache *cache);
 
-/* A detail frame in its box: its own page body, on the same date. */
-static void draw_detail(cairo_t *cr, const cm_map *d, const cm_page_spec *spec,
-                        const cm_box *box)
+/* Detail frame i in its box: its own page body, on the same date, through its own part of
+ * the series' cache. */
+static void draw_detail(cairo_t *cr, const cm_map *map, int i, const cm_page_spec *spec,
+                        const cm_box *box, const cm_page_cache *cache)
 {
+    const cm_map *d = map->details[i];
+    cm_page_cache local = {0};
+    cm_page_cache *dc = cache && cache->details ? &cache->details[i] : &local;
+    dc->halos = cache ? cache->halos : NULL;
     cm_control cs = cm_control_on(d, spec);
     cairo_save(cr);
     cairo_translate(cr, box->x0, box->y0);
     cairo_rectangle(cr, 0, 0, d->page_w, d->page_h);
     cairo_clip(cr);
-    cm_page_body_free(draw_body(cr, d, spec, &cs, NULL));
+    cm_page_body_free(draw_body(cr, d, spec, &cs, dc));
     cairo_restore(cr);
     cm_control_clear(&cs);
 }
@@ -378,7 +397,7 @@ static cm_page_body *draw_body(cairo_t *cr, const cm_map *map, const cm_page_spe
         cm_draw_detail_outline(cr, map, i, &body->details[i]);
     draw_labels(cr, map, cs, cache, body);
     for (int i = 0; i < map->ndetails; i++)
-        draw_detail(cr, map->details[i], spec, &body->details[i]);
+        draw_detail(cr, map, i, spec, &body->details[i], cache);
     cairo_restore(cr);
     draw_furniture(cr, map, cs, cache, &fp, body);
     return body;

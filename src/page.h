@@ -63,12 +63,14 @@ void cm_draw_notes_page(cairo_t *cr, const cm_map *map, const cm_page_spec *spec
 /* Parts of a page drawn once for a whole series: recordings that every page paints.  In a
  * PDF each becomes one form object that every page refers to, instead of the same paths
  * written, formatted and compressed again on every page. */
-typedef struct {
+typedef struct cm_page_cache {
     cairo_surface_t *base, *inset;
     GHashTable *labels; /* see cm_labeler_draw */
     GHashTable *bodies; /* body key -> recording of a page body */
     GHashTable *halos;  /* label halos glyph by glyph (PDF): see cm_labeler_draw */
     GHashTable *parts;  /* pieces of page bodies, by what they show: see cm_part_begin */
+    struct cm_page_cache *details; /* each detail frame's own (its halos are this one's) */
+    int ndetails;
     cairo_rectangle_t page;
 } cm_page_cache;
 

@@ -70,7 +70,7 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
     for (int i = 0; i < l->n; i++) {
         const cm_feature *f = &l->features[i];
         const cm_shape *sh = &map->places.page[i];
-        if (sh->nrings == 0)
+        if (sh->nrings == 0 || !cm_place_on_map(map, i))
             continue;
         double x = sh->rings[0].xy[0], y = sh->rings[0].xy[1];
         if (x < map->frame[0] || y < map->frame[1] || x > map->frame[0] + map->frame[2] ||

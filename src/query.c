@@ -46,7 +46,7 @@ static gboolean find_town(cm_query_result *out, const cm_map *map, const cm_cont
     for (int i = l ? l->n - 1 : -1; i >= 0; i--) {
         const cm_shape *sh = &map->places.page[i];
         const cm_ledger_row *row = cs->towns[i];
-        if (!row || sh->nrings == 0)
+        if (!row || sh->nrings == 0 || !cm_place_on_map(map, i))
             continue;
         double tx = sh->rings[0].xy[0], ty = sh->rings[0].xy[1];
         if (!in_frame(map, tx, ty) ||

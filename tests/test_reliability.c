@@ -35,6 +35,7 @@ static char *write_map(const char *dir, const char *regions, const char *places,
         "extent = 8.8, 19.2, 25.9, 34.4\nstyles = " CM_SOURCE_DIR "/styles/default.ini\n%s"
         "[regions]\nfile = %s\nkey = key\nname = name_en\n"
         "[places]\nfile = %s\nkey = key\nname = name_en\nname-ar = name_ar\nkind = kind\nrank = rank\n"
+        "[sites]\nfile = " GEO "sites.csv\nkey = key\nname = name_en\nkind = kind\n"
         "[control]\nfile = %s\n",
         extra ? extra : "", regions, places, control);
     static int serial;
