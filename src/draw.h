@@ -48,4 +48,29 @@ void cm_draw_dot(cairo_t *cr, double x, double y, double d, cm_rgba fill, cm_rgb
  * attacker's colour on a halo (a siege is a closed ring; this is not). */
 void cm_draw_attack_mark(cairo_t *cr, double x, double y, double r, cm_rgba color, cm_rgba halo);
 
+/* How an arrow looks.  Widths in points: the shaft from w0 at the tail to w1 where the head
+ * begins, the head head_w across and head_len long.  Outside the fill a casing `halo` wide
+ * in halo_color, and outside that an edge `edge` wide in edge_color: the casing is what
+ * lets an arrow read over ground of its own colour. */
+typedef struct cm_arrow_style {
+    double w0, w1, head_w, head_len, halo, edge;
+    cm_rgba fill, halo_color, edge_color;
+    gboolean dashed; /* a withdrawal: the edge dashed */
+} cm_arrow_style;
+
+/* The style of an offensive (or, `withdrawal`, a retreat: thinner, dashed) filled with c,
+ * cased in `halo` and edged in `edge`: what the map and its legend both draw. */
+cm_arrow_style cm_arrow_style_for(cm_rgba c, gboolean withdrawal, cm_rgba halo, cm_rgba edge);
+
+/* An arrow along the polyline xy[0..n) (page points), tip at the last point, curved through
+ * the points.  A short arrow's symbol shrinks (to half size, then as the length demands) so
+ * its head keeps to about half its length.  Nothing drawn for fewer than two distinct
+ * points. */
+void cm_draw_arrow(cairo_t *cr, const double *xy, int n, const cm_arrow_style *st);
+
+/* A front line along xy[0..n): a line `width` wide with triangular teeth on its right-hand
+ * side in drawing order, both in `color` over a casing in `casing`. */
+void cm_draw_front(cairo_t *cr, const double *xy, int n, double width, cm_rgba color,
+                   cm_rgba casing);
+
 #endif
