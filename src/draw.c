@@ -2,6 +2,7 @@
 #include "draw.h"
 
 #include <math.h>
+#include <string.h>
 
 void cm_draw_set_color(cairo_t *cr, cm_rgba c)
 {
@@ -411,3 +412,168 @@ void cm_draw_front(cairo_t *cr, const double *xy, int n, double width, cm_rgba c
     g_array_free(pts, TRUE);
 }
 
+/* ---- site icons, drawn in a 20-unit box centred on the origin ---- */
+
+/* Each draws its shape in the current source, grown by `grow` units all round (the casing
+ * pass) or not (the fill pass, which also cuts any knockout in `bg`). */
+typedef void (*icon_fn)(cairo_t *cr, double grow, cm_rgba bg);
+
+static void grown_fill(cairo_t *cr, double grow)
+{
+    if (grow > 0) {
+        cairo_set_line_width(cr, 2 * grow);
+        cairo_stroke_preserve(cr);
+    }
+    cairo_fill(cr);
+}
+
+static void grown_stroke(cairo_t *cr, double width, double grow)
+{
+    cairo_set_line_width(cr, width + 2 * grow);
+    cairo_stroke(cr);
+}
+
+static void polygon(cairo_t *cr, const double *xy, int n, double scale)
+{
+    cairo_move_to(cr, xy[0] * scale, xy[1] * scale);
+    for (int i = 1; i < n; i++)
+        cairo_line_to(cr, xy[2 * i] * scale, xy[2 * i + 1] * scale);
+    cairo_close_path(cr);
+}
+
+/* A drop: a point at (0, top) and a round bottom of radius r about (0, cy). */
+static void drop_path(cairo_t *cr, double top, double cy, double r)
+{
+    double a = acos(r / (cy - top)); /* the tangents' touching points, from straight up */
+    cairo_move_to(cr, 0, top);
+    cairo_arc(cr, 0, cy, r, -G_PI / 2 + a, 3 * G_PI / 2 - a);
+    cairo_close_path(cr);
+}
+
+/* An aeroplane from above, nose up, `scale` times the box: fuselage, wings, tailplane. */
+static void plane_path(cairo_t *cr, double scale)
+{
+    static const double body[] = {0, -10, 1.7, -7.5, 1.7, 8.5, 0, 9.5, -1.7, 8.5, -1.7, -7.5};
+    static const double wings[] = {-1.7, -3, 1.7, -3, 10, 1.5, 10, 4, 1.7, 2, -1.7, 2, -10, 4, -10, 1.5};
+    static const double tail[] = {-1.7, 5.5, 1.7, 5.5, 5, 8.2, 5, 10, 1.7, 9, -1.7, 9, -5, 10, -5, 8.2};
+    polygon(cr, body, 6, scale);
+    polygon(cr, wings, 8, scale);
+    polygon(cr, tail, 8, scale);
+}
+
+static void icon_diamond(cairo_t *cr, double grow, cm_rgba bg)
+{
+    (void)bg;
+    static const double d[] = {0, -10, 10, 0, 0, 10, -10, 0};
+    polygon(cr, d, 4, 1);
+    grown_fill(cr, grow);
+}
+
+static void icon_oil_field(cairo_t *cr, double grow, cm_rgba bg)
+{
+    (void)bg;
+    drop_path(cr, -10, 3, 7);
+    grown_fill(cr, grow);
+}
+
+/* A drop on a quay: oil where it is shipped. */
+static void icon_oil_terminal(cairo_t *cr, double grow, cm_rgba bg)
+{
+    (void)bg;
+    drop_path(cr, -10, 0, 5.2);
+    cairo_rectangle(cr, -10, 6.5, 20, 3.5);
+    grown_fill(cr, grow);
+}
+
+/* A works with a saw-tooth roof and a tall chimney. */
+static void icon_refinery(cairo_t *cr, double grow, cm_rgba bg)
+{
+    (void)bg;
+    static const double f[] = {-10, 10, -10, -1, -5, -5, -5, -1, 0, -5, 0, -1, 3.5, -1,
+                               3.5, -10, 7.5, -10, 7.5, -1, 10, -1, 10, 10};
+    polygon(cr, f, 12, 1);
+    grown_fill(cr, grow);
+}
+
+static void icon_airbase(cairo_t *cr, double grow, cm_rgba bg)
+{
+    (void)bg;
+    plane_path(cr, 1);
+    grown_fill(cr, grow);
+}
+
+/* A civil airport: the aeroplane cut out of a square, so it is not the air base's. */
+static void icon_airport(cairo_t *cr, double grow, cm_rgba bg)
+{
+    cairo_rectangle(cr, -9.5, -9.5, 19, 19);
+    grown_fill(cr, grow);
+    if (grow > 0)
+        return;
+    cm_draw_set_color(cr, bg);
+    plane_path(cr, 0.75);
+    cairo_fill(cr);
+}
+
+/* An anchor: ring, shank, stock and arms, stroked. */
+static void icon_port(cairo_t *cr, double grow, cm_rgba bg)
+{
+    (void)bg;
+    cairo_new_sub_path(cr);
+    cairo_arc(cr, 0, -7.2, 1.9, 0, 2 * G_PI);
+    grown_stroke(cr, 1.8, grow);
+    cairo_move_to(cr, 0, -5.2);
+    cairo_line_to(cr, 0, 8.6);
+    cairo_move_to(cr, -4.6, -2.6);
+    cairo_line_to(cr, 4.6, -2.6);
+    cairo_new_sub_path(cr);
+    cairo_arc(cr, 0, 1.4, 7.2, G_PI * 0.08, G_PI * 0.92);
+    grown_stroke(cr, 2.2, grow);
+}
+
+static const struct {
+    const char *kind, *name;
+    icon_fn draw;
+} site_kinds[] = {
+    {"oil_terminal", "Oil terminal", icon_oil_terminal},
+    {"oil_field", "Oil field", icon_oil_field},
+    {"refinery", "Refinery", icon_refinery},
+    {"airbase", "Air base", icon_airbase},
+    {"airport", "Airport", icon_airport},
+    {"port", "Port", icon_port},
+};
+
+static int site_kind_index(const char *kind)
+{
+    for (int i = 0; kind && i < (int)G_N_ELEMENTS(site_kinds); i++)
+        if (strcmp(kind, site_kinds[i].kind) == 0)
+            return i;
+    return -1;
+}
+
+const char *cm_site_kind_name(const char *kind)
+{
+    int i = site_kind_index(kind);
+    return i < 0 ? "Site" : site_kinds[i].name;
+}
+
+void cm_draw_site(cairo_t *cr, const char *kind, double x, double y, double size, cm_rgba fill,
+                  cm_rgba casing)
+{
+    if (!(size > 0))
+        return;
+    int i = site_kind_index(kind);
+    icon_fn draw = i < 0 ? icon_diamond : site_kinds[i].draw;
+    double scale = size / 20;
+    cairo_save(cr);
+    cairo_translate(cr, x, y);
+    cairo_scale(cr, scale, scale);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND); /* a mitred casing spikes past the box */
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    cairo_new_path(cr);
+    cm_draw_set_color(cr, casing);
+    draw(cr, CM_SITE_CASING / scale, casing);
+    cairo_new_path(cr);
+    cm_draw_set_color(cr, fill);
+    draw(cr, 0, casing);
+    cairo_restore(cr);
+}

@@ -73,4 +73,16 @@ void cm_draw_arrow(cairo_t *cr, const double *xy, int n, const cm_arrow_style *s
 void cm_draw_front(cairo_t *cr, const double *xy, int n, double width, cm_rgba color,
                    cm_rgba casing);
 
+/* Site icons: a small vector symbol `size` points wide centred on (x, y) in the holder's
+ * `fill`, outlined with CM_SITE_CASING points of `casing` (so nothing is inked farther than
+ * size / 2 + CM_SITE_CASING from the centre on either axis).  Kinds: "oil_terminal",
+ * "oil_field", "refinery", "airbase", "airport", "port"; anything else, NULL included, a
+ * diamond.  Shape, not colour, tells the kinds apart, so they read in greyscale. */
+#define CM_SITE_CASING 0.8
+void cm_draw_site(cairo_t *cr, const char *kind, double x, double y, double size, cm_rgba fill,
+                  cm_rgba casing);
+
+/* The legend's name of a site kind ("Oil terminal", ...; "Site" for any other), static. */
+const char *cm_site_kind_name(const char *kind);
+
 #endif

@@ -1,5 +1,6 @@
 /* Cartography: the label engine's promises, the scale bar and north arrow against geodesy,
- * the themes in greyscale, custom page sizes, arrows that read on their own side's ground. */
+ * the themes in greyscale, custom page sizes, arrows that read on their own side's ground,
+ * site icons apart. */
 #include "conflictmap/conflictmap.h"
 #include "draw.h"
 #include "fonts.h"
@@ -499,6 +500,57 @@ static void test_sabratha_arrow(void)
     g_free(dir);
 }
 
+/* Each site icon inks its box and nothing beyond its casing, and no two kinds look alike:
+ * their masks (alpha over a half) differ by more than a twentieth of the inked pixels. */
+static void test_site_icons(void)
+{
+    static const char *const kinds[] = {"oil_terminal", "oil_field", "refinery", "airbase",
+                                        "airport", "port", NULL};
+    const int n = G_N_ELEMENTS(kinds), side = 96;
+    const double ppx = 4, size = 12, reach = (size / 2 + CM_SITE_CASING) * ppx + 1;
+    guint8 *masks = g_new0(guint8, (size_t)(n * side * side));
+    int inked[G_N_ELEMENTS(kinds)];
+    for (int k = 0; k < n; k++) {
+        cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, side, side);
+        cairo_t *cr = cairo_create(img);
+        cairo_scale(cr, ppx, ppx);
+        cm_draw_site(cr, kinds[k], side / 2.0 / ppx, side / 2.0 / ppx, size,
+                     (cm_rgba){0.14, 0.35, 0.62, 1}, (cm_rgba){1, 1, 1, 1});
+        cairo_destroy(cr);
+        cairo_surface_flush(img);
+        const guint8 *data = cairo_image_surface_get_data(img);
+        int stride = cairo_image_surface_get_stride(img), beyond = 0;
+        inked[k] = 0;
+        for (int y = 0; y < side; y++)
+            for (int x = 0; x < side; x++) {
+                /* colour matters inside: a knockout is the casing's colour, not a hole */
+                guint32 v = *(const guint32 *)(data + y * stride + 4 * x);
+                guint8 alpha = v >> 24, blue = v & 0xff;
+                gboolean out = fabs(x + 0.5 - side / 2.0) > reach || fabs(y + 0.5 - side / 2.0) > reach;
+                beyond += out && alpha > 0;
+                inked[k] += alpha > 0;
+                masks[k * side * side + y * side + x] = alpha > 127 && blue < 200;
+            }
+        g_assert_cmpint(beyond, ==, 0);
+        g_assert_cmpint(inked[k], >, (int)(size * ppx * size * ppx / 4));
+        cairo_surface_destroy(img);
+    }
+    for (int a = 0; a < n; a++)
+        for (int b = a + 1; b < n; b++) {
+            int differ = 0;
+            for (int i = 0; i < side * side; i++)
+                differ += masks[a * side * side + i] != masks[b * side * side + i];
+            if (differ <= MIN(inked[a], inked[b]) / 20)
+                g_error("%s and %s: masks differ by %d pixels", kinds[a] ? kinds[a] : "NULL",
+                        kinds[b] ? kinds[b] : "NULL", differ);
+        }
+    g_free(masks);
+    g_assert_cmpstr(cm_site_kind_name("oil_terminal"), ==, "Oil terminal");
+    g_assert_cmpstr(cm_site_kind_name("airbase"), ==, "Air base");
+    g_assert_cmpstr(cm_site_kind_name("hospital"), ==, "Site");
+    g_assert_cmpstr(cm_site_kind_name(NULL), ==, "Site");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -512,5 +564,6 @@ int main(int argc, char **argv)
     g_test_add_func("/labels/halo-font", test_halo_font);
     g_test_add_func("/arrows/casing", test_arrow_casing);
     g_test_add_func("/arrows/sabratha", test_sabratha_arrow);
+    g_test_add_func("/sites/icons", test_site_icons);
     return g_test_run();
 }
