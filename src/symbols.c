@@ -1,5 +1,5 @@
-/* Drawing symbols: front lines with their teeth, offensive and withdrawal arrows, town
- * symbols in their controllers' colours, siege rings. */
+/* Drawing symbols: front lines and arrows as the map's layers decide them (their shapes are
+ * draw.c's), town symbols in their controllers' colours, siege rings. */
 #include "ctx.h"
 #include "draw.h"
 #include "labels.h"
@@ -13,117 +13,59 @@
 #include <math.h>
 #include <string.h>
 
-/* A line smoothed by two rounds of corner cutting, so arrows bend smoothly. */
-static GArray *smooth(const cm_ring *ring)
+/* The town symbols an arrow must not end under: capitals' stars, siege rings and attack
+ * marks, each as its centre and radius on the page with the control in force.  A plain
+ * town dot is not one: it is smaller than a head, which reads around it, and an arrow
+ * that takes a town should reach it.  A GArray of double[3]. */
+static GArray *town_marks(const cm_map *map, const cm_control *cs)
+{
+    GArray *marks = g_array_new(FALSE, FALSE, sizeof(double) * 3);
+    const cm_layer *l = map->places.layer;
+    for (int i = 0; l && i < l->n; i++) {
+        const cm_feature *f = &l->features[i];
+        const cm_shape *sh = &map->places.page[i];
+        const cm_ledger_row *row = cs->towns[i];
+        gboolean capital = f->kind && strcmp(f->kind, "capital") == 0;
+        gboolean marked = row && (row->status == CM_BESIEGED || row->status == CM_ATTACKED);
+        if (sh->nrings == 0 || !(capital || marked))
+            continue;
+        double m[3] = {sh->rings[0].xy[0], sh->rings[0].xy[1], cm_place_radius(map->style, f, row)};
+        g_array_append_vals(marks, m, 1);
+    }
+    return marks;
+}
+
+/* The arrow's points with its tip drawn back to the edge of the marked town it ends in (plus
+ * a hair of gap): the symbols are drawn over the lines, and an arrow that points at a
+ * besieged town must stop at the ring, not vanish under it.  One town only: the target. */
+static GArray *trim_tip(const cm_ring *ring, const GArray *marks)
 {
     GArray *pts = g_array_new(FALSE, FALSE, sizeof(double) * 2);
-    for (int i = 0; i < ring->n; i++)
-        g_array_append_vals(pts, &ring->xy[2 * i], 1);
-    for (int round = 0; round < 2 && pts->len > 2; round++) {
-        GArray *next = g_array_new(FALSE, FALSE, sizeof(double) * 2);
-        double *p = (double *)pts->data;
-        g_array_append_vals(next, p, 1);
-        for (guint i = 0; i + 1 < pts->len; i++) {
-            double q[2] = {0.75 * p[2 * i] + 0.25 * p[2 * i + 2], 0.75 * p[2 * i + 1] + 0.25 * p[2 * i + 3]};
-            double r[2] = {0.25 * p[2 * i] + 0.75 * p[2 * i + 2], 0.25 * p[2 * i + 1] + 0.75 * p[2 * i + 3]};
-            if (i > 0)
-                g_array_append_vals(next, q, 1);
-            if (i + 2 < pts->len)
-                g_array_append_vals(next, r, 1);
+    g_array_append_vals(pts, ring->xy, (guint)ring->n);
+    for (guint t = 0; t < marks->len && pts->len >= 2; t++) {
+        const double *m = &g_array_index(marks, double, 3 * t);
+        double *p = (double *)pts->data, r = m[2] + 0.8;
+        int last = (int)pts->len - 1;
+        if (hypot(p[2 * last] - m[0], p[2 * last + 1] - m[1]) >= r)
+            continue;
+        /* the last vertex outside the circle, then the crossing on the segment after it */
+        int k = last - 1;
+        while (k >= 0 && hypot(p[2 * k] - m[0], p[2 * k + 1] - m[1]) < r)
+            k--;
+        if (k < 0)
+            continue; /* the whole arrow inside a symbol: leave it be */
+        double lo = 0, hi = 1, *a = &p[2 * k], *b = &p[2 * k + 2];
+        for (int it = 0; it < 40; it++) {
+            double mid = (lo + hi) / 2;
+            double x = a[0] + (b[0] - a[0]) * mid, y = a[1] + (b[1] - a[1]) * mid;
+            *(hypot(x - m[0], y - m[1]) < r ? &hi : &lo) = mid;
         }
-        g_array_append_vals(next, &p[2 * (pts->len - 1)], 1);
-        g_array_free(pts, TRUE);
-        pts = next;
+        double cut[2] = {a[0] + (b[0] - a[0]) * lo, a[1] + (b[1] - a[1]) * lo};
+        g_array_set_size(pts, (guint)k + 1);
+        g_array_append_vals(pts, cut, 1);
+        break;
     }
     return pts;
-}
-
-/* A tapered arrow along the line: the shaft widens from w0 to w1, then an arrowhead. */
-static void arrow_path(cairo_t *cr, const cm_ring *ring, double w0, double w1, double head)
-{
-    GArray *pts = smooth(ring);
-    int n = (int)pts->len;
-    double *p = (double *)pts->data;
-    double *len = g_new0(double, (size_t)n);
-    for (int i = 1; i < n; i++)
-        len[i] = len[i - 1] + hypot(p[2 * i] - p[2 * i - 2], p[2 * i + 1] - p[2 * i - 1]);
-    double total = len[n - 1];
-    if (n < 2 || total <= head * 1.5) {
-        g_free(len);
-        g_array_free(pts, TRUE);
-        return;
-    }
-    double shaft = total - head;
-    /* the shaft's last point: where the head begins */
-    int last = 1;
-    while (last < n - 1 && len[last] < shaft)
-        last++;
-    double t = (shaft - len[last - 1]) / fmax(len[last] - len[last - 1], 1e-9);
-    double ex = p[2 * (last - 1)] + t * (p[2 * last] - p[2 * (last - 1)]);
-    double ey = p[2 * (last - 1) + 1] + t * (p[2 * last + 1] - p[2 * (last - 1) + 1]);
-    double tipx = p[2 * (n - 1)], tipy = p[2 * (n - 1) + 1];
-    GArray *left = g_array_new(FALSE, FALSE, sizeof(double) * 2);
-    GArray *right = g_array_new(FALSE, FALSE, sizeof(double) * 2);
-    for (int i = 0; i <= last; i++) {
-        double x = i == last ? ex : p[2 * i], y = i == last ? ey : p[2 * i + 1];
-        int a = i == 0 ? 0 : i - 1, b = i == 0 ? 1 : i;
-        double dx = p[2 * b] - p[2 * a], dy = p[2 * b + 1] - p[2 * a + 1];
-        if (i == last)
-            dx = tipx - ex, dy = tipy - ey;
-        double d = fmax(hypot(dx, dy), 1e-9);
-        double nx = -dy / d, ny = dx / d;
-        double w = w0 + (w1 - w0) * fmin((i == last ? shaft : len[i]) / shaft, 1.0);
-        double l[2] = {x + nx * w / 2, y + ny * w / 2}, r[2] = {x - nx * w / 2, y - ny * w / 2};
-        g_array_append_vals(left, l, 1);
-        g_array_append_vals(right, r, 1);
-    }
-    double dx = tipx - ex, dy = tipy - ey, d = fmax(hypot(dx, dy), 1e-9);
-    double nx = -dy / d, ny = dx / d, hw = w1 * 1.1 + head * 0.35;
-    cairo_new_path(cr);
-    double *L = (double *)left->data, *R = (double *)right->data;
-    cairo_move_to(cr, L[0], L[1]);
-    for (guint i = 1; i < left->len; i++)
-        cairo_line_to(cr, L[2 * i], L[2 * i + 1]);
-    cairo_line_to(cr, ex + nx * hw, ey + ny * hw);
-    cairo_line_to(cr, tipx, tipy);
-    cairo_line_to(cr, ex - nx * hw, ey - ny * hw);
-    for (int i = (int)right->len - 1; i >= 0; i--)
-        cairo_line_to(cr, R[2 * i], R[2 * i + 1]);
-    cairo_close_path(cr);
-    g_array_free(left, TRUE);
-    g_array_free(right, TRUE);
-    g_free(len);
-    g_array_free(pts, TRUE);
-}
-
-/* A front line: a dark line with teeth on its right-hand side (in drawing order), which the
- * data points towards the attacker, coloured by the attacker. */
-static void draw_front(cairo_t *cr, const cm_ring *ring, cm_rgba line, cm_rgba teeth)
-{
-    const double spacing = 7, size = 3.2;
-    cairo_new_path(cr);
-    double walked = spacing / 2;
-    for (int i = 1; i < ring->n; i++) {
-        double ax = ring->xy[2 * i - 2], ay = ring->xy[2 * i - 1];
-        double bx = ring->xy[2 * i], by = ring->xy[2 * i + 1];
-        double seg = hypot(bx - ax, by - ay);
-        if (seg <= 0)
-            continue;
-        double ux = (bx - ax) / seg, uy = (by - ay) / seg, nx = -uy, ny = ux;
-        while (walked + size <= seg) {
-            double cx = ax + ux * walked, cy = ay + uy * walked;
-            cairo_move_to(cr, cx - ux * size / 2, cy - uy * size / 2);
-            cairo_line_to(cr, cx + nx * size, cy + ny * size);
-            cairo_line_to(cr, cx + ux * size / 2, cy + uy * size / 2);
-            cairo_close_path(cr);
-            walked += spacing;
-        }
-        walked -= seg;
-    }
-    cm_draw_set_color(cr, teeth);
-    cairo_fill(cr);
-    cm_shape sh = {(cm_ring *)ring, 1};
-    cm_draw_stroke(cr, &sh, FALSE, line, 1.6);
 }
 
 void cm_draw_lines(cairo_t *page, const cm_map *map, const cm_control *cs,
@@ -138,32 +80,28 @@ void cm_draw_lines(cairo_t *page, const cm_map *map, const cm_control *cs,
         g_free(key);
         return;
     }
+    GArray *marks = town_marks(map, cs);
     for (int i = 0; i < map->lines->layer->n; i++) {
         const cm_timed *t = &map->lines->items[i];
         if (!cm_timed_active(t, &cs->spec->date))
             continue;
         cm_rgba c = cm_style_controller(s, t->actor)->fill;
-        cm_rgba dark = {c.r * 0.45, c.g * 0.45, c.b * 0.45, 1};
         const cm_shape *sh = &map->lines_page[i];
+        gboolean back = t->kind == CM_LINE_WITHDRAWAL;
+        cm_arrow_style st = cm_arrow_style_for(back ? cm_lighten(c, 0.5) : c, back,
+                                               s->place_halo, s->place_color);
         for (int r = 0; r < sh->nrings; r++) {
             if (t->kind == CM_LINE_FRONT) {
-                draw_front(cr, &sh->rings[r], (cm_rgba){0.15, 0.15, 0.15, 1}, c);
+                cm_draw_front(cr, sh->rings[r].xy, sh->rings[r].n, 1.1, s->place_color,
+                              s->place_halo);
                 continue;
             }
-            gboolean offensive = t->kind == CM_LINE_OFFENSIVE;
-            arrow_path(cr, &sh->rings[r], offensive ? 2.0 : 1.2, offensive ? 6.5 : 3.0,
-                       offensive ? 9 : 6);
-            cm_draw_set_color(cr, offensive ? c : cm_lighten(c, 0.5));
-            cairo_fill_preserve(cr);
-            cm_draw_set_color(cr, dark);
-            cairo_set_line_width(cr, 0.7);
-            cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
-            if (!offensive)
-                cairo_set_dash(cr, (double[]){2.5, 1.5}, 2, 0);
-            cairo_stroke(cr);
-            cairo_set_dash(cr, NULL, 0, 0);
+            GArray *pts = trim_tip(&sh->rings[r], marks);
+            cm_draw_arrow(cr, (const double *)pts->data, (int)pts->len, &st);
+            g_array_free(pts, TRUE);
         }
     }
+    g_array_free(marks, TRUE);
     cm_part_end(page, cr, cache, key);
     g_free(key);
 }

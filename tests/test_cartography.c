@@ -1,6 +1,8 @@
 /* Cartography: the label engine's promises, the scale bar and north arrow against geodesy,
- * the themes in greyscale, custom page sizes. */
+ * the themes in greyscale, custom page sizes, arrows that read on their own side's ground,
+ * site icons apart. */
 #include "conflictmap/conflictmap.h"
+#include "draw.h"
 #include "fonts.h"
 #include "labels.h"
 #include "render_stats.h"
@@ -398,6 +400,159 @@ static void test_halo_font(void)
     g_free(dir);
 }
 
+/* How a pixel of an RGB24/ARGB32 image reads beside colour c: 'C' (c, within 40 a channel),
+ * 'L' (a light casing: luminance over 0.8 and far from c) or '.'. */
+static char classify(cairo_surface_t *img, int x, int y, cm_rgba c)
+{
+    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    if (x < 0 || y < 0 || x >= w || y >= h)
+        return '.';
+    guint32 v = *(const guint32 *)(cairo_image_surface_get_data(img) +
+                                   y * cairo_image_surface_get_stride(img) + 4 * x);
+    double r = ((v >> 16) & 0xff) / 255.0, g = ((v >> 8) & 0xff) / 255.0, b = (v & 0xff) / 255.0;
+    double far = fmax(fabs(r - c.r), fmax(fabs(g - c.g), fabs(b - c.b)));
+    if (far <= 40 / 255.0)
+        return 'C';
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.8 && far > 0.4 ? 'L' : '.';
+}
+
+/* Whether the profile through (x, y) (page points, `ppt` pixels a point) along (nx, ny),
+ * `half` points either way, crosses casing, then colour c, then casing: an arrow's shaft
+ * seen across, whatever the ground. */
+static gboolean crosses_cased(cairo_surface_t *img, double ppt, double x, double y, double nx,
+                              double ny, double half, cm_rgba c)
+{
+    int stage = 0, other = 0; /* 0: looking for L, 1: L seen, 2: C after L, 3: L after C */
+    for (double t = -half; t <= half && stage < 3; t += 0.5 / ppt) {
+        char k = classify(img, (int)((x + nx * t) * ppt), (int)((y + ny * t) * ppt), c);
+        other = k == '.' ? other + 1 : 0;
+        if ((stage == 0 && k == 'L') || (stage == 1 && k == 'C') || (stage == 2 && k == 'L'))
+            stage++;
+        else if (stage == 2 && other > 4)
+            stage = 0; /* more than antialiasing between fill and casing: not an arrow */
+    }
+    return stage == 3;
+}
+
+/* An arrow over ground of its own colour reads by its casing: every profile across its
+ * shaft crosses casing, fill, casing.  Offensive and withdrawal, straight and bent. */
+static void test_arrow_casing(void)
+{
+    const cm_rgba gna = {0x24 / 255.0, 0x58 / 255.0, 0x9e / 255.0, 1}, white = {1, 1, 1, 1};
+    const cm_rgba dark = {0.1, 0.1, 0.1, 1};
+    const double ppt = 300 / 72.0;
+    static const double lines[][6] = {{10, 30, 60, 30, 110, 30}, {10, 40, 60, 20, 110, 40}};
+    for (int withdrawal = 0; withdrawal < 2; withdrawal++)
+        for (size_t l = 0; l < G_N_ELEMENTS(lines); l++) {
+            cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(120 * ppt),
+                                                              (int)(60 * ppt));
+            cairo_t *cr = cairo_create(img);
+            cairo_scale(cr, ppt, ppt);
+            cm_draw_set_color(cr, gna);
+            cairo_paint(cr);
+            cm_arrow_style st = cm_arrow_style_for(gna, withdrawal, white, dark);
+            cm_draw_arrow(cr, lines[l], 3, &st);
+            cairo_destroy(cr);
+            cairo_surface_flush(img);
+            /* across the shaft, from the tail to where the head begins; the dashes of a
+             * withdrawal's edge fall inside the casing, so it too is crossed */
+            for (double x = 14; x < 110 - st.head_len - 2; x += 3) {
+                double y = l == 0 ? 30 : x < 60 ? 40 - (x - 10) * 0.4 : 20 + (x - 60) * 0.4;
+                if (!crosses_cased(img, ppt, x, y, 0, 1, 8, gna))
+                    g_error("arrow %zu (withdrawal %d): no casing across the shaft at x = %.0f",
+                            l, withdrawal, x);
+            }
+            cairo_surface_destroy(img);
+        }
+}
+
+/* The same through the public API: the GNA's arrow at Sabratha on 14 April 2020, on the
+ * bundled map at 300 dpi, over ground the GNA holds. */
+static void test_sabratha_arrow(void)
+{
+    char *dir = scratch_dir(), *out = g_build_filename(dir, "sabratha.png", NULL);
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+    g_assert_cmpint(cm_map_set_date(map, "2020-04-14", ctx), ==, CM_OK);
+    cm_render_options ro;
+    cm_render_options_init(&ro);
+    ro.dpi = 300;
+    g_assert_cmpint(cm_map_render_file(map, out, &ro, ctx), ==, CM_OK);
+    cairo_surface_t *png = cairo_image_surface_create_from_png(out);
+    double pw, ph, tx, ty, hx, hy;
+    cm_map_page_size(&pw, &ph, map);
+    double ppt = cairo_image_surface_get_width(png) / pw;
+    /* the line's tail and tip in lines.geojson */
+    g_assert_cmpint(cm_map_lonlat_to_page(&tx, &ty, map, 12.78, 32.70, ctx), ==, CM_OK);
+    g_assert_cmpint(cm_map_lonlat_to_page(&hx, &hy, map, 12.45, 32.77, ctx), ==, CM_OK);
+    double d = hypot(hx - tx, hy - ty), ux = (hx - tx) / d, uy = (hy - ty) / d;
+    int cased = 0;
+    for (double s = 0.5; s < d / 2; s += 0.25)
+        cased += crosses_cased(png, ppt, tx + ux * s, ty + uy * s, -uy, ux, 5,
+                               (cm_rgba){0x24 / 255.0, 0x58 / 255.0, 0x9e / 255.0, 1});
+    g_test_message("Sabratha arrow: %d of %d profiles across the shaft cased", cased,
+                   (int)((d / 2 - 0.5) / 0.25) + 1);
+    g_assert_cmpint(cased, >=, 3);
+    cairo_surface_destroy(png);
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+    g_free(out);
+    rm_rf(dir);
+    g_free(dir);
+}
+
+/* Each site icon inks its box and nothing beyond its casing, and no two kinds look alike:
+ * their masks (alpha over a half) differ by more than a twentieth of the inked pixels. */
+static void test_site_icons(void)
+{
+    static const char *const kinds[] = {"oil_terminal", "oil_field", "refinery", "airbase",
+                                        "airport", "port", NULL};
+    const int n = G_N_ELEMENTS(kinds), side = 96;
+    const double ppx = 4, size = 12, reach = (size / 2 + CM_SITE_CASING) * ppx + 1;
+    guint8 *masks = g_new0(guint8, (size_t)(n * side * side));
+    int inked[G_N_ELEMENTS(kinds)];
+    for (int k = 0; k < n; k++) {
+        cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, side, side);
+        cairo_t *cr = cairo_create(img);
+        cairo_scale(cr, ppx, ppx);
+        cm_draw_site(cr, kinds[k], side / 2.0 / ppx, side / 2.0 / ppx, size,
+                     (cm_rgba){0.14, 0.35, 0.62, 1}, (cm_rgba){1, 1, 1, 1});
+        cairo_destroy(cr);
+        cairo_surface_flush(img);
+        const guint8 *data = cairo_image_surface_get_data(img);
+        int stride = cairo_image_surface_get_stride(img), beyond = 0;
+        inked[k] = 0;
+        for (int y = 0; y < side; y++)
+            for (int x = 0; x < side; x++) {
+                /* colour matters inside: a knockout is the casing's colour, not a hole */
+                guint32 v = *(const guint32 *)(data + y * stride + 4 * x);
+                guint8 alpha = v >> 24, blue = v & 0xff;
+                gboolean out = fabs(x + 0.5 - side / 2.0) > reach || fabs(y + 0.5 - side / 2.0) > reach;
+                beyond += out && alpha > 0;
+                inked[k] += alpha > 0;
+                masks[k * side * side + y * side + x] = alpha > 127 && blue < 200;
+            }
+        g_assert_cmpint(beyond, ==, 0);
+        g_assert_cmpint(inked[k], >, (int)(size * ppx * size * ppx / 4));
+        cairo_surface_destroy(img);
+    }
+    for (int a = 0; a < n; a++)
+        for (int b = a + 1; b < n; b++) {
+            int differ = 0;
+            for (int i = 0; i < side * side; i++)
+                differ += masks[a * side * side + i] != masks[b * side * side + i];
+            if (differ <= MIN(inked[a], inked[b]) / 20)
+                g_error("%s and %s: masks differ by %d pixels", kinds[a] ? kinds[a] : "NULL",
+                        kinds[b] ? kinds[b] : "NULL", differ);
+        }
+    g_free(masks);
+    g_assert_cmpstr(cm_site_kind_name("oil_terminal"), ==, "Oil terminal");
+    g_assert_cmpstr(cm_site_kind_name("airbase"), ==, "Air base");
+    g_assert_cmpstr(cm_site_kind_name("hospital"), ==, "Site");
+    g_assert_cmpstr(cm_site_kind_name(NULL), ==, "Site");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -409,5 +564,8 @@ int main(int argc, char **argv)
     g_test_add_func("/page/px", test_page_px);
     g_test_add_func("/fonts/fallback", test_font_fallback);
     g_test_add_func("/labels/halo-font", test_halo_font);
+    g_test_add_func("/arrows/casing", test_arrow_casing);
+    g_test_add_func("/arrows/sabratha", test_sabratha_arrow);
+    g_test_add_func("/sites/icons", test_site_icons);
     return g_test_run();
 }
