@@ -282,6 +282,24 @@ static void add_by_whom(GArray *items, const cm_map *map, const cm_control *cs,
     }
 }
 
+/* One icon for each kind of site the map shows on the date, in the order the layer first has
+ * them. */
+static void add_site_items(GArray *items, const cm_map *map, const cm_control *cs)
+{
+    const cm_layer *l = map->places.layer;
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+    cm_paint grey = {.colors = {{0.45, 0.45, 0.45, 1}}, .n = 1};
+    for (int i = map->first_site; l && i < l->n; i++) {
+        const char *kind = l->features[i].kind ? l->features[i].kind : "";
+        if (!cm_place_on_map(map, i) || !cs->towns[i] || g_hash_table_contains(seen, kind))
+            continue;
+        g_hash_table_add(seen, (gpointer)kind);
+        add_item(items, CM_SWATCH_SITE, grey, g_strdup(cm_site_kind_name(kind)));
+        g_array_index(items, cm_legend_item, items->len - 1).site_kind = l->features[i].kind;
+    }
+    g_hash_table_unref(seen);
+}
+
 /* A town symbol for each holder of a town shown on the date (in a change map: each gainer). */
 static void add_town_holders(GArray *items, const cm_map *map, const cm_control *cs)
 {
@@ -333,6 +351,7 @@ static void add_place_items(GArray *items, const cm_map *map, const cm_control *
         add_by_whom(items, map, cs, CM_BESIEGED, CM_SWATCH_SIEGE, "Besieged");
     if (attack)
         add_by_whom(items, map, cs, CM_ATTACKED, CM_SWATCH_ATTACK, "Under attack");
+    add_site_items(items, map, cs);
 }
 
 int *cm_event_numbers(const cm_map *map, const cm_control *cs, int *shown)

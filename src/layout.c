@@ -65,48 +65,24 @@ void cm_layout_legend_size(cm_labeler *lab, const cm_style *s, const char *title
     *h = total + 2 * LEGEND_PAD - 3;
 }
 
-/* An arrow swatch (dashed for a withdrawal) across the swatch's width at y0. */
+/* An arrow swatch (dashed for a withdrawal) across the swatch's width at y0, as the map
+ * draws arrows (cm_draw_arrow: casing and head). */
 static void swatch_arrow(cairo_t *cr, const cm_style *s, const cm_legend_item *it, double cx,
                          double y0)
 {
-    double x0 = cx, x1 = cx + SWATCH_W;
-    cairo_new_path(cr);
-    cairo_move_to(cr, x0, y0 - 0.8);
-    cairo_line_to(cr, x1 - 5, y0 - 2);
-    cairo_line_to(cr, x1 - 5, y0 - 3.5);
-    cairo_line_to(cr, x1, y0);
-    cairo_line_to(cr, x1 - 5, y0 + 3.5);
-    cairo_line_to(cr, x1 - 5, y0 + 2);
-    cairo_line_to(cr, x0, y0 + 0.8);
-    cairo_close_path(cr);
-    cm_draw_set_color(cr, it->paint.colors[0]);
-    cairo_fill_preserve(cr);
-    cm_draw_set_color(cr, s->title_color);
-    cairo_set_line_width(cr, 0.5);
-    if (it->kind == CM_SWATCH_WITHDRAWAL)
-        cairo_set_dash(cr, (double[]){1.5, 1}, 2, 0);
-    cairo_stroke(cr);
-    cairo_set_dash(cr, NULL, 0, 0);
+    cm_arrow_style st = cm_arrow_style_for(it->paint.colors[0], it->kind == CM_SWATCH_WITHDRAWAL,
+                                           s->place_halo, s->place_color);
+    double xy[4] = {cx, y0, cx + SWATCH_W, y0};
+    cm_draw_arrow(cr, xy, 2, &st);
 }
 
-/* A front-line swatch: the line with its teeth. */
+/* A front-line swatch: the line with its teeth, as cm_draw_front draws them on the map. */
 static void swatch_front(cairo_t *cr, const cm_style *s, const cm_legend_item *it, double cx,
                          double y0)
 {
-    cairo_new_path(cr);
-    for (double x = cx + 2; x + 3 <= cx + SWATCH_W; x += 6) {
-        cairo_move_to(cr, x, y0);
-        cairo_line_to(cr, x + 1.5, y0 + 3);
-        cairo_line_to(cr, x + 3, y0);
-        cairo_close_path(cr);
-    }
-    cm_draw_set_color(cr, it->paint.colors[0]);
-    cairo_fill(cr);
-    cairo_move_to(cr, cx, y0);
-    cairo_line_to(cr, cx + SWATCH_W, y0);
-    cm_draw_set_color(cr, s->title_color);
-    cairo_set_line_width(cr, 1.4);
-    cairo_stroke(cr);
+    (void)it;
+    double xy[4] = {cx, y0 - 1.5, cx + SWATCH_W, y0 - 1.5};
+    cm_draw_front(cr, xy, 2, 1.1, s->place_color, s->place_halo);
 }
 
 /* One item's swatch in a row of height rowh whose top-left is (cx, cy). */
@@ -126,6 +102,10 @@ static void draw_swatch(cairo_t *cr, cm_labeler *lab, const cm_style *s,
     case CM_SWATCH_STAR:
         cm_draw_star(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->star, it->paint.colors[0],
                      s->place_halo);
+        break;
+    case CM_SWATCH_SITE:
+        cm_draw_site(cr, it->site_kind, cx + SWATCH_W / 2, cy + rowh / 2, s->site_size,
+                     it->paint.colors[0], s->place_halo);
         break;
     case CM_SWATCH_DOT:
         cm_draw_dot(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->dot * 1.3, it->paint.colors[0],

@@ -17,7 +17,8 @@ typedef enum {
     CM_SWATCH_WITHDRAWAL, /* a dashed, lighter arrow */
     CM_SWATCH_FRONT,      /* a front line with teeth */
     CM_SWATCH_ATTACK,     /* the under-attack mark in paint.colors[0] */
-    CM_SWATCH_EVENT       /* an event's number, "(n)", in paint.colors[0] */
+    CM_SWATCH_EVENT,      /* an event's number, "(n)", in paint.colors[0] */
+    CM_SWATCH_SITE        /* a site's icon (site_kind) in paint.colors[0] */
 } cm_swatch_kind;
 
 typedef struct cm_legend_item {
@@ -25,6 +26,7 @@ typedef struct cm_legend_item {
     cm_paint paint; /* areas: as on the map; symbols: paint.colors[0] */
     char *text;
     int number;     /* events: the number beside their place */
+    const char *site_kind; /* sites: the kind, borrowed from the layer */
 } cm_legend_item;
 
 /* The legend's size for these items. */

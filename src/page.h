@@ -143,7 +143,7 @@ void cm_draw_town(cairo_t *cr, const cm_style *s, gboolean capital, double x, do
 /* The radius of a place's symbol on the page, with the control shown (row, NULL for none):
  * the star, the dot (larger when coloured by a holder), the siege ring or attack mark.  What
  * labels keep clear of, and what a query counts as the town. */
-double cm_place_radius(const cm_style *s, const cm_feature *f, const cm_ledger_row *row);
+double cm_place_radius(const cm_map *map, int i, const cm_ledger_row *row);
 /* First pass (draw FALSE): queue the towns' labels and block always-shown symbols.  Second
  * pass, after placement: draw the symbols of places that are shown, their boxes in `drawn`. */
 void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labeler *lab,

@@ -47,8 +47,12 @@ static char *label_text(const cm_style *s, const char *en, const char *ar)
     return g_strdup(en ? en : ar);
 }
 
-double cm_place_radius(const cm_style *s, const cm_feature *f, const cm_ledger_row *row)
+double cm_place_radius(const cm_map *map, int i, const cm_ledger_row *row)
 {
+    const cm_style *s = map->style;
+    const cm_feature *f = &map->places.layer->features[i];
+    if (i >= map->first_site)
+        return s->site_size / 2 + CM_SITE_CASING;
     gboolean capital = f->kind && strcmp(f->kind, "capital") == 0;
     double r = capital ? s->star : row ? s->dot * 0.8 + 0.8 : s->dot / 2 + 0.8;
     if (row && row->status == CM_BESIEGED)
@@ -56,6 +60,18 @@ double cm_place_radius(const cm_style *s, const cm_feature *f, const cm_ledger_r
     else if (row && row->status == CM_ATTACKED)
         r += 4.6; /* the attack mark's wedges */
     return r;
+}
+
+/* A site's icon in its holder's colour (halves of a contest's first two parties are not
+ * drawn: an icon takes the first), grey without a row. */
+static void draw_site(cairo_t *cr, const cm_style *s, const cm_feature *f, double x, double y,
+                      const cm_ledger_row *row)
+{
+    cm_rgba fill = {0.55, 0.55, 0.55, 1};
+    if (row)
+        fill = cm_style_controller(s, row->status == CM_CONTESTED && row->parties
+                                          ? row->parties[0] : row->controller)->fill;
+    cm_draw_site(cr, f->kind, x, y, s->site_size, fill, s->place_halo);
 }
 
 /* First pass (draw FALSE): queue labels and block always-shown symbols.  Second pass, after
@@ -80,7 +96,7 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
         const cm_ledger_row *row = cs->towns[i];
         gboolean neutral = cs->spec->diff && !cm_control_changed(cs->towns_from[i], row);
         gboolean shown = always_shown(f) || (row && !neutral);
-        double r = cm_place_radius(s, f, neutral ? NULL : row);
+        double r = cm_place_radius(map, i, neutral ? NULL : row);
         if (draw) {
             /* a town is shown only with its name: an unnamed dot says nothing */
             if (!shown && !cm_labeler_is_placed(lab, i + 1))
@@ -89,7 +105,10 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
                 cm_box b = {x - r, y - r, x + r, y + r};
                 g_array_append_val(drawn, b);
             }
-            cm_draw_town(cr, s, capital, x, y, row, neutral);
+            if (i >= map->first_site)
+                draw_site(cr, s, f, x, y, neutral ? NULL : row);
+            else
+                cm_draw_town(cr, s, capital, x, y, row, neutral);
             continue;
         }
         cm_box symbol = {x - r, y - r, x + r, y + r};

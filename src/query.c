@@ -50,7 +50,7 @@ static gboolean find_town(cm_query_result *out, const cm_map *map, const cm_cont
             continue;
         double tx = sh->rings[0].xy[0], ty = sh->rings[0].xy[1];
         if (!in_frame(map, tx, ty) ||
-            hypot(x - tx, y - ty) > cm_place_radius(map->style, &l->features[i], row))
+            hypot(x - tx, y - ty) > cm_place_radius(map, i, row))
             continue;
         answer_point(out, map, i, row);
         return TRUE;

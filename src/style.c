@@ -61,6 +61,7 @@ static const style_key style_keys[] = {
     {"places", "dot", T_NUMBER, F(dot), "2.2", 0, 50},
     {"places", "star", T_NUMBER, F(star), "6", 0, 50},
     {"places", "lang", T_LANG, F(lang), "en+ar", 0, 0},
+    {"sites", "size", T_NUMBER, F(site_size), "7", 2, 50},
     {"title", "size", T_NUMBER, F(title_size), "18", 1, 144},
     {"title", "subtitle-size", T_NUMBER, F(subtitle_size), "11", 1, 144},
     {"title", "color", T_COLOR, F(title_color), "#1a1a1a", 0, 0},

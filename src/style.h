@@ -44,6 +44,7 @@ typedef struct cm_style {
     double title_size, subtitle_size;
     cm_rgba title_color;
     double legend_size;
+    double site_size; /* a site's icon, points across */
     char *legend_title;
     int legend_corner; /* a cm_corner (mapfile.h): top-left, top-right, bottom-left, bottom-right */
     cm_rgba legend_bg, legend_border, frame_color;

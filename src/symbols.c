@@ -29,7 +29,7 @@ static GArray *town_marks(const cm_map *map, const cm_control *cs)
         gboolean marked = row && (row->status == CM_BESIEGED || row->status == CM_ATTACKED);
         if (sh->nrings == 0 || !(capital || marked))
             continue;
-        double m[3] = {sh->rings[0].xy[0], sh->rings[0].xy[1], cm_place_radius(map->style, f, row)};
+        double m[3] = {sh->rings[0].xy[0], sh->rings[0].xy[1], cm_place_radius(map, i, row)};
         g_array_append_vals(marks, m, 1);
     }
     return marks;

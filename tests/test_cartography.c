@@ -63,6 +63,36 @@ static void check_labels(const cm_render_stats *st)
     g_assert_cmpint(st->unknown_glyphs, ==, 0);
 }
 
+/* No place's symbol covers another's on the national map: a site beside a city (Benina by
+ * Benghazi, Ghardabiya by Sirte) is left to a detail frame (rank 5), not drawn over it. */
+static void test_symbols_apart(void)
+{
+    static const char *const dates[] = {"2019-04-05", "2019-12-19", "2020-06-06"};
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+    for (size_t d = 0; d < G_N_ELEMENTS(dates); d++) {
+        g_assert_cmpint(cm_map_set_date(map, dates[d], ctx), ==, CM_OK);
+        cm_render_stats st;
+        g_assert_cmpint(cm_map_render_stats(map, &st, ctx), ==, CM_OK);
+        for (int i = 0; i < st.nsymbols; i++)
+            for (int j = i + 1; j < st.nsymbols; j++) {
+                const cm_box *a = &st.symbols[i], *b = &st.symbols[j];
+                double w = MIN(a->x1, b->x1) - MAX(a->x0, b->x0);
+                double h = MIN(a->y1, b->y1) - MAX(a->y0, b->y0);
+                double small = MIN((a->x1 - a->x0) * (a->y1 - a->y0),
+                                   (b->x1 - b->x0) * (b->y1 - b->y0));
+                if (w > 0 && h > 0 && w * h > 0.3 * small)
+                    g_error("%s: symbols at %.1f,%.1f and %.1f,%.1f overlap by %.0f%%", dates[d],
+                            (a->x0 + a->x1) / 2, (a->y0 + a->y1) / 2, (b->x0 + b->x1) / 2,
+                            (b->y0 + b->y1) / 2, 100 * w * h / small);
+            }
+        cm_render_stats_clear(&st);
+    }
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+}
+
 static void test_default_labels(void)
 {
     static const char *const langs[] = {"en", "ar", "en+ar"};
@@ -557,6 +587,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/labels/default-map", test_default_labels);
+    g_test_add_func("/cartography/symbols-apart", test_symbols_apart);
     g_test_add_func("/labels/crowded", test_crowded);
     g_test_add_func("/furniture/scale-bar", test_scale);
     g_test_add_func("/furniture/north-arrow", test_north);

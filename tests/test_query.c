@@ -11,13 +11,22 @@
 #include <math.h>
 #include <string.h>
 
-static cm_map *load_default(cm_ctx *ctx, const char *date)
+/* The bundled map, or with `focus` one of its detail frames as the whole page. */
+static cm_map *load_focus(cm_ctx *ctx, const char *date, const char *focus)
 {
     cm_map *map = NULL;
-    if (cm_map_load(&map, cm_default_map_path(), NULL, ctx) != CM_OK)
+    cm_map_options o;
+    cm_map_options_init(&o);
+    o.focus = focus;
+    if (cm_map_load(&map, cm_default_map_path(), &o, ctx) != CM_OK)
         g_error("%s", cm_ctx_message(ctx));
     g_assert_cmpint(cm_map_set_date(map, date, ctx), ==, CM_OK);
     return map;
+}
+
+static cm_map *load_default(cm_ctx *ctx, const char *date)
+{
+    return load_focus(ctx, date, NULL);
 }
 
 /* The answer as the command line prints it, but the source: "LNA held zone:3". */
@@ -57,9 +66,10 @@ static void test_towns(void)
     /* town:tripoli's row of 2019-04-06: GNA, under attack by the LNA, not encircled; the
      * star decides, not the district under it */
     expect_answer(map, 13.19, 32.89, "GNA attacked town:tripoli", ctx);
-    /* the oil crescent is the LNA's (since 2016), whatever the district: Ras Lanuf */
+    /* the oil crescent is the LNA's (since 2016), whatever the district: Ras Lanuf's
+     * terminal, drawn over the town */
     g_assert_cmpint(cm_map_set_date(map, "2019-06-01", ctx), ==, CM_OK);
-    expect_answer(map, 18.55, 30.45, "LNA held town:ras_lanuf", ctx);
+    expect_answer(map, 18.55, 30.45, "LNA held site:ras_lanuf", ctx);
     g_assert_cmpint(cm_map_set_date(map, "2019-12-19", ctx), ==, CM_OK);
     cm_query_result r;
     g_assert_cmpint(cm_map_query(&r, map, 13.19, 32.89, ctx), ==, CM_OK);
@@ -69,8 +79,7 @@ static void test_towns(void)
     expect_answer(map, 20.07, 32.12, "LNA held town:benghazi", ctx);
     g_assert_cmpint(cm_map_query(&r, map, 20.07, 32.12, ctx), ==, CM_OK);
     g_assert_cmpstr(r.source, ==, "reuters-2017-07-05-benghazi");
-    /* town:tarhuna, LNA held since 2019-04-04, lies in zone 3 (Tarhuna, in force to
-     * 2020-06-04): towns are drawn over zones, so the town decides */
+    /* town:tarhuna, LNA held since 2019-04-04 */
     expect_answer(map, 13.6332, 32.4350, "LNA held town:tarhuna", ctx);
     cm_map_destroy(map);
     cm_ctx_destroy(ctx);
@@ -91,28 +100,85 @@ static void test_no_row(void)
     cm_ctx_destroy(ctx);
 }
 
-/* A zone in force decides over its district, from its first day; the day before, the
- * district does. */
+/* A zone in force decides over the cells and districts under it, from its first day; the day
+ * before, and the day after it ends, they do.  On the Tripoli detail (--focus tripoli): on
+ * the national map the capital's star and attack mark cover the southern front. */
 static void test_zone(void)
 {
     cm_ctx *ctx = cm_ctx_new();
-    /* (13.8, 32.35) is in zone 3, Tarhuna, LNA held from 2019-04-04, about 18 km from
-     * Tarhuna itself (its symbol covers under 9 km), in Murqub district */
-    cm_map *map = load_default(ctx, "2019-04-04");
-    expect_answer(map, 13.8, 32.35, "LNA held zone:3", ctx);
+    /* (13.15, 32.75): the southern front, zone 1 from 2019-04-06 to 2020-06-03, 7 km south of
+     * Tripoli's centre, in Tripoli district nearest Qasr bin Ghashir of its places */
+    cm_map *map = load_focus(ctx, "2019-04-06", "tripoli");
+    expect_answer(map, 13.15, 32.75, "LNA contested zone:1", ctx);
     cm_query_result r;
-    g_assert_cmpint(cm_map_query(&r, map, 13.8, 32.35, ctx), ==, CM_OK);
-    g_assert_cmpstr(r.label, ==, "Tarhuna");
-    g_assert_cmpstr(r.source, ==, "lacher-2019-09-01-tripoli");
-    /* Murqub's own row of 2019-04-04 says contested: the zone is drawn over it */
-    expect_answer(map, 13.8, 32.35, "LNA held zone:3", ctx);
-    /* 2019-04-03: no zone yet; Murqub GNA held since 2019-03-01 */
-    g_assert_cmpint(cm_map_set_date(map, "2019-04-03", ctx), ==, CM_OK);
-    expect_answer(map, 13.8, 32.35, "GNA held region:murqub", ctx);
-    /* 2020-06-05: the zone ended on 2020-06-04; Murqub GNA held again from 2020-06-05 */
-    g_assert_cmpint(cm_map_set_date(map, "2020-06-05", ctx), ==, CM_OK);
-    expect_answer(map, 13.8, 32.35, "GNA held region:murqub", ctx);
+    g_assert_cmpint(cm_map_query(&r, map, 13.15, 32.75, ctx), ==, CM_OK);
+    g_assert_cmpstr(r.label, ==, "Southern Tripoli front");
+    g_assert_cmpstr(r.source, ==, "reuters-2019-04-06-airport;anews-2019-04-09-ainzara;"
+                                  "minbar-2019-06-27-tripoli");
+    /* 2019-04-05: no zone yet, and Qasr bin Ghashir has no row: the district decides */
+    g_assert_cmpint(cm_map_set_date(map, "2019-04-05", ctx), ==, CM_OK);
+    expect_answer(map, 13.15, 32.75, "GNA held region:tripoli", ctx);
+    /* 2020-06-04: the zone has ended; Qasr bin Ghashir's row (GNA from 2020-06-04) decides
+     * its cell */
+    g_assert_cmpint(cm_map_set_date(map, "2020-06-04", ctx), ==, CM_OK);
+    expect_answer(map, 13.15, 32.75, "GNA held town:qasr_bin_ghashir", ctx);
     cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+}
+
+/* Towns and sites decide the ground around them (their cells), not only their symbols; the
+ * district decides beyond their reach.  The points the battle issue asks about. */
+static void test_cells(void)
+{
+    static const struct {
+        const char *date;
+        double lon, lat;
+        const char *want;
+    } cases[] = {
+        /* the oil crescent LNA from the ledger's start, inside Sirte district */
+        {"2019-12-19", 18.55, 30.45, "LNA held site:ras_lanuf"},
+        /* Sirte city GNA until 6 January 2020 */
+        {"2019-12-19", 16.59, 31.20, "GNA held town:sirte"},
+        {"2020-01-10", 16.59, 31.20, "LNA held town:sirte"},
+        /* Zintan fought the LNA */
+        {"2019-04-05", 12.25, 31.93, "GNA held town:zintan"},
+        /* Tarhuna, the LNA's western base, until 5 June 2020 */
+        {"2020-06-01", 13.63, 32.43, "LNA held town:tarhuna"},
+        {"2020-06-06", 13.63, 32.43, "GNA held town:tarhuna"},
+        /* al-Watiya air base, taken by the GNA on 18 May 2020 */
+        {"2020-05-17", 11.90, 32.47, "LNA held site:watiya"},
+        {"2020-05-19", 11.90, 32.47, "GNA held site:watiya"},
+        /* 18 km from Tarhuna, off its symbol but within its reach (25 km): its cell */
+        {"2019-04-05", 13.80, 32.35, "LNA held town:tarhuna"},
+        /* Murqub beyond every place's reach: the district's row (GNA) */
+        {"2019-04-05", 13.95, 32.20, "GNA held region:murqub"},
+    };
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = load_default(ctx, "2019-12-19");
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_assert_cmpint(cm_map_set_date(map, cases[i].date, ctx), ==, CM_OK);
+        expect_answer(map, cases[i].lon, cases[i].lat, cases[i].want, ctx);
+    }
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+}
+
+/* The detail frame answers as it draws, from the same data: the same holders at the points
+ * of test_cells that it shows. */
+static void test_focus_agrees(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = load_focus(ctx, "2020-06-01", "tripoli");
+    expect_answer(map, 13.63, 32.43, "LNA held town:tarhuna", ctx);
+    g_assert_cmpint(cm_map_set_date(map, "2020-05-19", ctx), ==, CM_OK);
+    expect_answer(map, 11.90, 32.47, "GNA held site:watiya", ctx);
+    cm_map_destroy(map);
+    /* a detail the map file does not define: the names it does */
+    cm_map_options o;
+    cm_map_options_init(&o);
+    o.focus = "benghazi";
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), &o, ctx), ==, CM_EUSAGE);
+    g_assert_nonnull(strstr(cm_ctx_message(ctx), "has no [detail benghazi] (it has: tripoli)"));
     cm_ctx_destroy(ctx);
 }
 
@@ -241,9 +307,9 @@ static void test_same_as_drawn(void)
     } points[] = {
         {13.1913, 32.8872, "Tripoli's star: town:tripoli GNA"},
         {20.0686, 32.1167, "Benghazi's dot: town:benghazi LNA"},
-        {13.8, 32.35, "zone 3, Tarhuna: LNA over Murqub's stripes"},
-        {12.03, 32.41, "zone 5, al-Watiya, clear of the base's dot: LNA over Nuqat al-Khams' GNA"},
-        {12.02, 32.52, "zone 5 again, its north-east corner"},
+        {13.8, 32.35, "Tarhuna's cell, clear of its dot: LNA over Murqub's GNA"},
+        {16.42, 31.17, "Sirte city's cell, clear of its dot: GNA over Sirte district's LNA"},
+        {17.3, 30.3, "Sirte district beyond the city's reach: LNA"},
         {15.6, 30.6, "deep in Misrata district: GNA"},
         {11.0, 30.8, "deep in Nalut district: GNA"},
         {21.0, 28.5, "deep in al-Wahat: LNA"},
@@ -405,6 +471,8 @@ int main(int argc, char **argv)
     g_test_add_func("/query/towns", test_towns);
     g_test_add_func("/query/no-row", test_no_row);
     g_test_add_func("/query/zone", test_zone);
+    g_test_add_func("/query/cells", test_cells);
+    g_test_add_func("/query/focus", test_focus_agrees);
     g_test_add_func("/query/outside", test_outside);
     g_test_add_func("/query/town/radius", test_town_radius);
     g_test_add_func("/query/same-as-drawn", test_same_as_drawn);
