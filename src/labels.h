@@ -63,6 +63,10 @@ void cm_labeler_draw(cm_labeler *lab, cairo_t *cr, GHashTable *cache, GHashTable
 
 /* A table for cm_labeler_draw's `halos`; unref it when done (the PDF keeps what it needs). */
 GHashTable *cm_halo_cache_new(void);
+/* Shows a layout's halo at (x, y), its top-left corner, as text in halo fonts made once per
+ * `faces` table (from cm_halo_cache_new): see halos.c. */
+void cm_halo_show(cairo_t *cr, PangoLayout *layout, double x, double y, cm_rgba halo,
+                  double halo_width, GHashTable *faces);
 
 /* Placed label boxes and how many glyphs no font had; for tests. */
 int cm_labeler_placed(const cm_labeler *lab, cm_box *boxes, int max);
