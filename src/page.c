@@ -265,6 +265,7 @@ static cm_page_body *draw_body(cairo_t *cr, const cm_map *map, const cm_page_spe
     const double *fr = map->frame;
     cm_page_body *body = g_new0(cm_page_body, 1);
     body->lab = cm_labeler_new(cr, (cm_box){fr[0], fr[1], fr[0] + fr[2], fr[1] + fr[3]});
+    cm_labeler_set_memory(body->lab, cache ? cache->memory : NULL); /* a series' labels stay put */
     body->furniture = g_array_new(FALSE, FALSE, sizeof(cm_box));
     body->symbols = g_array_new(FALSE, FALSE, sizeof(cm_box));
     body->items = cm_legend_items(map, cs);

@@ -69,6 +69,8 @@ typedef struct {
     GHashTable *bodies; /* body key -> recording of a page body */
     GHashTable *halos;  /* label halos glyph by glyph (PDF): see cm_labeler_draw */
     GHashTable *parts;  /* pieces of page bodies, by what they show: see cm_part_begin */
+    cm_label_memory *memory; /* labels' positions from page to page (labels.h); borrowed from
+                              * the series, NULL for none */
     cairo_rectangle_t page;
 } cm_page_cache;
 
