@@ -1,33 +1,13 @@
-/* The label engine.  Greedy placement in priority order against a list of occupied boxes;
- * the page has at most a few hundred labels, so a linear scan is fast enough and simple. */
+/* The label engine: Pango layouts with halos, and what was placed where.  Placement itself is
+ * label_place.c; halos as a font, halos.c. */
 #include "labels.h"
+#include "labels_impl.h"
 
 #include "draw.h"
 #include "fonts.h"
 
 #include <math.h>
 #include <string.h>
-
-typedef struct {
-    cm_label_spec spec;
-    char *text, *font;
-    PangoLayout *layout;
-    double w, h;      /* ink-independent logical size */
-    double h1;        /* height of the first line: a point label's first line faces its symbol */
-    gboolean placed;
-    double x, y;      /* top-left of the layout when placed */
-    int order;        /* insertion order, to keep the sort stable */
-} label;
-
-struct cm_labeler {
-    PangoContext *pango; /* on Pango's default font map: every installed font */
-    GHashTable *fast;    /* family list -> context on cm_font_map's map, or NULL */
-    cairo_t *cr;
-    cm_box frame;
-    GArray *blocked; /* cm_box */
-    GPtrArray *labels;
-    int unknown_glyphs;
-};
 
 gboolean cm_box_overlaps(const cm_box *a, const cm_box *b)
 {
@@ -71,6 +51,7 @@ cm_labeler *cm_labeler_new(cairo_t *cr, cm_box frame)
     lab->cr = cairo_reference(cr);
     lab->frame = frame;
     lab->blocked = g_array_new(FALSE, FALSE, sizeof(cm_box));
+    lab->texts = g_array_new(FALSE, FALSE, sizeof(cm_box));
     lab->labels = g_ptr_array_new_with_free_func(label_free);
     return lab;
 }
@@ -81,9 +62,11 @@ void cm_labeler_destroy(cm_labeler *lab)
         return;
     g_ptr_array_unref(lab->labels);
     g_array_unref(lab->blocked);
+    g_array_unref(lab->texts);
     g_hash_table_unref(lab->fast);
     g_object_unref(lab->pango);
     cairo_destroy(lab->cr);
+    g_free(lab->scope);
     g_free(lab);
 }
 
@@ -165,246 +148,12 @@ void cm_labeler_add(cm_labeler *lab, const cm_label_spec *spec)
     g_ptr_array_add(lab->labels, l);
 }
 
-static gint by_priority(gconstpointer a, gconstpointer b)
-{
-    const label *x = *(label *const *)a, *y = *(label *const *)b;
-    if (x->spec.priority != y->spec.priority)
-        return y->spec.priority - x->spec.priority;
-    return x->order - y->order;
-}
-
-static gboolean fits(cm_labeler *lab, const cm_box *b)
-{
-    if (b->x0 < lab->frame.x0 || b->y0 < lab->frame.y0 || b->x1 > lab->frame.x1 ||
-        b->y1 > lab->frame.y1)
-        return FALSE;
-    for (guint i = 0; i < lab->blocked->len; i++)
-        if (cm_box_overlaps(b, &g_array_index(lab->blocked, cm_box, i)))
-            return FALSE;
-    return TRUE;
-}
-
-int cm_labeler_place(cm_labeler *lab)
-{
-    g_ptr_array_sort(lab->labels, by_priority);
-    int placed = 0;
-    for (guint i = 0; i < lab->labels->len; i++) {
-        label *l = lab->labels->pdata[i];
-        const cm_label_spec *s = &l->spec;
-        double g = s->gap, w = l->w, h = l->h;
-        /* candidate top-left corners, best first: right, left, above, below, diagonals */
-        double cand[8][2];
-        int nc = 0;
-        PangoAlignment align[8];
-        if (s->kind == CM_LABEL_AREA) {
-            /* centred first, then nudged sideways and up or down by part of its size */
-            static const double nudge[][2] = {{0, 0},     {-0.35, 0}, {0.35, 0}, {0, -0.8},
-                                              {0, 0.8},   {-0.7, 0},  {0.7, 0},  {0, -1.6}};
-            for (size_t k = 0; k < G_N_ELEMENTS(nudge); k++) {
-                cand[nc][0] = s->x - w / 2 + nudge[k][0] * w;
-                cand[nc][1] = s->y - h / 2 + nudge[k][1] * h;
-                align[nc++] = PANGO_ALIGN_CENTER;
-            }
-        } else {
-            double d = g * 0.75, h1 = l->h1;
-            cand[nc][0] = s->x + g, cand[nc][1] = s->y - h1 / 2, align[nc++] = PANGO_ALIGN_LEFT;
-            cand[nc][0] = s->x - g - w, cand[nc][1] = s->y - h1 / 2, align[nc++] = PANGO_ALIGN_RIGHT;
-            cand[nc][0] = s->x - w / 2, cand[nc][1] = s->y - g - h, align[nc++] = PANGO_ALIGN_CENTER;
-            cand[nc][0] = s->x - w / 2, cand[nc][1] = s->y + g, align[nc++] = PANGO_ALIGN_CENTER;
-            cand[nc][0] = s->x + d, cand[nc][1] = s->y - d - h, align[nc++] = PANGO_ALIGN_LEFT;
-            cand[nc][0] = s->x + d, cand[nc][1] = s->y + d, align[nc++] = PANGO_ALIGN_LEFT;
-            cand[nc][0] = s->x - d - w, cand[nc][1] = s->y - d - h, align[nc++] = PANGO_ALIGN_RIGHT;
-            cand[nc][0] = s->x - d - w, cand[nc][1] = s->y + d, align[nc++] = PANGO_ALIGN_RIGHT;
-        }
-        double pad = s->halo_width / 2;
-        if (s->has_symbol && !fits(lab, &s->symbol))
-            continue;
-        /* Of the candidates that fit, take the one that covers the fewest places still
-         * waiting for their own label (a name that sits on a neighbour's dot costs the
-         * neighbour its name); the preferred order breaks ties. */
-        int best = -1, best_cost = G_MAXINT;
-        for (int c = 0; c < nc && best_cost > 0; c++) {
-            cm_box b = {cand[c][0] - pad, cand[c][1] - pad, cand[c][0] + w + pad,
-                        cand[c][1] + h + pad};
-            if (!fits(lab, &b))
-                continue;
-            int cost = 0;
-            for (guint j = i + 1; j < lab->labels->len; j++) {
-                const label *o = lab->labels->pdata[j];
-                if (o->spec.kind != CM_LABEL_POINT)
-                    continue;
-                cm_box near = {o->spec.x - o->spec.gap - 2, o->spec.y - o->spec.gap - 2,
-                               o->spec.x + o->spec.gap + 2, o->spec.y + o->spec.gap + 2};
-                cost += cm_box_overlaps(&b, &near);
-            }
-            if (cost < best_cost)
-                best = c, best_cost = cost;
-        }
-        if (best < 0)
-            continue;
-        cm_box b = {cand[best][0] - pad, cand[best][1] - pad, cand[best][0] + w + pad,
-                    cand[best][1] + h + pad};
-        l->placed = TRUE;
-        l->x = cand[best][0], l->y = cand[best][1];
-        pango_layout_set_alignment(l->layout, align[best]);
-        cm_labeler_block(lab, b);
-        if (s->has_symbol)
-            cm_labeler_block(lab, s->symbol);
-        placed++;
-    }
-    return placed;
-}
-
-/* Halos as a font.  For PDF, each label's halo is shown as text in a cairo user font whose
- * glyphs are the real font's glyphs stroked: the PDF gets a Type 3 font that holds each
- * glyph's halo once, and a page shows it as a line of text.  cairo 1.16 works out the exact
- * extent of every stroke on every page it analyses (and analyses every form a page uses,
- * again on every page), which made stroked halos half of a PDF's time; a glyph's extent is
- * looked up.  The halo text carries no characters, so copying from the PDF gives each label
- * once. */
-typedef struct {
-    cairo_scaled_font_t *unit; /* the real font at 1 unit to the em */
-    double width;              /* the halo's width in ems */
-} halo_font;
-
-static const cairo_user_data_key_t halo_font_key;
-
-static void halo_font_free(void *p)
-{
-    halo_font *h = p;
-    cairo_scaled_font_destroy(h->unit);
-    g_free(h);
-}
-
-static cairo_status_t halo_glyph(cairo_scaled_font_t *sf, unsigned long glyph, cairo_t *cr,
-                                 cairo_text_extents_t *extents)
-{
-    const halo_font *h = cairo_font_face_get_user_data(cairo_scaled_font_get_font_face(sf),
-                                                       &halo_font_key);
-    cairo_glyph_t g = {glyph, 0, 0};
-    cairo_set_scaled_font(cr, h->unit);
-    cairo_glyph_path(cr, &g, 1);
-    cairo_set_line_width(cr, h->width);
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    cairo_stroke(cr);
-    cairo_text_extents_t te;
-    cairo_scaled_font_glyph_extents(h->unit, &g, 1, &te);
-    double pad = h->width / 2 + 0.01;
-    *extents = (cairo_text_extents_t){te.x_bearing - pad, te.y_bearing - pad, te.width + 2 * pad,
-                                      te.height + 2 * pad, te.x_advance, te.y_advance};
-    return CAIRO_STATUS_SUCCESS;
-}
-
-GHashTable *cm_halo_cache_new(void)
-{
-    return g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
-                                 (GDestroyNotify)cairo_font_face_destroy);
-}
-
-static cairo_font_options_t *unhinted(void)
-{
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    return fo;
-}
-
-/* The halo font for a real font face and a halo width in ems, made once per table. */
-static cairo_font_face_t *halo_face(GHashTable *faces, cairo_font_face_t *real, double width)
-{
-    struct {
-        cairo_font_face_t *real;
-        double width;
-    } k;
-    memset(&k, 0, sizeof k); /* no padding bytes of chance in the key */
-    k.real = real, k.width = width;
-    GBytes *key = g_bytes_new(&k, sizeof k);
-    cairo_font_face_t *face = g_hash_table_lookup(faces, key);
-    if (!face) {
-        halo_font *h = g_new0(halo_font, 1);
-        cairo_matrix_t unit;
-        cairo_matrix_init_identity(&unit);
-        cairo_font_options_t *fo = unhinted();
-        h->unit = cairo_scaled_font_create(real, &unit, &unit, fo);
-        cairo_font_options_destroy(fo);
-        h->width = width;
-        face = cairo_user_font_face_create();
-        cairo_user_font_face_set_render_glyph_func(face, halo_glyph);
-        cairo_font_face_set_user_data(face, &halo_font_key, h, halo_font_free);
-        g_hash_table_insert(faces, g_bytes_ref(key), face);
-    }
-    g_bytes_unref(key);
-    return face;
-}
-
-/* Shows the label's halo as a line of halo-font glyphs per run, at the run's glyph
- * positions.  Glyph by glyph, strokes overlap where glyphs meet, so a translucent halo is
- * drawn opaque in a group and the group painted with the halo's alpha, as one stroke would
- * look. */
-static void draw_halo_text(cairo_t *cr, const label *l, GHashTable *faces)
-{
-    gboolean group = l->spec.halo.a < 1;
-    if (group)
-        cairo_push_group(cr);
-    cairo_save(cr);
-    cairo_set_source_rgb(cr, l->spec.halo.r, l->spec.halo.g, l->spec.halo.b);
-    cairo_font_options_t *fo = unhinted();
-    cairo_set_font_options(cr, fo);
-    cairo_font_options_destroy(fo);
-    PangoLayoutIter *it = pango_layout_get_iter(l->layout);
-    GArray *glyphs = g_array_new(FALSE, FALSE, sizeof(cairo_glyph_t));
-    do {
-        PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
-        if (!run)
-            continue;
-        PangoRectangle logical;
-        pango_layout_iter_get_run_extents(it, NULL, &logical);
-        int baseline = pango_layout_iter_get_baseline(it);
-        cairo_scaled_font_t *font =
-            pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(run->item->analysis.font));
-        if (!font)
-            continue;
-        cairo_matrix_t fm;
-        cairo_scaled_font_get_font_matrix(font, &fm);
-        double size = hypot(fm.xx, fm.yx);
-        if (!(size > 0))
-            continue;
-        g_array_set_size(glyphs, 0);
-        int x = logical.x;
-        for (int i = 0; i < run->glyphs->num_glyphs; i++) {
-            const PangoGlyphInfo *g = &run->glyphs->glyphs[i];
-            if (g->glyph != PANGO_GLYPH_EMPTY && !(g->glyph & PANGO_GLYPH_UNKNOWN_FLAG)) {
-                cairo_glyph_t cg = {g->glyph, l->x + (double)(x + g->geometry.x_offset) / PANGO_SCALE,
-                                    l->y + (double)(baseline + g->geometry.y_offset) / PANGO_SCALE};
-                g_array_append_val(glyphs, cg);
-            }
-            x += g->geometry.width;
-        }
-        if (glyphs->len == 0)
-            continue;
-        cairo_set_font_face(cr, halo_face(faces, cairo_scaled_font_get_font_face(font),
-                                          l->spec.halo_width / size));
-        cairo_set_font_matrix(cr, &fm);
-        /* no characters: one cluster of no bytes covers every glyph */
-        cairo_text_cluster_t none = {0, (int)glyphs->len};
-        cairo_show_text_glyphs(cr, "", 0, (cairo_glyph_t *)glyphs->data, (int)glyphs->len, &none, 1,
-                               0);
-    } while (pango_layout_iter_next_run(it));
-    g_array_free(glyphs, TRUE);
-    pango_layout_iter_free(it);
-    cairo_restore(cr);
-    if (group) {
-        cairo_pop_group_to_source(cr);
-        cairo_paint_with_alpha(cr, l->spec.halo.a);
-    }
-}
-
 /* Draws one label: a halo stroked from the glyph outlines, then the text.  With `halos`
  * (see cm_labeler_draw), the halo is shown in a halo font. */
 static void draw_label(cairo_t *cr, const label *l, GHashTable *halos)
 {
     if (l->spec.halo_width > 0 && l->spec.halo.a > 0 && halos) {
-        draw_halo_text(cr, l, halos);
+        cm_halo_show(cr, l->layout, l->x, l->y, l->spec.halo, l->spec.halo_width, halos);
     } else if (l->spec.halo_width > 0 && l->spec.halo.a > 0) {
         cairo_new_path(cr);
         cairo_move_to(cr, l->x, l->y);
@@ -480,6 +229,16 @@ gboolean cm_labeler_is_placed(const cm_labeler *lab, int id)
         const label *l = lab->labels->pdata[i];
         if (l->spec.id == id && l->placed)
             return TRUE;
+    }
+    return FALSE;
+}
+
+gboolean cm_labeler_is_callout(const cm_labeler *lab, int id)
+{
+    for (guint i = 0; i < lab->labels->len; i++) {
+        const label *l = lab->labels->pdata[i];
+        if (l->spec.id == id && l->placed)
+            return l->spec.kind == CM_LABEL_POINT && l->chosen >= BESIDE;
     }
     return FALSE;
 }

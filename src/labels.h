@@ -31,6 +31,12 @@ typedef struct cm_label_spec {
     double gap;           /* distance from the anchor for point labels */
     int priority;         /* higher is placed first */
     int id;               /* the caller's, for cm_labeler_is_placed; 0 if unused */
+    gboolean callout;     /* point labels: with no room beside the point, placed up to 12 mm
+                           * out and joined to it by a leader (cm_labeler_is_callout), once
+                           * the labels of priority above callout_priority have been placed */
+    int callout_priority;
+    gboolean marker;      /* a number for a point (an event's), not a place's name: a name may
+                           * stand nearer its point than its own, as it may not near a place's */
     gboolean has_symbol;  /* the symbol box is placed with the label, or neither is */
     cm_box symbol;
 } cm_label_spec;
@@ -48,10 +54,31 @@ void cm_labeler_block(cm_labeler *lab, cm_box box);
 /* Queues a label; the spec's strings are copied. */
 void cm_labeler_add(cm_labeler *lab, const cm_label_spec *spec);
 
-/* Places queued labels by priority, each at its first candidate that collides with nothing
- * placed or blocked and stays in the frame; labels with no such candidate are dropped.
- * Returns the number placed. */
+/* Places queued labels by priority, each at the candidate beside its point (or, for a
+ * callout, further out) that collides with nothing placed or blocked, stays in the frame and
+ * covers the fewest places still waiting; labels with no such candidate are dropped.  With a
+ * memory, a label first tries where it was placed on the page before.  Returns the number
+ * placed. */
 int cm_labeler_place(cm_labeler *lab);
+
+/* Where labels went on the pages before, for a series: a label (known by its id and text)
+ * keeps its position from one page to the next while that position fits, instead of moving
+ * to a position that scores as well or better.  Placement holds the memory's lock, so bands
+ * of one page drawn on several threads place in turn, each as the first did: a remembered
+ * position a band took still fits the next.  Sheets of small multiples must not share one
+ * (a band would see the later cells' positions). */
+typedef struct cm_label_memory cm_label_memory;
+cm_label_memory *cm_label_memory_new(void);
+void cm_label_memory_free(cm_label_memory *m);
+/* Makes `lab` remember into `m` (borrowed for the labeler's lifetime); NULL for none. */
+void cm_labeler_set_memory(cm_labeler *lab, cm_label_memory *m, const char *scope);
+
+/* Whether the placed label of this id was called out, away from its point. */
+gboolean cm_labeler_is_callout(const cm_labeler *lab, int id);
+
+/* A leader from a point's symbol (radius r) to the nearest point of a label's box, stopping
+ * short of the box: out = x0, y0, x1, y1. */
+void cm_leader_ends(double out[4], double x, double y, double r, const cm_box *b);
 
 /* Draws the placed labels: a halo stroked from the glyph outlines, then the text itself once,
  * so that in PDF and SVG each label is selectable text.  With a `cache` (label appearance
@@ -63,6 +90,10 @@ void cm_labeler_draw(cm_labeler *lab, cairo_t *cr, GHashTable *cache, GHashTable
 
 /* A table for cm_labeler_draw's `halos`; unref it when done (the PDF keeps what it needs). */
 GHashTable *cm_halo_cache_new(void);
+/* Shows a layout's halo at (x, y), its top-left corner, as text in halo fonts made once per
+ * `faces` table (from cm_halo_cache_new): see halos.c. */
+void cm_halo_show(cairo_t *cr, PangoLayout *layout, double x, double y, cm_rgba halo,
+                  double halo_width, GHashTable *faces);
 
 /* Placed label boxes and how many glyphs no font had; for tests. */
 int cm_labeler_placed(const cm_labeler *lab, cm_box *boxes, int max);

@@ -60,6 +60,11 @@ void cm_ledger_row_free(gpointer row);
 const cm_ledger_row *cm_ledger_state(const cm_ledger *ledger, const char *region,
                                      const GDate *date);
 
+/* The row in force for `region` the day before `row` (one of its rows) took force: what it
+ * replaced.  NULL when `row` is the region's first.  Borrowed for the ledger's lifetime. */
+const cm_ledger_row *cm_ledger_before(const cm_ledger *ledger, const char *region,
+                                      const cm_ledger_row *row);
+
 /* Checks every row against the known keys (a set of strings: region keys and "town:" place
  * keys) and the controllers' ids (NULL-terminated).  The first problem fails with CM_EINPUT
  * "file:line: ..." and, for an unknown key, the nearest known one.  With `problems`

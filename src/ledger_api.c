@@ -16,6 +16,16 @@ void cm_ledger_close(cm_ledger *ledger)
     cm_ledger_destroy(ledger);
 }
 
+const cm_ledger_row *cm_ledger_before(const cm_ledger *ledger, const char *region,
+                                      const cm_ledger_row *row)
+{
+    GDate day = row->date;
+    if (g_date_get_julian(&day) <= 1)
+        return NULL; /* nothing is before the first day GLib knows */
+    g_date_subtract_days(&day, 1);
+    return cm_ledger_state(ledger, region, &day);
+}
+
 cm_status cm_ledger_holder(const char **controller, const char **status, const char **source,
                            const cm_ledger *ledger, const char *region, const char *date,
                            cm_ctx *ctx)

@@ -164,6 +164,8 @@ static void plan_furniture(furniture_plan *fp, cairo_t *cr, const cm_map *map,
     fp->legend_title = spec->diff ? "Changes of control" : s->legend_title;
     int lc = map->part ? -1 : s->legend_corner;
     fp->sx = fr[0] + fr[2] - 4, fp->sy = fr[1] + fr[3] - 4;
+    if (map->part) /* a detail's at its top right, where the main map's corners are busy */
+        fp->sy = fr[1] + 22;
     if (lc >= 0) {
         double lw, lh;
         cm_layout_legend_size(body->lab, s, fp->legend_title, (cm_legend_item *)body->items->data,
@@ -362,6 +364,7 @@ static void draw_detail(cairo_t *cr, const cm_map *map, int i, const cm_page_spe
     cm_page_cache local = {0};
     cm_page_cache *dc = cache && cache->details ? &cache->details[i] : &local;
     dc->halos = cache ? cache->halos : NULL;
+    dc->memory = cache ? cache->memory : NULL;
     cm_control cs = cm_control_on(d, spec);
     cairo_save(cr);
     cairo_translate(cr, box->x0, box->y0);
@@ -380,6 +383,8 @@ static cm_page_body *draw_body(cairo_t *cr, const cm_map *map, const cm_page_spe
     const double *fr = map->frame;
     cm_page_body *body = g_new0(cm_page_body, 1);
     body->lab = cm_labeler_new(cr, (cm_box){fr[0], fr[1], fr[0] + fr[2], fr[1] + fr[3]});
+    /* a series' labels stay put, a detail's under its own name */
+    cm_labeler_set_memory(body->lab, cache ? cache->memory : NULL, map->part ? map->mf->title : NULL);
     body->furniture = g_array_new(FALSE, FALSE, sizeof(cm_box));
     body->symbols = g_array_new(FALSE, FALSE, sizeof(cm_box));
     body->items = cm_legend_items(map, cs);

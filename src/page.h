@@ -69,7 +69,10 @@ typedef struct cm_page_cache {
     GHashTable *bodies; /* body key -> recording of a page body */
     GHashTable *halos;  /* label halos glyph by glyph (PDF): see cm_labeler_draw */
     GHashTable *parts;  /* pieces of page bodies, by what they show: see cm_part_begin */
-    struct cm_page_cache *details; /* each detail frame's own (its halos are this one's) */
+    cm_label_memory *memory; /* labels' positions from page to page (labels.h); borrowed from
+                              * the series, NULL for none */
+    struct cm_page_cache *details; /* each detail frame's own (its halos and memory are this
+                                    * one's) */
     int ndetails;
     cairo_rectangle_t page;
 } cm_page_cache;

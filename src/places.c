@@ -19,6 +19,67 @@ static int place_priority(const cm_feature *f)
     return 100 - 10 * rank;
 }
 
+/* How many days before the page's date a change of hands still makes a town news. */
+#define NEWS_DAYS 30
+
+/* Whether `text` names `name`: the name, ignoring case, with no letter or digit either side
+ * ("Tarhuna" in "GNA retakes southern Tripoli and Tarhuna", "watiya" in "al-Watiya"). */
+static gboolean names(const char *text, const char *name)
+{
+    if (!text || !name || !*name)
+        return FALSE;
+    char *t = g_utf8_casefold(text, -1), *n = g_utf8_casefold(name, -1);
+    size_t len = strlen(n);
+    gboolean found = FALSE;
+    for (const char *at = strstr(t, n); at && !found; at = strstr(at + 1, n)) {
+        gunichar before = at > t ? g_utf8_get_char(g_utf8_find_prev_char(t, at)) : ' ';
+        gunichar after = at[len] ? g_utf8_get_char(at + len) : ' ';
+        found = !g_unichar_isalnum(before) && !g_unichar_isalnum(after);
+    }
+    g_free(t);
+    g_free(n);
+    return found;
+}
+
+/* Whether the map's title or an arrow (offensive or withdrawal) in force on `date` names the
+ * place: by its English or Arabic name, or by its key with spaces for underscores. */
+static gboolean named_on_page(const cm_map *map, const cm_feature *f, const GDate *date)
+{
+    char *key = f->key ? g_strdelimit(g_strdup(f->key), "_", ' ') : NULL;
+    const char *titles[] = {map->mf->title, map->mf->subtitle};
+    gboolean named = FALSE;
+    for (size_t t = 0; t < G_N_ELEMENTS(titles) && !named; t++)
+        named = names(titles[t], f->name) || names(titles[t], f->name_ar) || names(titles[t], key);
+    for (int i = 0; map->lines && i < map->lines->layer->n && !named; i++) {
+        const cm_timed *a = &map->lines->items[i];
+        if (a->kind != CM_LINE_FRONT && cm_timed_active(a, date))
+            named = names(a->label, f->name) || names(a->label, f->name_ar) || names(a->label, key);
+    }
+    g_free(key);
+    return named;
+}
+
+/* A place of the day: fought over on the page's date (contested, besieged, attacked), taken
+ * from another holder in the NEWS_DAYS before it (its row in force began then and the row it
+ * replaced names another controller), or named by the title or an arrow in force.  Its name
+ * is placed before any other's, whatever its rank, and called out when there is no room
+ * beside it. */
+static gboolean of_the_day(const cm_map *map, const cm_control *cs, int i)
+{
+    const cm_ledger_row *row = cs->towns[i];
+    const GDate *date = &cs->spec->date;
+    if (row && (row->status == CM_CONTESTED || row->status == CM_BESIEGED ||
+                row->status == CM_ATTACKED))
+        return TRUE;
+    if (row && map->town_keys && map->town_keys[i] &&
+        g_date_days_between(&row->date, date) <= NEWS_DAYS) {
+        const cm_ledger_row *before = cm_ledger_before(map->ledger, map->town_keys[i], row);
+        if (before && g_strcmp0(before->controller, row->controller) != 0)
+            return TRUE;
+    }
+    return named_on_page(map, &map->places.layer->features[i], date);
+}
+
 /* Capitals and cities keep their symbol even when their name finds no room; so do towns
  * whose control the ledger records. */
 static gboolean always_shown(const cm_feature *f)
@@ -74,6 +135,25 @@ static void draw_site(cairo_t *cr, const cm_style *s, const cm_feature *f, doubl
     cm_draw_site(cr, f->kind, x, y, s->site_size, fill, s->place_halo);
 }
 
+/* A leader from a point (from `r` out) to a label's box, in `color` over a line of `halo`
+ * (none when transparent): a place's callout, an event's number. */
+static void draw_leader(cairo_t *cr, double x, double y, double r, const cm_box *b,
+                        cm_rgba color, cm_rgba halo)
+{
+    double e[4];
+    cm_leader_ends(e, x, y, r, b);
+    for (int pass = halo.a > 0 ? 0 : 1; pass < 2; pass++) {
+        cairo_new_path(cr);
+        cairo_move_to(cr, e[0], e[1]);
+        cairo_line_to(cr, e[2], e[3]);
+        cm_draw_set_color(cr, pass == 0 ? halo : color);
+        cairo_set_line_width(cr, pass == 0 ? 1.8 : 0.6);
+        cairo_set_line_cap(cr, halo.a > 0 ? CAIRO_LINE_CAP_ROUND : CAIRO_LINE_CAP_BUTT);
+        cairo_stroke(cr);
+    }
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+}
+
 /* First pass (draw FALSE): queue labels and block always-shown symbols.  Second pass, after
  * placement: draw the symbols of places that are shown, recording their boxes in `drawn`. */
 void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labeler *lab,
@@ -109,6 +189,9 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
                 draw_site(cr, s, f, x, y, neutral ? NULL : row);
             else
                 cm_draw_town(cr, s, capital, x, y, row, neutral);
+            cm_box b;
+            if (cm_labeler_is_callout(lab, i + 1) && cm_labeler_box(&b, lab, i + 1))
+                draw_leader(cr, x, y, r + 0.5, &b, s->place_color, s->place_halo);
             continue;
         }
         cm_box symbol = {x - r, y - r, x + r, y + r};
@@ -118,12 +201,14 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
         if (!text)
             continue;
         double size = place_size(s, f);
+        gboolean day = of_the_day(map, cs, i);
+        int priority = place_priority(f) + (capital ? 20 : 0) + (row ? 5 : 0);
         cm_label_spec spec = {
             .text = text, .font = s->font, .size = size, .bold = capital || f->rank <= 2,
             .color = s->place_color, .halo = s->place_halo, .halo_width = s->halo_width,
             .kind = CM_LABEL_POINT, .x = x, .y = y, .gap = r + 1.5,
-            .priority = place_priority(f) + (capital ? 20 : 0) + (row ? 5 : 0), .id = i + 1,
-            .has_symbol = !shown, .symbol = symbol};
+            .priority = priority + (day ? 100 : 0), .id = i + 1, .callout = day || capital,
+            .callout_priority = priority, .has_symbol = !shown, .symbol = symbol};
         cm_labeler_add(lab, &spec);
         g_free(text);
     }
@@ -185,7 +270,7 @@ void cm_add_event_labels(const cm_map *map, cm_labeler *lab, const cm_control *c
         cm_label_spec spec = {.text = text, .font = s->font, .size = s->town_size, .bold = TRUE,
                               .color = s->event_color, .halo = s->place_halo,
                               .halo_width = s->halo_width, .kind = CM_LABEL_POINT, .x = e->x,
-                              .y = e->y, .gap = s->star + 7, .priority = 85,
+                              .y = e->y, .gap = s->star + 7, .priority = 85, .marker = TRUE,
                               .id = CM_EVENT_LABEL_ID + i};
         cm_labeler_add(lab, &spec);
     }
@@ -203,14 +288,9 @@ void cm_draw_event_leaders(cairo_t *cr, const cm_map *map, const cm_labeler *lab
             continue;
         /* from the place to the nearest point of the number's box, stopping short of both */
         double tx = CLAMP(e->x, b.x0, b.x1), ty = CLAMP(e->y, b.y0, b.y1);
-        double dx = tx - e->x, dy = ty - e->y, d = hypot(dx, dy);
-        if (d < 4)
+        if (hypot(tx - e->x, ty - e->y) < 4)
             continue;
-        cairo_new_path(cr);
-        cairo_move_to(cr, e->x + dx / d * 1.5, e->y + dy / d * 1.5);
-        cairo_line_to(cr, tx - dx / d * 0.8, ty - dy / d * 0.8);
-        cm_draw_set_color(cr, map->style->event_color);
-        cairo_set_line_width(cr, 0.6);
-        cairo_stroke(cr);
+        cm_rgba none = {0, 0, 0, 0};
+        draw_leader(cr, e->x, e->y, 1.5, &b, map->style->event_color, none);
     }
 }

@@ -53,6 +53,7 @@ static gboolean find_town(cm_query_result *out, const cm_map *map, const cm_cont
             hypot(x - tx, y - ty) > cm_place_radius(map, i, row))
             continue;
         answer_point(out, map, i, row);
+        out->symbol = TRUE;
         return TRUE;
     }
     return FALSE;

@@ -72,9 +72,11 @@ static void set_provenance(cm_output *out, const cm_map *map, const cm_page_spec
     g_free(sources);
 }
 
-/* Writes one file holding `n` pages (or sheets of small multiples when grid[0] > 0). */
+/* Writes one file holding `n` pages (or sheets of small multiples when grid[0] > 0).  With
+ * `memory` (a series of single pages), labels keep their positions from the pages before. */
 static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec *specs, int n,
-                              const int grid[2], const cm_render_options *opts, cm_ctx *ctx)
+                              const int grid[2], const cm_render_options *opts,
+                              cm_label_memory *memory, cm_ctx *ctx)
 {
     cm_format fmt;
     cm_output *out = NULL;
@@ -101,7 +103,8 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
     set_provenance(out, map, specs, n);
     cairo_status_t cs = CAIRO_STATUS_SUCCESS;
     if (fmt == CM_FORMAT_PNG) {
-        cm_sheet sh = {map, specs, 0, n, grid, NULL};
+        cm_page_cache labels_only = {.memory = memory};
+        cm_sheet sh = {map, specs, 0, n, grid, memory ? &labels_only : NULL};
         if ((st = cm_output_draw_png(out, cm_draw_sheet, &sh, ctx)) != CM_OK) {
             cm_output_abort(out);
             return st;
@@ -115,6 +118,7 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
             cache = cm_page_cache_new(map);
         if (fmt == CM_FORMAT_PDF)
             cache.halos = cm_halo_cache_new();
+        cache.memory = memory;
         for (int first = 0; first < n; first += per_page) {
             cm_sheet sh = {map, specs, first, MIN(per_page, n - first), grid, &cache};
             if (per_page == 1 && fmt == CM_FORMAT_SVG) {
@@ -158,7 +162,7 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
 void cm_render_options_init(cm_render_options *opts)
 {
     *opts = (cm_render_options){.size = sizeof *opts, .dpi = 300, .png_compression = -1,
-                                .threads = 1};
+                                .threads = 1, .keep_labels = TRUE};
 }
 
 cm_status cm_map_render_file(cm_map *map, const char *path, const cm_render_options *opts_in,
@@ -174,7 +178,7 @@ cm_status cm_map_render_file(cm_map *map, const char *path, const cm_render_opti
         spec.diff = TRUE;
         spec.from = map->diff_from;
     }
-    return render_pages(map, path, &spec, 1, NULL, &opts, ctx);
+    return render_pages(map, path, &spec, 1, NULL, &opts, NULL, ctx);
 }
 
 cm_status cm_map_render_cairo(cm_map *map, cairo_t *cr, double x, double y, double width,
@@ -263,6 +267,10 @@ cm_status cm_map_render_series(cm_map *map, const char *path, const char *const 
         if (!cm_parse_date(dates[i], &specs[i].date))
             st = cm_fail(ctx, CM_EUSAGE, "date \"%s\" is not a valid YYYY-MM-DD date", dates[i]);
     }
+    /* labels stay put from frame to frame; not across the cells of a sheet, where each band
+     * of a PNG would find the later cells' positions */
+    cm_label_memory *memory = (grid && grid[0] > 0) || !opts->keep_labels ? NULL
+                                                                          : cm_label_memory_new();
     if (st == CM_OK && strchr(path, '%')) {
         /* one file per date, named by strftime on the pattern; every name checked first */
         char **names = NULL;
@@ -270,15 +278,16 @@ cm_status cm_map_render_series(cm_map *map, const char *path, const char *const 
             for (int i = 0; i < n && st == CM_OK; i++) {
                 cm_render_options one = *opts;
                 one.progress = NULL;
-                st = render_pages(map, names[i], &specs[i], 1, NULL, &one, ctx);
+                st = render_pages(map, names[i], &specs[i], 1, NULL, &one, memory, ctx);
                 if (st == CM_OK && opts->progress)
                     opts->progress(i + 1, n, opts->progress_data);
             }
         }
         g_strfreev(names);
     } else if (st == CM_OK) {
-        st = render_pages(map, path, specs, n, grid, opts, ctx);
+        st = render_pages(map, path, specs, n, grid, opts, memory, ctx);
     }
+    cm_label_memory_free(memory);
     g_free(specs);
     return st;
 }

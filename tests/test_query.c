@@ -212,21 +212,22 @@ static void test_outside(void)
 }
 
 /* The symbol's radius is the renderer's: just inside the box a render records for a town's
- * symbol (cm_render_stats: its centre plus and minus the radius) the town decides, just
- * outside it the district does. */
+ * symbol (cm_render_stats: its centre plus and minus the radius) the symbol decides, just
+ * outside it the town's cell (the same row: the ground around it). */
 static void test_town_radius(void)
 {
     static const struct {
         double lon, lat;
-        const char *town, *region;
+        const char *town, *around; /* on the symbol; just off it */
         double dx, dy; /* a way out of the symbol that stays on land */
     } towns[] = {
         /* the capital's star with the attack mark (under attack since 2019-04-06); south,
          * since the coast runs east and west */
-        {13.1913, 32.8872, "GNA attacked town:tripoli", "GNA held region:tripoli", 0, 1},
-        /* a city's dot, LNA held; east, away from the sea to its west */
-        {20.0686, 32.1167, "LNA held town:benghazi", "LNA held region:benghazi", 1, 0},
-        {20.0686, 32.1167, "LNA held town:benghazi", "LNA held region:benghazi", 0, 1},
+        {13.18733, 32.88743, "GNA attacked town:tripoli", "GNA held region:tripoli", 0, 1},
+        /* a city's dot, LNA held; south and south-east, away from the sea to its west and
+         * from Benina air base's cell to its east; just off the dot, Benghazi's cell */
+        {20.06859, 32.11486, "LNA held town:benghazi", "LNA held town:benghazi", 0.6, 0.8},
+        {20.06859, 32.11486, "LNA held town:benghazi", "LNA held town:benghazi", 0, 1},
     };
     cm_ctx *ctx = cm_ctx_new();
     cm_map *map = load_default(ctx, "2019-12-19");
@@ -245,9 +246,14 @@ static void test_town_radius(void)
         g_assert_cmpint(cm_map_page_to_lonlat(&lon, &lat, map, x + dx * (r - 0.05),
                                               y + dy * (r - 0.05), ctx), ==, CM_OK);
         expect_answer(map, lon, lat, towns[t].town, ctx);
+        cm_query_result q;
+        g_assert_cmpint(cm_map_query(&q, map, lon, lat, ctx), ==, CM_OK);
+        g_assert_true(q.symbol);
         g_assert_cmpint(cm_map_page_to_lonlat(&lon, &lat, map, x + dx * (r + 0.05),
                                               y + dy * (r + 0.05), ctx), ==, CM_OK);
-        expect_answer(map, lon, lat, towns[t].region, ctx);
+        expect_answer(map, lon, lat, towns[t].around, ctx);
+        g_assert_cmpint(cm_map_query(&q, map, lon, lat, ctx), ==, CM_OK);
+        g_assert_false(q.symbol);
     }
     cm_render_stats_clear(&st);
     cm_map_destroy(map);
@@ -364,7 +370,7 @@ static void test_zones_on_top(void)
         g_error("%s", cm_ctx_message(ctx));
     g_assert_cmpint(cm_map_set_date(map, "2019-12-19", ctx), ==, CM_OK);
     expect_answer(map, 16.75, 27.75, "LOCAL held zone:8", ctx);
-    expect_answer(map, 16.25, 27.25, "GNA held zone:7", ctx);
+    expect_answer(map, 16.12, 27.1, "GNA held zone:7", ctx);
     expect_answer(map, 17.25, 28.25, "LOCAL held zone:8", ctx);
     cm_query_result r;
     g_assert_cmpint(cm_map_query(&r, map, 16.75, 27.75, ctx), ==, CM_OK);
@@ -372,7 +378,7 @@ static void test_zones_on_top(void)
     g_assert_cmpstr(r.label, ==, "over");
     cairo_surface_t *png = render_72dpi(map, ctx);
     expect_pixel(png, map, 16.75, 27.75, "where the zones overlap", ctx);
-    expect_pixel(png, map, 16.25, 27.25, "the first zone alone", ctx);
+    expect_pixel(png, map, 16.12, 27.1, "the first zone alone", ctx);
     cairo_surface_destroy(png);
     cm_map_destroy(map);
     cm_ctx_destroy(ctx);
@@ -401,17 +407,30 @@ static int run_query(const char *const *args, char **out, char **err)
     return rc;
 }
 
-/* `conflictmap query` prints `line` (exactly) and exits 0, saying nothing on stderr. */
-static void expect_line(const char *date, const char *at, const char *line)
+/* `conflictmap query` (on the detail frame `focus`, or the whole map for NULL) prints
+ * `line` (exactly) and exits 0, saying nothing on stderr. */
+static void expect_query_line(const char *focus, const char *date, const char *at,
+                              const char *line)
 {
     char *out = NULL, *err = NULL;
-    const char *args[] = {"--date", date, "--at", at, "-q", NULL};
+    const char *args[] = {"--date", date, "--at", at, "-q", focus ? "--focus" : NULL, focus,
+                          NULL};
     int rc = run_query(args, &out, &err);
     if (rc != 0 || strcmp(out, line) != 0 || *err)
         g_error("query --date %s --at %s: exit %d, \"%s\" (want \"%s\"), stderr \"%s\"", date, at,
                 rc, out, line, err);
     g_free(out);
     g_free(err);
+}
+
+static void expect_line(const char *date, const char *at, const char *line)
+{
+    expect_query_line(NULL, date, at, line);
+}
+
+static void expect_line_focus(const char *date, const char *at, const char *line)
+{
+    expect_query_line("tripoli", date, at, line);
 }
 
 /* `conflictmap query ARGS` exits with `code`, prints nothing on stdout and one line on
@@ -435,14 +454,21 @@ static void expect_refused(int code, const char *message, const char *const *arg
  * stored; exit 3 where the map shows no region, 2 for a bad --at or --date. */
 static void test_cli(void)
 {
-    /* the rows of test_towns, test_zone and test_no_row */
+    /* the rows of test_towns, test_cells and test_no_row */
     expect_line("2019-12-19", "13.19,32.89", "GNA\tattacked\ttown:tripoli\treuters-2019-04-06-airport;anews-2019-04-09-ainzara\n");
     expect_line("2019-12-19", "20.07,32.12",
                 "LNA\theld\ttown:benghazi\treuters-2017-07-05-benghazi\n");
     expect_line("2019-04-04", "13.8,32.35",
-                "LNA\theld\tzone:3\tlacher-2019-09-01-tripoli\n");
+                "LNA\theld\ttown:tarhuna\tlacher-2019-09-01-tripoli\n");
     expect_line("2019-04-03", "13.8,32.35",
+                "GNA\theld\ttown:tarhuna\t218tv-2019-01-20-tarhuna\n");
+    expect_line("2019-04-05", "13.95,32.2",
                 "GNA\theld\tregion:murqub\t218tv-2019-01-20-tarhuna\n");
+    /* the Tripoli detail (--focus) answers for the southern front, under the capital's star
+     * on the national map */
+    expect_line_focus("2019-04-06", "13.15,32.75",
+                      "LNA\tcontested\tzone:1\treuters-2019-04-06-airport;"
+                      "anews-2019-04-09-ainzara;minbar-2019-06-27-tripoli\n");
     /* no row yet: no source either, the field left empty */
     expect_line("2019-02-28", "13.19,32.89", "none\tnone\tregion:tripoli\t\n");
     /* the sea north of Misrata; southern Tunisia */

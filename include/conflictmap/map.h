@@ -83,6 +83,7 @@ typedef struct cm_query_result {
     const char *holder; /* a controller id; NULL when the region has no ledger row yet */
     const char *status; /* "held", "contested", "besieged" or "claimed"; NULL with holder */
     const char *source; /* the row's or zone's source as stored; NULL with holder */
+    int symbol;         /* a town's or site's symbol covers the point (step 1 below) */
 } cm_query_result;
 
 /* Who held the point lon/lat on the map's date, decided from the geometry the map draws

@@ -23,6 +23,9 @@ typedef struct cm_render_options {
     /* called after each page of a series with the pages done and the total; may be NULL */
     void (*progress)(int done, int total, void *data);
     void *progress_data;
+    /* A series' labels keep their positions from one date to the next while they fit
+     * (TRUE, the default); FALSE: each page is labelled as if alone. */
+    int keep_labels;
 } cm_render_options;
 
 /* Sets every field to its default: 300 dpi, the default PNG level, one thread. */

@@ -1,0 +1,382 @@
+/* Label placement: greedy, in priority order, against a list of occupied boxes (the page has
+ * at most a few hundred labels, so a linear scan is fast enough and simple); callouts on rings
+ * further out; a series' memory of where each label went. */
+#include "labels.h"
+#include "labels_impl.h"
+
+#include <math.h>
+#include <string.h>
+
+static gint by_priority(gconstpointer a, gconstpointer b)
+{
+    const label *x = *(label *const *)a, *y = *(label *const *)b;
+    if (x->spec.priority != y->spec.priority)
+        return y->spec.priority - x->spec.priority;
+    return x->order - y->order;
+}
+
+static gboolean fits(cm_labeler *lab, const cm_box *b)
+{
+    if (b->x0 < lab->frame.x0 || b->y0 < lab->frame.y0 || b->x1 > lab->frame.x1 ||
+        b->y1 > lab->frame.y1)
+        return FALSE;
+    for (guint i = 0; i < lab->blocked->len; i++)
+        if (cm_box_overlaps(b, &g_array_index(lab->blocked, cm_box, i)))
+            return FALSE;
+    return TRUE;
+}
+
+/* A candidate position: the layout's top-left corner and its alignment.  A point label has
+ * BESIDE candidates around its symbol and, when it may be called out, rings of them further
+ * out, joined to the symbol by a leader; a candidate is known by its index in that list. */
+typedef struct {
+    double x, y;
+    PangoAlignment align;
+} candidate;
+
+#define RING_STEP 3.0            /* points between rings */
+#define CALLOUT_REACH (12 * 72.0 / 25.4) /* 12 mm from the point: the farthest ring */
+#define RING_ANGLES 24
+#define MAX_CANDIDATES (BESIDE + RING_ANGLES * 12)
+
+/* The candidates beside the point, best first: right, left, above, below, diagonals; or, for
+ * an area label, centred and then nudged sideways and up or down by part of its size. */
+static int beside(const label *l, candidate *cand)
+{
+    const cm_label_spec *s = &l->spec;
+    double g = s->gap, w = l->w, h = l->h, d = g * 0.75, h1 = l->h1;
+    if (s->kind == CM_LABEL_AREA) {
+        static const double nudge[][2] = {{0, 0},   {-0.35, 0}, {0.35, 0}, {0, -0.8},
+                                          {0, 0.8}, {-0.7, 0},  {0.7, 0},  {0, -1.6}};
+        for (int k = 0; k < BESIDE; k++)
+            cand[k] = (candidate){s->x - w / 2 + nudge[k][0] * w, s->y - h / 2 + nudge[k][1] * h,
+                                  PANGO_ALIGN_CENTER};
+        return BESIDE;
+    }
+    const candidate pt[BESIDE] = {
+        {s->x + g, s->y - h1 / 2, PANGO_ALIGN_LEFT},       {s->x - g - w, s->y - h1 / 2, PANGO_ALIGN_RIGHT},
+        {s->x - w / 2, s->y - g - h, PANGO_ALIGN_CENTER},  {s->x - w / 2, s->y + g, PANGO_ALIGN_CENTER},
+        {s->x + d, s->y - d - h, PANGO_ALIGN_LEFT},        {s->x + d, s->y + d, PANGO_ALIGN_LEFT},
+        {s->x - d - w, s->y - d - h, PANGO_ALIGN_RIGHT},   {s->x - d - w, s->y + d, PANGO_ALIGN_RIGHT}};
+    memcpy(cand, pt, sizeof pt);
+    return BESIDE;
+}
+
+/* Rings of candidates around a point, nearest first, each from the right round by the
+ * preferred sides: the label's side nearest the point faces it at the ring's distance. */
+static int rings(const label *l, candidate *cand, int max)
+{
+    static const double deg[RING_ANGLES] = {0,   180, 270, 90,  330, 30,  210, 150,
+                                            300, 60,  240, 120, 345, 15,  195, 165,
+                                            315, 45,  225, 135, 285, 75,  255, 105};
+    const cm_label_spec *s = &l->spec;
+    int n = 0;
+    for (double r = s->gap + RING_STEP; r <= CALLOUT_REACH && n + RING_ANGLES <= max; r += RING_STEP)
+        for (int a = 0; a < RING_ANGLES; a++) {
+            double c = cos(deg[a] * G_PI / 180), sn = sin(deg[a] * G_PI / 180);
+            double px = s->x + r * c, py = s->y + r * sn;
+            candidate k = {px - l->w / 2, py - l->h1 / 2, PANGO_ALIGN_CENTER};
+            if (c > 0.3)
+                k.x = px, k.align = PANGO_ALIGN_LEFT;
+            else if (c < -0.3)
+                k.x = px - l->w, k.align = PANGO_ALIGN_RIGHT;
+            if (sn > 0.3)
+                k.y = py;
+            else if (sn < -0.3)
+                k.y = py - l->h;
+            cand[n++] = k;
+        }
+    return n;
+}
+
+/* Every candidate of a label, in index order; returns how many. */
+static int candidates(const label *l, candidate *cand)
+{
+    int n = beside(l, cand);
+    if (l->spec.callout && l->spec.kind == CM_LABEL_POINT)
+        n += rings(l, cand + n, MAX_CANDIDATES - n);
+    return n;
+}
+
+static cm_box candidate_box(const label *l, const candidate *c)
+{
+    double pad = l->spec.halo_width / 2;
+    return (cm_box){c->x - pad, c->y - pad, c->x + l->w + pad, c->y + l->h + pad};
+}
+
+/* Whether the segment from (x0, y0) to (x1, y1) crosses the box (Liang-Barsky clipping). */
+static gboolean segment_hits(double x0, double y0, double x1, double y1, const cm_box *b)
+{
+    double t0 = 0, t1 = 1, dx = x1 - x0, dy = y1 - y0;
+    const double p[4] = {-dx, dx, -dy, dy}, q[4] = {x0 - b->x0, b->x1 - x0, y0 - b->y0, b->y1 - y0};
+    for (int i = 0; i < 4; i++) {
+        if (p[i] == 0 && q[i] < 0)
+            return FALSE;
+        if (p[i] == 0)
+            continue;
+        double t = q[i] / p[i];
+        if (p[i] < 0 && t > t0)
+            t0 = t;
+        else if (p[i] > 0 && t < t1)
+            t1 = t;
+        if (t0 > t1)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+void cm_leader_ends(double out[4], double x, double y, double r, const cm_box *b)
+{
+    double tx = CLAMP(x, b->x0, b->x1), ty = CLAMP(y, b->y0, b->y1);
+    double dx = tx - x, dy = ty - y, d = hypot(dx, dy);
+    if (d <= 0)
+        d = 1;
+    out[0] = x + dx / d * r, out[1] = y + dy / d * r;
+    out[2] = tx - dx / d * 0.8, out[3] = ty - dy / d * 0.8;
+}
+
+/* A called-out label's leader, from its symbol's edge to the box, must cross no label placed
+ * and no other place's point. */
+static gboolean leader_clear(const cm_labeler *lab, const label *l, const cm_box *b)
+{
+    double e[4];
+    cm_leader_ends(e, l->spec.x, l->spec.y, l->spec.gap - 1.5, b);
+    for (guint i = 0; i < lab->texts->len; i++)
+        if (segment_hits(e[0], e[1], e[2], e[3], &g_array_index(lab->texts, cm_box, i)))
+            return FALSE;
+    for (guint i = 0; i < lab->labels->len; i++) {
+        const label *o = lab->labels->pdata[i];
+        double r = o->spec.gap - 1.5;
+        cm_box dot = {o->spec.x - r, o->spec.y - r, o->spec.x + r, o->spec.y + r};
+        if (o != l && o->spec.kind == CM_LABEL_POINT && segment_hits(e[0], e[1], e[2], e[3], &dot))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static double point_to_box(double x, double y, const cm_box *b)
+{
+    return hypot(fmax(fmax(b->x0 - x, 0), x - b->x1), fmax(fmax(b->y0 - y, 0), y - b->y1));
+}
+
+/* Whether a point label's box would be read as another place's: another place's point is
+ * nearer it than its own and near enough to be that place's name beside it (for a callout,
+ * within three of that place's gaps: a leader does not undo a dot beside the name).  A
+ * place far less important (AMBIGUOUS_RANKS below) does not count: the capital's name goes
+ * beside the capital, whatever suburb's dot is near. */
+#define AMBIGUOUS_RANKS 50
+static gboolean ambiguous(const cm_labeler *lab, const label *l, const cm_box *b, gboolean out)
+{
+    double own = point_to_box(l->spec.x, l->spec.y, b);
+    for (guint i = 0; l->spec.kind == CM_LABEL_POINT && !l->spec.marker && i < lab->labels->len; i++) {
+        const label *o = lab->labels->pdata[i];
+        if (o->spec.kind != CM_LABEL_POINT || o->spec.marker ||
+            (o->spec.x == l->spec.x && o->spec.y == l->spec.y) ||
+            o->spec.priority + AMBIGUOUS_RANKS <= l->spec.priority)
+            continue;
+        double d = point_to_box(o->spec.x, o->spec.y, b);
+        if (d + 0.5 < own && d < (out ? 3 * o->spec.gap : o->spec.gap + 1))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Whether candidate k of label i can take its place: in the frame, on nothing blocked, not
+ * nearer another point than its own, and, beyond the ring beside the point, with a clear
+ * leader. */
+static gboolean usable(cm_labeler *lab, const label *l, const candidate *c, int k)
+{
+    cm_box b = candidate_box(l, c);
+    return fits(lab, &b) && !ambiguous(lab, l, &b, k >= BESIDE) &&
+           (k < BESIDE || leader_clear(lab, l, &b));
+}
+
+/* How many places still waiting for their own label (after label i) a box covers: a name
+ * that sits on a neighbour's dot costs the neighbour its name. */
+static int cost(const cm_labeler *lab, guint i, const cm_box *b)
+{
+    int n = 0;
+    for (guint j = i + 1; j < lab->labels->len; j++) {
+        const label *o = lab->labels->pdata[j];
+        if (o->spec.kind != CM_LABEL_POINT || o->placed)
+            continue;
+        cm_box near = {o->spec.x - o->spec.gap - 2, o->spec.y - o->spec.gap - 2,
+                       o->spec.x + o->spec.gap + 2, o->spec.y + o->spec.gap + 2};
+        n += cm_box_overlaps(b, &near);
+    }
+    return n;
+}
+
+/* Of candidates [from, to) that can be used, the one that covers the fewest waiting places;
+ * the preferred order breaks ties.  -1 when none can. */
+static int cheapest(cm_labeler *lab, guint i, const candidate *cand, int from, int to)
+{
+    const label *l = lab->labels->pdata[i];
+    int best = -1, best_cost = G_MAXINT;
+    for (int k = from; k < to && best_cost > 0; k++) {
+        if (!usable(lab, l, &cand[k], k))
+            continue;
+        cm_box b = candidate_box(l, &cand[k]);
+        int c = cost(lab, i, &b);
+        if (c < best_cost)
+            best = k, best_cost = c;
+    }
+    return best;
+}
+
+/* The key a label is remembered by from page to page: its labeler's scope (a detail frame's
+ * labels are not the main map's), its id and its text. */
+static char *memory_key(const cm_labeler *lab, const label *l)
+{
+    return g_strdup_printf("%s|%d|%s", lab->scope ? lab->scope : "", l->spec.id, l->text);
+}
+
+/* The candidate label i had on the page before, or -1. */
+static int remembered(const cm_labeler *lab, const label *l)
+{
+    if (!lab->memory)
+        return -1;
+    char *key = memory_key(lab, l);
+    gpointer k = NULL;
+    gboolean known = g_hash_table_lookup_extended(lab->memory->at, key, NULL, &k);
+    g_free(key);
+    return known ? GPOINTER_TO_INT(k) : -1;
+}
+
+/* Where label i goes, of its n candidates (only those beside its point unless `out`): where
+ * it was on the page before if that still fits, else the cheapest beside its point, else,
+ * with `out`, the cheapest of the rings further out; -1 for nowhere. */
+static int choose(cm_labeler *lab, guint i, const candidate *cand, int n, gboolean out)
+{
+    const label *l = lab->labels->pdata[i];
+    int was = remembered(lab, l);
+    if (was >= 0 && was < (out ? n : MIN(n, BESIDE)) && usable(lab, l, &cand[was], was))
+        return was;
+    int best = cheapest(lab, i, cand, 0, MIN(n, BESIDE));
+    if (best < 0 && out && n > BESIDE)
+        best = cheapest(lab, i, cand, BESIDE, n);
+    return best;
+}
+
+/* Places label i at candidate k and blocks what it covers: its box, its symbol, and for a
+ * callout small boxes along the leader, which later labels and leaders keep off. */
+static void take(cm_labeler *lab, label *l, const candidate *c, int k)
+{
+    cm_box b = candidate_box(l, c);
+    l->placed = TRUE;
+    l->chosen = k;
+    l->x = c->x, l->y = c->y;
+    pango_layout_set_alignment(l->layout, c->align);
+    cm_labeler_block(lab, b);
+    g_array_append_val(lab->texts, b);
+    if (l->spec.has_symbol)
+        cm_labeler_block(lab, l->spec.symbol);
+    double e[4];
+    cm_leader_ends(e, l->spec.x, l->spec.y, l->spec.gap - 1.5, &b);
+    int steps = k < BESIDE ? -1 : (int)ceil(hypot(e[2] - e[0], e[3] - e[1]) / 2);
+    for (int j = 0; j <= steps; j++) {
+        double t = steps ? (double)j / steps : 0, x = e[0] + (e[2] - e[0]) * t,
+               y = e[1] + (e[3] - e[1]) * t;
+        cm_box dot = {x - 0.8, y - 0.8, x + 0.8, y + 0.8};
+        cm_labeler_block(lab, dot);
+        g_array_append_val(lab->texts, dot);
+    }
+}
+
+/* Places label i, beside its point or, with `out`, further out too; TRUE if placed. */
+static gboolean place_one(cm_labeler *lab, guint i, gboolean out)
+{
+    label *l = lab->labels->pdata[i];
+    candidate cand[MAX_CANDIDATES];
+    if (l->spec.has_symbol && !fits(lab, &l->spec.symbol))
+        return FALSE;
+    int n = candidates(l, cand), k = choose(lab, i, cand, n, out);
+    if (k >= 0)
+        take(lab, l, &cand[k], k);
+    return k >= 0;
+}
+
+/* Queues label i for its rings, after those of the same or a higher callout_priority. */
+static void wait(const cm_labeler *lab, GArray *waiting, guint i)
+{
+    int cp = ((const label *)lab->labels->pdata[i])->spec.callout_priority;
+    guint at = 0;
+    while (at < waiting->len &&
+           ((const label *)lab->labels->pdata[g_array_index(waiting, guint, at)])->spec.callout_priority >= cp)
+        at++;
+    g_array_insert_val(waiting, at, i);
+}
+
+/* A callout that finds no room beside its point (or was called out on the page before) waits
+ * for its rings until the labels of priority above its callout_priority have been placed
+ * beside theirs: the news is named before anything of its rank, but its leader does not take
+ * the room a capital's name needs beside the capital. */
+static int place_waiting(cm_labeler *lab, GArray *waiting, int priority)
+{
+    int placed = 0;
+    for (guint w = 0; w < waiting->len;) {
+        guint i = g_array_index(waiting, guint, w);
+        const label *l = lab->labels->pdata[i];
+        if (l->spec.callout_priority < priority) {
+            w++;
+            continue;
+        }
+        placed += place_one(lab, i, TRUE);
+        g_array_remove_index(waiting, w);
+    }
+    return placed;
+}
+
+int cm_labeler_place(cm_labeler *lab)
+{
+    g_ptr_array_sort(lab->labels, by_priority);
+    if (lab->memory)
+        g_mutex_lock(&lab->memory->lock); /* bands of one page place in turn: see labels.h */
+    int placed = 0;
+    GArray *waiting = g_array_new(FALSE, FALSE, sizeof(guint));
+    for (guint i = 0; i < lab->labels->len; i++) {
+        const label *l = lab->labels->pdata[i];
+        placed += place_waiting(lab, waiting, l->spec.priority);
+        gboolean callout = l->spec.callout && l->spec.kind == CM_LABEL_POINT;
+        if (callout && remembered(lab, l) >= BESIDE)
+            wait(lab, waiting, i); /* it stays out, where it was */
+        else if (place_one(lab, i, FALSE))
+            placed++;
+        else if (callout)
+            wait(lab, waiting, i);
+    }
+    placed += place_waiting(lab, waiting, G_MININT);
+    g_array_free(waiting, TRUE);
+    for (guint i = 0; lab->memory && i < lab->labels->len; i++) {
+        const label *l = lab->labels->pdata[i];
+        if (l->placed)
+            g_hash_table_insert(lab->memory->at, memory_key(lab, l), GINT_TO_POINTER(l->chosen));
+    }
+    if (lab->memory)
+        g_mutex_unlock(&lab->memory->lock);
+    return placed;
+}
+
+cm_label_memory *cm_label_memory_new(void)
+{
+    cm_label_memory *m = g_new0(cm_label_memory, 1);
+    g_mutex_init(&m->lock);
+    m->at = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    return m;
+}
+
+void cm_label_memory_free(cm_label_memory *m)
+{
+    if (!m)
+        return;
+    g_hash_table_unref(m->at);
+    g_mutex_clear(&m->lock);
+    g_free(m);
+}
+
+void cm_labeler_set_memory(cm_labeler *lab, cm_label_memory *m, const char *scope)
+{
+    lab->memory = m;
+    g_free(lab->scope);
+    lab->scope = g_strdup(scope);
+}

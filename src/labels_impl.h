@@ -1,0 +1,41 @@
+/* What labels.c (layouts, drawing) and label_place.c (placement) share: a queued label and
+ * the labeler.  Nothing else includes this. */
+#ifndef CM_LABELS_IMPL_H
+#define CM_LABELS_IMPL_H
+
+#include "labels.h"
+
+/* Candidates beside a point; a label placed at candidate BESIDE or beyond is called out. */
+#define BESIDE 8
+
+typedef struct {
+    cm_label_spec spec;
+    char *text, *font;
+    PangoLayout *layout;
+    double w, h;      /* ink-independent logical size */
+    double h1;        /* height of the first line: a point label's first line faces its symbol */
+    gboolean placed;
+    int chosen;       /* the candidate placed at: see candidates(); BESIDE and up: a callout */
+    double x, y;      /* top-left of the layout when placed */
+    int order;        /* insertion order, to keep the sort stable */
+} label;
+
+struct cm_label_memory {
+    GMutex lock;
+    GHashTable *at; /* memory_key() -> candidate index */
+};
+
+struct cm_labeler {
+    PangoContext *pango; /* on Pango's default font map: every installed font */
+    GHashTable *fast;    /* family list -> context on cm_font_map's map, or NULL */
+    cairo_t *cr;
+    cm_box frame;
+    GArray *blocked; /* cm_box */
+    GArray *texts;   /* cm_box: the labels placed, which leaders must not cross */
+    GPtrArray *labels;
+    cm_label_memory *memory; /* borrowed; NULL for none */
+    char *scope;             /* what its labels are remembered under: see memory_key() */
+    int unknown_glyphs;
+};
+
+#endif

@@ -1,0 +1,210 @@
+/* The label engine's newer promises: places of the day named first, callouts with leaders
+ * where there is no room beside a point, and positions kept from page to page in a series. */
+#include "conflictmap/conflictmap.h"
+#include "keyfile.h"
+#include "labels.h"
+#include "map_impl.h"
+#include "page.h"
+
+#include <math.h>
+#include <string.h>
+
+/* A labeler on a 200 x 100 point recording, for rules tested without a map. */
+static cm_labeler *small_labeler(cairo_t **cr)
+{
+    cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+    *cr = cairo_create(rec);
+    cairo_surface_destroy(rec);
+    return cm_labeler_new(*cr, (cm_box){0, 0, 200, 100});
+}
+
+static cm_label_spec point_spec(const char *text, double x, double y, int id)
+{
+    cm_label_spec s = {.text = text, .font = "Noto Sans", .size = 9, .color = {0, 0, 0, 1},
+                       .halo = {1, 1, 1, 1}, .halo_width = 1.5, .kind = CM_LABEL_POINT, .x = x,
+                       .y = y, .gap = 3, .priority = 50, .id = id};
+    return s;
+}
+
+/* Where "Alpha" at (100, 50) goes on a page, with `blocked` to its right or not. */
+static cm_box place_alpha(cm_label_memory *memory, gboolean blocked)
+{
+    cairo_t *cr = NULL;
+    cm_labeler *lab = small_labeler(&cr);
+    cm_labeler_set_memory(lab, memory, NULL);
+    if (blocked)
+        cm_labeler_block(lab, (cm_box){101, 40, 160, 60});
+    cm_label_spec s = point_spec("Alpha", 100, 50, 1);
+    cm_labeler_add(lab, &s);
+    g_assert_cmpint(cm_labeler_place(lab), ==, 1);
+    cm_box b;
+    g_assert_true(cm_labeler_box(&b, lab, 1));
+    cm_labeler_destroy(lab);
+    cairo_destroy(cr);
+    return b;
+}
+
+/* A label pushed left by something on its right stays left on the next page, where the right
+ * is free again; without the memory it goes back right.  That is the memory, measured. */
+static void test_memory_keeps_position(void)
+{
+    cm_label_memory *m = cm_label_memory_new();
+    cm_box first = place_alpha(m, TRUE), second = place_alpha(m, FALSE);
+    g_assert_cmpfloat(first.x1, <, 100);
+    g_assert_cmpfloat(fabs(second.x0 - first.x0) + fabs(second.y0 - first.y0), <, 1e-9);
+    cm_label_memory_free(m);
+    cm_box alone = place_alpha(NULL, FALSE);
+    g_assert_cmpfloat(alone.x0, >, 100);
+    /* a remembered position that is blocked now gives way */
+    m = cm_label_memory_new();
+    place_alpha(m, FALSE);
+    cm_box moved = place_alpha(m, TRUE);
+    g_assert_cmpfloat(moved.x1, <, 100);
+    cm_label_memory_free(m);
+}
+
+/* With its eight positions beside the point blocked, a callout goes further out (no more than
+ * 12 mm and clear of the blocks) and says so; a label that may not be called out is dropped. */
+static void test_callout(void)
+{
+    for (int callout = 0; callout < 2; callout++) {
+        cairo_t *cr = NULL;
+        cm_labeler *lab = small_labeler(&cr);
+        cm_box ring = {85, 40, 115, 60};
+        cm_labeler_block(lab, ring);
+        cm_label_spec s = point_spec("Beta", 100, 50, 7);
+        s.callout = callout; /* its symbol is under the block, as a town always shown */
+        cm_labeler_add(lab, &s);
+        g_assert_cmpint(cm_labeler_place(lab), ==, callout);
+        cm_box b;
+        g_assert_cmpint(cm_labeler_box(&b, lab, 7), ==, callout);
+        g_assert_cmpint(cm_labeler_is_callout(lab, 7), ==, callout);
+        if (callout) {
+            g_assert_false(cm_box_overlaps(&b, &ring));
+            double dx = fmax(fmax(b.x0 - 100, 0), 100 - b.x1), dy = fmax(fmax(b.y0 - 50, 0), 50 - b.y1);
+            g_assert_cmpfloat(hypot(dx, dy), <=, 12 * 72.0 / 25.4 + 1);
+            double e[4];
+            cm_leader_ends(e, 100, 50, 1, &b);
+            g_assert_cmpfloat(hypot(e[2] - e[0], e[3] - e[1]), >, 5);
+        }
+        cm_labeler_destroy(lab);
+        cairo_destroy(cr);
+    }
+}
+
+/* A name is not set nearer another place's point than its own: "Gamma" may not go right of
+ * its point, where it would touch Delta's dot. */
+static void test_not_beside_another(void)
+{
+    cairo_t *cr = NULL;
+    cm_labeler *lab = small_labeler(&cr);
+    cm_label_spec g = point_spec("Gamma", 60, 50, 1), d = point_spec("Delta", 100, 50, 2);
+    g.priority = 60;
+    cm_labeler_add(lab, &g);
+    cm_labeler_add(lab, &d);
+    cm_labeler_place(lab);
+    cm_box b;
+    g_assert_true(cm_labeler_box(&b, lab, 1));
+    double to_delta = hypot(fmax(fmax(b.x0 - 100, 0), 100 - b.x1), fmax(fmax(b.y0 - 50, 0), 50 - b.y1));
+    double to_own = hypot(fmax(fmax(b.x0 - 60, 0), 60 - b.x1), fmax(fmax(b.y0 - 50, 0), 50 - b.y1));
+    g_assert_cmpfloat(to_own, <=, to_delta);
+    cm_labeler_destroy(lab);
+    cairo_destroy(cr);
+}
+
+static cm_map *bundled(const char *lang, cm_ctx *ctx)
+{
+    cm_map *map = NULL;
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+    g_assert_cmpint(cm_map_set_lang(map, lang, ctx), ==, CM_OK);
+    return map;
+}
+
+static int place_id(const cm_map *map, const char *key)
+{
+    for (int i = 0; i < map->places.layer->n; i++)
+        if (g_strcmp0(map->places.layer->features[i].key, key) == 0)
+            return i + 1; /* places.c: a place's label id */
+    g_error("no place %s", key);
+}
+
+/* The page on `date` laid out through `cache` (NULL: alone); its body for the caller. */
+static cm_page_body *page_on(const cm_map *map, const char *date, const cm_page_cache *cache)
+{
+    cm_page_spec spec = {0};
+    g_assert_true(cm_parse_date(date, &spec.date));
+    cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, NULL);
+    cairo_t *cr = cairo_create(rec);
+    cm_page_body *body = NULL;
+    cm_draw_page(cr, map, &spec, cache, &body);
+    cairo_destroy(cr);
+    cairo_surface_destroy(rec);
+    return body;
+}
+
+/* Places of the day are named in the English map however crowded: Tarhuna and Gharyan as
+ * the LNA takes them, Tarhuna and Bani Walid as the GNA does, Tripoli under attack (on
+ * 19 December 2019 Tarhuna is no place of the day: the Tripoli detail names it, test_render's
+ * PDF text). */
+static void test_places_of_the_day(void)
+{
+    static const struct {
+        const char *date, *keys[3];
+    } cases[] = {{"2019-04-05", {"tarhuna", "gharyan", "tripoli"}},
+                 {"2019-12-19", {"tripoli", "tripoli", "tripoli"}},
+                 {"2020-06-06", {"tarhuna", "bani_walid", "tripoli"}}};
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = bundled("en", ctx);
+    for (size_t c = 0; c < G_N_ELEMENTS(cases); c++) {
+        cm_page_body *body = page_on(map, cases[c].date, NULL);
+        for (size_t k = 0; k < G_N_ELEMENTS(cases[c].keys); k++)
+            if (!cm_labeler_is_placed(body->lab, place_id(map, cases[c].keys[k])))
+                g_error("%s: %s is not named", cases[c].date, cases[c].keys[k]);
+        cm_page_body_free(body);
+    }
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+}
+
+/* Ten weekly pages from 1 July 2019, through a series' cache: Misrata's name has one position
+ * (nothing changes near it), and laying the series out again gives the same boxes. */
+static void test_series_keeps_misrata(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = bundled("en+ar", ctx);
+    int misrata = place_id(map, "misrata");
+    cm_box first[10];
+    for (int run = 0; run < 2; run++) {
+        cm_page_cache cache = {.memory = cm_label_memory_new()};
+        GDate d;
+        g_date_set_dmy(&d, 1, G_DATE_JULY, 2019);
+        for (int f = 0; f < 10; f++, g_date_add_days(&d, 7)) {
+            char date[11];
+            cm_format_date(&d, date);
+            cm_page_body *body = page_on(map, date, &cache);
+            cm_box b;
+            g_assert_true(cm_labeler_box(&b, body->lab, misrata));
+            if (run == 0 && f > 0 && memcmp(&b, &first[0], sizeof b) != 0)
+                g_error("%s: Misrata's name moved from %.2f,%.2f to %.2f,%.2f", date, first[0].x0,
+                        first[0].y0, b.x0, b.y0);
+            if (run == 1)
+                g_assert_true(memcmp(&b, &first[f], sizeof b) == 0);
+            first[f] = b;
+            cm_page_body_free(body);
+        }
+        cm_label_memory_free(cache.memory);
+    }
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/labels/memory/keeps-position", test_memory_keeps_position);
+    g_test_add_func("/labels/callout", test_callout);
+    g_test_add_func("/labels/not-beside-another", test_not_beside_another);
+    g_test_add_func("/labels/places-of-the-day", test_places_of_the_day);
+    g_test_add_func("/labels/series-keeps-misrata", test_series_keeps_misrata);
+    return g_test_run();
+}
