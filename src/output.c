@@ -409,6 +409,16 @@ cairo_surface_t *cm_output_surface(cm_output *o)
     return o->surface;
 }
 
+cm_status cm_output_fail(cm_output *o, cairo_status_t cs, cm_ctx *ctx)
+{
+    cm_status st = cm_file_failed(o->file)
+                       ? cm_file_check(o->file, ctx)
+                       : cm_fail(ctx, CM_EOUTPUT, "%s: drawing failed: %s", o->path,
+                                 cairo_status_to_string(cs));
+    cm_output_abort(o);
+    return st;
+}
+
 void cm_output_abort(cm_output *o)
 {
     if (!o)

@@ -98,6 +98,11 @@ cm_status cm_output_commit(cm_output *o, cm_ctx *ctx);
  * NULL does nothing. */
 void cm_output_abort(cm_output *o);
 
+/* Drawing failed with `cs`: the output's own write error when a write failed first (a full
+ * disk, ulimit -f: cairo then reports only "error while writing"), else the drawing's;
+ * then discarded as by cm_output_abort. */
+cm_status cm_output_fail(cm_output *o, cairo_status_t cs, cm_ctx *ctx);
+
 /* The last occurrence of `needle` in binary data (NULs and all), or NULL: for the SVG writer
  * and the provenance reader. */
 const char *cm_find_last(const char *hay, gsize len, const char *needle);

@@ -456,6 +456,12 @@ static GBytes *body_key(const cm_map *map, const cm_control *cs)
         guint8 on = (guint8)cm_event_shown(&map->events->items[i], &cs->spec->date);
         g_byte_array_append(k, &on, 1);
     }
+    /* a town that changed hands in the last 30 days is named first: the date decides that
+     * too, not only the rows in force */
+    for (int i = 0; i < np; i++) {
+        guint8 day = (guint8)cm_place_of_the_day(map, cs, i);
+        g_byte_array_append(k, &day, 1);
+    }
     /* the notes say which sources were published after the page's date ("reported ..."):
      * two dates of the same control may still differ in that */
     char *notes = map->sources ? cm_sources_line(map, cs, FALSE) : NULL;

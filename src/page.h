@@ -147,6 +147,9 @@ void cm_draw_town(cairo_t *cr, const cm_style *s, gboolean capital, double x, do
  * the star, the dot (larger when coloured by a holder), the siege ring or attack mark.  What
  * labels keep clear of, and what a query counts as the town. */
 double cm_place_radius(const cm_map *map, int i, const cm_ledger_row *row);
+/* Whether place i is a place of the day on cs's date (changed hands in the last 30 days,
+ * contested, besieged or attacked, or named by the title or an arrow): its name first. */
+gboolean cm_place_of_the_day(const cm_map *map, const cm_control *cs, int i);
 /* First pass (draw FALSE): queue the towns' labels and block always-shown symbols.  Second
  * pass, after placement: draw the symbols of places that are shown, their boxes in `drawn`. */
 void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labeler *lab,

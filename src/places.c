@@ -64,7 +64,7 @@ static gboolean named_on_page(const cm_map *map, const cm_feature *f, const GDat
  * replaced names another controller), or named by the title or an arrow in force.  Its name
  * is placed before any other's, whatever its rank, and called out when there is no room
  * beside it. */
-static gboolean of_the_day(const cm_map *map, const cm_control *cs, int i)
+gboolean cm_place_of_the_day(const cm_map *map, const cm_control *cs, int i)
 {
     const cm_ledger_row *row = cs->towns[i];
     const GDate *date = &cs->spec->date;
@@ -201,7 +201,7 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
         if (!text)
             continue;
         double size = place_size(s, f);
-        gboolean day = of_the_day(map, cs, i);
+        gboolean day = cm_place_of_the_day(map, cs, i);
         int priority = place_priority(f) + (capital ? 20 : 0) + (row ? 5 : 0);
         cm_label_spec spec = {
             .text = text, .font = s->font, .size = size, .bold = capital || f->rank <= 2,

@@ -152,10 +152,8 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
         cairo_destroy(cr);
         cm_page_cache_clear(&cache);
     }
-    if (cs != CAIRO_STATUS_SUCCESS) {
-        cm_output_abort(out);
-        return cm_fail(ctx, CM_EOUTPUT, "%s: drawing failed: %s", path, cairo_status_to_string(cs));
-    }
+    if (cs != CAIRO_STATUS_SUCCESS)
+        return cm_output_fail(out, cs, ctx);
     return cm_output_commit(out, ctx);
 }
 

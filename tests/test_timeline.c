@@ -285,8 +285,9 @@ static int pixels_apart(cairo_surface_t *a, cairo_surface_t *b)
 /* Every page of a series, with its shared bodies, districts, zones, lines and labels, looks
  * as the map rendered alone on that date, when labels are placed page by page
  * (keep_labels FALSE: kept, they stay where the month before had them).  The pages compared
- * are each a way a page is made: 1 August 2019 paints the whole body recorded for 1 July
- * (nothing changed in between), so a broken recording shows on it as on page 1; 1 September
+ * are each a way a page is made: 1 August 2019 draws its body afresh though no row changed
+ * since 1 July (Gharyan, retaken on 26 June, is a place of the day on 1 July, named first,
+ * and no longer on 1 August: a body painted from July's recording fails here); 1 September
  * draws a new body, Murzuq contested (a hatch), from the districts' parts recorded before;
  * 1 February 2020 likewise with Sirte the LNA's (a fill); 1 June with towns, zones and an
  * arrow changed.  Measured: pages match their lone renders but for 80-432 pixels (poppler's
