@@ -104,6 +104,11 @@ cm_paint cm_diff_paint(const cm_style *s, const cm_ledger_row *from, const cm_le
     return p;
 }
 
+static int g_strcmp0_p(const char *const *a, const char *const *b)
+{
+    return g_strcmp0(*a, *b);
+}
+
 static void add_item(GArray *items, cm_swatch_kind kind, cm_paint paint, char *text)
 {
     cm_legend_item it = {.kind = kind, .paint = paint, .text = text};
@@ -198,6 +203,18 @@ static void add_claimed(GArray *items, const cm_map *map, const cm_control *cs, 
     }
 }
 
+/* The parties as a set, "GNA;LNA" for LNA;GNA too: one legend entry for both orders. */
+static char *party_set(char **parties)
+{
+    guint n = g_strv_length(parties);
+    char **sorted = g_new0(char *, n + 1);
+    memcpy(sorted, parties, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, (int (*)(const void *, const void *))g_strcmp0_p);
+    char *ids = g_strjoinv(";", sorted);
+    g_free(sorted);
+    return ids;
+}
+
 /* Each distinct set of parties contesting ground or a zone, once. */
 static void add_contested(GArray *items, const cm_map *map, const cm_control *cs,
                           const ground *g)
@@ -221,7 +238,7 @@ static void add_contested(GArray *items, const cm_map *map, const cm_control *cs
         }
         if (st != CM_CONTESTED || !parties)
             continue;
-        char *ids = g_strjoinv(";", parties);
+        char *ids = party_set(parties);
         if (g_hash_table_contains(seen, ids)) {
             g_free(ids);
             continue;
