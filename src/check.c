@@ -112,6 +112,31 @@ static gint problem_cmp(gconstpointer a, gconstpointer b)
     return (nx > ny) - (nx < ny);
 }
 
+/* Regions the ledger never names are drawn as no data on every date: said, as a warning (a
+ * new map's template starts so), the first ten by key and a count of the rest. */
+static void warn_unrecorded(const cm_map *map, cm_ctx *ctx)
+{
+    GHashTable *named = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < map->ledger->rows->len; i++)
+        g_hash_table_add(named, ((cm_ledger_row *)map->ledger->rows->pdata[i])->region);
+    GString *keys = g_string_new(NULL);
+    int missing = 0;
+    for (int i = 0; i < map->regions.layer->n; i++) {
+        const char *key = map->regions.layer->features[i].key;
+        if (!key || g_hash_table_contains(named, key))
+            continue;
+        if (++missing <= 10)
+            g_string_append_printf(keys, "%s\"%s\"", missing > 1 ? ", " : "", key);
+    }
+    if (missing > 10)
+        g_string_append_printf(keys, " and %d more", missing - 10);
+    if (missing)
+        cm_warn(ctx, "%s: %d region%s with no row, drawn as no data on every date: %s",
+                map->ledger->path, missing, missing > 1 ? "s" : "", keys->str);
+    g_string_free(keys, TRUE);
+    g_hash_table_unref(named);
+}
+
 cm_status cm_map_check(const char *path, const cm_map_options *opts, cm_ctx *ctx)
 {
     cm_ctx_begin(ctx);
@@ -122,6 +147,8 @@ cm_status cm_map_check(const char *path, const cm_map_options *opts, cm_ctx *ctx
         g_ptr_array_add(problems, g_strdup(cm_ctx_message(ctx)));
     } else if (problems->len > 0) {
         st = cm_fail(ctx, CM_EINPUT, "%s: %u problem(s) in the data", path, problems->len);
+    } else {
+        warn_unrecorded(map, ctx);
     }
     g_ptr_array_sort(problems, problem_cmp);
     for (guint i = 0; i < problems->len; i++)

@@ -105,11 +105,46 @@ static void test_last_error(void)
     cm_ctx_destroy(ctx);
 }
 
+/* check warns of regions the ledger never names (drawn as no data on every date), and only
+ * of those. */
+static void test_unrecorded_regions(void)
+{
+    char *dir = scratch_dir(), *all = NULL;
+    g_assert_true(g_file_get_contents(CM_SOURCE_DIR "/geodata/control.csv", &all, NULL, NULL));
+    GString *kept = g_string_new(NULL);
+    char **rows = g_strsplit(all, "\n", -1);
+    for (char **r = rows; *r; r++)
+        if (**r && !strstr(*r, ",derna,") && !strstr(*r, ",kufra,"))
+            g_string_append_printf(kept, "%s\n", *r);
+    char *ledger = write_file(dir, "c.csv", kept->str);
+    char *out = NULL, *err = NULL;
+    const char *argv[] = {CM_CLI, "check", "--control", ledger, NULL};
+    g_assert_cmpint(spawn(dir, argv, &out, &err), ==, 0);
+    /* check's report, problems and warnings alike, is its output */
+    g_assert_nonnull(strstr(out, "c.csv: 2 regions with no row, drawn as no data on every date: "
+                                 "\"derna\", \"kufra\""));
+    g_free(out);
+    g_free(err);
+    const char *whole[] = {CM_CLI, "check", NULL};
+    g_assert_cmpint(spawn(dir, whole, &out, &err), ==, 0);
+    g_assert_null(strstr(out, "with no row"));
+    g_assert_null(strstr(err, "with no row"));
+    g_free(out);
+    g_free(err);
+    g_strfreev(rows);
+    g_string_free(kept, TRUE);
+    g_free(all);
+    g_free(ledger);
+    rm_rf(dir);
+    g_free(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/load/nothing-outside-output", test_nothing_outside_output);
     g_test_add_func("/load/options-uninitialised", test_options_uninitialised);
     g_test_add_func("/load/last-error", test_last_error);
+    g_test_add_func("/load/unrecorded-regions", test_unrecorded_regions);
     return g_test_run();
 }
