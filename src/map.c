@@ -112,6 +112,24 @@ cm_status cm_map_set_diff_from(cm_map *map, const char *date, cm_ctx *ctx)
     return CM_OK;
 }
 
+/* Arabic asked for, and a named layer has no Arabic name at all: its labels stay English,
+ * said once per layer. */
+static void warn_no_arabic(const cm_map *map, cm_ctx *ctx)
+{
+    const placed_layer *layers[] = {&map->regions, &map->places, &map->neighbours};
+    for (size_t k = 0; k < G_N_ELEMENTS(layers); k++) {
+        const cm_layer *l = layers[k]->layer;
+        gboolean any = FALSE, named = FALSE;
+        for (int i = 0; l && i < l->n && !any; i++) {
+            any = l->features[i].name_ar != NULL;
+            named |= l->features[i].name != NULL;
+        }
+        if (l && named && !any)
+            cm_warn(ctx, "%s: no Arabic names (the map file's name-ar): its labels stay in English",
+                    l->path);
+    }
+}
+
 cm_status cm_map_set_lang(cm_map *map, const char *lang, cm_ctx *ctx)
 {
     cm_ctx_begin(ctx);
@@ -119,6 +137,8 @@ cm_status cm_map_set_lang(cm_map *map, const char *lang, cm_ctx *ctx)
         return cm_fail(ctx, CM_EUSAGE, "language \"%s\" must be en, ar or en+ar", lang);
     g_free(map->style->lang);
     map->style->lang = g_strdup(lang);
+    if (strcmp(lang, "en") != 0 && !map->part)
+        warn_no_arabic(map, ctx);
     for (int i = 0; i < map->ndetails; i++) /* the details speak the map's language */
         cm_map_set_lang(map->details[i], lang, ctx);
     return CM_OK;

@@ -139,6 +139,50 @@ static void test_unrecorded_regions(void)
     g_free(dir);
 }
 
+/* --lang ar on a map whose layers have no Arabic names: one warning a layer (the detail frame
+ * says nothing more), and none when they have them. */
+static void test_no_arabic_warned(void)
+{
+    char *dir = scratch_dir(), *text = NULL;
+    g_assert_true(g_file_get_contents(cm_default_map_path(), &text, NULL, NULL));
+    GString *map = g_string_new(NULL);
+    char **lines = g_strsplit(text, "\n", -1);
+    /* the bundled map, its paths made absolute, without its name-ar keys */
+    for (char **l = lines; *l; l++) {
+        if (g_str_has_prefix(*l, "name-ar"))
+            continue;
+        if (g_str_has_prefix(*l, "file = ") || g_str_has_prefix(*l, "styles = "))
+            g_string_append_printf(map, "%.*s%s/geodata/%s\n", (int)(strchr(*l, '=') + 2 - *l),
+                                   *l, CM_SOURCE_DIR, strchr(*l, '=') + 2);
+        else
+            g_string_append_printf(map, "%s\n", *l);
+    }
+    char *path = write_file(dir, "noar.map", map->str);
+    char *png = g_build_filename(dir, "m.png", NULL), *err = NULL;
+    const char *argv[] = {CM_CLI, "render", path, "--lang", "ar", "--dpi", "20", "-o", png, NULL};
+    g_assert_cmpint(spawn(dir, argv, NULL, &err), ==, 0);
+    static const char *const layers[] = {"districts.shp: no Arabic names",
+                                         "places.csv: no Arabic names",
+                                         "neighbours.shp: no Arabic names"};
+    for (size_t i = 0; i < G_N_ELEMENTS(layers); i++) {
+        const char *at = strstr(err, layers[i]);
+        g_assert_nonnull(at);
+        g_assert_null(strstr(at + 1, layers[i]));
+    }
+    g_free(err);
+    const char *bundled[] = {CM_CLI, "render", "--lang", "ar", "--dpi", "20", "-o", png, NULL};
+    g_assert_cmpint(spawn(dir, bundled, NULL, &err), ==, 0);
+    g_assert_null(strstr(err, "no Arabic names"));
+    g_free(err);
+    g_strfreev(lines);
+    g_string_free(map, TRUE);
+    g_free(text);
+    g_free(path);
+    g_free(png);
+    rm_rf(dir);
+    g_free(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -146,5 +190,6 @@ int main(int argc, char **argv)
     g_test_add_func("/load/options-uninitialised", test_options_uninitialised);
     g_test_add_func("/load/last-error", test_last_error);
     g_test_add_func("/load/unrecorded-regions", test_unrecorded_regions);
+    g_test_add_func("/load/no-arabic-warned", test_no_arabic_warned);
     return g_test_run();
 }
