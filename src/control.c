@@ -184,6 +184,24 @@ static void add_holders(GArray *items, const cm_map *map, const cm_control *cs, 
     }
 }
 
+/* Ground around a town or site drawn in another paint than its district's (cells.c): what the
+ * discs are, once, in the colours of the first such cell. */
+static void add_cells(GArray *items, const cm_map *map, const cm_control *cs)
+{
+    const cm_style *s = map->style;
+    for (int c = 0; c < map->ncells && !cs->spec->diff; c++) {
+        const cm_cell *cell = &map->cells[c];
+        const cm_ledger_row *row = cs->towns[cell->point];
+        cm_paint own = cm_row_paint(s, row), under = cm_row_paint(s, cs->rows[cell->region]);
+        if (!row || own.n != 1 || !memcmp(&own, &under, sizeof own))
+            continue;
+        cm_paint p = {.colors = {own.colors[0], under.n ? under.colors[0] : s->unknown_fill}, .n = 2};
+        add_item(items, CM_SWATCH_CELL, p,
+                 g_strdup("Around a town or site: who holds it (approximate)"));
+        return;
+    }
+}
+
 /* Ground only claimed (by its status or its confidence), lighter: one entry per claimant. */
 static void add_claimed(GArray *items, const cm_map *map, const cm_control *cs, const ground *g)
 {
@@ -410,6 +428,44 @@ static void add_events(GArray *items, const cm_map *map, const cm_control *cs)
     g_free(numbers);
 }
 
+/* Where an item of `kind` goes among the items: after the last of its kind, else before the
+ * events, else at the end. */
+static guint insertion_point(const GArray *items, cm_swatch_kind kind)
+{
+    guint at = items->len, events = items->len;
+    gboolean found = FALSE;
+    for (guint i = 0; i < items->len; i++) {
+        cm_swatch_kind k = g_array_index(items, cm_legend_item, i).kind;
+        if (k == kind)
+            at = i + 1, found = TRUE;
+        if (k == CM_SWATCH_EVENT && events == items->len)
+            events = i;
+    }
+    return found ? at : events;
+}
+
+/* What the detail frames show that the main map does not (an airport only the Tripoli
+ * detail has room for): the legend explains the whole page. */
+static void merge_details(GArray *items, const cm_map *map, const cm_control *cs)
+{
+    for (int d = 0; d < map->ndetails; d++) {
+        cm_control dcs = cm_control_on(map->details[d], cs->spec);
+        GArray *more = cm_legend_items(map->details[d], &dcs);
+        for (guint i = 0; i < more->len; i++) {
+            cm_legend_item *it = &g_array_index(more, cm_legend_item, i);
+            gboolean known = FALSE;
+            for (guint j = 0; j < items->len && !known; j++)
+                known = !strcmp(g_array_index(items, cm_legend_item, j).text, it->text);
+            if (known)
+                continue;
+            g_array_insert_val(items, insertion_point(items, it->kind), *it);
+            it->text = NULL; /* now the page's */
+        }
+        cm_legend_items_free(more);
+        cm_control_clear(&dcs);
+    }
+}
+
 GArray *cm_legend_items(const cm_map *map, const cm_control *cs)
 {
     const cm_style *s = map->style;
@@ -420,6 +476,7 @@ GArray *cm_legend_items(const cm_map *map, const cm_control *cs)
     add_claimed(items, map, cs, &g);
     add_contested(items, map, cs, &g);
     ground_clear(&g);
+    add_cells(items, map, cs);
     gboolean none = FALSE, unchanged = FALSE;
     for (int i = 0; i < map->regions.layer->n; i++) {
         none |= !cs->rows[i];
@@ -433,6 +490,7 @@ GArray *cm_legend_items(const cm_map *map, const cm_control *cs)
     add_lines(items, map, cs);
     add_place_items(items, map, cs);
     add_events(items, map, cs);
+    merge_details(items, map, cs);
     return items;
 }
 

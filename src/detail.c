@@ -74,8 +74,9 @@ void cm_details_free(cm_map *map)
     map->ndetails = 0;
 }
 
-/* On the main map: the detail's extent outlined, its title beside it (a label the label pass
- * places), and a thin line to its box. */
+/* On the main map: the detail's extent outlined; its title goes beside it (a label the label
+ * pass places), as over the detail's box.  No line joins the two: across the page it would
+ * cut through the map. */
 void cm_draw_detail_outline(cairo_t *cr, const cm_map *map, int i, const cm_box *box)
 {
     const cm_map *d = map->details[i];
@@ -88,24 +89,7 @@ void cm_draw_detail_outline(cairo_t *cr, const cm_map *map, int i, const cm_box 
     cm_shape sh = {&r, 1};
     cm_draw_stroke(cr, &sh, TRUE, (cm_rgba){1, 1, 1, 0.9}, 2.2);
     cm_draw_stroke(cr, &sh, TRUE, map->style->frame_color, 0.9);
-    /* the connector: from the outline's corner nearest the box to the box's nearest corner */
-    double bx = (box->x0 + box->x1) / 2, by = (box->y0 + box->y1) / 2;
-    int best = 0;
-    for (int k = 1; k < r.n; k++)
-        if (hypot(r.xy[2 * k] - bx, r.xy[2 * k + 1] - by) <
-            hypot(r.xy[2 * best] - bx, r.xy[2 * best + 1] - by))
-            best = k;
-    double px = r.xy[2 * best], py = r.xy[2 * best + 1];
-    double cx = fabs(px - box->x0) < fabs(px - box->x1) ? box->x0 : box->x1;
-    double cy = fabs(py - box->y0) < fabs(py - box->y1) ? box->y0 : box->y1;
-    if (px < box->x0 || px > box->x1 || py < box->y0 || py > box->y1) {
-        cairo_new_path(cr);
-        cairo_move_to(cr, px, py);
-        cairo_line_to(cr, cx, cy);
-        cm_draw_set_color(cr, map->style->frame_color);
-        cairo_set_line_width(cr, 0.5);
-        cairo_stroke(cr);
-    }
+    (void)box; /* no connector: the outline is named as the detail's heading is */
     g_free(r.xy);
 }
 

@@ -103,12 +103,28 @@ static void draw_swatch(cairo_t *cr, cm_labeler *lab, const cm_style *s,
         cm_draw_star(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->star, it->paint.colors[0],
                      s->place_halo);
         break;
+    case CM_SWATCH_CELL: {
+        /* the disc of one holder's colour around a town, on another's ground */
+        cm_paint ground = {.colors = {it->paint.colors[1]}, .n = 1};
+        cm_draw_paint(cr, &box, &ground, s->hatch_width, s->hatch_angle);
+        cairo_save(cr);
+        cairo_rectangle(cr, cx, cy, SWATCH_W, rowh);
+        cairo_clip(cr);
+        cairo_new_path(cr);
+        cairo_arc(cr, cx + SWATCH_W / 2, cy + rowh / 2, rowh * 0.45, 0, 2 * G_PI);
+        cm_draw_set_color(cr, it->paint.colors[0]);
+        cairo_fill(cr);
+        cairo_restore(cr);
+        cm_draw_dot(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->dot, s->place_color, s->place_halo);
+        cm_draw_stroke(cr, &box, TRUE, s->legend_border, 0.4);
+        break;
+    }
     case CM_SWATCH_SITE:
         cm_draw_site(cr, it->site_kind, cx + SWATCH_W / 2, cy + rowh / 2, s->site_size,
                      it->paint.colors[0], s->place_halo);
         break;
     case CM_SWATCH_DOT:
-        cm_draw_dot(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->dot * 1.3, it->paint.colors[0],
+        cm_draw_dot(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->dot * 1.6, it->paint.colors[0],
                     s->place_halo);
         break;
     case CM_SWATCH_SIEGE:

@@ -183,7 +183,7 @@ static void plan_furniture(furniture_plan *fp, cairo_t *cr, const cm_map *map,
     fp->scalebar = (cm_box){fp->sx, fp->sy, fp->sx, fp->sy};
     fp->has_scale = isfinite(map->metres_per_pt) && map->metres_per_pt > 0;
     if (fp->has_scale) {
-        cm_layout_scalebar(cr, body->lab, s, map->metres_per_pt, fr[2] / (map->part ? 4 : 6),
+        cm_layout_scalebar(cr, body->lab, s, map->metres_per_pt, fr[2] / 6,
                            fp->sx, fp->sy, &fp->scalebar, FALSE);
         g_array_append_val(body->furniture, fp->scalebar);
     }
@@ -285,7 +285,7 @@ static void draw_part_furniture(cairo_t *cr, const cm_map *map, const furniture_
     const double *fr = map->frame;
     cm_box sb = fp->scalebar;
     if (fp->has_scale)
-        cm_layout_scalebar(cr, body->lab, s, map->metres_per_pt, fr[2] / 4, fp->sx, fp->sy, &sb,
+        cm_layout_scalebar(cr, body->lab, s, map->metres_per_pt, fr[2] / 6, fp->sx, fp->sy, &sb,
                            TRUE);
     cairo_new_path(cr);
     cairo_rectangle(cr, fr[0], fr[1], fr[2], fr[3]);
