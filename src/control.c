@@ -276,7 +276,8 @@ static void add_lines(GArray *items, const cm_map *map, const cm_control *cs)
     const cm_style *s = map->style;
     if (!map->lines || cs->spec->diff)
         return;
-    gboolean front = FALSE, withdrawal = FALSE;
+    gboolean front = FALSE;
+    const cm_controller *withdrawal = NULL; /* the first withdrawing side: its colour */
     for (guint c = 0; c < s->controllers->len; c++) {
         const cm_controller *ctl = s->controllers->pdata[c];
         for (int i = 0; i < map->lines->layer->n; i++) {
@@ -284,7 +285,8 @@ static void add_lines(GArray *items, const cm_map *map, const cm_control *cs)
             if (!cm_timed_active(t, &cs->spec->date))
                 continue;
             front |= t->kind == CM_LINE_FRONT;
-            withdrawal |= t->kind == CM_LINE_WITHDRAWAL;
+            if (t->kind == CM_LINE_WITHDRAWAL && !withdrawal)
+                withdrawal = cm_style_controller(s, t->actor);
             if (t->kind == CM_LINE_OFFENSIVE && strcmp(t->actor, ctl->id) == 0) {
                 cm_paint p = {.colors = {ctl->fill}, .n = 1};
                 add_item(items, CM_SWATCH_ARROW, p, g_strdup_printf("%s offensive", ctl->short_label));
@@ -294,7 +296,8 @@ static void add_lines(GArray *items, const cm_map *map, const cm_control *cs)
     }
     cm_paint grey = {.colors = {{0.45, 0.45, 0.45, 1}}, .n = 1};
     if (withdrawal)
-        add_item(items, CM_SWATCH_WITHDRAWAL, grey, g_strdup("Withdrawal"));
+        add_item(items, CM_SWATCH_WITHDRAWAL, (cm_paint){.colors = {withdrawal->fill}, .n = 1},
+                 g_strdup_printf("%s withdrawal", withdrawal->short_label));
     if (front)
         add_item(items, CM_SWATCH_FRONT, grey, g_strdup("Front line (teeth face the attacker)"));
 }
