@@ -138,11 +138,15 @@ static ground ground_rows(const cm_map *map, const cm_control *cs)
     ground g = {g_new0(const cm_ledger_row *, (size_t)(nreg + map->ncells)),
                 g_new0(const cm_ledger_row *, (size_t)(nreg + map->ncells)), 0};
     gboolean diff = cs->spec->diff;
-    for (int i = 0; i < nreg; i++, g.n++)
+    for (int i = 0; i < nreg; i++) {
+        if (!map->region_in_frame[i])
+            continue;
         g.to[g.n] = cs->rows[i], g.from[g.n] = diff ? cs->rows_from[i] : NULL;
+        g.n++;
+    }
     for (int c = 0; c < map->ncells; c++) {
         const cm_cell *cell = &map->cells[c];
-        if (!cs->towns[cell->point])
+        if (!cs->towns[cell->point] || !map->region_in_frame[cell->region])
             continue;
         g.to[g.n] = cs->towns[cell->point];
         if (diff)
@@ -329,7 +333,7 @@ static void add_site_items(GArray *items, const cm_map *map, const cm_control *c
     cm_paint grey = {.colors = {{0.45, 0.45, 0.45, 1}}, .n = 1};
     for (int i = map->first_site; l && i < l->n; i++) {
         const char *kind = l->features[i].kind ? l->features[i].kind : "";
-        if (!cm_place_on_map(map, i) || !cs->towns[i] || g_hash_table_contains(seen, kind))
+        if (!cm_place_in_frame(map, i) || !cs->towns[i] || g_hash_table_contains(seen, kind))
             continue;
         g_hash_table_add(seen, (gpointer)kind);
         add_item(items, CM_SWATCH_SITE, grey, g_strdup(cm_site_kind_name(kind)));
@@ -348,7 +352,7 @@ static void add_town_holders(GArray *items, const cm_map *map, const cm_control 
         gboolean shows = FALSE;
         for (int i = 0; i < map->first_site && !shows; i++) {
             const cm_ledger_row *r = cs->towns[i];
-            shows = r && !strcmp(r->controller, ctl->id) &&
+            shows = r && cm_place_in_frame(map, i) && !strcmp(r->controller, ctl->id) &&
                     (!diff || cm_control_changed(cs->towns_from[i], r));
         }
         if (!shows)
@@ -371,6 +375,8 @@ static void add_place_items(GArray *items, const cm_map *map, const cm_control *
     for (int i = 0; i < map->first_site; i++) {
         const char *k = map->places.layer->features[i].kind;
         const cm_ledger_row *r = cs->towns[i];
+        if (!cm_place_in_frame(map, i))
+            continue;
         gboolean shown = r && (!diff || cm_control_changed(cs->towns_from[i], r));
         if (k && strcmp(k, "capital") == 0)
             capital = TRUE;

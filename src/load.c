@@ -9,6 +9,7 @@
 #include "keyfile.h"
 #include "ledger.h"
 #include "map_impl.h"
+#include "page.h"
 #include "mapfile.h"
 #include "style.h"
 #include "timeline.h"
@@ -47,6 +48,9 @@ void cm_map_destroy(cm_map *map)
     g_free(map->town_keys);
     cm_cells_free(map);
     cm_details_free(map);
+    if (map->land)
+        cairo_surface_destroy(map->land);
+    g_free(map->region_in_frame);
     placed_clear(&map->regions);
     placed_clear(&map->neighbours);
     placed_clear(&map->border);
@@ -96,6 +100,24 @@ static void find_anchors(const cm_map *map, placed_layer *pl)
         for (int r = 0; r < thin.nrings; r++)
             g_free(thin.rings[r].xy);
         g_free(thin.rings);
+    }
+}
+
+/* Which regions reach into the frame (by their bounds): the legend lists only what the
+ * frame shows, which on a detail (--focus) is a few districts of many. */
+static void find_regions_in_frame(cm_map *map)
+{
+    const double *fr = map->frame;
+    int n = map->regions.layer->n;
+    map->region_in_frame = g_new0(gboolean, (size_t)n + 1);
+    for (int i = 0; i < n; i++) {
+        const cm_shape *sh = &map->regions.page[i];
+        for (int r = 0; r < sh->nrings && !map->region_in_frame[i]; r++)
+            for (int k = 0; k < sh->rings[r].n && !map->region_in_frame[i]; k++) {
+                double x = sh->rings[r].xy[2 * k], y = sh->rings[r].xy[2 * k + 1];
+                map->region_in_frame[i] = x >= fr[0] && y >= fr[1] && x <= fr[0] + fr[2] &&
+                                          y <= fr[1] + fr[3];
+            }
     }
 }
 
@@ -514,6 +536,8 @@ static cm_status load_any(cm_map **out, const char *path, const cm_map_options *
         goto cleanup;
     map->max_rank = map->mf->ndetails > 0 ? CM_MAIN_MAX_RANK : G_MAXINT;
     cm_cells_build(map);
+    cm_land_build(map);
+    find_regions_in_frame(map);
     if (!part_size && (st = cm_details_load(map, path, &opts, problems, ctx)) != CM_OK)
         goto cleanup;
     map->date = default_date(map);

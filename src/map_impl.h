@@ -13,6 +13,7 @@
 #include "style.h"
 #include "timeline.h"
 
+#include <cairo.h>
 #include <glib.h>
 
 #define MM (72.0 / 25.4)
@@ -43,6 +44,8 @@ struct cm_map {
     int ncells;
     gboolean part;             /* a detail drawn inside another map's page (detail.c) */
     int max_rank;              /* places ranked above this are left to the detail frames */
+    cairo_surface_t *land;     /* the regions rastered inside the frame (furniture.c) */
+    gboolean *region_in_frame; /* per region: some of it inside the frame (the legend's) */
     cm_map **details;          /* the map file's detail frames, each a map of its own */
     int ndetails;
     cm_projection *proj;       /* lon/lat to the page */
@@ -78,6 +81,17 @@ cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_optio
 static inline gboolean cm_place_on_map(const cm_map *map, int i)
 {
     return map->places.layer->features[i].rank <= map->max_rank;
+}
+
+/* Whether place i is drawn on this map and inside its frame: what the legend counts. */
+static inline gboolean cm_place_in_frame(const cm_map *map, int i)
+{
+    const cm_shape *sh = &map->places.page[i];
+    const double *fr = map->frame;
+    if (!cm_place_on_map(map, i) || sh->nrings == 0)
+        return FALSE;
+    double x = sh->rings[0].xy[0], y = sh->rings[0].xy[1];
+    return x >= fr[0] && y >= fr[1] && x <= fr[0] + fr[2] && y <= fr[1] + fr[3];
 }
 
 /* A detail frame's heading strip above its map, in points. */

@@ -66,9 +66,8 @@ cm_page_cache cm_page_cache_new(const cm_map *map)
     cm_draw_base(cr, map);
     cairo_destroy(cr);
     if (map->style->inset && map->inset.layer) {
-        const double *fr = map->frame;
-        cm_box box = {fr[0] + fr[2] - map->inset_size[0] - 1, fr[1] + 1, fr[0] + fr[2] - 1,
-                      fr[1] + 1 + map->inset_size[1]};
+        /* at the page's origin: painted where the furniture plan puts it */
+        cm_box box = {0, 0, map->inset_size[0], map->inset_size[1]};
         c.inset = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
         cr = cairo_create(c.inset);
         cm_draw_inset(cr, map, box);
@@ -102,16 +101,6 @@ void cm_page_cache_clear(cm_page_cache *c)
         g_hash_table_unref(c->parts);
 }
 
-/* Where the furniture inside the frame goes, found before labels so that they avoid it. */
-typedef struct {
-    const char *legend_title;
-    double lx, ly;       /* the legend's top-left corner */
-    gboolean has_scale, has_inset;
-    cm_box scalebar, north, inset;
-    double sx, sy;       /* the scale bar's bottom-right corner */
-    double nx, ny;       /* the north arrow's centre */
-} furniture_plan;
-
 /* The map inside the frame, under the labels: base, districts, zones, border, graticule,
  * lines. */
 static void draw_map_area(cairo_t *cr, const cm_map *map, const cm_control *cs,
@@ -129,86 +118,6 @@ static void draw_map_area(cairo_t *cr, const cm_map *map, const cm_control *cs,
     if (map->style->graticule)
         cm_draw_graticule(cr, map);
     cm_draw_lines(cr, map, cs, cache);
-}
-
-/* The corner a box of w x h takes in the frame, 8 pt in: top-left at *x, *y.  `below` and
- * `above` are what the corner already holds: the inset at the top right, the scale bar and
- * north arrow at the bottom right. */
-static void corner_box(const double fr[4], int corner, double w, double h, double top,
-                       double bottom, double *x, double *y)
-{
-    gboolean right = corner == CM_CORNER_TOP_RIGHT || corner == CM_CORNER_BOTTOM_RIGHT;
-    gboolean low = corner == CM_CORNER_BOTTOM_LEFT || corner == CM_CORNER_BOTTOM_RIGHT;
-    *x = right ? fr[0] + fr[2] - 8 - w : fr[0] + 8;
-    *y = low ? bottom - 8 - h : top + 8;
-}
-
-/* Sizes the scale bar, north arrow, inset, legend and detail frames and blocks their boxes
- * for labels. */
-static void plan_furniture(furniture_plan *fp, cairo_t *cr, const cm_map *map,
-                           const cm_page_spec *spec, cm_page_body *body)
-{
-    const cm_style *s = map->style;
-    const double *fr = map->frame;
-    fp->has_inset = s->inset && map->inset.layer && !map->part;
-    double inset_h = 0;
-    if (fp->has_inset) {
-        fp->inset = (cm_box){fr[0] + fr[2] - map->inset_size[0] - 1, fr[1] + 1, fr[0] + fr[2] - 1,
-                             fr[1] + 1 + map->inset_size[1]};
-        g_array_append_val(body->furniture, fp->inset);
-        inset_h = map->inset_size[1] + 1;
-    }
-    /* each corner's free span: from `top` down to `bottom` */
-    double top[4] = {fr[1], fr[1] + inset_h, fr[1], fr[1]};
-    double bottom[4] = {fr[1] + fr[3], fr[1] + fr[3], fr[1] + fr[3], fr[1] + fr[3]};
-    fp->legend_title = spec->diff ? "Changes of control" : s->legend_title;
-    int lc = map->part ? -1 : s->legend_corner;
-    fp->sx = fr[0] + fr[2] - 4, fp->sy = fr[1] + fr[3] - 4;
-    if (map->part) /* a detail's at its top right, where the main map's corners are busy */
-        fp->sy = fr[1] + 22;
-    if (lc >= 0) {
-        double lw, lh;
-        cm_layout_legend_size(body->lab, s, fp->legend_title, (cm_legend_item *)body->items->data,
-                              (int)body->items->len, &lw, &lh);
-        corner_box(fr, lc, lw, lh, top[lc], bottom[lc], &fp->lx, &fp->ly);
-        cm_box legend_box = {fp->lx - 2, fp->ly - 2, fp->lx + lw + 2, fp->ly + lh + 2};
-        g_array_append_val(body->furniture, legend_box);
-        if (lc >= CM_CORNER_BOTTOM_LEFT)
-            bottom[lc] = legend_box.y0;
-        else
-            top[lc] = legend_box.y1;
-        if (lc == CM_CORNER_BOTTOM_RIGHT) /* the scale bar moves to the legend's left */
-            fp->sx = legend_box.x0 - 8;
-    }
-    fp->scalebar = (cm_box){fp->sx, fp->sy, fp->sx, fp->sy};
-    fp->has_scale = isfinite(map->metres_per_pt) && map->metres_per_pt > 0;
-    if (fp->has_scale) {
-        cm_layout_scalebar(cr, body->lab, s, map->metres_per_pt, fr[2] / 6,
-                           fp->sx, fp->sy, &fp->scalebar, FALSE);
-        g_array_append_val(body->furniture, fp->scalebar);
-    }
-    fp->nx = fp->sx - 16, fp->ny = fp->scalebar.y0 - 20;
-    fp->north = (cm_box){fp->nx, fp->ny, fp->nx, fp->ny};
-    if (s->north_arrow && !map->part) {
-        cm_layout_north_arrow(cr, body->lab, s, fp->nx, fp->ny, map->north, &fp->north, FALSE);
-        g_array_append_val(body->furniture, fp->north);
-    }
-    if (lc != CM_CORNER_BOTTOM_RIGHT)
-        bottom[CM_CORNER_BOTTOM_RIGHT] = MIN(fp->scalebar.y0, fp->north.y0);
-    for (int i = 0; i < map->ndetails; i++) {
-        const cm_map *d = map->details[i];
-        int c = map->mf->details[i].corner;
-        double x, y;
-        corner_box(fr, c, d->page_w, d->page_h + CM_DETAIL_HEADING, top[c], bottom[c], &x, &y);
-        body->details[i] = (cm_box){x, y, x + d->page_w, y + d->page_h + CM_DETAIL_HEADING};
-        g_array_append_val(body->furniture, body->details[i]);
-        if (c >= CM_CORNER_BOTTOM_LEFT)
-            bottom[c] = y - 4;
-        else
-            top[c] = body->details[i].y1 + 4;
-    }
-    for (guint i = 0; i < body->furniture->len; i++)
-        cm_labeler_block(body->lab, g_array_index(body->furniture, cm_box, i));
 }
 
 /* Each detail's title beside its outline on the main map, before any place's name. */
@@ -278,14 +187,14 @@ static void draw_timeline(cairo_t *cr, const cm_map *map, const cm_control *cs,
 }
 
 /* A detail frame's: its scale bar, its outline and its heading above the map. */
-static void draw_part_furniture(cairo_t *cr, const cm_map *map, const furniture_plan *fp,
+static void draw_part_furniture(cairo_t *cr, const cm_map *map, const cm_furniture_plan *fp,
                                 cm_page_body *body)
 {
     const cm_style *s = map->style;
     const double *fr = map->frame;
     cm_box sb = fp->scalebar;
     if (fp->has_scale)
-        cm_layout_scalebar(cr, body->lab, s, map->metres_per_pt, fr[2] / 6, fp->sx, fp->sy, &sb,
+        cm_layout_scalebar(cr, body->lab, s, map->metres_per_pt, fp->scale_target, fp->sx, fp->sy, &sb,
                            TRUE);
     cairo_new_path(cr);
     cairo_rectangle(cr, fr[0], fr[1], fr[2], fr[3]);
@@ -297,7 +206,7 @@ static void draw_part_furniture(cairo_t *cr, const cm_map *map, const furniture_
 
 /* Legend, scale bar, north arrow, inset, the frame's outline, logo and footer. */
 static void draw_furniture(cairo_t *cr, const cm_map *map, const cm_control *cs,
-                           const cm_page_cache *cache, const furniture_plan *fp,
+                           const cm_page_cache *cache, const cm_furniture_plan *fp,
                            cm_page_body *body)
 {
     const cm_style *s = map->style;
@@ -310,12 +219,12 @@ static void draw_furniture(cairo_t *cr, const cm_map *map, const cm_control *cs,
                           (int)body->items->len, fp->lx, fp->ly);
     cm_box sb = fp->scalebar, na = fp->north;
     if (fp->has_scale)
-        cm_layout_scalebar(cr, body->lab, s, map->metres_per_pt, fr[2] / 6, fp->sx, fp->sy, &sb,
+        cm_layout_scalebar(cr, body->lab, s, map->metres_per_pt, fp->scale_target, fp->sx, fp->sy, &sb,
                            TRUE);
     if (s->north_arrow)
         cm_layout_north_arrow(cr, body->lab, s, fp->nx, fp->ny, map->north, &na, TRUE);
     if (fp->has_inset && cache && cache->inset) {
-        cairo_set_source_surface(cr, cache->inset, 0, 0);
+        cairo_set_source_surface(cr, cache->inset, fp->inset.x0, fp->inset.y0);
         cairo_paint(cr);
     } else if (fp->has_inset) {
         cm_draw_inset(cr, map, fp->inset);
@@ -396,8 +305,8 @@ static cm_page_body *draw_body(cairo_t *cr, const cm_map *map, const cm_page_spe
     cairo_rectangle(cr, fr[0], fr[1], fr[2], fr[3]);
     cairo_clip(cr);
     draw_map_area(cr, map, cs, cache);
-    furniture_plan fp = {0};
-    plan_furniture(&fp, cr, map, spec, body);
+    cm_furniture_plan fp = {0};
+    cm_plan_furniture(&fp, cr, map, spec, body);
     for (int i = 0; i < map->ndetails; i++)
         cm_draw_detail_outline(cr, map, i, &body->details[i]);
     draw_labels(cr, map, cs, cache, body);
@@ -406,6 +315,28 @@ static cm_page_body *draw_body(cairo_t *cr, const cm_map *map, const cm_page_spe
     cairo_restore(cr);
     draw_furniture(cr, map, cs, cache, &fp, body);
     return body;
+}
+
+char *cm_page_furniture_covers(const cm_map *map, const cm_page_spec *spec)
+{
+    const double *fr = map->frame;
+    cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+    cairo_t *cr = cairo_create(rec);
+    cm_control cs = cm_control_on(map, spec);
+    cm_page_body *body = g_new0(cm_page_body, 1);
+    body->lab = cm_labeler_new(cr, (cm_box){fr[0], fr[1], fr[0] + fr[2], fr[1] + fr[3]});
+    body->furniture = g_array_new(FALSE, FALSE, sizeof(cm_box));
+    body->symbols = g_array_new(FALSE, FALSE, sizeof(cm_box));
+    body->items = cm_legend_items(map, &cs);
+    body->details = g_new0(cm_box, (size_t)map->ndetails + 1);
+    cm_furniture_plan fp = {0};
+    cm_plan_furniture(&fp, cr, map, spec, body);
+    char *covers = cm_furniture_covers(map, body);
+    cm_page_body_free(body);
+    cm_control_clear(&cs);
+    cairo_destroy(cr);
+    cairo_surface_destroy(rec);
+    return covers;
 }
 
 /* The title and the date it names, above the frame. */

@@ -104,6 +104,31 @@ typedef struct {
 } cm_page_body;
 void cm_page_body_free(cm_page_body *body);
 
+/* ---- furniture.c ---- */
+/* Where the furniture inside the frame goes, found before labels so that they avoid it. */
+typedef struct {
+    const char *legend_title;
+    gboolean has_scale, has_inset, has_legend;
+    cm_box legend, inset, scalebar, north;
+    double lx, ly;        /* the legend's top-left corner */
+    double sx, sy;        /* the scale bar's bottom-right corner */
+    double nx, ny;        /* the north arrow's centre */
+    double scale_target;  /* the scale bar's length aimed at, points */
+} cm_furniture_plan;
+
+/* The raster of the regions inside the frame that `auto` placement measures (map->land). */
+void cm_land_build(cm_map *map);
+/* Places the inset, legend, scale bar and north arrow, and the detail frames (into
+ * body->details), adds their boxes to body->furniture and blocks them for labels. */
+void cm_plan_furniture(cm_furniture_plan *fp, cairo_t *cr, const cm_map *map,
+                       const cm_page_spec *spec, cm_page_body *body);
+/* The names of the regions the body's legend, inset and scale bar cover, "Kufra, Al Wahat"
+ * (detail frames, placed by the map file, are not counted); NULL for none.  g_free() it. */
+char *cm_furniture_covers(const cm_map *map, const cm_page_body *body);
+/* The same for the page of `spec`, laid out but not drawn (page.c): for a warning. */
+char *cm_page_furniture_covers(const cm_map *map, const cm_page_spec *spec);
+
+
 /* Draws one page: the map as the spec says, its labels, furniture and title.  With `keep`,
  * the body is drawn afresh and its layout handed to the caller (*keep, cm_page_body_free);
  * without, a series' cache may paint a recording of the same body. */

@@ -72,6 +72,19 @@ static void set_provenance(cm_output *out, const cm_map *map, const cm_page_spec
     g_free(sources);
 }
 
+/* The legend, inset or scale bar over mapped regions: said once for the
+ * output, for its first page (a series' legend grows and shrinks; the first page speaks for
+ * it), naming the regions. */
+static void warn_covered(const cm_map *map, const cm_page_spec *specs, int n, cm_ctx *ctx)
+{
+    char *covers = n > 0 ? cm_page_furniture_covers(map, &specs[0]) : NULL;
+    if (covers)
+        cm_warn(ctx, "%s: the legend, inset or scale bar covers part of %s; "
+                "set [legend], [inset] or [scale-bar] position in a style, or widen the extent",
+                map->mf->path, covers);
+    g_free(covers);
+}
+
 /* Writes one file holding `n` pages (or sheets of small multiples when grid[0] > 0).  With
  * `memory` (a series of single pages), labels keep their positions from the pages before. */
 static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec *specs, int n,
@@ -86,6 +99,7 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
         return st;
     int per_page = grid && grid[0] > 0 ? grid[0] * grid[1] : 1;
     int pages = (n + per_page - 1) / per_page;
+    warn_covered(map, specs, n, ctx);
     if (pages > 1 && fmt != CM_FORMAT_PDF)
         return cm_fail(ctx, CM_EUSAGE,
                        "%s: %d pages need a PDF, or a file name pattern such as frames/%%Y-%%m-%%d.png",

@@ -67,7 +67,9 @@ static const style_key style_keys[] = {
     {"title", "color", T_COLOR, F(title_color), "#1a1a1a", 0, 0},
     {"legend", "size", T_NUMBER, F(legend_size), "8", 1, 72},
     {"legend", "title", T_STRING, F(legend_title), "Control", 0, 0},
-    {"legend", "position", T_CORNER, F(legend_corner), "bottom-left", 0, 0},
+    {"legend", "position", T_CORNER, F(legend_corner), "auto", 0, 0},
+    {"inset", "position", T_CORNER, F(inset_corner), "auto", 0, 0},
+    {"scale-bar", "position", T_CORNER, F(scale_corner), "auto", 0, 0},
     {"legend", "background", T_COLOR, F(legend_bg), "#ffffffeb", 0, 0},
     {"legend", "border", T_COLOR, F(legend_border), "#8c8c8c", 0, 0},
     {"page", "frame", T_COLOR, F(frame_color), "#4d4d4d", 0, 0},
@@ -219,12 +221,16 @@ static cm_status parse_value(const style_key *k, const char *text, const char *w
     case T_CORNER: {
         static const char *const corners[] = {"top-left", "top-right", "bottom-left",
                                               "bottom-right"};
+        if (strcmp(text, "auto") == 0) {
+            *(int *)dst = -1; /* where it covers the least of the regions: furniture.c */
+            return CM_OK;
+        }
         for (size_t i = 0; i < G_N_ELEMENTS(corners); i++)
             if (strcmp(text, corners[i]) == 0) {
                 *(int *)dst = (int)i; /* cm_corner's order */
                 return CM_OK;
             }
-        return cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s = \"%s\" must be top-left, top-right, "
+        return cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s = \"%s\" must be auto, top-left, top-right, "
                        "bottom-left or bottom-right", where, k->group, k->key, text);
     }
     case T_LANG:

@@ -46,7 +46,8 @@ typedef struct cm_style {
     double legend_size;
     double site_size; /* a site's icon, points across */
     char *legend_title;
-    int legend_corner; /* a cm_corner (mapfile.h): top-left, top-right, bottom-left, bottom-right */
+    /* cm_corners (mapfile.h), or -1: auto, the corner covering the least of the regions */
+    int legend_corner, inset_corner, scale_corner;
     cm_rgba legend_bg, legend_border, frame_color;
     cm_rgba event_color; /* events' numbers on the map and in the legend */
     gboolean north_arrow;
