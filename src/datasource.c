@@ -59,6 +59,9 @@ gboolean cm_datasource_is_file(const char *file)
  * next parameter. */
 static const char *value_end(const char *v, gboolean url)
 {
+    /* masked already (a source's name inside a message masked again): keep what follows */
+    if (g_str_has_prefix(v, "***") && (!v[3] || strchr(" \t\n:;,)&", v[3])))
+        return v + 3;
     if (*v == '\'' || *v == '"') {
         char q = *v++;
         while (*v && *v != q)
@@ -225,6 +228,9 @@ cm_status cm_ogr_open(GDALDatasetH *out, const char *path, const char *const *op
                                  (const char *const *)open_options, NULL);
     /* GDAL's message may quote the connection string, password and all */
     char *name = cm_datasource_mask(path), *why = cm_datasource_mask(c.last->str);
+    /* one line: libpq's message runs over three */
+    g_strdelimit(why, "\n\t", ' ');
+    g_strstrip(why);
     if (!ds)
         st = cm_fail(ctx, code, "%s: %s", name, *why ? why : "not a vector format GDAL can read");
     else if (GDALDatasetGetLayerCount(ds) < 1)
