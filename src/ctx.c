@@ -1,6 +1,8 @@
 /* The error context: one message, many warnings, no globals. */
 #include "ctx.h"
 
+#include "datasource.h"
+
 #include <stdarg.h>
 #include <string.h>
 
@@ -61,13 +63,23 @@ const char *const *cm_ctx_warnings(const cm_ctx *ctx, size_t *n)
     return (const char *const *)ctx->warnings->pdata;
 }
 
+/* A message as formatted, with any password in it masked: every message names its source,
+ * and a source may be a connection string with a password (datasource.h).  The stages name
+ * sources masked already; this is the one gate no message passes without. */
+static char *masked_vprintf(const char *fmt, va_list ap)
+{
+    char *raw = g_strdup_vprintf(fmt, ap), *masked = cm_datasource_mask(raw);
+    g_free(raw);
+    return masked;
+}
+
 cm_status cm_fail(cm_ctx *ctx, cm_status status, const char *fmt, ...)
 {
     g_assert(status < 0);
     if (ctx && !ctx->message) {
         va_list ap;
         va_start(ap, fmt);
-        ctx->message = g_strdup_vprintf(fmt, ap);
+        ctx->message = masked_vprintf(fmt, ap);
         va_end(ap);
     }
     return status;
@@ -84,7 +96,7 @@ void cm_warn(cm_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    append(ctx->warnings, g_strdup_vprintf(fmt, ap));
+    append(ctx->warnings, masked_vprintf(fmt, ap));
     va_end(ap);
 }
 
@@ -92,7 +104,7 @@ void cm_problem(cm_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    append(ctx->problems, g_strdup_vprintf(fmt, ap));
+    append(ctx->problems, masked_vprintf(fmt, ap));
     va_end(ap);
 }
 

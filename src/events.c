@@ -73,32 +73,54 @@ static gint by_date(gconstpointer a, gconstpointer b)
     return c ? c : x->line - y->line; /* g_array_sort is not stable: the table's order */
 }
 
-cm_status cm_events_load(cm_events **out, const char *path, GPtrArray *problems, cm_ctx *ctx)
+/* The table's layer and its columns' indexes; the dataset is closed on failure. */
+static cm_status open_events(GDALDatasetH *ds, OGRLayerH *lyr, int col[7], const char *path,
+                             const char *layer, const char *name, cm_ctx *ctx)
 {
     static const char *const columns[] = {"date", "until", "lon", "lat", "text", "text_ar",
                                           "sources"};
     static const gboolean required[] = {TRUE, FALSE, FALSE, FALSE, TRUE, FALSE, TRUE};
+    cm_status st;
+    if ((st = cm_ogr_open_table(ds, path, ctx)) != CM_OK)
+        return st;
+    if ((st = cm_datasource_layer(lyr, *ds, path, layer, CM_EINPUT, ctx)) != CM_OK)
+        goto fail;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(*lyr);
+    for (int i = 0; i < 7; i++)
+        if ((col[i] = OGR_FD_GetFieldIndex(defn, columns[i])) < 0 && required[i]) {
+            st = cm_fail(ctx, CM_EINPUT, "%s:1: no \"%s\" column (needs date, text, sources; "
+                         "may have until, lon, lat, text_ar)", name, columns[i]);
+            goto fail;
+        }
+    return CM_OK;
+fail:
+    GDALClose(*ds);
+    *ds = NULL;
+    return st;
+}
+
+cm_status cm_events_load_layer(cm_events **out, const char *path, const char *layer,
+                               GPtrArray *problems, cm_ctx *ctx)
+{
     GDALDatasetH ds = NULL;
+    OGRLayerH lyr = NULL;
     int col[7];
     cm_status st = CM_OK;
     *out = NULL;
-    if ((st = cm_ogr_open_table(&ds, path, ctx)) != CM_OK)
+    char *name = cm_datasource_name(path, layer);
+    if ((st = open_events(&ds, &lyr, col, path, layer, name, ctx)) != CM_OK) {
+        g_free(name);
         return st;
-    OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
-    for (int i = 0; i < 7; i++)
-        if ((col[i] = OGR_FD_GetFieldIndex(defn, columns[i])) < 0 && required[i]) {
-            GDALClose(ds);
-            return cm_fail(ctx, CM_EINPUT, "%s:1: no \"%s\" column (needs date, text, sources; "
-                           "may have until, lon, lat, text_ar)", path, columns[i]);
-        }
+    }
+    GChecksum *sum = cm_datasource_digest_new(path, lyr);
     GArray *items = g_array_new(FALSE, TRUE, sizeof(cm_event));
     OGRFeatureH f;
     int line = 1;
     cm_gdal_quiet_begin();
     while (st == CM_OK && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
         cm_event ev = {0};
-        char *why = read_event(&ev, f, col, path, ++line);
+        cm_datasource_digest_feature(sum, f);
+        char *why = read_event(&ev, f, col, name, ++line);
         OGR_F_Destroy(f);
         if (!why) {
             g_array_append_val(items, ev);
@@ -113,11 +135,12 @@ cm_status cm_events_load(cm_events **out, const char *path, GPtrArray *problems,
     cm_gdal_quiet_end();
     GDALClose(ds);
     if (st == CM_OK)
-        st = cm_ogr_read_stopped(path, line + 1, ctx);
+        st = cm_ogr_read_stopped(name, line + 1, ctx);
     /* numbered in date order on the map, whatever the table's order */
     g_array_sort(items, by_date);
     cm_events *e = g_new0(cm_events, 1);
-    e->path = g_strdup(path);
+    e->path = name;
+    cm_datasource_digest_end(sum, e->read_sha256);
     e->n = (int)items->len;
     e->items = (cm_event *)g_array_free(items, FALSE);
     if (st != CM_OK) {
@@ -126,6 +149,11 @@ cm_status cm_events_load(cm_events **out, const char *path, GPtrArray *problems,
     }
     *out = e;
     return CM_OK;
+}
+
+cm_status cm_events_load(cm_events **out, const char *path, GPtrArray *problems, cm_ctx *ctx)
+{
+    return cm_events_load_layer(out, path, NULL, problems, ctx);
 }
 
 gboolean cm_event_shown(const cm_event *e, const GDate *date)

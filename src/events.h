@@ -22,9 +22,10 @@ typedef struct cm_event {
 } cm_event;
 
 typedef struct cm_events {
-    char *path;
+    char *path;           /* the source's name in messages: credentials masked */
     cm_event *items;
     int n;
+    char read_sha256[65]; /* not a file: SHA-256 of what was read, hex; "" for a file */
 } cm_events;
 
 /* Reads an events table (CSV, ODS, XLSX: date, until, lon, lat, text, text_ar, sources;
@@ -32,6 +33,10 @@ typedef struct cm_events {
  * lat without the other or off the globe, or no text fails with CM_EINPUT "file:line: ...";
  * with `problems`, each is recorded there and the row skipped. */
 cm_status cm_events_load(cm_events **out, const char *path, GPtrArray *problems, cm_ctx *ctx);
+/* As cm_events_load, from `layer` of `path` (a file or an OGR connection string; NULL: its
+ * first layer); messages name the source masked (cm_datasource_name). */
+cm_status cm_events_load_layer(cm_events **out, const char *path, const char *layer,
+                               GPtrArray *problems, cm_ctx *ctx);
 void cm_events_destroy(cm_events *e);
 
 /* Shown on `date`: on or after its date, and before its until or, with none, within

@@ -1,5 +1,6 @@
-/* OGR loading.  GDAL's own messages are captured and folded into ours with the file name;
- * nothing reaches stderr behind the caller's back. */
+/* OGR loading of layers into plain arrays.  GDAL's own messages are captured and folded
+ * into ours with the source's name (datasource.c); nothing reaches stderr behind the
+ * caller's back. */
 #include "geodata.h"
 
 #include "ctx.h"
@@ -12,118 +13,15 @@
 #include <math.h>
 #include <string.h>
 
-typedef struct {
-    GString *last; /* last error or warning GDAL raised */
-    CPLErr worst;
-} capture;
-
-static void CPL_STDCALL capture_handler(CPLErr cls, CPLErrorNum num, const char *msg)
-{
-    (void)num;
-    capture *c = CPLGetErrorHandlerUserData();
-    if (c && cls >= CE_Warning) {
-        g_string_assign(c->last, msg);
-        c->worst = MAX(c->worst, cls);
-    }
-}
-
-void cm_gdal_quiet_begin(void)
-{
-    CPLPushErrorHandler(CPLQuietErrorHandler);
-}
-
-void cm_gdal_quiet_end(void)
-{
-    CPLPopErrorHandler();
-}
-
-cm_status cm_ogr_open_table(GDALDatasetH *out, const char *path, cm_ctx *ctx)
-{
-    /* a spreadsheet whose rows are all text has no header GDAL can detect: say there is one
-     * (GDAL 3.6 takes this as a configuration option, for this thread only here) */
-    char *old_xlsx = g_strdup(CPLGetThreadLocalConfigOption("OGR_XLSX_HEADERS", NULL));
-    char *old_ods = g_strdup(CPLGetThreadLocalConfigOption("OGR_ODS_HEADERS", NULL));
-    CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE");
-    CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", "FORCE");
-    cm_status st = cm_ogr_open(out, path, NULL, CM_EINPUT, ctx);
-    CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", old_xlsx);
-    CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", old_ods);
-    g_free(old_xlsx);
-    g_free(old_ods);
-    CPLErrorReset();
-    return st;
-}
-
-cm_status cm_ogr_read_stopped(const char *path, int line, cm_ctx *ctx)
-{
-    if (CPLGetLastErrorType() < CE_Failure)
-        return CM_OK;
-    char *msg = g_strndup(CPLGetLastErrorMsg(), 200);
-    cm_status st = cm_fail(ctx, CM_EINPUT, "%s:%d: reading stopped here, the rest unread: %s",
-                           path, line, msg);
-    g_free(msg);
-    CPLErrorReset();
-    return st;
-}
-
-static void capture_begin(capture *c)
-{
-    c->last = g_string_new(NULL);
-    c->worst = CE_None;
-    CPLPushErrorHandlerEx(capture_handler, c);
-}
-
-static void capture_end(capture *c)
-{
-    CPLPopErrorHandler();
-    g_string_free(c->last, TRUE);
-}
-
-static void free_srs(void *srs)
-{
-    OSRDestroySpatialReference(srs);
-}
-
 static gboolean has_suffix_ci(const char *path, const char *suffix)
 {
     size_t lp = strlen(path), ls = strlen(suffix);
     return lp >= ls && g_ascii_strcasecmp(path + lp - ls, suffix) == 0;
 }
 
-cm_status cm_ogr_open(GDALDatasetH *out, const char *path, const char *const *open_options,
-                      cm_status code, cm_ctx *ctx)
+static void free_srs(void *srs)
 {
-    static gsize registered = 0;
-    capture c;
-    *out = NULL;
-    if (g_once_init_enter(&registered)) {
-        GDALAllRegister();
-        g_once_init_leave(&registered, 1);
-    }
-    if (!g_file_test(path, G_FILE_TEST_EXISTS))
-        return cm_fail(ctx, code, "%s: no such file", path);
-    if (g_file_test(path, G_FILE_TEST_IS_DIR) && !has_suffix_ci(path, ".gdb"))
-        return cm_fail(ctx, code, "%s: is a directory, not a data file", path);
-    /* a .csv is read as CSV: GDAL would otherwise pick a driver by content */
-    static const char *const csv_only[] = {"CSV", NULL};
-    capture_begin(&c);
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                                 has_suffix_ci(path, ".csv") ? csv_only : NULL,
-                                 (const char *const *)open_options, NULL);
-    cm_status st = CM_OK;
-    if (!ds)
-        st = cm_fail(ctx, code, "%s: %s", path,
-                     c.last->len ? c.last->str : "not a vector format GDAL can read");
-    else if (GDALDatasetGetLayerCount(ds) < 1)
-        st = cm_fail(ctx, code, "%s: has no layer", path);
-    capture_end(&c);
-    if (st != CM_OK) {
-        if (ds)
-            GDALClose(ds);
-        return st;
-    }
-    *out = ds;
-    return CM_OK;
+    OSRDestroySpatialReference(srs);
 }
 
 static void add_ring(GArray *rings, OGRGeometryH g)
@@ -399,83 +297,89 @@ static gboolean read_feature(cm_feature *feat, OGRFeatureH f, const int idx[5], 
     return TRUE;
 }
 
+/* Reads every feature of `lyr` into layer->features, summing them as read for a source that
+ * is not a file.  Fails when GDAL gave up part-way or no feature has geometry. */
+static cm_status read_features(cm_layer *layer, OGRLayerH lyr, const char *file,
+                               const int idx[5], double tol, GPtrArray *problems, cm_ctx *ctx)
+{
+    cm_status st = CM_OK;
+    cm_gdal_capture c;
+    const char *name = layer->path;
+    GArray *features = g_array_new(FALSE, TRUE, sizeof(cm_feature));
+    GChecksum *sum = cm_datasource_digest_new(file, lyr);
+    gboolean not_utf8 = FALSE;
+    cm_gdal_capture_begin(&c);
+    OGR_L_ResetReading(lyr);
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+        cm_feature feat = {0};
+        cm_datasource_digest_feature(sum, f);
+        if (read_feature(&feat, f, idx, tol, OSRIsGeographic(layer->srs), name, &not_utf8,
+                         problems, ctx))
+            g_array_append_val(features, feat);
+        OGR_F_Destroy(f);
+    }
+    cm_datasource_digest_end(sum, layer->read_sha256);
+    if (c.worst >= CE_Failure) {
+        char *why = cm_datasource_mask(c.last->str);
+        st = cm_fail(ctx, CM_EINPUT, "%s: %s", name, why);
+        g_free(why);
+    } else if (features->len == 0) {
+        st = cm_fail(ctx, CM_EINPUT, "%s: no features with geometry", name);
+    } else if (not_utf8) {
+        cm_warn(ctx, "%s: some text is not UTF-8 and will show as replacement characters; for a "
+                "shapefile, add a .cpg file beside it naming its code page (for Arabic, often CP1256)",
+                name);
+    }
+    cm_gdal_capture_end(&c);
+    layer->n = (int)features->len;
+    layer->features = (cm_feature *)g_array_free(features, FALSE);
+    return st;
+}
+
 cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simplify_m,
                         GPtrArray *problems, cm_ctx *ctx)
 {
     cm_status st = CM_OK;
     GDALDatasetH ds = NULL;
     cm_layer *layer = NULL;
-    GArray *features = NULL;
-    capture c = {0};
     const char *csv_options[] = {"X_POSSIBLE_NAMES=lon,longitude,x",
                                  "Y_POSSIBLE_NAMES=lat,latitude,y", "KEEP_GEOM_COLUMNS=NO", NULL};
     const char *path = spec->file;
+    char *name = cm_datasource_name(path, spec->layer);
+    OGRLayerH lyr = NULL;
 
     *out = NULL;
     if ((st = cm_ogr_open(&ds, path, has_suffix_ci(path, ".csv") ? csv_options : NULL, CM_EINPUT,
-                          ctx)) != CM_OK)
-        return st;
-    if ((st = check_shapefile(path, ctx)) != CM_OK) {
-        GDALClose(ds);
-        return st;
-    }
-    OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
+                          ctx)) != CM_OK ||
+        (st = check_shapefile(path, ctx)) != CM_OK ||
+        (st = cm_datasource_layer(&lyr, ds, path, spec->layer, CM_EINPUT, ctx)) != CM_OK)
+        goto cleanup;
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
     int idx[5]; /* key, name, name_ar, kind, rank */
     const char *fields[5] = {spec->key, spec->name, spec->name_ar, spec->kind, spec->rank};
     for (int i = 0; i < 5; i++)
-        if ((st = field_index(defn, path, fields[i], &idx[i], ctx)) != CM_OK)
+        if ((st = field_index(defn, name, fields[i], &idx[i], ctx)) != CM_OK)
             goto cleanup;
 
     layer = g_new0(cm_layer, 1);
-    layer->path = g_strdup(path);
+    layer->path = g_steal_pointer(&name);
     layer->srs_free = free_srs;
-    layer->srs = layer_srs(lyr, path, ctx);
-
+    layer->srs = layer_srs(lyr, layer->path, ctx);
     /* the simplification tolerance in the source's units */
     double tol = 0;
     if (simplify_m > 0)
         tol = OSRIsGeographic(layer->srs) ? simplify_m / 111320.0
                                           : simplify_m / OSRGetLinearUnits(layer->srs, NULL);
-    features = g_array_new(FALSE, TRUE, sizeof(cm_feature));
-    gboolean not_utf8 = FALSE;
-    capture_begin(&c);
-    OGR_L_ResetReading(lyr);
-    OGRFeatureH f;
-    while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
-        cm_feature feat = {0};
-        if (read_feature(&feat, f, idx, tol, OSRIsGeographic(layer->srs), path, &not_utf8,
-                         problems, ctx))
-            g_array_append_val(features, feat);
-        OGR_F_Destroy(f);
-    }
-    if (c.worst >= CE_Failure) {
-        st = cm_fail(ctx, CM_EINPUT, "%s: %s", path, c.last->str);
+    if ((st = read_features(layer, lyr, path, idx, tol, problems, ctx)) != CM_OK)
         goto cleanup;
-    }
-    if (features->len == 0) {
-        st = cm_fail(ctx, CM_EINPUT, "%s: no features with geometry", path);
-        goto cleanup;
-    }
-    if (not_utf8)
-        cm_warn(ctx, "%s: some text is not UTF-8 and will show as replacement characters; for a "
-                "shapefile, add a .cpg file beside it naming its code page (for Arabic, often CP1256)",
-                path);
-    layer->n = (int)features->len;
-    layer->features = (cm_feature *)g_array_free(features, FALSE);
-    features = NULL;
     *out = layer;
     layer = NULL;
 cleanup:
-    if (c.last)
-        capture_end(&c);
-    if (features) {
-        for (guint i = 0; i < features->len; i++)
-            cm_feature_clear(&g_array_index(features, cm_feature, i));
-        g_array_free(features, TRUE);
-    }
+    g_free(name);
     cm_layer_destroy(layer);
-    GDALClose(ds);
+    if (ds)
+        GDALClose(ds);
     return st;
 }
 

@@ -3,6 +3,7 @@
 #define CM_GEODATA_H
 
 #include "conflictmap/status.h"
+#include "datasource.h"
 #include "layer.h"
 #include "mapfile.h"
 
@@ -11,35 +12,17 @@
 #include <glib.h>
 #include <ogr_srs_api.h>
 
-/* Opens a vector dataset with GDAL's messages captured: a failure becomes `code` with
- * "path: GDAL's message".  Close with GDALClose. */
-cm_status cm_ogr_open(GDALDatasetH *out, const char *path, const char *const *open_options,
-                      cm_status code, cm_ctx *ctx);
-
-/* Loads the first layer of spec->file.  Polygons and lines keep their rings; points keep one
+/* Loads spec->layer of spec->file (a path or a connection string; its first layer when
+ * spec->layer is NULL).  Polygons and lines keep their rings; points keep one
  * coordinate.  Polygons are thinned, topology kept, to `simplify_m` metres (0: not at all).
  * Null or empty geometries are skipped with a warning; invalid polygons are repaired with a
  * warning.  Geometry that cannot be drawn (coordinates not numbers or off the globe, open
  * rings, one-point lines) is skipped: a problem "path: feature N ..." in `problems` when
- * given (a check), else a warning.  A source without a CRS is taken as WGS 84, with a warning. */
+ * given (a check), else a warning.  A source without a CRS is taken as WGS 84, with a warning.
+ * The layer's path is the source's name in messages (cm_datasource_name); for a source that
+ * is not a file, its read_sha256 sums the features as read. */
 cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simplify_m,
                         GPtrArray *problems, cm_ctx *ctx);
-
-/* Opens a table (the ledger, sources, events): as cm_ogr_open, with a spreadsheet's first
- * row taken as its header even when every cell is text.  Resets GDAL's last error, for
- * cm_ogr_read_stopped. */
-cm_status cm_ogr_open_table(GDALDatasetH *out, const char *path, cm_ctx *ctx);
-
-/* After reading a table's features: when GDAL gave up with an error (a cell over its line
- * limit, a broken file), fails with CM_EINPUT "path:line: reading stopped here, ..." rather
- * than take it for the end of the table. */
-cm_status cm_ogr_read_stopped(const char *path, int line, cm_ctx *ctx);
-
-/* GDAL messages between these calls are dropped, not printed: for reading loops whose
- * problems are found and reported by the caller's own checks. */
-void cm_gdal_quiet_begin(void);
-void cm_gdal_quiet_end(void);
-
 
 /* A date field: a date-typed field (spreadsheets, GeoJSON), or text in YYYY-MM-DD.  FALSE
  * when empty or invalid; *text then receives the cell's text (or NULL), for the message. */

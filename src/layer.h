@@ -25,11 +25,13 @@ typedef struct cm_feature {
 } cm_feature;
 
 typedef struct cm_layer {
-    char *path;
+    char *path;               /* the source's name in messages: credentials masked */
     cm_feature *features;
     int n;
     void *srs;                /* the loader's source CRS (an OGRSpatialReferenceH, lon/lat order) */
     void (*srs_free)(void *); /* how to free srs */
+    char read_sha256[65];     /* a source that is not a file: SHA-256 of what was read, hex;
+                               * "" for a file (its bytes are hashed instead) */
 } cm_layer;
 
 /* Frees a shape's rings (not the shape itself), leaving it empty. */

@@ -25,7 +25,7 @@ typedef struct cm_ledger_row {
     char *confidence;       /* assessed, reported or claimed; NULL when not given */
     char *source;
     char *note;             /* may be NULL */
-    int line;               /* spreadsheet line (header is line 1) */
+    int line;               /* CSV line or sheet row (header is 1); else the feature id */
 } cm_ledger_row;
 
 /* How a row's control is drawn: as its status, but held ground whose confidence is only
@@ -35,9 +35,10 @@ cm_control_status cm_row_drawn_status(const cm_ledger_row *r);
 
 
 typedef struct cm_ledger {
-    char *path;
+    char *path;             /* the source's name in messages: credentials masked */
     GPtrArray *rows;        /* of cm_ledger_row*, file order */
     GHashTable *by_region;  /* region -> GPtrArray of rows, sorted by date, ties in file order */
+    char read_sha256[65];   /* not a file: SHA-256 of what was read, hex; "" for a file */
 } cm_ledger;
 
 /* Reads a ledger.  Required columns: date, region, controller, status, source; optional:
@@ -46,6 +47,12 @@ typedef struct cm_ledger {
  * With `problems` non-NULL, a bad row is recorded there ("file:line: message", g_free'd
  * strings) and skipped instead, and loading goes on.  *out is owned by the caller. */
 cm_status cm_ledger_load(cm_ledger **out, const char *path, GPtrArray *problems, cm_ctx *ctx);
+/* As cm_ledger_load, from `layer` of `path` (a file or an OGR connection string; NULL: its
+ * first layer).  Messages name the source masked, "line" being the file's line for CSV,
+ * the row for a spreadsheet, and "feature N", the feature id, for any other source; a
+ * row's `line` holds that number. */
+cm_status cm_ledger_load_layer(cm_ledger **out, const char *path, const char *layer,
+                               GPtrArray *problems, cm_ctx *ctx);
 void cm_ledger_destroy(cm_ledger *ledger);
 /* Building a ledger row by row (the reader and the load cache): new, add each row (owned by
  * the ledger from then on, file order), then sort once. */

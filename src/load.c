@@ -67,6 +67,8 @@ void cm_map_destroy(cm_map *map)
     cm_mapfile_destroy(map->mf);
     if (map->inputs)
         g_ptr_array_unref(map->inputs);
+    if (map->read_sums)
+        g_ptr_array_unref(map->read_sums);
     g_free(map->data_sha256);
     g_free(map);
 }
@@ -175,9 +177,21 @@ static gboolean hash_file(const char *file, guint8 digest[32], gint64 *size)
     return len == 32;
 }
 
-/* The fingerprint written into every figure: SHA-256 over each input's SHA-256, in order,
- * so the same inputs give the same fingerprint.  "unavailable" when a file cannot be read. */
-static char *fingerprint(const char *const *files)
+/* Notes the digest of what was read from a source that is not a file ("" for a file, whose
+ * bytes are hashed instead), for the fingerprint. */
+static void note_read(cm_map *map, const char *read_sha256)
+{
+    if (!map->read_sums)
+        map->read_sums = g_ptr_array_new_with_free_func(g_free);
+    if (*read_sha256)
+        g_ptr_array_add(map->read_sums, g_strdup(read_sha256));
+}
+
+/* The fingerprint written into every figure: SHA-256 over each input file's SHA-256, in
+ * order, then over what was read from each source that is not a file (a database), in load
+ * order, so that the same data give the same fingerprint and a changed row a different one.
+ * "unavailable" when a file cannot be read. */
+static char *fingerprint(const char *const *files, const GPtrArray *read_sums)
 {
     EVP_MD_CTX *all = EVP_MD_CTX_new();
     unsigned char digest[32];
@@ -189,6 +203,8 @@ static char *fingerprint(const char *const *files)
         ok = hash_file(files[i], d, &size) && size >= 0;
         EVP_DigestUpdate(all, d, sizeof d);
     }
+    for (guint i = 0; ok && read_sums && i < read_sums->len; i++)
+        EVP_DigestUpdate(all, read_sums->pdata[i], strlen(read_sums->pdata[i]));
     ok = ok && EVP_DigestFinal_ex(all, digest, &len) && len == 32;
     EVP_MD_CTX_free(all);
     if (!ok)
@@ -205,6 +221,8 @@ static cm_status load_placed(cm_map *map, const cm_layer_spec *spec, placed_laye
     if (!spec->file)
         return CM_OK;
     cm_status st = cm_layer_load(&pl->layer, spec, map->simplify_m, problems, ctx);
+    if (st == CM_OK)
+        note_read(map, pl->layer->read_sha256);
     if (st == CM_OK)
         st = cm_project_layer(&pl->page, map->proj, pl->layer, TOLERANCE_PT, ctx);
     return st;
@@ -269,8 +287,10 @@ static cm_status load_inset(cm_map *map, GPtrArray *problems, cm_ctx *ctx)
     /* a locator is a small picture: detail under half a point is noise, in PNG and PDF alike */
     double m_per_pt = cm_projection_ground_metres(map->inset_proj, real[2] / 2, real[3] / 2, 10) / 10;
     if ((st = cm_layer_load(&map->inset.layer, &mf->inset, isfinite(m_per_pt) ? 0.5 * m_per_pt : 0,
-                            problems, ctx)) != CM_OK ||
-        (st = cm_project_layer(&map->inset.page, map->inset_proj, map->inset.layer, 0.5, ctx)) != CM_OK)
+                            problems, ctx)) != CM_OK)
+        return st;
+    note_read(map, map->inset.layer->read_sha256);
+    if ((st = cm_project_layer(&map->inset.page, map->inset_proj, map->inset.layer, 0.5, ctx)) != CM_OK)
         return st;
     if (map->border.layer)
         st = cm_project_layer(&map->inset_border, map->inset_proj, map->border.layer, 0.2, ctx);
@@ -278,15 +298,19 @@ static cm_status load_inset(cm_map *map, GPtrArray *problems, cm_ctx *ctx)
 }
 
 /* Zones or lines: loaded and projected. */
-static cm_status load_timeline(cm_map *map, const char *path, gboolean lines, cm_timeline **tl,
-                               cm_shape **page, GPtrArray *problems, cm_ctx *ctx)
+static cm_status load_timeline(cm_map *map, gboolean lines, cm_timeline **tl, cm_shape **page,
+                               GPtrArray *problems, cm_ctx *ctx)
 {
+    const char *path = lines ? map->mf->lines : map->mf->zones;
     if (!path)
         return CM_OK;
-    cm_status st = cm_timeline_load(tl, path, lines, problems, ctx);
-    if (st == CM_OK)
-        st = cm_project_layer(page, map->proj, (*tl)->layer, TOLERANCE_PT, ctx);
-    return st;
+    cm_status st = cm_timeline_load_layer(tl, path, lines ? map->mf->lines_layer
+                                                          : map->mf->zones_layer,
+                                          lines, problems, ctx);
+    if (st != CM_OK)
+        return st;
+    note_read(map, (*tl)->layer->read_sha256);
+    return cm_project_layer(page, map->proj, (*tl)->layer, TOLERANCE_PT, ctx);
 }
 
 /* Lon/lat geometry is only needed to project: drop it, and the source CRS, once done. */
@@ -312,7 +336,7 @@ static void warn_extent(const cm_map *map, cm_ctx *ctx)
         shown = map->regions.page[i].nrings > 0;
     if (!shown)
         cm_warn(ctx, "%s: [map] extent %g, %g, %g, %g shows none of the regions of %s",
-                map->mf->path, e[0], e[1], e[2], e[3], map->mf->regions.file);
+                map->mf->path, e[0], e[1], e[2], e[3], map->regions.layer->path);
     double lo = INFINITY, hi = 0;
     for (int i = 0; i < 9; i++) {
         double x = fr[0] + fr[2] * (0.1 + 0.4 * (i % 3)), y = fr[1] + fr[3] * (0.1 + 0.4 * (i / 3));
@@ -365,8 +389,11 @@ static cm_status load_geo(cm_map *map, GPtrArray *problems, cm_ctx *ctx)
 /* The events, their places projected onto the page (off the frame: no place shown). */
 static cm_status load_events(cm_map *map, GPtrArray *problems, cm_ctx *ctx)
 {
-    cm_status st = cm_events_load(&map->events, map->mf->events, problems, ctx);
+    cm_status st = cm_events_load_layer(&map->events, map->mf->events, map->mf->events_layer,
+                                        problems, ctx);
     const double *fr = map->frame;
+    if (st == CM_OK)
+        note_read(map, map->events->read_sha256);
     for (int i = 0; st == CM_OK && i < map->events->n; i++) {
         cm_event *e = &map->events->items[i];
         if (e->has_point)
@@ -377,21 +404,25 @@ static cm_status load_events(cm_map *map, GPtrArray *problems, cm_ctx *ctx)
     return st;
 }
 
-/* What changes as the conflict does: the ledger, zones and lines, projected and (zones) cut
- * to the border, whose page shapes are loaded by then. */
-static cm_status load_time(cm_map *map, const char *ledger, GPtrArray *problems, cm_ctx *ctx)
+/* What changes as the conflict does: the ledger (`layer` of `ledger`), zones and lines,
+ * projected and (zones) cut to the border, whose page shapes are loaded by then. */
+static cm_status load_time(cm_map *map, const char *ledger, const char *layer,
+                           GPtrArray *problems, cm_ctx *ctx)
 {
     cm_status st;
     if (map->mf->sources &&
-        (st = cm_sources_load(&map->sources, map->mf->sources, problems, ctx)) != CM_OK)
+        (st = cm_sources_load_layer(&map->sources, map->mf->sources, map->mf->sources_layer,
+                                    problems, ctx)) != CM_OK)
         return st;
+    if (map->sources)
+        note_read(map, map->sources->read_sha256);
     if (map->mf->events && (st = load_events(map, problems, ctx)) != CM_OK)
         return st;
-    if ((st = cm_ledger_load(&map->ledger, ledger, problems, ctx)) != CM_OK ||
-        (st = load_timeline(map, map->mf->zones, FALSE, &map->zones, &map->zones_page, problems,
-                            ctx)) != CM_OK ||
-        (st = load_timeline(map, map->mf->lines, TRUE, &map->lines, &map->lines_page, problems,
-                            ctx)) != CM_OK)
+    if ((st = cm_ledger_load_layer(&map->ledger, ledger, layer, problems, ctx)) != CM_OK)
+        return st;
+    note_read(map, map->ledger->read_sha256);
+    if ((st = load_timeline(map, FALSE, &map->zones, &map->zones_page, problems, ctx)) != CM_OK ||
+        (st = load_timeline(map, TRUE, &map->lines, &map->lines_page, problems, ctx)) != CM_OK)
         return st;
     cm_gdal_quiet_begin();
     map->zones_on_land = map->zones && map->border.layer &&
@@ -479,21 +510,23 @@ static cm_status load_map_and_style(cm_map *map, const char *path, const cm_map_
     return CM_OK;
 }
 
-/* Every input, in order: the figure's fingerprint, and what --watch watches. */
+/* Every input file, in order: what --watch watches, and the files of the fingerprint.  A
+ * connection string is no file: it is neither listed (it may hold a password) nor watched;
+ * what is read from it goes into the fingerprint instead (note_read). */
 static void list_inputs(cm_map *map, const char *path, GPtrArray *styles, const char *ledger)
 {
+    const cm_mapfile *mf = map->mf;
     map->inputs = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_add(map->inputs, g_strdup(path));
     for (guint i = 0; i + 1 < styles->len; i++)
         g_ptr_array_add(map->inputs, g_strdup(styles->pdata[i]));
-    const char *files[] = {ledger, map->mf->zones, map->mf->lines, map->mf->regions.file,
-                           map->mf->neighbours.file, map->mf->border.file, map->mf->places.file, map->mf->sites.file,
-                           map->style->inset ? map->mf->inset.file : NULL};
+    const char *files[] = {ledger, mf->zones, mf->lines, mf->regions.file, mf->neighbours.file,
+                           mf->border.file, mf->places.file, mf->sites.file,
+                           map->style->inset ? mf->inset.file : NULL, mf->sources, mf->events};
     for (size_t i = 0; i < G_N_ELEMENTS(files); i++)
-        if (files[i])
+        if (files[i] && cm_datasource_is_file(files[i]))
             g_ptr_array_add(map->inputs, g_strdup(files[i]));
     g_ptr_array_add(map->inputs, NULL);
-    map->data_sha256 = fingerprint((const char *const *)map->inputs->pdata);
 }
 
 /* The map file's date, or else the latest date in the ledger. */
@@ -525,15 +558,17 @@ static cm_status load_any(cm_map **out, const char *path, const cm_map_options *
     if ((st = load_map_and_style(map, path, &opts, part_size, styles, ctx)) != CM_OK)
         goto cleanup;
     const char *ledger = opts.control ? opts.control : map->mf->control;
+    const char *ledger_layer = opts.control ? NULL : map->mf->control_layer;
     list_inputs(map, path, styles, ledger);
     /* the data, read through OGR and projected through PROJ, then checked */
     if ((st = load_geo(map, problems, ctx)) != CM_OK)
         goto cleanup;
     find_anchors(map, &map->regions);
     find_anchors(map, &map->neighbours);
-    if ((st = load_time(map, ledger, problems, ctx)) != CM_OK ||
+    if ((st = load_time(map, ledger, ledger_layer, problems, ctx)) != CM_OK ||
         (st = cm_map_check_data(map, ledger, problems, ctx)) != CM_OK)
         goto cleanup;
+    map->data_sha256 = fingerprint((const char *const *)map->inputs->pdata, map->read_sums);
     map->max_rank = map->mf->ndetails > 0 ? CM_MAIN_MAX_RANK : G_MAXINT;
     cm_cells_build(map);
     cm_land_build(map);

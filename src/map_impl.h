@@ -56,9 +56,12 @@ struct cm_map {
     double strip_h;            /* the events' timeline strip under the frame; 0 for none */
     GDate date;
     gboolean has_diff_from; /* a change map from diff_from to date */
-    GPtrArray *inputs;      /* every file read, NULL-terminated */
+    GPtrArray *inputs;      /* every file read, NULL-terminated (not connection strings) */
+    GPtrArray *read_sums;   /* of each source that is not a file, in load order: the SHA-256
+                             * (hex) of what was read from it */
     double simplify_m;      /* ground metres below which polygon detail cannot show */
-    char *data_sha256;      /* over each input file's SHA-256, in order: a figure's fingerprint */
+    char *data_sha256;      /* over each input file's SHA-256 and the read_sums, in order: a
+                             * figure's fingerprint */
     GDate diff_from;
     /* what drawing needs from the projection, found at load so that drawing needs no PROJ */
     double metres_per_pt;  /* ground metres per point at the frame's centre; NAN if unknown */

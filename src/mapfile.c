@@ -13,9 +13,9 @@
 static const char *const map_keys[] = {"title", "subtitle", "date", "crs", "extent",
                                        "page", "styles", "credit", "sea-label",
                                        "sea-label-at", "sea-label-ar", NULL};
-static const char *const layer_keys[] = {"file", "key", "name", "name-ar", "kind", "rank",
-                                         "reach", NULL};
-static const char *const inset_keys[] = {"file", "extent", "crs", NULL};
+static const char *const layer_keys[] = {"file", "layer", "key", "name", "name-ar", "kind",
+                                         "rank", "reach", NULL};
+static const char *const inset_keys[] = {"file", "layer", "extent", "crs", NULL};
 static const char *const detail_keys[] = {"title", "extent", "position", "width", NULL};
 static const char *const groups[] = {"map", "regions", "neighbours", "border", "places", "sites",
                                      "control", "inset", "zones", "lines", "sources", "events", NULL};
@@ -79,6 +79,7 @@ static cm_status check_crs(const cm_keyfile *kf, const char *group, const char *
 static void layer_spec_clear(cm_layer_spec *s)
 {
     g_free(s->file);
+    g_free(s->layer);
     g_free(s->key);
     g_free(s->name);
     g_free(s->name_ar);
@@ -86,9 +87,13 @@ static void layer_spec_clear(cm_layer_spec *s)
     g_free(s->rank);
 }
 
+/* A file relative to the map file's folder; a connection string ("PG:...") as given: a
+ * folder in front of it would make it a file name that is not there. */
 static char *resolve(const char *dir, const char *file)
 {
-    return g_path_is_absolute(file) ? g_strdup(file) : g_build_filename(dir, file, NULL);
+    return g_path_is_absolute(file) || !cm_datasource_is_file(file)
+               ? g_strdup(file)
+               : g_build_filename(dir, file, NULL);
 }
 
 static char *get_string(const cm_keyfile *kf, const char *group, const char *key)
@@ -138,6 +143,7 @@ static cm_status load_layer(const cm_keyfile *kf, const char *dir, const char *g
                        group);
     spec->file = resolve(dir, file);
     g_free(file);
+    spec->layer = get_string(kf, group, "layer");
     spec->key = get_string(kf, group, "key");
     spec->name = get_string(kf, group, "name");
     spec->name_ar = get_string(kf, group, "name-ar");
@@ -235,13 +241,16 @@ static cm_status read_frame(cm_mapfile *mf, const cm_keyfile *kf, const char *di
     return st;
 }
 
-/* A group that names only a file ([control], [zones], [lines]): the file, or NULL. */
-static cm_status read_file_group(char **out, const cm_keyfile *kf, const char *dir,
-                                 const char *group, gboolean required, cm_ctx *ctx)
+/* A group that names only a file and maybe a layer ([control], [zones], [lines], [sources],
+ * [events]): the file, or NULL, and the layer, or NULL. */
+static cm_status read_file_group(char **out, char **layer, const cm_keyfile *kf,
+                                 const char *dir, const char *group, gboolean required,
+                                 cm_ctx *ctx)
 {
     cm_layer_spec spec = {0};
     cm_status st = load_layer(kf, dir, group, required, &spec, ctx);
     *out = g_steal_pointer(&spec.file);
+    *layer = g_steal_pointer(&spec.layer);
     layer_spec_clear(&spec);
     return st;
 }
@@ -340,14 +349,17 @@ static cm_status read_layers(cm_mapfile *mf, const cm_keyfile *kf, const char *d
     }
     if (!mf->inset_crs)
         mf->inset_crs = g_strdup(mf->crs);
-    if ((st = read_file_group(&mf->control, kf, dir, "control", TRUE, ctx)) != CM_OK ||
-        (st = read_file_group(&mf->zones, kf, dir, "zones", FALSE, ctx)) != CM_OK)
-        return st;
-    if ((st = read_file_group(&mf->lines, kf, dir, "lines", FALSE, ctx)) != CM_OK)
-        return st;
-    if ((st = read_file_group(&mf->sources, kf, dir, "sources", FALSE, ctx)) != CM_OK)
-        return st;
-    return read_file_group(&mf->events, kf, dir, "events", FALSE, ctx);
+    struct { char **file, **layer; const char *group; gboolean required; } files[] = {
+        {&mf->control, &mf->control_layer, "control", TRUE},
+        {&mf->zones, &mf->zones_layer, "zones", FALSE},
+        {&mf->lines, &mf->lines_layer, "lines", FALSE},
+        {&mf->sources, &mf->sources_layer, "sources", FALSE},
+        {&mf->events, &mf->events_layer, "events", FALSE}};
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++)
+        if ((st = read_file_group(files[i].file, files[i].layer, kf, dir, files[i].group,
+                                  files[i].required, ctx)) != CM_OK)
+            return st;
+    return CM_OK;
 }
 
 cm_status cm_mapfile_load(cm_mapfile **out, const char *path, cm_ctx *ctx)
@@ -411,5 +423,10 @@ void cm_mapfile_destroy(cm_mapfile *mf)
     g_free(mf->sources);
     g_free(mf->events);
     g_free(mf->lines);
+    g_free(mf->control_layer);
+    g_free(mf->zones_layer);
+    g_free(mf->lines_layer);
+    g_free(mf->sources_layer);
+    g_free(mf->events_layer);
     g_free(mf);
 }

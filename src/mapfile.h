@@ -9,7 +9,9 @@
 /* One vector source and the names of the fields the renderer reads from it.
  * A field name is NULL when the map file does not give one. */
 typedef struct cm_layer_spec {
-    char *file; /* resolved against the map file's folder; NULL if the layer is absent */
+    char *file;  /* a path, resolved against the map file's folder, or an OGR connection
+                  * string, untouched (cm_datasource_is_file); NULL if the layer is absent */
+    char *layer; /* the layer's name; NULL: the source's first (its only) layer */
     char *key, *name, *name_ar, *kind, *rank;
     double reach_km; /* places and sites: how far a point's control reaches (see cells.c) */
     int line;   /* line of the group header, for messages */
@@ -51,10 +53,12 @@ typedef struct cm_mapfile {
     cm_layer_spec inset;     /* countries for the locator inset; file NULL when none */
     double inset_extent[4];  /* lon/lat box the inset shows */
     char *inset_crs;         /* the inset's CRS; the map's when the map file names none */
-    char *control;         /* resolved ledger path */
-    char *zones, *lines;   /* resolved paths of zones and lines files; NULL when none */
+    char *control;         /* the ledger: a resolved path or a connection string */
+    char *zones, *lines;   /* zones and lines, likewise; NULL when none */
     char *sources;         /* the sources table rows cite by id; NULL: sources are free text */
     char *events;          /* the events table; NULL when none */
+    /* the `layer` of [control], [zones], [lines], [sources], [events]; NULL: the first */
+    char *control_layer, *zones_layer, *lines_layer, *sources_layer, *events_layer;
 } cm_mapfile;
 
 /* Reads and validates a map file.  Errors are CM_ESTYLE with "file:line: ...".  Unknown

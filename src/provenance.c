@@ -1,10 +1,12 @@
 /* Provenance written into each format, and read back.  The reader takes a file someone hands
- * it, so it trusts nothing in it: every length is checked against what was read. */
+ * it, so it trusts nothing in it: every length is checked against what was read.  What is
+ * written has any password masked (a figure travels further than its database's login). */
 #include "provenance.h"
 
 #include "conflictmap/render.h"
 
 #include "ctx.h"
+#include "datasource.h"
 #include "output.h"
 
 #include <cairo-pdf.h>
@@ -43,7 +45,7 @@ void cm_provenance_png_text(GPtrArray *keys, GPtrArray *texts, const cm_provenan
         const char *v = field(p, png_keys[i][1]);
         if (v) {
             g_ptr_array_add(keys, g_strdup(png_keys[i][0]));
-            g_ptr_array_add(texts, g_strdup(v));
+            g_ptr_array_add(texts, cm_datasource_mask(v));
         }
     }
 }
@@ -62,9 +64,13 @@ void cm_provenance_pdf(cairo_surface_t *pdf, const cm_provenance *p)
         {CAIRO_PDF_METADATA_TITLE, p->title},         {CAIRO_PDF_METADATA_SUBJECT, subject},
         {CAIRO_PDF_METADATA_KEYWORDS, keywords},      {CAIRO_PDF_METADATA_CREATOR, p->creator},
         {CAIRO_PDF_METADATA_CREATE_DATE, p->created}, {CAIRO_PDF_METADATA_MOD_DATE, p->created}};
-    for (size_t i = 0; i < G_N_ELEMENTS(md); i++)
-        if (md[i].value)
-            cairo_pdf_surface_set_metadata(pdf, md[i].key, md[i].value);
+    for (size_t i = 0; i < G_N_ELEMENTS(md); i++) {
+        if (!md[i].value)
+            continue;
+        char *v = cm_datasource_mask(md[i].value);
+        cairo_pdf_surface_set_metadata(pdf, md[i].key, v);
+        g_free(v);
+    }
     g_free(subject);
     g_free(keywords);
 }
@@ -75,9 +81,10 @@ char *cm_provenance_svg(const cm_provenance *p)
     for (size_t i = 0; i < G_N_ELEMENTS(svg_keys); i++) {
         const char *v = field(p, svg_keys[i]);
         if (v) {
-            char *esc = g_markup_escape_text(v, -1);
+            char *masked = cm_datasource_mask(v), *esc = g_markup_escape_text(masked, -1);
             g_string_append_printf(m, "<%s>%s</%s>\n", svg_keys[i], esc, svg_keys[i]);
             g_free(esc);
+            g_free(masked);
         }
     }
     g_string_append(m, "</conflictmap>\n</metadata>\n");

@@ -70,33 +70,43 @@ static cm_source *read_source(OGRFeatureH f, const int col[5], const cm_sources 
     return NULL;
 }
 
-cm_status cm_sources_load(cm_sources **out, const char *path, GPtrArray *problems, cm_ctx *ctx)
+cm_status cm_sources_load_layer(cm_sources **out, const char *path, const char *layer,
+                                GPtrArray *problems, cm_ctx *ctx)
 {
     static const char *const columns[] = {"id", "outlet", "title", "published", "url"};
     cm_status st = CM_OK;
     GDALDatasetH ds = NULL;
     int col[5];
+    OGRLayerH lyr = NULL;
     *out = NULL;
     if ((st = cm_ogr_open_table(&ds, path, ctx)) != CM_OK)
         return st;
-    OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
+    if ((st = cm_datasource_layer(&lyr, ds, path, layer, CM_EINPUT, ctx)) != CM_OK) {
+        GDALClose(ds);
+        return st;
+    }
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
     for (int i = 0; i < 5; i++) {
         col[i] = OGR_FD_GetFieldIndex(defn, columns[i]);
         if (col[i] < 0 && i < 4) {
             GDALClose(ds);
-            return cm_fail(ctx, CM_EINPUT, "%s:1: no \"%s\" column (needs id, outlet, title, "
-                           "published; may have url)", path, columns[i]);
+            char *name = cm_datasource_name(path, layer);
+            st = cm_fail(ctx, CM_EINPUT, "%s:1: no \"%s\" column (needs id, outlet, title, "
+                         "published; may have url)", name, columns[i]);
+            g_free(name);
+            return st;
         }
     }
     cm_sources *s = g_new0(cm_sources, 1);
-    s->path = g_strdup(path);
+    s->path = cm_datasource_name(path, layer);
+    GChecksum *sum = cm_datasource_digest_new(path, lyr);
     s->list = g_ptr_array_new_with_free_func(source_free);
     s->by_id = g_hash_table_new(g_str_hash, g_str_equal);
     OGRFeatureH f;
     int line = 1;
     cm_gdal_quiet_begin();
     while (st == CM_OK && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+        cm_datasource_digest_feature(sum, f);
         cm_source *src = read_source(f, col, s, ++line, problems, ctx, &st);
         OGR_F_Destroy(f);
         if (src) {
@@ -106,14 +116,20 @@ cm_status cm_sources_load(cm_sources **out, const char *path, GPtrArray *problem
     }
     cm_gdal_quiet_end();
     GDALClose(ds);
+    cm_datasource_digest_end(sum, s->read_sha256);
     if (st == CM_OK)
-        st = cm_ogr_read_stopped(path, line + 1, ctx);
+        st = cm_ogr_read_stopped(s->path, line + 1, ctx);
     if (st != CM_OK) {
         cm_sources_destroy(s);
         return st;
     }
     *out = s;
     return CM_OK;
+}
+
+cm_status cm_sources_load(cm_sources **out, const char *path, GPtrArray *problems, cm_ctx *ctx)
+{
+    return cm_sources_load_layer(out, path, NULL, problems, ctx);
 }
 
 const cm_source *cm_sources_get(const cm_sources *s, const char *id)

@@ -14,9 +14,10 @@ typedef struct cm_source {
 } cm_source;
 
 typedef struct cm_sources {
-    char *path;
+    char *path;      /* the source's name in messages: credentials masked */
     GPtrArray *list; /* cm_source, in the table's order */
     GHashTable *by_id;
+    char read_sha256[65]; /* not a file: SHA-256 of what was read, hex; "" for a file */
 } cm_sources;
 
 /* Reads a sources table (CSV, ODS, XLSX: columns id, outlet, title, published, url; title
@@ -24,6 +25,10 @@ typedef struct cm_sources {
  * id given twice, fails with CM_EINPUT and "file:line: ..."; with `problems`, each is
  * recorded there and the row skipped.  *out is owned by the caller: cm_sources_destroy. */
 cm_status cm_sources_load(cm_sources **out, const char *path, GPtrArray *problems, cm_ctx *ctx);
+/* As cm_sources_load, from `layer` of `path` (a file or an OGR connection string; NULL: its
+ * first layer); messages name the source masked (cm_datasource_name). */
+cm_status cm_sources_load_layer(cm_sources **out, const char *path, const char *layer,
+                                GPtrArray *problems, cm_ctx *ctx);
 void cm_sources_destroy(cm_sources *s);
 
 /* The source with this id, or NULL. */

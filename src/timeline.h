@@ -32,6 +32,10 @@ typedef struct cm_timeline {
  * features are recorded there and skipped.  *out is owned by the caller. */
 cm_status cm_timeline_load(cm_timeline **out, const char *path, gboolean lines,
                            GPtrArray *problems, cm_ctx *ctx);
+/* As cm_timeline_load, from `layer` of `path` (a file or an OGR connection string; NULL:
+ * its first layer); messages name the source masked (cm_datasource_name). */
+cm_status cm_timeline_load_layer(cm_timeline **out, const char *path, const char *layer,
+                                 gboolean lines, GPtrArray *problems, cm_ctx *ctx);
 void cm_timeline_destroy(cm_timeline *tl);
 /* Frees what an item owns. */
 void cm_timed_clear(cm_timed *t);

@@ -127,8 +127,8 @@ static void pair_with_geometry(cm_timeline *tl, GArray *read, GArray *fids, GHas
     tl->layer->n = kept;
 }
 
-cm_status cm_timeline_load(cm_timeline **out, const char *path, gboolean lines,
-                           GPtrArray *problems, cm_ctx *ctx)
+cm_status cm_timeline_load_layer(cm_timeline **out, const char *path, const char *layer,
+                                 gboolean lines, GPtrArray *problems, cm_ctx *ctx)
 {
     cm_status st = CM_OK;
     cm_timeline *tl = g_new0(cm_timeline, 1);
@@ -138,21 +138,21 @@ cm_status cm_timeline_load(cm_timeline **out, const char *path, gboolean lines,
     GArray *fids = g_array_new(FALSE, FALSE, sizeof(gint64));
 
     *out = NULL;
-    tl->path = g_strdup(path);
+    tl->path = cm_datasource_name(path, layer);
     tl->lines = lines;
-    cm_layer_spec spec = {.file = (char *)path};
-    if ((st = cm_layer_load(&tl->layer, &spec, 0, problems, ctx)) != CM_OK)
+    OGRLayerH lyr = NULL;
+    cm_layer_spec spec = {.file = (char *)path, .layer = (char *)layer};
+    if ((st = cm_layer_load(&tl->layer, &spec, 0, problems, ctx)) != CM_OK ||
+        (st = cm_ogr_open(&ds, path, NULL, CM_EINPUT, ctx)) != CM_OK ||
+        (st = cm_datasource_layer(&lyr, ds, path, layer, CM_EINPUT, ctx)) != CM_OK)
         goto cleanup;
-    if ((st = cm_ogr_open(&ds, path, NULL, CM_EINPUT, ctx)) != CM_OK)
-        goto cleanup;
-    OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
     OGRFeatureH f;
     cm_gdal_quiet_begin();
     while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
         cm_timed t = {0};
         cm_ctx *fctx = problems ? cm_ctx_new() : ctx;
-        cm_status fst = read_timed(f, defn, path, lines, &t, fctx);
+        cm_status fst = read_timed(f, defn, tl->path, lines, &t, fctx);
         OGR_F_Destroy(f);
         if (fst != CM_OK) {
             cm_timed_clear(&t);
@@ -185,4 +185,10 @@ cleanup:
         GDALClose(ds);
     cm_timeline_destroy(tl);
     return st;
+}
+
+cm_status cm_timeline_load(cm_timeline **out, const char *path, gboolean lines,
+                           GPtrArray *problems, cm_ctx *ctx)
+{
+    return cm_timeline_load_layer(out, path, NULL, lines, problems, ctx);
 }
