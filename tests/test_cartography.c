@@ -105,8 +105,8 @@ static void test_default_labels(void)
         g_assert_cmpint(cm_map_render_stats(map, &st, ctx), ==, CM_OK);
         g_test_message("%s: %d labels placed", langs[l], st.nlabels);
         g_assert_cmpint(st.nlabels, >=, 35);
-        /* scale bar, north arrow, inset, legend, the Tripoli detail */
-        g_assert_cmpint(st.nfurniture, ==, 5);
+        /* inset, legend, the scale bar with the north arrow, the Tripoli detail */
+        g_assert_cmpint(st.nfurniture, ==, 4);
         g_assert_cmpint(st.nsymbols, >=, 20);
         check_labels(&st);
         cm_render_stats_clear(&st);
