@@ -51,6 +51,7 @@ void cm_map_destroy(cm_map *map)
     if (map->land)
         cairo_surface_destroy(map->land);
     g_free(map->region_in_frame);
+    g_free(map->label_xy);
     placed_clear(&map->regions);
     placed_clear(&map->neighbours);
     placed_clear(&map->border);
@@ -363,10 +364,12 @@ static cm_status load_geo(cm_map *map, GPtrArray *problems, cm_ctx *ctx)
                                                      fr[1] + fr[3] / 2, 100) / 100;
     map->simplify_m = isfinite(map->metres_per_pt) ? TOLERANCE_PT * map->metres_per_pt / 5 : 0;
     map->north = cm_projection_north(map->proj, fr[0] + fr[2] / 2, fr[1] + fr[3] / 2);
-    if (map->mf->sea_label)
-        map->has_sea_label = cm_projection_lonlat_to_page(map->proj, map->mf->sea_label_at[0],
-                                                          map->mf->sea_label_at[1],
-                                                          &map->sea_xy[0], &map->sea_xy[1]);
+    map->label_xy = g_new0(double, 2 * (size_t)map->mf->nlabels + 2);
+    for (int i = 0; i < map->mf->nlabels; i++)
+        if (!cm_projection_lonlat_to_page(map->proj, map->mf->labels[i].at[0],
+                                          map->mf->labels[i].at[1], &map->label_xy[2 * i],
+                                          &map->label_xy[2 * i + 1]))
+            map->label_xy[2 * i] = NAN;
     if ((st = load_placed(map, &map->mf->regions, &map->regions, problems, ctx)) != CM_OK ||
         (st = load_placed(map, &map->mf->neighbours, &map->neighbours, problems, ctx)) != CM_OK ||
         (st = load_placed(map, &map->mf->border, &map->border, problems, ctx)) != CM_OK ||

@@ -66,8 +66,7 @@ struct cm_map {
     /* what drawing needs from the projection, found at load so that drawing needs no PROJ */
     double metres_per_pt;  /* ground metres per point at the frame's centre; NAN if unknown */
     double north;          /* true north at the frame's centre, radians clockwise from up */
-    gboolean has_sea_label;
-    double sea_xy[2];
+    double *label_xy;      /* x, y per map file label (mf->labels); NAN where it does not project */
     cm_ring inset_trace;   /* the main frame's outline in the inset's page */
     cm_shape graticule;    /* its lines on the page, when the style asks for one */
 };

@@ -21,6 +21,7 @@ static const char *const groups[] = {"map", "regions", "neighbours", "border", "
                                      "control", "inset", "zones", "lines", "sources", "events", NULL};
 static const char *const corners[] = {"top-left", "top-right", "bottom-left", "bottom-right", NULL};
 #define DETAIL_PREFIX "detail "
+#define LABEL_PREFIX "label "
 
 gboolean cm_parse_page(const char *text, double *w_mm, double *h_mm)
 {
@@ -169,7 +170,8 @@ static void warn_unknown_groups(const cm_keyfile *kf, cm_ctx *ctx)
     gsize ngroups = 0;
     char **names = g_key_file_get_groups(kf->kf, &ngroups);
     for (gsize i = 0; i < ngroups; i++) {
-        if (g_strv_contains(groups, names[i]) || g_str_has_prefix(names[i], DETAIL_PREFIX))
+        if (g_strv_contains(groups, names[i]) || g_str_has_prefix(names[i], DETAIL_PREFIX) ||
+            g_str_has_prefix(names[i], LABEL_PREFIX))
             continue;
         const char *near = cm_nearest_word(names[i], groups);
         cm_warn(ctx, "%s:%d: unknown group [%s]%s%s%s", kf->path,
@@ -180,26 +182,52 @@ static void warn_unknown_groups(const cm_keyfile *kf, cm_ctx *ctx)
 }
 
 /* The title block, credit and sea label of [map]. */
-static cm_status read_texts(cm_mapfile *mf, const cm_keyfile *kf, cm_ctx *ctx)
+/* A label's text and place from `group`'s keys (text, text-ar, at: [map]'s sea-label keys
+ * or a [label NAME]'s); FALSE with nothing read when there is no text. */
+static cm_status read_label(cm_mapfile *mf, const cm_keyfile *kf, const char *group,
+                            const char *const keys[3], cm_ctx *ctx)
 {
     gsize n = 0;
-    mf->title = get_string(kf, "map", "title");
-    mf->subtitle = get_string(kf, "map", "subtitle");
-    mf->credit = get_string(kf, "map", "credit");
-    mf->sea_label_ar = get_string(kf, "map", "sea-label-ar");
-    if (!(mf->sea_label = get_string(kf, "map", "sea-label")))
-        return CM_OK;
-    double *at = g_key_file_get_double_list(kf->kf, "map", "sea-label-at", &n, NULL);
+    char *text = get_string(kf, group, keys[0]);
+    if (!text) {
+        if (strcmp(group, "map") == 0)
+            return CM_OK;
+        return cm_fail(ctx, CM_ESTYLE, "%s:%d: [%s] needs a \"text\"", kf->path,
+                       cm_keyfile_line(kf, group, NULL), group);
+    }
+    double *at = g_key_file_get_double_list(kf->kf, group, keys[2], &n, NULL);
     gboolean ok = at && n == 2 && fabs(at[0]) <= 180 && fabs(at[1]) <= 90;
+    cm_map_label *l = &mf->labels[mf->nlabels++];
+    l->text = text;
+    l->text_ar = get_string(kf, group, keys[1]);
     if (ok)
-        memcpy(mf->sea_label_at, at, sizeof mf->sea_label_at);
+        memcpy(l->at, at, sizeof l->at);
     g_free(at);
     if (ok)
         return CM_OK;
-    const char *key = g_key_file_has_key(kf->kf, "map", "sea-label-at", NULL) ? "sea-label-at"
-                                                                              : "sea-label";
-    return cm_fail(ctx, CM_ESTYLE, "%s:%d: sea-label-at must be a longitude and a latitude",
-                   kf->path, cm_keyfile_line(kf, "map", key));
+    const char *key = g_key_file_has_key(kf->kf, group, keys[2], NULL) ? keys[2] : keys[0];
+    return cm_fail(ctx, CM_ESTYLE, "%s:%d: %s must be a longitude and a latitude", kf->path,
+                   cm_keyfile_line(kf, group, key), keys[2]);
+}
+
+static cm_status read_texts(cm_mapfile *mf, const cm_keyfile *kf, cm_ctx *ctx)
+{
+    static const char *const sea_keys[] = {"sea-label", "sea-label-ar", "sea-label-at"};
+    static const char *const label_keys[] = {"text", "text-ar", "at"};
+    mf->title = get_string(kf, "map", "title");
+    mf->subtitle = get_string(kf, "map", "subtitle");
+    mf->credit = get_string(kf, "map", "credit");
+    gsize ngroups = 0;
+    char **groups_in = g_key_file_get_groups(kf->kf, &ngroups);
+    mf->labels = g_new0(cm_map_label, ngroups + 2);
+    cm_status st = read_label(mf, kf, "map", sea_keys, ctx);
+    for (gsize i = 0; i < ngroups && st == CM_OK; i++)
+        if (g_str_has_prefix(groups_in[i], LABEL_PREFIX)) {
+            cm_keyfile_warn_unknown(kf, groups_in[i], label_keys, ctx);
+            st = read_label(mf, kf, groups_in[i], label_keys, ctx);
+        }
+    g_strfreev(groups_in);
+    return st;
 }
 
 /* [map]'s date, crs, extent, page and styles. */
@@ -402,8 +430,11 @@ void cm_mapfile_destroy(cm_mapfile *mf)
     g_free(mf->title);
     g_free(mf->subtitle);
     g_free(mf->credit);
-    g_free(mf->sea_label);
-    g_free(mf->sea_label_ar);
+    for (int i = 0; i < mf->nlabels; i++) {
+        g_free(mf->labels[i].text);
+        g_free(mf->labels[i].text_ar);
+    }
+    g_free(mf->labels);
     g_free(mf->crs);
     g_strfreev(mf->styles);
     layer_spec_clear(&mf->regions);

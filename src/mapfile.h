@@ -35,12 +35,18 @@ typedef struct cm_detail {
     int line;          /* the group header's line, for messages */
 } cm_detail;
 
+/* A name set on the map where the file says: a sea, a gulf, a desert ([map] sea-label, or a
+ * [label NAME] group). */
+typedef struct cm_map_label {
+    char *text, *text_ar; /* text_ar NULL when none */
+    double at[2];         /* lon, lat */
+} cm_map_label;
+
 typedef struct cm_mapfile {
     char *path;
     char *title, *subtitle, *credit;
-    char *sea_label;       /* NULL when none */
-    char *sea_label_ar;    /* the same in Arabic; NULL when none */
-    double sea_label_at[2]; /* lon, lat */
+    cm_map_label *labels;  /* [map]'s sea-label first, then the [label NAME] groups */
+    int nlabels;
     GDate date;            /* invalid (g_date_valid false) when the map names none */
     char *crs;
     double extent[4];      /* west, south, east, north in degrees */

@@ -242,19 +242,23 @@ void cm_add_area_labels(const cm_map *map, cm_labeler *lab, const placed_layer *
     }
 }
 
-/* The sea's name, where the map file puts it (in Arabic when asked and given). */
+/* The seas' and other names the map file sets, where it puts them (in Arabic when asked and
+ * given). */
 void cm_add_sea_label(const cm_map *map, cm_labeler *lab)
 {
     const cm_style *s = map->style;
-    if (!map->mf->sea_label || !map->has_sea_label)
-        return;
-    gboolean ar = !strcmp(s->lang, "ar") && map->mf->sea_label_ar;
-    cm_label_spec spec = {.text = ar ? map->mf->sea_label_ar : map->mf->sea_label,
-                          .font = s->font, .size = s->nb_label_size * 1.1, .italic = !ar,
-                          .letter_spacing = ar ? 0 : 1.5, .color = s->sea_label,
-                          .kind = CM_LABEL_AREA, .x = map->sea_xy[0], .y = map->sea_xy[1],
-                          .priority = 9};
-    cm_labeler_add(lab, &spec);
+    for (int i = 0; i < map->mf->nlabels; i++) {
+        const cm_map_label *l = &map->mf->labels[i];
+        if (isnan(map->label_xy[2 * i]))
+            continue;
+        gboolean ar = !strcmp(s->lang, "ar") && l->text_ar;
+        cm_label_spec spec = {.text = ar ? l->text_ar : l->text, .font = s->font,
+                              .size = s->nb_label_size * 1.1, .italic = !ar,
+                              .letter_spacing = ar ? 0 : 1.5, .color = s->sea_label,
+                              .kind = CM_LABEL_AREA, .x = map->label_xy[2 * i],
+                              .y = map->label_xy[2 * i + 1], .priority = 9};
+        cm_labeler_add(lab, &spec);
+    }
 }
 
 void cm_add_event_labels(const cm_map *map, cm_labeler *lab, const cm_control *cs)

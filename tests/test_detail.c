@@ -41,6 +41,9 @@ static void test_default_page(void)
     char *dir = scratch_dir();
     char *text = pdf_text(dir, (const char *[]){"--date", "2019-12-19", NULL});
     g_assert_cmpint(count(text, "The battle for Tripoli"), ==, 2);
+    /* a [label NAME] of the map file, with the [map] sea-label */
+    g_assert_cmpint(count(text, "Gulf of Sidra"), ==, 1);
+    g_assert_cmpint(count(text, "Mediterranean Sea"), ==, 1);
     static const char *const names[] = {"al-Ajaylat", "Zaltan", "Tarhuna", "Gharyan",
                                         "Zintan", "al-Watiya air base", "Bani Walid"};
     for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
@@ -76,7 +79,7 @@ static void test_focus_page(void)
     g_free(dir);
 }
 
-/* Each bad [detail] group is refused by `check` with the map file's line. */
+/* Each bad [detail] or [label] group is refused by `check` with the map file's line. */
 static void test_bad_groups(void)
 {
     static const struct {
@@ -92,6 +95,10 @@ static void test_bad_groups(void)
         {"[detail a b]\nextent = 12, 32, 14, 33\n", "m.map:1: a detail's name is letters"},
         {"[detail t]\nextent = 12, 32, 14, 33\n[detail t]\nextent = 12, 32, 14, 33\n",
          "m.map:3: group [detail t] appears twice"},
+        /* more names on the map: [label NAME] */
+        {"[label gulf]\ntext = Gulf of Sidra\nat = 18.6\n",
+         "m.map:3: at must be a longitude and a latitude"},
+        {"[label gulf]\nat = 18.6, 31.5\n", "m.map:1: [label gulf] needs a \"text\""},
     };
     char *dir = scratch_dir();
     char *base = NULL;
@@ -105,7 +112,7 @@ static void test_bad_groups(void)
         gboolean skip = FALSE;
         for (char **l = lines; *l; l++) {
             if (g_str_has_prefix(*l, "["))
-                skip = g_str_has_prefix(*l, "[detail");
+                skip = g_str_has_prefix(*l, "[detail") || g_str_has_prefix(*l, "[label");
             if (skip)
                 continue;
             if (g_str_has_prefix(*l, "file = ") || g_str_has_prefix(*l, "styles = "))
