@@ -33,6 +33,12 @@ CONFLICTMAP_DATA="$(pkg-config --variable=datadir conflictmap)" "$tmp/report-sta
 "$prefix/bin/conflictmap" render -q --dpi 30 -o map.png
 [ -s map.png ] || { echo "the installed CLI wrote no map" >&2; exit 1; }
 "$prefix/bin/conflictmap" info map.png | grep -q "^date *2019-12-19" || { echo "no provenance" >&2; exit 1; }
+# init finds the installed world and house style: its project renders from here
+"$prefix/bin/conflictmap" init "$src/geodata/districts.shp" --key key --name name_en -o proj -q
+grep -q "^styles = $prefix/share/conflictmap/styles/base.ini" proj/districts.map || {
+  echo "init's map does not name the installed house style" >&2; exit 1; }
+"$prefix/bin/conflictmap" render -q --dpi 30 proj/districts.map -o proj.png
+[ -s proj.png ] || { echo "init's project did not render" >&2; exit 1; }
 # the man page is well-formed troff
 man_page=$(find "$prefix" -name conflictmap.1)
 [ -n "$man_page" ] || { echo "no man page installed" >&2; exit 1; }

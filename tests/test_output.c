@@ -138,9 +138,15 @@ static char *map_titled(const char *dir, const char *title)
     for (char **l = lines; *l; l++) {
         if (g_str_has_prefix(*l, "title = "))
             g_string_append_printf(out, "title = %s\n", title);
-        else if (g_str_has_prefix(*l, "file = ") || g_str_has_prefix(*l, "styles = "))
-            g_string_append_printf(out, "%.*s%s/%s\n", (int)(strchr(*l, '=') - *l + 2), *l,
-                                   geodata, strchr(*l, '=') + 2);
+        else if (g_str_has_prefix(*l, "file = ") || g_str_has_prefix(*l, "styles = ")) {
+            /* styles is a list: each of its paths */
+            char **paths = g_strsplit(strchr(*l, '=') + 2, ", ", -1);
+            g_string_append_printf(out, "%.*s", (int)(strchr(*l, '=') - *l + 2), *l);
+            for (char **p = paths; *p; p++)
+                g_string_append_printf(out, "%s%s/%s", p == paths ? "" : ", ", geodata, *p);
+            g_string_append_c(out, '\n');
+            g_strfreev(paths);
+        }
         else
             g_string_append_printf(out, "%s\n", *l);
     }

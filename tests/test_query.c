@@ -358,8 +358,15 @@ static void test_zones_on_top(void)
             g_string_append_printf(map_text, "file = %s\n", zpath);
         else if (g_str_has_prefix(*l, "file = "))
             g_string_append_printf(map_text, "file = %s/%s\n", geo, *l + 7);
-        else if (g_str_has_prefix(*l, "styles = ../"))
-            g_string_append_printf(map_text, "styles = %s/../%s\n", geo, *l + 12);
+        else if (g_str_has_prefix(*l, "styles = ")) {
+            /* styles is a list: each of its paths */
+            char **paths = g_strsplit(*l + 9, ", ", -1);
+            g_string_append(map_text, "styles = ");
+            for (char **p = paths; *p; p++)
+                g_string_append_printf(map_text, "%s%s/%s", p == paths ? "" : ", ", geo, *p);
+            g_string_append_c(map_text, '\n');
+            g_strfreev(paths);
+        }
         else
             g_string_append_printf(map_text, "%s\n", *l);
     }

@@ -3,6 +3,7 @@
 #define CONFLICTMAP_H
 
 #include "conflictmap/dates.h"
+#include "conflictmap/init.h"
 #include "conflictmap/ledger.h"
 #include "conflictmap/map.h"
 #include "conflictmap/render.h"

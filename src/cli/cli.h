@@ -23,10 +23,11 @@ int cli_exit_code(cm_status st);
 /* What the options say, as parsed; every field starts as its default. */
 typedef struct {
     char *output, *date, *control, *lang, *from, *to, *step, *grid, *at, *focus;
+    char *key, *name, *name_ar, *layer; /* init's fields and layer */
     char **styles; /* NULL-terminated, or NULL */
     double dpi;
     int png_compression;
-    gboolean quiet, help, version, watch;
+    gboolean quiet, help, version, watch, force;
 } options;
 void cli_options_clear(options *o);
 
@@ -38,11 +39,12 @@ enum {
     CMD_CHECK = 1 << 3,
     CMD_INFO = 1 << 4,
     CMD_QUERY = 1 << 5,
+    CMD_INIT = 1 << 6,
 };
 enum {
     CMD_DRAW = CMD_RENDER | CMD_SERIES | CMD_DIFF, /* the commands that write a map */
     CMD_LOAD = CMD_DRAW | CMD_CHECK,               /* the commands that read the map's data */
-    CMD_ALL = CMD_LOAD | CMD_INFO | CMD_QUERY,
+    CMD_ALL = CMD_LOAD | CMD_INFO | CMD_QUERY | CMD_INIT,
 };
 
 typedef struct {
@@ -53,7 +55,7 @@ typedef struct {
 } command_spec;
 
 /* The commands, in the order --help lists them. */
-extern const command_spec cli_commands[6];
+extern const command_spec cli_commands[7];
 
 /* --help, from the option table. */
 void cli_print_help(FILE *f);

@@ -237,6 +237,26 @@ static int cmd_query(const char *mapfile, const options *o)
     return cli_exit_code(st);
 }
 
+/* init: a new project from a boundaries layer; says where it is and how to draw it. */
+static int cmd_init(const char *boundaries, const options *o)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_init_options io;
+    cm_init_options_init(&io);
+    io.boundaries = boundaries;
+    io.key = o->key, io.name = o->name, io.name_ar = o->name_ar, io.layer = o->layer;
+    io.dir = o->output;
+    io.force = o->force;
+    char *map = NULL;
+    cm_status st = cm_init_project(&map, &io, ctx);
+    if (st == CM_OK && !o->quiet)
+        fprintf(stderr, "conflictmap: wrote %s; draw it with: conflictmap render %s\n", map, map);
+    print_messages(ctx, st, o->quiet);
+    g_free(map);
+    cm_ctx_destroy(ctx);
+    return cli_exit_code(st);
+}
+
 /* series and diff: every usage error is found before the data is read. */
 static int cmd_series_or_diff(const command_spec *command, const char *mapfile, const options *o)
 {
@@ -309,6 +329,14 @@ static int run(const command_spec *command, int argc, char **argv)
     }
     if (o.png_compression < -1 || o.png_compression > 9) {
         fprintf(stderr, "conflictmap: --png-compression %d must be 0 to 9\n", o.png_compression);
+        goto cleanup;
+    }
+    if (command->bit == CMD_INIT) {
+        if (argc != 2 || !o.key)
+            fprintf(stderr, "conflictmap: init takes one boundaries file and --key FIELD, such "
+                            "as: conflictmap init regions.shp --key id\n");
+        else
+            rc = cmd_init(argv[1], &o);
         goto cleanup;
     }
     if (argc > 2) {

@@ -23,6 +23,7 @@ void cli_options_clear(options *o)
 {
     g_free(o->output), g_free(o->date), g_free(o->control), g_free(o->lang);
     g_free(o->focus);
+    g_free(o->key), g_free(o->name), g_free(o->name_ar), g_free(o->layer);
     g_free(o->from), g_free(o->to), g_free(o->step), g_free(o->grid), g_free(o->at);
     g_strfreev(o->styles);
 }
@@ -36,6 +37,7 @@ const command_spec cli_commands[] = {
     {"check", CMD_CHECK, "[MAPFILE]", "validate everything the map reads"},
     {"info", CMD_INFO, "FILE", "the provenance of a PNG, PDF or SVG"},
     {"query", CMD_QUERY, "[MAPFILE] --at LON,LAT", "who held a point on the date, as drawn"},
+    {"init", CMD_INIT, "BOUNDARIES --key FIELD", "a new project for your own regions"},
 };
 
 typedef enum {
@@ -69,15 +71,20 @@ static const option_spec option_table[] = {
      "the date shown (default: the map's)"},
     {"dpi", 0, ARG_NUMBER, "N", CMD_DRAW, FIELD(dpi), "PNG resolution, 1 to 10000 (default 300)"},
     {"focus", 0, ARG_TEXT, "NAME", CMD_DRAW | CMD_QUERY, FIELD(focus),
-     "draw the map file's [detail NAME] as the whole page"},
+     "draw [detail NAME] as the whole page"},
+    {"force", 0, ARG_FLAG, NULL, CMD_INIT, FIELD(force), "write into a folder that is not empty"},
     {"from", 0, ARG_TEXT, "DATE", CMD_SERIES | CMD_DIFF, FIELD(from), "the first date"},
     {"grid", 0, ARG_TEXT, "CxR", CMD_SERIES, FIELD(grid), "C x R small multiples a page"},
     {"help", 'h', ARG_FLAG, NULL, CMD_ALL, FIELD(help), "show this help"},
+    {"key", 0, ARG_TEXT, "FIELD", CMD_INIT, FIELD(key), "the boundaries' field keying the regions"},
     {"lang", 0, ARG_TEXT, "en|ar|en+ar", CMD_DRAW, FIELD(lang), "label language (default: the style's)"},
+    {"layer", 0, ARG_TEXT, "NAME", CMD_INIT, FIELD(layer), "the boundaries' layer (default: the first)"},
+    {"name", 0, ARG_TEXT, "FIELD", CMD_INIT, FIELD(name), "the field of English names (default: key)"},
+    {"name-ar", 0, ARG_TEXT, "FIELD", CMD_INIT, FIELD(name_ar), "the field of Arabic names"},
     {"no-cache", 0, ARG_IGNORED, NULL, CMD_LOAD, 0,
      "ignored: nothing is cached any more"},
-    {"output", 'o', ARG_PATH, "FILE", CMD_DRAW, FIELD(output),
-     ".png, .pdf or .svg (default: MAPNAME.png, MAPNAME-series.pdf, MAPNAME-diff.png)"},
+    {"output", 'o', ARG_PATH, "FILE", CMD_DRAW | CMD_INIT, FIELD(output),
+     ".png, .pdf, .svg (default: MAPNAME.png, -series.pdf, -diff.png); init: a folder"},
     {"png-compression", 0, ARG_INT, "N", CMD_DRAW, FIELD(png_compression),
      "zlib level 0-9 for PNG (default 3)"},
     {"quiet", 'q', ARG_FLAG, NULL, CMD_ALL, FIELD(quiet), "no warnings, no progress"},
@@ -85,7 +92,7 @@ static const option_spec option_table[] = {
     {"style", 0, ARG_PATHS, "FILE", CMD_LOAD | CMD_QUERY, FIELD(styles),
      "a style on top of the map's (repeatable)"},
     {"to", 0, ARG_TEXT, "DATE", CMD_SERIES | CMD_DIFF, FIELD(to),
-     "the last date (a series: at most " G_STRINGIFY(CM_SERIES_MAX_DATES) " dates)"},
+     "the last date (series: at most " G_STRINGIFY(CM_SERIES_MAX_DATES) " dates)"},
     {"version", 0, ARG_FLAG, NULL, CMD_ALL, FIELD(version), "print the version"},
     {"watch", 0, ARG_FLAG, NULL, CMD_RENDER, FIELD(watch), "render again whenever an input changes"},
 };
@@ -93,12 +100,12 @@ static const option_spec option_table[] = {
 /* --help, from the two tables above: 80 columns, one screen. */
 void cli_print_help(FILE *f)
 {
-    enum { NAME_WIDTH = 21, HELP_WIDTH = 45 };
+    enum { NAME_WIDTH = 21, HELP_WIDTH = 44 };
     fputs("Usage: conflictmap COMMAND [ARGUMENTS] [OPTIONS]\n\n", f);
     for (size_t i = 0; i < G_N_ELEMENTS(cli_commands); i++)
         fprintf(f, "  %-6s %-26s %s\n", cli_commands[i].name, cli_commands[i].args, cli_commands[i].help);
     fputs("Without MAPFILE, the bundled map of Libya; series -o may be 'f/%Y-%m-%d.png'.\n\n"
-          "Options and the commands that take them (render series diff check info query):\n", f);
+          "Options; the commands taking them (render series diff check info query init):\n", f);
     for (size_t i = 0; i < G_N_ELEMENTS(option_table); i++) {
         const option_spec *s = &option_table[i];
         char name[64], takes[G_N_ELEMENTS(cli_commands) + 1] = "";
