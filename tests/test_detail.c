@@ -115,11 +115,7 @@ static void test_bad_groups(void)
                 skip = g_str_has_prefix(*l, "[detail") || g_str_has_prefix(*l, "[label");
             if (skip)
                 continue;
-            if (g_str_has_prefix(*l, "file = ") || g_str_has_prefix(*l, "styles = "))
-                g_string_append_printf(map, "%.*s%s/%s\n", (int)(strchr(*l, '=') + 2 - *l), *l,
-                                       geo, strchr(*l, '=') + 2);
-            else
-                g_string_append_printf(map, "%s\n", *l);
+            append_absolute_line(map, *l, geo);
         }
         g_strfreev(lines);
         char *path = write_file(dir, "m.map", map->str);

@@ -151,11 +151,7 @@ static void test_no_arabic_warned(void)
     for (char **l = lines; *l; l++) {
         if (g_str_has_prefix(*l, "name-ar"))
             continue;
-        if (g_str_has_prefix(*l, "file = ") || g_str_has_prefix(*l, "styles = "))
-            g_string_append_printf(map, "%.*s%s/geodata/%s\n", (int)(strchr(*l, '=') + 2 - *l),
-                                   *l, CM_SOURCE_DIR, strchr(*l, '=') + 2);
-        else
-            g_string_append_printf(map, "%s\n", *l);
+        append_absolute_line(map, *l, CM_SOURCE_DIR "/geodata");
     }
     char *path = write_file(dir, "noar.map", map->str);
     char *png = g_build_filename(dir, "m.png", NULL), *err = NULL;

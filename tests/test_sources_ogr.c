@@ -65,12 +65,8 @@ static char *write_map(const char *dir, const char *regions, const char *control
             g_string_append_printf(out, "%s\n", regions);
         else if (g_str_has_prefix(*l, "file = ") && !strcmp(group, "[control]"))
             g_string_append_printf(out, "%s\n", control);
-        else if (g_str_has_prefix(*l, "file = "))
-            g_string_append_printf(out, "file = " GEO "%s\n", *l + 7);
-        else if (g_str_has_prefix(*l, "styles = ../"))
-            g_string_append_printf(out, "styles = " CM_SOURCE_DIR "/%s\n", *l + 12);
         else
-            g_string_append_printf(out, "%s\n", *l);
+            append_absolute_line(out, *l, CM_SOURCE_DIR "/geodata");
     }
     char *path = write_file(dir, "m.map", out->str);
     g_strfreev(lines);

@@ -61,4 +61,22 @@ static inline int spawn(const char *cwd, const char *const *argv, char **out, ch
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
+/* A line of a map file with its paths made absolute against `dir`, the map's folder: the
+ * path of "file = X" and each of "styles = A, B" (tests copy the bundled map elsewhere). */
+static inline void append_absolute_line(GString *out, const char *line, const char *dir)
+{
+    if (g_str_has_prefix(line, "file = ")) {
+        g_string_append_printf(out, "file = %s/%s\n", dir, line + 7);
+    } else if (g_str_has_prefix(line, "styles = ")) {
+        char **paths = g_strsplit(line + 9, ",", -1);
+        g_string_append(out, "styles = ");
+        for (char **p = paths; *p; p++)
+            g_string_append_printf(out, "%s%s/%s", p == paths ? "" : ", ", dir, g_strstrip(*p));
+        g_string_append_c(out, '\n');
+        g_strfreev(paths);
+    } else {
+        g_string_append_printf(out, "%s\n", line);
+    }
+}
+
 #endif
