@@ -32,14 +32,14 @@ sed -e "s|^file = districts.shp|file = $work/stress/districts.shp|" \
     -e "s|^file = libya.shp|file = $work/stress/libya.shp|" \
     -e "s|^file = neighbours.shp|file = $work/stress/neighbours.shp|" \
     -e "s|^file = \([a-z_]*\.[a-z]*\)$|file = $geo/\1|" \
-    -e "s|^styles = \.\./|styles = $root/|" "$geo/libya.map" > "$work/stress/stress.map"
+    -e "/^styles = /s|\.\./|$root/|g" "$geo/libya.map" > "$work/stress/stress.map"
 if [ -n "${BASELINE:-}" ]; then
   bsrc=${BASELINE_SRC:-$(cd "$(dirname "$BASELINE")/.." && pwd)}
   sed -e "s|^file = districts.shp|file = $work/stress/districts.shp|" \
       -e "s|^file = libya.shp|file = $work/stress/libya.shp|" \
       -e "s|^file = neighbours.shp|file = $work/stress/neighbours.shp|" \
       -e "s|^file = \([a-z_]*\.[a-z]*\)$|file = $bsrc/geodata/\1|" \
-      -e "s|^styles = \.\./|styles = $bsrc/|" "$bsrc/geodata/libya.map" > "$work/stress/base-stress.map"
+      -e "/^styles = /s|\.\./|$bsrc/|g" "$bsrc/geodata/libya.map" > "$work/stress/base-stress.map"
 fi
 vertices=$("$rel/conflictmap" check "$work/stress/stress.map" >/dev/null && \
   ogrinfo -q -al -geom=SUMMARY "$work/stress/districts.shp" | \
