@@ -254,6 +254,9 @@ void cm_page_body_free(cm_page_body *body)
     if (!body)
         return;
     cm_labeler_destroy(body->lab);
+    for (int i = 0; body->detail_bodies && body->detail_bodies[i]; i++)
+        cm_page_body_free(body->detail_bodies[i]);
+    g_free(body->detail_bodies);
     g_free(body->details);
     g_array_free(body->furniture, TRUE);
     g_array_free(body->symbols, TRUE);
@@ -265,9 +268,9 @@ static cm_page_body *draw_body(cairo_t *cr, const cm_map *map, const cm_page_spe
                                const cm_control *cs, const cm_page_cache *cache);
 
 /* Detail frame i in its box: its own page body, on the same date, through its own part of
- * the series' cache. */
-static void draw_detail(cairo_t *cr, const cm_map *map, int i, const cm_page_spec *spec,
-                        const cm_box *box, const cm_page_cache *cache)
+ * the series' cache.  Returns the detail's layout. */
+static cm_page_body *draw_detail(cairo_t *cr, const cm_map *map, int i, const cm_page_spec *spec,
+                                 const cm_box *box, const cm_page_cache *cache)
 {
     const cm_map *d = map->details[i];
     cm_page_cache local = {0};
@@ -279,9 +282,21 @@ static void draw_detail(cairo_t *cr, const cm_map *map, int i, const cm_page_spe
     cairo_translate(cr, box->x0, box->y0);
     cairo_rectangle(cr, 0, 0, d->page_w, d->page_h);
     cairo_clip(cr);
-    cm_page_body_free(draw_body(cr, d, spec, &cs, dc));
+    cm_page_body *body = draw_body(cr, d, spec, &cs, dc);
     cairo_restore(cr);
     cm_control_clear(&cs);
+    return body;
+}
+
+void cm_page_body_svg_text(const cm_page_body *body, GString *svg)
+{
+    cm_labeler_svg_text(body->lab, svg);
+    for (int i = 0; body->detail_bodies && body->detail_bodies[i]; i++) {
+        g_string_append_printf(svg, "<g transform=\"translate(%.2f %.2f)\">\n",
+                               body->details[i].x0, body->details[i].y0);
+        cm_page_body_svg_text(body->detail_bodies[i], svg);
+        g_string_append(svg, "</g>\n");
+    }
 }
 
 /* Everything on a page but its title: what control on the page's date decides.  Returns the
@@ -298,6 +313,7 @@ static cm_page_body *draw_body(cairo_t *cr, const cm_map *map, const cm_page_spe
     body->symbols = g_array_new(FALSE, FALSE, sizeof(cm_box));
     body->items = cm_legend_items(map, cs);
     body->details = g_new0(cm_box, (size_t)map->ndetails + 1);
+    body->detail_bodies = g_new0(cm_page_body *, (size_t)map->ndetails + 1);
 
     cm_draw_set_color(cr, map->style->page_bg);
     cairo_paint(cr);
@@ -311,7 +327,7 @@ static cm_page_body *draw_body(cairo_t *cr, const cm_map *map, const cm_page_spe
         cm_draw_detail_outline(cr, map, i, &body->details[i]);
     draw_labels(cr, map, cs, cache, body);
     for (int i = 0; i < map->ndetails; i++)
-        draw_detail(cr, map, i, spec, &body->details[i], cache);
+        body->detail_bodies[i] = draw_detail(cr, map, i, spec, &body->details[i], cache);
     cairo_restore(cr);
     draw_furniture(cr, map, cs, cache, &fp, body);
     return body;

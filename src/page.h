@@ -94,12 +94,13 @@ cm_page_cache cm_page_cache_new(const cm_map *map);
 void cm_page_cache_clear(cm_page_cache *c);
 
 /* A page body's layout, kept when asked for: the label pass and what it placed. */
-typedef struct {
+typedef struct cm_page_body_s {
     cm_labeler *lab;
     GArray *furniture; /* cm_box: legend, scale bar, north arrow, inset inside the frame */
     GArray *symbols;   /* cm_box: drawn place symbols */
     GArray *items;     /* cm_legend_item */
     cm_box *details;   /* each detail frame's box on the page (heading included) */
+    struct cm_page_body_s **detail_bodies; /* each detail frame's own layout */
     gboolean notes_complete; /* the source notes fitted in full under the map */
 } cm_page_body;
 void cm_page_body_free(cm_page_body *body);
@@ -127,6 +128,9 @@ void cm_plan_furniture(cm_furniture_plan *fp, cairo_t *cr, const cm_map *map,
 char *cm_furniture_covers(const cm_map *map, const cm_page_body *body);
 /* The same for the page of `spec`, laid out but not drawn (page.c): for a warning. */
 char *cm_page_furniture_covers(const cm_map *map, const cm_page_spec *spec);
+/* The body's labels as SVG <text> elements, the detail frames' with them (each in a group
+ * moved to its box): cairo draws SVG glyphs as shapes. */
+void cm_page_body_svg_text(const cm_page_body *body, GString *svg);
 
 
 /* Draws one page: the map as the spec says, its labels, furniture and title.  With `keep`,

@@ -139,7 +139,7 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
                 cm_page_body *body = NULL;
                 cm_draw_page(cr, map, &specs[first], &cache, &body);
                 GString *text = g_string_new(NULL);
-                cm_labeler_svg_text(body->lab, text);
+                cm_page_body_svg_text(body, text);
                 cm_output_set_svg_text(out, text->str);
                 g_string_free(text, TRUE);
                 cm_page_body_free(body);

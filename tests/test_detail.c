@@ -50,6 +50,14 @@ static void test_default_page(void)
         if (!strstr(text, names[i]))
             g_error("the default page's text lacks \"%s\"", names[i]);
     g_free(text);
+    /* the SVG's text layer (its glyphs are shapes) names the detail's places too */
+    char *svg = g_build_filename(dir, "m.svg", NULL), *body = NULL;
+    const char *argv[] = {CM_CLI, "render", "-q", "--date", "2019-12-19", "-o", svg, NULL};
+    g_assert_cmpint(spawn(dir, argv, NULL, NULL), ==, 0);
+    g_assert_true(g_file_get_contents(svg, &body, NULL, NULL));
+    g_assert_nonnull(strstr(body, ">al-Ajaylat<"));
+    g_free(body);
+    g_free(svg);
     rm_rf(dir);
     g_free(dir);
 }
