@@ -80,7 +80,7 @@ say "loaded $(psql_cm -d conflict -tAc 'SELECT count(*) FROM control') ledger ro
 
 # the bundled map, its files by absolute path, its [control] in the database
 geo="$root/geodata"
-sed -e "s|^file = \(.*\)|file = $geo/\1|" -e "s|^styles = \.\./|styles = $root/|" \
+sed -e "s|^file = \(.*\)|file = $geo/\1|" -e "/^styles = /s|\.\./|$root/|g" \
   "$geo/libya.map" > "$tmp/libya.map"
 awk -v conn="$conn" '
   /^\[/ { group = $0 }
