@@ -1,0 +1,423 @@
+/* The legend's items on a page's date: whose colours, stripes and symbols the page shows
+ * (districts, towns' and sites' cells, zones, lines, towns, sites, events), and what the
+ * detail frames show besides.  Only what the frame holds is listed. */
+#include "ctx.h"
+#include "draw.h"
+#include "labels.h"
+#include "layout.h"
+#include "ledger.h"
+#include "map_impl.h"
+#include "page.h"
+#include "style.h"
+#include "timeline.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int g_strcmp0_p(const char *const *a, const char *const *b)
+{
+    return g_strcmp0(*a, *b);
+}
+
+static void add_item(GArray *items, cm_swatch_kind kind, cm_paint paint, char *text)
+{
+    cm_legend_item it = {.kind = kind, .paint = paint, .text = text};
+    g_array_append_val(items, it);
+}
+
+/* Compound names: "GNA / LNA". */
+static char *party_names(const cm_style *s, char **parties)
+{
+    GString *names = g_string_new(NULL);
+    for (char **p = parties; p && *p; p++)
+        g_string_append_printf(names, "%s%s", p == parties ? "" : " / ",
+                               cm_style_controller(s, *p)->short_label);
+    return g_string_free(names, FALSE);
+}
+
+/* The rows that paint ground on the page: each region's, then each cell's whose town or site
+ * has a row (cells.c), with the rows of the change map's first date in `from`. */
+typedef struct {
+    const cm_ledger_row **to, **from;
+    int n;
+} ground;
+
+static ground ground_rows(const cm_map *map, const cm_control *cs)
+{
+    int nreg = map->regions.layer->n;
+    ground g = {g_new0(const cm_ledger_row *, (size_t)(nreg + map->ncells)),
+                g_new0(const cm_ledger_row *, (size_t)(nreg + map->ncells)), 0};
+    gboolean diff = cs->spec->diff;
+    for (int i = 0; i < nreg; i++) {
+        if (!map->region_in_frame[i])
+            continue;
+        g.to[g.n] = cs->rows[i], g.from[g.n] = diff ? cs->rows_from[i] : NULL;
+        g.n++;
+    }
+    for (int c = 0; c < map->ncells; c++) {
+        const cm_cell *cell = &map->cells[c];
+        if (!cs->towns[cell->point] || !map->region_in_frame[cell->region])
+            continue;
+        g.to[g.n] = cs->towns[cell->point];
+        if (diff)
+            g.from[g.n] = cs->towns_from[cell->point] ? cs->towns_from[cell->point]
+                                                      : cs->rows_from[cell->region];
+        g.n++;
+    }
+    return g;
+}
+
+static void ground_clear(ground *g)
+{
+    g_free(g->to);
+    g_free(g->from);
+}
+
+/* Whose colour shows: held ground (or, in a change map, gains) and held zones. */
+static void add_holders(GArray *items, const cm_map *map, const cm_control *cs, const ground *g)
+{
+    const cm_style *s = map->style;
+    gboolean diff = cs->spec->diff;
+    for (guint c = 0; c < s->controllers->len; c++) {
+        const cm_controller *ctl = s->controllers->pdata[c];
+        gboolean shows = FALSE;
+        for (int i = 0; i < g->n && !shows; i++) {
+            const cm_ledger_row *r = g->to[i];
+            shows = r && r->status != CM_CONTESTED && cm_row_drawn_status(r) != CM_CLAIMED &&
+                    strcmp(r->controller, ctl->id) == 0 &&
+                    (!diff || cm_control_changed(g->from[i], r));
+        }
+        for (int i = 0; !diff && map->zones && i < map->zones->layer->n && !shows; i++) {
+            const cm_timed *z = &map->zones->items[i];
+            shows = cm_timed_active(z, &cs->spec->date) && z->status != CM_CONTESTED &&
+                    strcmp(z->actor, ctl->id) == 0;
+        }
+        if (shows)
+            add_item(items, CM_SWATCH_AREA, cm_control_paint(s, ctl->id, CM_HELD, NULL),
+                     diff ? g_strdup_printf("Gained by %s", ctl->short_label) : g_strdup(ctl->label));
+    }
+}
+
+/* Ground around a town or site drawn in another paint than its district's (cells.c): what the
+ * discs are, once, in the colours of the first such cell. */
+static void add_cells(GArray *items, const cm_map *map, const cm_control *cs)
+{
+    const cm_style *s = map->style;
+    for (int c = 0; c < map->ncells && !cs->spec->diff; c++) {
+        const cm_cell *cell = &map->cells[c];
+        const cm_ledger_row *row = cs->towns[cell->point];
+        cm_paint own = cm_row_paint(s, row), under = cm_row_paint(s, cs->rows[cell->region]);
+        if (!row || own.n != 1 || !memcmp(&own, &under, sizeof own))
+            continue;
+        cm_paint p = {.colors = {own.colors[0], under.n ? under.colors[0] : s->unknown_fill}, .n = 2};
+        add_item(items, CM_SWATCH_CELL, p,
+                 g_strdup("Around a town or site: who holds it (approximate)"));
+        return;
+    }
+}
+
+/* Ground only claimed (by its status or its confidence), lighter: one entry per claimant. */
+static void add_claimed(GArray *items, const cm_map *map, const cm_control *cs, const ground *g)
+{
+    const cm_style *s = map->style;
+    for (guint c = 0; !cs->spec->diff && c < s->controllers->len; c++) {
+        const cm_controller *ctl = s->controllers->pdata[c];
+        gboolean shows = FALSE;
+        for (int i = 0; i < g->n && !shows; i++)
+            shows = g->to[i] && cm_row_drawn_status(g->to[i]) == CM_CLAIMED &&
+                    !strcmp(g->to[i]->controller, ctl->id);
+        for (int i = 0; map->places.layer && i < map->places.layer->n && !shows; i++)
+            shows = cs->towns[i] && cm_row_drawn_status(cs->towns[i]) == CM_CLAIMED &&
+                    !strcmp(cs->towns[i]->controller, ctl->id);
+        if (shows)
+            add_item(items, CM_SWATCH_AREA, cm_control_paint(s, ctl->id, CM_CLAIMED, NULL),
+                     g_strdup_printf("Claimed by %s, not confirmed", ctl->short_label));
+    }
+}
+
+/* The parties as a set, "GNA;LNA" for LNA;GNA too: one legend entry for both orders. */
+static char *party_set(char **parties)
+{
+    guint n = g_strv_length(parties);
+    char **sorted = g_new0(char *, n + 1);
+    memcpy(sorted, parties, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, (int (*)(const void *, const void *))g_strcmp0_p);
+    char *ids = g_strjoinv(";", sorted);
+    g_free(sorted);
+    return ids;
+}
+
+/* Each distinct set of parties contesting ground or a zone, once. */
+static void add_contested(GArray *items, const cm_map *map, const cm_control *cs,
+                          const ground *g)
+{
+    const cm_style *s = map->style;
+    gboolean diff = cs->spec->diff;
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (int i = 0; i < g->n + (map->zones && !diff ? map->zones->layer->n : 0); i++) {
+        char **parties;
+        cm_control_status st;
+        if (i < g->n) {
+            const cm_ledger_row *r = g->to[i];
+            if (!r || (diff && !cm_control_changed(g->from[i], r)))
+                continue;
+            parties = r->parties, st = r->status;
+        } else {
+            const cm_timed *z = &map->zones->items[i - g->n];
+            if (!cm_timed_active(z, &cs->spec->date))
+                continue;
+            parties = z->parties, st = z->status;
+        }
+        if (st != CM_CONTESTED || !parties)
+            continue;
+        char *ids = party_set(parties);
+        if (g_hash_table_contains(seen, ids)) {
+            g_free(ids);
+            continue;
+        }
+        g_hash_table_add(seen, ids);
+        char *names = party_names(s, parties);
+        add_item(items, CM_SWATCH_AREA, cm_control_paint(s, parties[0], CM_CONTESTED, parties),
+                 g_strdup_printf("%s: %s", s->contested_label, names));
+        g_free(names);
+    }
+    g_hash_table_unref(seen);
+}
+
+/* Offensives by side, withdrawals and front lines in force. */
+static void add_lines(GArray *items, const cm_map *map, const cm_control *cs)
+{
+    const cm_style *s = map->style;
+    if (!map->lines || cs->spec->diff)
+        return;
+    gboolean front = FALSE;
+    const cm_controller *withdrawal = NULL; /* the first withdrawing side: its colour */
+    for (guint c = 0; c < s->controllers->len; c++) {
+        const cm_controller *ctl = s->controllers->pdata[c];
+        for (int i = 0; i < map->lines->layer->n; i++) {
+            const cm_timed *t = &map->lines->items[i];
+            if (!cm_timed_active(t, &cs->spec->date))
+                continue;
+            front |= t->kind == CM_LINE_FRONT;
+            if (t->kind == CM_LINE_WITHDRAWAL && !withdrawal)
+                withdrawal = cm_style_controller(s, t->actor);
+            if (t->kind == CM_LINE_OFFENSIVE && strcmp(t->actor, ctl->id) == 0) {
+                cm_paint p = {.colors = {ctl->fill}, .n = 1};
+                add_item(items, CM_SWATCH_ARROW, p, g_strdup_printf("%s offensive", ctl->short_label));
+                break;
+            }
+        }
+    }
+    cm_paint grey = {.colors = {{0.45, 0.45, 0.45, 1}}, .n = 1};
+    if (withdrawal)
+        add_item(items, CM_SWATCH_WITHDRAWAL, (cm_paint){.colors = {withdrawal->fill}, .n = 1},
+                 g_strdup_printf("%s withdrawal", withdrawal->short_label));
+    if (front)
+        add_item(items, CM_SWATCH_FRONT, grey, g_strdup("Front line (teeth face the attacker)"));
+}
+
+/* "Besieged by LNA": the mark of towns in `status`, in the colour and with the names of the
+ * first such town's parties. */
+static void add_by_whom(GArray *items, const cm_map *map, const cm_control *cs,
+                        cm_control_status status, cm_swatch_kind kind, const char *what)
+{
+    const cm_style *s = map->style;
+    for (int i = 0; i < map->places.layer->n; i++) {
+        const cm_ledger_row *r = cs->towns[i];
+        if (!r || r->status != status)
+            continue;
+        cm_paint mark = {.colors = {cm_style_controller(s, r->parties[0])->fill}, .n = 1};
+        char *names = party_names(s, r->parties);
+        add_item(items, kind, mark, g_strdup_printf("%s (by %s)", what, names));
+        g_free(names);
+        return;
+    }
+}
+
+/* One icon for each kind of site the map shows on the date, in the order the layer first has
+ * them. */
+static void add_site_items(GArray *items, const cm_map *map, const cm_control *cs)
+{
+    const cm_layer *l = map->places.layer;
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+    cm_paint grey = {.colors = {{0.45, 0.45, 0.45, 1}}, .n = 1};
+    for (int i = map->first_site; l && i < l->n; i++) {
+        const char *kind = l->features[i].kind ? l->features[i].kind : "";
+        if (!cm_place_in_frame(map, i) || !cs->towns[i] || g_hash_table_contains(seen, kind))
+            continue;
+        g_hash_table_add(seen, (gpointer)kind);
+        add_item(items, CM_SWATCH_SITE, grey, g_strdup(cm_site_kind_name(kind)));
+        g_array_index(items, cm_legend_item, items->len - 1).site_kind = l->features[i].kind;
+    }
+    g_hash_table_unref(seen);
+}
+
+/* A town symbol for each holder of a town shown on the date (in a change map: each gainer). */
+static void add_town_holders(GArray *items, const cm_map *map, const cm_control *cs)
+{
+    const cm_style *s = map->style;
+    gboolean diff = cs->spec->diff;
+    for (guint c = 0; c < s->controllers->len; c++) {
+        const cm_controller *ctl = s->controllers->pdata[c];
+        gboolean shows = FALSE;
+        for (int i = 0; i < map->first_site && !shows; i++) {
+            const cm_ledger_row *r = cs->towns[i];
+            shows = r && cm_place_in_frame(map, i) && !strcmp(r->controller, ctl->id) &&
+                    (!diff || cm_control_changed(cs->towns_from[i], r));
+        }
+        if (!shows)
+            continue;
+        cm_paint p = {.colors = {ctl->fill}, .n = 1};
+        add_item(items, CM_SWATCH_DOT, p,
+                 g_strdup_printf(diff ? "Town taken by %s" : "Town held by %s", ctl->short_label));
+    }
+}
+
+/* The capital, towns by holder, and the siege or attack mark when a town is besieged or
+ * attacked. */
+static void add_place_items(GArray *items, const cm_map *map, const cm_control *cs)
+{
+    const cm_style *s = map->style;
+    gboolean diff = cs->spec->diff;
+    if (!map->places.layer)
+        return;
+    gboolean capital = FALSE, plain = FALSE, siege = FALSE, attack = FALSE;
+    for (int i = 0; i < map->first_site; i++) {
+        const char *k = map->places.layer->features[i].kind;
+        const cm_ledger_row *r = cs->towns[i];
+        if (!cm_place_in_frame(map, i))
+            continue;
+        gboolean shown = r && (!diff || cm_control_changed(cs->towns_from[i], r));
+        if (k && strcmp(k, "capital") == 0)
+            capital = TRUE;
+        else if (!shown)
+            plain = TRUE;
+        siege |= shown && !diff && r->status == CM_BESIEGED;
+        attack |= shown && !diff && r->status == CM_ATTACKED;
+    }
+    cm_paint symbol = {.colors = {s->place_color}, .n = 1};
+    if (capital)
+        add_item(items, CM_SWATCH_STAR, symbol, g_strdup("Capital"));
+    add_town_holders(items, map, cs);
+    if (plain)
+        add_item(items, CM_SWATCH_DOT, symbol, g_strdup("Town"));
+    if (siege)
+        add_by_whom(items, map, cs, CM_BESIEGED, CM_SWATCH_SIEGE, "Besieged");
+    if (attack)
+        add_by_whom(items, map, cs, CM_ATTACKED, CM_SWATCH_ATTACK, "Under attack");
+    add_site_items(items, map, cs);
+}
+
+int *cm_event_numbers(const cm_map *map, const cm_control *cs, int *shown)
+{
+    int n = map->events ? map->events->n : 0, number = 0;
+    int *numbers = g_new0(int, (size_t)n + 1);
+    for (int i = 0; i < n && !cs->spec->diff; i++)
+        if (cm_event_shown(&map->events->items[i], &cs->spec->date) && ++number <= CM_LEGEND_EVENTS)
+            numbers[i] = number;
+    *shown = number;
+    return numbers;
+}
+
+/* The events shown on the page's date and numbered (see cm_event_numbers), then a count of
+ * those the legend has no room for. */
+static void add_events(GArray *items, const cm_map *map, const cm_control *cs)
+{
+    const cm_style *s = map->style;
+    int shown = 0, *numbers = cm_event_numbers(map, cs, &shown);
+    cm_paint p = {.colors = {s->event_color}, .n = 1};
+    for (int i = 0; map->events && i < map->events->n; i++) {
+        const cm_event *e = &map->events->items[i];
+        if (!numbers[i])
+            continue;
+        char *when = cm_format_date_long(&e->date);
+        gboolean ar = !strcmp(s->lang, "ar") && e->text_ar;
+        const char *text = ar ? e->text_ar : e->text;
+        char *cut = g_utf8_strlen(text, -1) > 100 ? g_utf8_substring(text, 0, 99) : NULL;
+        add_item(items, CM_SWATCH_EVENT, p,
+                 g_strdup_printf("%s: %s%s", when, cut ? cut : text, cut ? "\u2026" : ""));
+        g_array_index(items, cm_legend_item, items->len - 1).number = numbers[i];
+        g_free(cut);
+        g_free(when);
+    }
+    if (shown > CM_LEGEND_EVENTS) /* the legend stays a legend: the rest counted */
+        add_item(items, CM_SWATCH_EVENT, p,
+                 g_strdup_printf("and %d more events in the file's metadata",
+                                 shown - CM_LEGEND_EVENTS));
+    g_free(numbers);
+}
+
+/* Where an item of `kind` goes among the items: after the last of its kind, else before the
+ * events, else at the end. */
+static guint insertion_point(const GArray *items, cm_swatch_kind kind)
+{
+    guint at = items->len, events = items->len;
+    gboolean found = FALSE;
+    for (guint i = 0; i < items->len; i++) {
+        cm_swatch_kind k = g_array_index(items, cm_legend_item, i).kind;
+        if (k == kind)
+            at = i + 1, found = TRUE;
+        if (k == CM_SWATCH_EVENT && events == items->len)
+            events = i;
+    }
+    return found ? at : events;
+}
+
+/* What the detail frames show that the main map does not (an airport only the Tripoli
+ * detail has room for): the legend explains the whole page. */
+static void merge_details(GArray *items, const cm_map *map, const cm_control *cs)
+{
+    for (int d = 0; d < map->ndetails; d++) {
+        cm_control dcs = cm_control_on(map->details[d], cs->spec);
+        GArray *more = cm_legend_items(map->details[d], &dcs);
+        for (guint i = 0; i < more->len; i++) {
+            cm_legend_item *it = &g_array_index(more, cm_legend_item, i);
+            gboolean known = FALSE;
+            for (guint j = 0; j < items->len && !known; j++)
+                known = !strcmp(g_array_index(items, cm_legend_item, j).text, it->text);
+            if (known)
+                continue;
+            g_array_insert_val(items, insertion_point(items, it->kind), *it);
+            it->text = NULL; /* now the page's */
+        }
+        cm_legend_items_free(more);
+        cm_control_clear(&dcs);
+    }
+}
+
+GArray *cm_legend_items(const cm_map *map, const cm_control *cs)
+{
+    const cm_style *s = map->style;
+    GArray *items = g_array_new(FALSE, TRUE, sizeof(cm_legend_item));
+    gboolean diff = cs->spec->diff;
+    ground g = ground_rows(map, cs);
+    add_holders(items, map, cs, &g);
+    add_claimed(items, map, cs, &g);
+    add_contested(items, map, cs, &g);
+    ground_clear(&g);
+    add_cells(items, map, cs);
+    gboolean none = FALSE, unchanged = FALSE;
+    for (int i = 0; i < map->regions.layer->n; i++) {
+        none |= !cs->rows[i];
+        unchanged |= diff && !cm_control_changed(cs->rows_from[i], cs->rows[i]);
+    }
+    if (diff && unchanged)
+        add_item(items, CM_SWATCH_AREA, cm_control_paint(s, NULL, CM_HELD, NULL), g_strdup("No change"));
+    else if (none)
+        add_item(items, CM_SWATCH_AREA, cm_control_paint(s, NULL, CM_HELD, NULL),
+                 g_strdup(s->unknown_label));
+    add_lines(items, map, cs);
+    add_place_items(items, map, cs);
+    add_events(items, map, cs);
+    merge_details(items, map, cs);
+    return items;
+}
+
+void cm_legend_items_free(GArray *items)
+{
+    for (guint i = 0; items && i < items->len; i++)
+        g_free(g_array_index(items, cm_legend_item, i).text);
+    if (items)
+        g_array_free(items, TRUE);
+}
+
