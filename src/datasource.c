@@ -97,6 +97,25 @@ static size_t password_key(const char *text, const char *p)
     return 0;
 }
 
+/* In ODBC's and Oracle's "user/password@dsn" (p at the '/' after a user name), the
+ * password's span: up to the last '@' before a blank or another '/'. */
+static gboolean slash_password(const char *text, const char *p, const char **from,
+                               const char **to)
+{
+    if (*p != '/' || p == text || !(g_ascii_isalnum(p[-1]) || p[-1] == '_' || p[-1] == '.' ||
+                                    p[-1] == '-'))
+        return FALSE;
+    const char *end = p + 1 + strcspn(p + 1, "/ \t\n"), *at = NULL;
+    for (const char *c = p + 1; c < end; c++)
+        if (*c == '@')
+            at = c;
+    if (!at || at == p + 1)
+        return FALSE;
+    *from = p + 1;
+    *to = at;
+    return TRUE;
+}
+
 /* In "scheme://user:password@host", the password's span within [p, end of authority). */
 static gboolean url_password(const char *p, const char **from, const char **to)
 {
@@ -129,7 +148,10 @@ char *cm_datasource_mask(const char *text)
             g_string_append_len(out, p, (gssize)key);
             g_string_append(out, "***");
             p = value_end(p + key, url);
-        } else if (g_str_has_prefix(p, "://") && url_password(p + 3, &from, &to)) {
+        } else if ((g_str_has_prefix(p, "//") && url_password(p + 2, &from, &to)) ||
+                   slash_password(text, p, &from, &to)) {
+            /* "//user:password@" with or without a scheme (GDAL's MySQL messages drop it),
+             * and ODBC's and Oracle's "user/password@" */
             g_string_append_len(out, p, from - p);
             g_string_append(out, "***");
             p = to;
@@ -216,14 +238,24 @@ cm_status cm_ogr_open(GDALDatasetH *out, const char *path, const char *const *op
     *out = NULL;
     if (g_once_init_enter(&registered)) {
         GDALAllRegister();
+        /* a server that accepts and never answers must not hang a render: bounded waits
+         * over HTTP (/vsicurl/, WFS), unless the user set their own */
+        if (!CPLGetConfigOption("GDAL_HTTP_CONNECTTIMEOUT", NULL))
+            CPLSetConfigOption("GDAL_HTTP_CONNECTTIMEOUT", "15");
+        if (!CPLGetConfigOption("GDAL_HTTP_TIMEOUT", NULL))
+            CPLSetConfigOption("GDAL_HTTP_TIMEOUT", "60");
         g_once_init_leave(&registered, 1);
     }
     if ((st = check_file(path, code, ctx)) != CM_OK)
         return st;
+    /* and PostgreSQL's (libpq waits for ever by default) */
+    char *timed = NULL;
+    if (g_str_has_prefix(path, "PG:") && !strstr(path, "connect_timeout"))
+        timed = g_strconcat(path, " connect_timeout=15", NULL);
     /* a .csv is read as CSV: GDAL would otherwise pick a driver by content */
     static const char *const csv_only[] = {"CSV", NULL};
     cm_gdal_capture_begin(&c);
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
+    GDALDatasetH ds = GDALOpenEx(timed ? timed : path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
                                  has_suffix_ci(path, ".csv") ? csv_only : NULL,
                                  (const char *const *)open_options, NULL);
     /* GDAL's message may quote the connection string, password and all */
@@ -237,6 +269,7 @@ cm_status cm_ogr_open(GDALDatasetH *out, const char *path, const char *const *op
         st = cm_fail(ctx, code, "%s: has no layer", name);
     g_free(name);
     g_free(why);
+    g_free(timed);
     cm_gdal_capture_end(&c);
     if (st != CM_OK) {
         if (ds)

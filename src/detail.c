@@ -18,7 +18,8 @@
  * heading strip above the map. */
 static cm_status detail_size(const cm_map *map, const cm_detail *d, double size[2], cm_ctx *ctx)
 {
-    double w = d->width_mm * MM, box[4] = {0, 0, w, w};
+    /* no wider than the main frame leaves room for (a width of 5000 mm is allowed) */
+    double w = MIN(d->width_mm * MM, map->frame[2] - 16), box[4] = {0, 0, w, w};
     cm_projection *probe = NULL;
     cm_status st = cm_projection_new(&probe, map->mf->crs, d->extent, box, ctx);
     if (st != CM_OK)

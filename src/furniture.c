@@ -101,14 +101,15 @@ static cm_box place(const cm_map *map, GArray *placed, int corner, const int pre
     const double *fr = map->frame;
     cm_box best = {0}, b;
     int best_land = -1;
-    for (int k = 0; k < 4; k++) {
-        int c = corner >= 0 ? corner : prefer[k];
+    /* a fixed corner first; when it has no room left, the others as for auto */
+    for (int k = corner >= 0 ? -1 : 0; k < 4; k++) {
+        int c = k < 0 ? corner : prefer[k];
         if (!in_corner(fr, placed, c, w, h, m, &b))
             continue;
         int land = land_under(map, &b, NULL);
         if (best_land < 0 || land < best_land)
             best = b, best_land = land;
-        if (corner >= 0 || land == 0)
+        if (k < 0 || land == 0)
             break;
     }
     if (best_land < 0) { /* nowhere free: its own corner, over whatever is there */
@@ -148,6 +149,12 @@ void cm_plan_furniture(cm_furniture_plan *fp, cairo_t *cr, const cm_map *map,
                                       CM_CORNER_TOP_RIGHT, CM_CORNER_TOP_LEFT};
     const cm_style *s = map->style;
     GArray *placed = g_array_new(FALSE, FALSE, sizeof(cm_box));
+    /* the detail frames first, where the map file puts them: the rest make way for them */
+    for (int i = 0; i < map->ndetails; i++) {
+        const cm_map *d = map->details[i];
+        body->details[i] = place(map, placed, map->mf->details[i].corner, legend_pref, d->page_w,
+                                 d->page_h + CM_DETAIL_HEADING, MARGIN);
+    }
     fp->has_inset = s->inset && map->inset.layer && !map->part;
     if (fp->has_inset)
         fp->inset = place(map, placed, s->inset_corner, inset_pref, map->inset_size[0],
@@ -176,11 +183,6 @@ void cm_plan_furniture(cm_furniture_plan *fp, cairo_t *cr, const cm_map *map,
         if (s->north_arrow && !map->part)
             cm_layout_north_arrow(cr, body->lab, s, fp->nx, fp->ny, map->north, &fp->north, FALSE);
     }
-    for (int i = 0; i < map->ndetails; i++) {
-        const cm_map *d = map->details[i];
-        body->details[i] = place(map, placed, map->mf->details[i].corner, legend_pref, d->page_w,
-                                 d->page_h + CM_DETAIL_HEADING, MARGIN);
-    }
     g_array_append_vals(body->furniture, placed->data, placed->len);
     for (guint i = 0; i < placed->len; i++)
         cm_labeler_block(body->lab, g_array_index(placed, cm_box, i));
@@ -191,12 +193,20 @@ char *cm_furniture_covers(const cm_map *map, const cm_page_body *body)
 {
     gboolean seen[256] = {FALSE};
     int n = 0;
-    /* the detail frames come last, placed where the map file says: the author's choice */
-    for (guint i = 0; i + (guint)map->ndetails < body->furniture->len; i++)
+    /* the detail frames come first, placed where the map file says: the author's choice */
+    for (guint i = (guint)map->ndetails; i < body->furniture->len; i++)
         n += land_under(map, &g_array_index(body->furniture, cm_box, i), seen);
-    if (!n)
+    int overlaps = 0;
+    for (guint i = 0; i < body->furniture->len; i++)
+        for (guint j = i + 1; j < body->furniture->len; j++)
+            overlaps += cm_box_overlaps(&g_array_index(body->furniture, cm_box, i),
+                                        &g_array_index(body->furniture, cm_box, j));
+    if (!n && !overlaps)
         return NULL;
     GString *names = g_string_new(NULL);
+    if (overlaps) /* no room in any corner: more than the frame can hold */
+        g_string_append_printf(names, "%d other piece%s of furniture%s", overlaps,
+                               overlaps > 1 ? "s" : "", n ? ", " : "");
     for (int r = 1; r < 256 && r <= map->regions.layer->n; r++) {
         const cm_feature *f = &map->regions.layer->features[r - 1];
         if (seen[r])

@@ -35,7 +35,15 @@ static void test_mask(void)
     assert_masked("postgresql://cm:" SECRET "@db:5432/conflict?sslmode=require&password=p&a=b",
                   "postgresql://cm:***@db:5432/conflict?sslmode=require&password=***&a=b");
     assert_masked("https://cm@example.org/x.geojson", "https://cm@example.org/x.geojson");
-    assert_masked("ODBC:cm/x@dsn;PWD=" SECRET, "ODBC:cm/x@dsn;PWD=***");
+    assert_masked("ODBC:cm/x@dsn;PWD=" SECRET, "ODBC:cm/***@dsn;PWD=***");
+    /* the red team's: GDAL's MySQL message drops the scheme; ODBC's and Oracle's
+     * user/password@dsn */
+    assert_masked("MySQL connect failed for: //u:" SECRET "@nowhere/x",
+                  "MySQL connect failed for: //u:***@nowhere/x");
+    assert_masked("ODBC:u/" SECRET "@dsn: no connection for u/" SECRET "@dsn",
+                  "ODBC:u/***@dsn: no connection for u/***@dsn");
+    assert_masked("OCI:u/" SECRET "@inst", "OCI:u/***@inst");
+    assert_masked("/data/2020/control.csv: line 3", "/data/2020/control.csv: line 3");
     assert_masked("districts.shp: no such file", "districts.shp: no such file");
 }
 
