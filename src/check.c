@@ -32,6 +32,11 @@ static cm_status known_keys(GHashTable **out, cm_map *map, cm_ctx *ctx)
             if (!f->key)
                 continue;
             map->town_keys[i] = g_strconcat(i < map->first_site ? "town:" : "site:", f->key, NULL);
+            if (g_hash_table_contains(keys, map->town_keys[i]))
+                /* two points under one key would both take its rows */
+                return cm_fail(ctx, CM_EINPUT, "%s: feature %ld repeats the key \"%s\"",
+                               i < map->first_site ? map->mf->places.file : map->mf->sites.file,
+                               f->fid, f->key);
             g_hash_table_add(keys, map->town_keys[i]);
         }
     }

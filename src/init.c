@@ -97,6 +97,13 @@ static cm_status read_region(cm_init_project_data *p, OGRFeatureH f, const int i
         return cm_fail(ctx, CM_EINPUT, "%s: feature %ld has an empty --key field %s", path, fid,
                        p->o->key);
     }
+    if (strpbrk(key, "\t\n\r")) {
+        /* query's one tab-separated line, and the ledger's cells, could not hold it */
+        cm_status st = cm_fail(ctx, CM_EINPUT, "%s: feature %ld: the key holds a tab or a line "
+                               "break; use another --key field", path, fid);
+        g_free(key);
+        return st;
+    }
     if (g_hash_table_contains(seen, key)) {
         cm_status st = cm_fail(ctx, CM_EINPUT, "%s: key \"%s\" appears twice (again at feature "
                                "%ld): the ledger needs one region per key", path, key, fid);

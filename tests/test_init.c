@@ -166,6 +166,15 @@ static void test_errors(void)
     expect_error(c, 3, "empty.geojson");
     const char *d[] = {"init", layer, "-o", proj, NULL};
     expect_error(d, 2, "--key FIELD");
+    /* a key with a line break: query's one line and the ledger's cells could not hold it */
+    char *broken = write_file(dir, "broken.geojson",
+                              "{\"type\": \"FeatureCollection\", \"features\": [{\"type\": "
+                              "\"Feature\", \"properties\": {\"id\": \"a\\nb\"}, \"geometry\": "
+                              "{\"type\": \"Polygon\", \"coordinates\": [[[0,0],[1,0],[1,1],"
+                              "[0,0]]]}}]}");
+    const char *e[] = {"init", broken, "--key", "id", "-o", proj, NULL};
+    expect_error(e, 3, "the key holds a tab or a line break");
+    g_free(broken);
     g_assert_false(g_file_test(proj, G_FILE_TEST_EXISTS)); /* nothing written on failure */
     const char *ok[] = {"init", layer, "--key", "id", "-o", proj, "-q", NULL};
     g_assert_cmpint(run_cli(ok, NULL), ==, 0);

@@ -179,6 +179,34 @@ static void test_no_arabic_warned(void)
     g_free(dir);
 }
 
+/* Two sites under one key would both take its rows: refused, naming the sites file. */
+static void test_repeated_site_key(void)
+{
+    char *dir = scratch_dir(), *text = NULL, *sites = NULL;
+    g_assert_true(g_file_get_contents(CM_SOURCE_DIR "/geodata/sites.csv", &sites, NULL, NULL));
+    char *more = g_strconcat(sites, "watiya,Another,,airbase,3,16,30,a test\n", NULL);
+    char *sites_path = write_file(dir, "sites.csv", more);
+    g_assert_true(g_file_get_contents(cm_default_map_path(), &text, NULL, NULL));
+    GString *map = g_string_new(NULL);
+    char **lines = g_strsplit(text, "\n", -1);
+    for (char **l = lines; *l; l++)
+        if (!strcmp(*l, "file = sites.csv"))
+            g_string_append_printf(map, "file = %s\n", sites_path);
+        else
+            append_absolute_line(map, *l, CM_SOURCE_DIR "/geodata");
+    char *path = write_file(dir, "m.map", map->str), *out = NULL, *err = NULL;
+    const char *argv[] = {CM_CLI, "check", path, NULL};
+    g_assert_cmpint(spawn(dir, argv, &out, &err), ==, 3);
+    char *all = g_strconcat(out, err, NULL);
+    g_assert_nonnull(strstr(all, "sites.csv: feature 18 repeats the key \"watiya\""));
+    g_free(all), g_free(out), g_free(err), g_free(path), g_free(sites_path);
+    g_strfreev(lines);
+    g_string_free(map, TRUE);
+    g_free(text), g_free(more), g_free(sites);
+    rm_rf(dir);
+    g_free(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -187,5 +215,6 @@ int main(int argc, char **argv)
     g_test_add_func("/load/last-error", test_last_error);
     g_test_add_func("/load/unrecorded-regions", test_unrecorded_regions);
     g_test_add_func("/load/no-arabic-warned", test_no_arabic_warned);
+    g_test_add_func("/load/repeated-site-key", test_repeated_site_key);
     return g_test_run();
 }
