@@ -211,6 +211,7 @@ cm_status cm_datasource_layer(OGRLayerH *out, GDALDatasetH ds, const char *file,
     return st;
 }
 
+
 static gboolean has_suffix_ci(const char *path, const char *suffix)
 {
     size_t lp = strlen(path), ls = strlen(suffix);
@@ -325,7 +326,9 @@ static void add_part(GChecksum *sum, const void *data, gsize n)
 
 GChecksum *cm_datasource_digest_new(const char *file, OGRLayerH lyr)
 {
-    if (cm_datasource_is_file(file))
+    /* a file's bytes are hashed whole (load.c); a VRT's bytes say nothing of the data it
+     * points at, a database's or another file's, so what is read from it is */
+    if (cm_datasource_is_file(file) && !has_suffix_ci(file, ".vrt"))
         return NULL;
     GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
     const char *name = OGR_L_GetName(lyr);

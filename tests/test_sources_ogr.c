@@ -175,6 +175,49 @@ static void test_gpkg_two_layers(void)
     g_free(map), g_free(gpkg), g_free(dir);
 }
 
+/* A ledger read through a VRT: the fingerprint follows the data the VRT points at, not only
+ * its own bytes (an edit behind it must change the figure's provenance). */
+static char *fingerprint_with(const char *dir, const char *csv_text)
+{
+    char *csv = write_file(dir, "rows.csv", csv_text);
+    g_free(csv);
+    char *vrt = write_file(dir, "rows.vrt",
+                           "<OGRVRTDataSource><OGRVRTLayer name=\"rows\">"
+                           "<SrcDataSource relativeToVRT=\"1\">rows.csv</SrcDataSource>"
+                           "<SrcLayer>rows</SrcLayer></OGRVRTLayer></OGRVRTDataSource>\n");
+    char *control = g_strdup_printf("file = %s", vrt);
+    char *map = write_map(dir, "file = " CM_SOURCE_DIR "/geodata/districts.shp", control);
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *m = NULL;
+    if (cm_map_load(&m, map, NULL, ctx) != CM_OK)
+        g_error("%s", cm_ctx_message(ctx));
+    char *sum = g_strdup(m->data_sha256);
+    cm_map_destroy(m);
+    cm_ctx_destroy(ctx);
+    g_free(map), g_free(control), g_free(vrt);
+    return sum;
+}
+
+static void test_vrt_fingerprint(void)
+{
+    char *dir = scratch_dir(), *all = NULL;
+    g_assert_true(g_file_get_contents(CM_SOURCE_DIR "/geodata/control.csv", &all, NULL, NULL));
+    char *before = fingerprint_with(dir, all);
+    char **rows = g_strsplit(all, "\n", 3);
+    /* the first data row's controller swapped: only the CSV behind the VRT changes */
+    char *edited_row = g_strdup(rows[1]);
+    char *lna = strstr(edited_row, ",LNA,");
+    g_assert_nonnull(lna);
+    memcpy(lna, ",GNA,", 5);
+    char *edited = g_strconcat(rows[0], "\n", edited_row, "\n", rows[2], NULL);
+    char *after = fingerprint_with(dir, edited);
+    g_assert_cmpstr(before, !=, after);
+    g_free(before), g_free(after), g_free(edited), g_free(edited_row), g_free(all);
+    g_strfreev(rows);
+    rm_rf(dir);
+    g_free(dir);
+}
+
 /* A GeoPackage has no lines: a bad row is named by its feature id; a layer not there says
  * which there are. */
 static void test_gpkg_messages(void)
@@ -206,6 +249,7 @@ static void test_gpkg_messages(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/sources-ogr/vrt-fingerprint", test_vrt_fingerprint);
     g_test_add_func("/ogr/mask", test_mask);
     g_test_add_func("/ogr/is-file", test_is_file);
     g_test_add_func("/ogr/mapfile-keeps-connection", test_mapfile_keeps_connection);
