@@ -81,13 +81,13 @@ cm_status cm_map_check_data(cm_map *map, const char *ledger, GPtrArray *problems
         g_ptr_array_add(ids, ((cm_controller *)map->style->controllers->pdata[i])->id);
     g_ptr_array_add(ids, NULL);
     const char *const *controllers = (const char *const *)ids->pdata;
-    if (st == CM_OK)
+    if (st == CM_OK && !map->borrowed) /* a detail's ledger is its map's, checked there */
         st = cm_ledger_check(map->ledger, keys, controllers, problems, ctx);
     if (st == CM_OK && map->zones)
         st = cm_timeline_check(map->zones, controllers, problems, ctx);
     if (st == CM_OK && map->lines)
         st = cm_timeline_check(map->lines, controllers, problems, ctx);
-    if (st == CM_OK && map->sources)
+    if (st == CM_OK && map->sources && !map->borrowed)
         st = check_sources(map, problems, ctx);
     if (st == CM_OK && map->ledger->rows->len == 0)
         st = cm_fail(ctx, CM_EINPUT, "%s: the ledger has no valid rows", ledger);

@@ -56,7 +56,7 @@ cm_status cm_details_load(cm_map *map, const char *path, const cm_map_options *o
         /* the data are the main map's, its warnings already said: the detail's own context
          * keeps them from being said twice, and hands on an error */
         cm_ctx *quiet = cm_ctx_new();
-        st = cm_map_load_part(&map->details[i], path, &o, size, NULL, quiet);
+        st = cm_map_load_part(&map->details[i], map, path, &o, size, NULL, quiet);
         if (st != CM_OK)
             cm_fail(ctx, st, "%s", cm_ctx_message(quiet));
         cm_ctx_destroy(quiet);

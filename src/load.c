@@ -61,8 +61,10 @@ void cm_map_destroy(cm_map *map)
     cm_projection_destroy(map->proj);
     g_free(map->inset_trace.xy);
     cm_shape_clear(&map->graticule);
-    cm_ledger_destroy(map->ledger);
-    cm_sources_destroy(map->sources);
+    if (!map->borrowed) {
+        cm_ledger_destroy(map->ledger);
+        cm_sources_destroy(map->sources);
+    }
     cm_events_destroy(map->events);
     cm_style_destroy(map->style);
     cm_mapfile_destroy(map->mf);
@@ -410,10 +412,17 @@ static cm_status load_events(cm_map *map, GPtrArray *problems, cm_ctx *ctx)
 /* What changes as the conflict does: the ledger (`layer` of `ledger`), zones and lines,
  * projected and (zones) cut to the border, whose page shapes are loaded by then. */
 static cm_status load_time(cm_map *map, const char *ledger, const char *layer,
-                           GPtrArray *problems, cm_ctx *ctx)
+                           const cm_map *parent, GPtrArray *problems, cm_ctx *ctx)
 {
     cm_status st;
-    if (map->mf->sources &&
+    if (parent) {
+        /* a detail frame's ledger and sources are its map's, read and checked once: a
+         * million-row ledger is not read twice */
+        map->ledger = parent->ledger;
+        map->sources = parent->sources;
+        map->borrowed = TRUE;
+    }
+    if (!parent && map->mf->sources &&
         (st = cm_sources_load_layer(&map->sources, map->mf->sources, map->mf->sources_layer,
                                     problems, ctx)) != CM_OK)
         return st;
@@ -421,7 +430,7 @@ static cm_status load_time(cm_map *map, const char *ledger, const char *layer,
         note_read(map, map->sources->read_sha256);
     if (map->mf->events && (st = load_events(map, problems, ctx)) != CM_OK)
         return st;
-    if ((st = cm_ledger_load_layer(&map->ledger, ledger, layer, problems, ctx)) != CM_OK)
+    if (!parent && (st = cm_ledger_load_layer(&map->ledger, ledger, layer, problems, ctx)) != CM_OK)
         return st;
     note_read(map, map->ledger->read_sha256);
     if ((st = load_timeline(map, FALSE, &map->zones, &map->zones_page, problems, ctx)) != CM_OK ||
@@ -547,7 +556,8 @@ static GDate default_date(const cm_map *map)
 }
 
 static cm_status load_any(cm_map **out, const char *path, const cm_map_options *opts_in,
-                          const double *part_size, GPtrArray *problems, cm_ctx *ctx)
+                          const double *part_size, const cm_map *parent, GPtrArray *problems,
+                          cm_ctx *ctx)
 {
     cm_status st = CM_OK;
     cm_map_options opts;
@@ -568,7 +578,7 @@ static cm_status load_any(cm_map **out, const char *path, const cm_map_options *
         goto cleanup;
     find_anchors(map, &map->regions);
     find_anchors(map, &map->neighbours);
-    if ((st = load_time(map, ledger, ledger_layer, problems, ctx)) != CM_OK ||
+    if ((st = load_time(map, ledger, ledger_layer, parent, problems, ctx)) != CM_OK ||
         (st = cm_map_check_data(map, ledger, problems, ctx)) != CM_OK)
         goto cleanup;
     map->data_sha256 = fingerprint((const char *const *)map->inputs->pdata, map->read_sums);
@@ -590,11 +600,12 @@ cleanup:
 cm_status cm_map_load_checked(cm_map **out, const char *path, const cm_map_options *opts,
                               GPtrArray *problems, cm_ctx *ctx)
 {
-    return load_any(out, path, opts, NULL, problems, ctx);
+    return load_any(out, path, opts, NULL, NULL, problems, ctx);
 }
 
-cm_status cm_map_load_part(cm_map **out, const char *path, const cm_map_options *opts,
-                           const double size[2], GPtrArray *problems, cm_ctx *ctx)
+cm_status cm_map_load_part(cm_map **out, const cm_map *parent, const char *path,
+                           const cm_map_options *opts, const double size[2], GPtrArray *problems,
+                           cm_ctx *ctx)
 {
-    return load_any(out, path, opts, size, problems, ctx);
+    return load_any(out, path, opts, size, parent, problems, ctx);
 }

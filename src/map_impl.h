@@ -43,6 +43,7 @@ struct cm_map {
     cm_cell *cells;            /* the places' ground within their regions (cells.c) */
     int ncells;
     gboolean part;             /* a detail drawn inside another map's page (detail.c) */
+    gboolean borrowed;         /* ledger and sources are the parent map's: not freed here */
     int max_rank;              /* places ranked above this are left to the detail frames */
     cairo_surface_t *land;     /* the regions rastered inside the frame (furniture.c) */
     gboolean *region_in_frame; /* per region: some of it inside the frame (the legend's) */
@@ -101,8 +102,9 @@ static inline gboolean cm_place_in_frame(const cm_map *map, int i)
 
 /* A map drawn inside another's page (a detail frame: opts->focus names it): a page of
  * size[0] x size[1] points under a heading strip, the frame filling it (load.c). */
-cm_status cm_map_load_part(cm_map **out, const char *path, const cm_map_options *opts,
-                           const double size[2], GPtrArray *problems, cm_ctx *ctx);
+cm_status cm_map_load_part(cm_map **out, const cm_map *parent, const char *path,
+                           const cm_map_options *opts, const double size[2], GPtrArray *problems,
+                           cm_ctx *ctx);
 
 /* ---- detail.c ---- */
 /* Loads map->details from the map file's [detail] groups. */
