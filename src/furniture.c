@@ -124,6 +124,14 @@ static cm_box place(const cm_map *map, GArray *placed, int corner, const int pre
     return best;
 }
 
+/* A corner seen in a mirror (left for right) when `m`; auto (-1) stays auto. */
+static int mirror(int corner, gboolean m)
+{
+    static const int swap[4] = {CM_CORNER_TOP_RIGHT, CM_CORNER_TOP_LEFT, CM_CORNER_BOTTOM_RIGHT,
+                                CM_CORNER_BOTTOM_LEFT};
+    return m && corner >= 0 ? swap[corner] : corner;
+}
+
 /* The scale bar and the north arrow above its right end, as one piece: its size, and where
  * the scale bar's bottom-right corner sits in it. */
 static void scale_unit(cairo_t *cr, const cm_map *map, cm_page_body *body, double target,
@@ -149,15 +157,21 @@ void cm_plan_furniture(cm_furniture_plan *fp, cairo_t *cr, const cm_map *map,
                                       CM_CORNER_TOP_RIGHT, CM_CORNER_TOP_LEFT};
     const cm_style *s = map->style;
     GArray *placed = g_array_new(FALSE, FALSE, sizeof(cm_box));
+    /* an Arabic page is read from the right: every corner mirrors, left for right */
+    gboolean m = strcmp(s->lang, "ar") == 0;
+    int inset_p[4], legend_p[4], scale_p[4];
+    for (int k = 0; k < 4; k++)
+        inset_p[k] = mirror(inset_pref[k], m), legend_p[k] = mirror(legend_pref[k], m),
+        scale_p[k] = mirror(scale_pref[k], m);
     /* the detail frames first, where the map file puts them: the rest make way for them */
     for (int i = 0; i < map->ndetails; i++) {
         const cm_map *d = map->details[i];
-        body->details[i] = place(map, placed, map->mf->details[i].corner, legend_pref, d->page_w,
-                                 d->page_h + CM_DETAIL_HEADING, MARGIN);
+        body->details[i] = place(map, placed, mirror(map->mf->details[i].corner, m), legend_p,
+                                 d->page_w, d->page_h + CM_DETAIL_HEADING, MARGIN);
     }
     fp->has_inset = s->inset && map->inset.layer && !map->part;
     if (fp->has_inset)
-        fp->inset = place(map, placed, s->inset_corner, inset_pref, map->inset_size[0],
+        fp->inset = place(map, placed, mirror(s->inset_corner, m), inset_p, map->inset_size[0],
                           map->inset_size[1], 1); /* the locator sits in the frame's corner */
     fp->legend_title = spec->diff ? "Changes of control" : s->legend_title;
     fp->has_legend = !map->part;
@@ -165,7 +179,8 @@ void cm_plan_furniture(cm_furniture_plan *fp, cairo_t *cr, const cm_map *map,
         double lw, lh;
         cm_layout_legend_size(body->lab, s, fp->legend_title, (cm_legend_item *)body->items->data,
                               (int)body->items->len, &lw, &lh);
-        fp->legend = place(map, placed, s->legend_corner, legend_pref, lw + 4, lh + 4, MARGIN);
+        fp->legend = place(map, placed, mirror(s->legend_corner, m), legend_p, lw + 4, lh + 4,
+                           MARGIN);
         fp->lx = fp->legend.x0 + 2, fp->ly = fp->legend.y0 + 2;
     }
     fp->has_scale = isfinite(map->metres_per_pt) && map->metres_per_pt > 0;
@@ -174,8 +189,8 @@ void cm_plan_furniture(cm_furniture_plan *fp, cairo_t *cr, const cm_map *map,
         double w, h, ax, ay;
         scale_unit(cr, map, body, fp->scale_target, &w, &h, &ax, &ay);
         /* a detail's sits at its top right: the main map's corners are busy, its own sea */
-        int corner = map->part ? CM_CORNER_TOP_RIGHT : s->scale_corner;
-        cm_box unit = place(map, placed, corner, scale_pref, w, h, 4);
+        int corner = mirror(map->part ? CM_CORNER_TOP_RIGHT : s->scale_corner, m);
+        cm_box unit = place(map, placed, corner, scale_p, w, h, 4);
         fp->sx = unit.x0 + ax, fp->sy = unit.y0 + ay;
         cm_layout_scalebar(cr, body->lab, s, map->metres_per_pt, fp->scale_target, fp->sx, fp->sy,
                            &fp->scalebar, FALSE);

@@ -36,12 +36,30 @@ static void layout_size(PangoLayout *l, double *w, double *h)
 #define LEGEND_PAD 6.0
 #define SWATCH_W 16.0
 
+/* An Arabic page reads from the right: the title block, the legend's swatches and texts
+ * mirror. */
+static gboolean rtl(const cm_style *s)
+{
+    return strcmp(s->lang, "ar") == 0;
+}
+
+/* Where a layout of width w starts so that it ends at `right` (Pango's extents may not start
+ * at the layout's origin: a right-aligned, wrapped layout's do not). */
+static double start_for_right(PangoLayout *l, double right)
+{
+    PangoRectangle r;
+    pango_layout_get_extents(l, NULL, &r);
+    return right - (double)(r.x + r.width) / PANGO_SCALE;
+}
+
 /* An item's text, wrapped to a width that keeps the legend a column, not a banner. */
 static PangoLayout *item_layout(cm_labeler *lab, const cm_style *s, const cm_legend_item *it)
 {
     PangoLayout *l = cm_labeler_layout(lab, it->text, s->font, s->legend_size, FALSE, FALSE);
     pango_layout_set_width(l, (int)(s->legend_size * 19 * PANGO_SCALE));
     pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR); /* a word longer than the column too */
+    if (rtl(s))
+        pango_layout_set_alignment(l, PANGO_ALIGN_RIGHT);
     return l;
 }
 
@@ -178,11 +196,12 @@ void cm_layout_legend_draw(cairo_t *cr, cm_labeler *lab, const cm_style *s, cons
     cairo_set_line_width(cr, 0.5);
     cairo_stroke(cr);
 
-    double cx = x + LEGEND_PAD, cy = y + LEGEND_PAD;
+    gboolean mirror = rtl(s);
+    double cx = x + LEGEND_PAD, cy = y + LEGEND_PAD, right = x + w - LEGEND_PAD;
     PangoLayout *t = cm_labeler_layout(lab, title, s->font, s->legend_size * 1.15, TRUE, FALSE);
     double tw, th;
     layout_size(t, &tw, &th);
-    show(cr, t, cx, cy, s->title_color);
+    show(cr, t, mirror ? start_for_right(t, right) : cx, cy, s->title_color);
     g_object_unref(t);
     cy += th + 3;
     for (int i = 0; i < n; i++) {
@@ -190,8 +209,11 @@ void cm_layout_legend_draw(cairo_t *cr, cm_labeler *lab, const cm_style *s, cons
         double lw, lh;
         layout_size(l, &lw, &lh);
         double rowh = fmax(lh, s->legend_size * 1.2);
-        draw_swatch(cr, lab, s, &items[i], cx, cy, fmin(rowh, s->legend_size * 1.2));
-        show(cr, l, cx + SWATCH_W + 5, cy + (rowh - lh) / 2, s->title_color);
+        /* swatch first in reading order: on the left, or on the right of an Arabic page */
+        double sx = mirror ? right - SWATCH_W : cx;
+        draw_swatch(cr, lab, s, &items[i], sx, cy, fmin(rowh, s->legend_size * 1.2));
+        double tx = mirror ? start_for_right(l, sx - 5) : cx + SWATCH_W + 5;
+        show(cr, l, tx, cy + (rowh - lh) / 2, s->title_color);
         g_object_unref(l);
         cy += rowh + 3;
     }
@@ -247,15 +269,16 @@ void cm_layout_scalebar(cairo_t *cr, cm_labeler *lab, const cm_style *s, double 
 void cm_layout_title(cairo_t *cr, cm_labeler *lab, const cm_style *s, const double frame[4],
                      const char *title, const char *subtitle)
 {
-    double y = s->margin_mm * MM;
+    double y = s->margin_mm * MM, right = frame[0] + frame[2];
+    gboolean mirror = rtl(s); /* an Arabic title block stands at the right */
     PangoLayout *t = cm_labeler_layout(lab, title, s->font, s->title_size, TRUE, FALSE);
     double w, h;
     layout_size(t, &w, &h);
-    show(cr, t, frame[0], y, s->title_color);
+    show(cr, t, mirror ? start_for_right(t, right) : frame[0], y, s->title_color);
     g_object_unref(t);
     if (subtitle) {
         PangoLayout *st = cm_labeler_layout(lab, subtitle, s->font, s->subtitle_size, FALSE, FALSE);
-        show(cr, st, frame[0], y + h, s->title_color);
+        show(cr, st, mirror ? start_for_right(st, right) : frame[0], y + h, s->title_color);
         g_object_unref(st);
     }
 }

@@ -4,6 +4,7 @@
 #include "render_stats.h"
 #include "testutil.h"
 
+#include <cairo.h>
 #include <string.h>
 
 /* A map of one square country filling the bottom-left quarter of its extent, the rest sea. */
@@ -79,10 +80,69 @@ static void test_fixed_corner_warned(void)
     g_free(dir);
 }
 
+/* Dark pixels (text) in the band above the frame, left half and right half of the page. */
+static void title_ink(const char *png, int *left, int *right)
+{
+    cairo_surface_t *img = cairo_image_surface_create_from_png(png);
+    g_assert_cmpint(cairo_surface_status(img), ==, CAIRO_STATUS_SUCCESS);
+    int w = cairo_image_surface_get_width(img), stride = cairo_image_surface_get_stride(img);
+    const guint8 *px = cairo_image_surface_get_data(img);
+    *left = *right = 0;
+    /* the bundled A4 page at 50 dpi: the title block lies in the top 12% */
+    for (int y = 0; y < cairo_image_surface_get_height(img) * 12 / 100; y++)
+        for (int x = 0; x < w; x++) {
+            guint32 v = *(const guint32 *)(px + y * stride + 4 * x);
+            gboolean dark = ((v >> 16) & 0xff) < 90 && ((v >> 8) & 0xff) < 90 && (v & 0xff) < 90;
+            if (dark)
+                (x < w / 2 ? left : right)[0]++;
+        }
+    cairo_surface_destroy(img);
+}
+
+/* An Arabic page mirrors: the title block stands at the right, the legend on the right-hand
+ * side, the inset on the left; the English page the other way round. */
+static void test_arabic_mirrors(void)
+{
+    static const char *const langs[] = {"en", "ar"};
+    char *dir = scratch_dir(), *png = g_build_filename(dir, "t.png", NULL);
+    for (int k = 0; k < 2; k++) {
+        const char *argv[] = {CM_CLI, "render", "-q", "--lang", langs[k], "--dpi", "50", "-o",
+                              png, NULL};
+        g_assert_cmpint(spawn(dir, argv, NULL, NULL), ==, 0);
+        int left, right;
+        title_ink(png, &left, &right);
+        g_test_message("%s: title ink %d left, %d right", langs[k], left, right);
+        g_assert_cmpint(k ? right : left, >, 4 * (k ? left : right) + 50);
+        cm_ctx *ctx = cm_ctx_new();
+        cm_map *map = NULL;
+        g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+        g_assert_cmpint(cm_map_set_lang(map, langs[k], ctx), ==, CM_OK);
+        cm_render_stats st;
+        g_assert_cmpint(cm_map_render_stats(map, &st, ctx), ==, CM_OK);
+        /* furniture: the Tripoli detail, the inset, the legend, the scale bar */
+        double mid = (st.frame.x0 + st.frame.x1) / 2;
+        const cm_box *inset = &st.furniture[1], *legend = &st.furniture[2];
+        if (k) {
+            g_assert_cmpfloat(legend->x0, >, mid);
+            g_assert_cmpfloat(inset->x1, <, mid);
+        } else {
+            g_assert_cmpfloat(legend->x1, <, mid);
+            g_assert_cmpfloat(inset->x0, >, mid);
+        }
+        cm_render_stats_clear(&st);
+        cm_map_destroy(map);
+        cm_ctx_destroy(ctx);
+    }
+    rm_rf(dir);
+    g_free(png);
+    g_free(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/furniture/legend-avoids-land", test_legend_avoids_land);
     g_test_add_func("/furniture/fixed-corner-warned", test_fixed_corner_warned);
+    g_test_add_func("/furniture/arabic-mirrors", test_arabic_mirrors);
     return g_test_run();
 }
