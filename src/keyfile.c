@@ -178,7 +178,13 @@ void cm_keyfile_warn_unknown(const cm_keyfile *kf, const char *group, const char
     gsize n = 0;
     char **keys = g_key_file_get_keys(kf->kf, group, &n, NULL);
     for (gsize i = 0; i < n; i++) {
-        if (g_strv_contains(known, keys[i]))
+        /* a translation, title[ar], is known when its key is (words.c reads it) */
+        const char *bracket = strchr(keys[i], '[');
+        char *base = bracket && g_str_has_suffix(keys[i], "]") ? g_strndup(keys[i], bracket - keys[i])
+                                                              : NULL;
+        gboolean known_base = base && g_strv_contains(known, base);
+        g_free(base);
+        if (known_base || g_strv_contains(known, keys[i]))
             continue;
         const char *near = cm_nearest_word(keys[i], known);
         int line = cm_keyfile_line(kf, group, keys[i]);
