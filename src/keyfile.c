@@ -21,7 +21,7 @@ static int failing_line(const char *text, char **lines, int nlines)
         int mid = good + (bad - good) / 2;
         gsize len = (gsize)(lines[mid] - text);
         GKeyFile *k = g_key_file_new();
-        gboolean ok = g_key_file_load_from_data(k, text, len, G_KEY_FILE_NONE, NULL);
+        gboolean ok = g_key_file_load_from_data(k, text, len, G_KEY_FILE_KEEP_TRANSLATIONS, NULL);
         g_key_file_unref(k);
         if (ok)
             good = mid;
@@ -91,7 +91,7 @@ cm_status cm_keyfile_read(cm_keyfile **out, const char *path, cm_ctx *ctx)
     kf->kf = g_key_file_new();
     g_key_file_set_list_separator(kf->kf, ',');
     kf->lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    if (!g_key_file_load_from_data(kf->kf, text, len, G_KEY_FILE_NONE, &err)) {
+    if (!g_key_file_load_from_data(kf->kf, text, len, G_KEY_FILE_KEEP_TRANSLATIONS, &err)) {
         /* pointers to each line's start, and one past the end, for the bisection */
         GPtrArray *starts = g_ptr_array_new();
         g_ptr_array_add(starts, text);

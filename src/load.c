@@ -507,8 +507,7 @@ static cm_status load_map_and_style(cm_map *map, const char *path, const cm_map_
     if ((st = cm_style_load(&map->style, (const char *const *)styles->pdata, ctx)) != CM_OK)
         return st;
     check_font(map->style, ctx);
-    if (!part_size) /* a detail's heading is its parent's map file's */
-        cm_mapfile_localise(map->mf, cm_words_lang(map->style));
+    cm_mapfile_localise(map->mf, cm_words_lang(map->style)); /* a detail's: its heading */
     map->page_w = map->mf->page_w_mm * MM;
     map->page_h = map->mf->page_h_mm * MM;
     map->strip_h = map->mf->events ? CM_TIMELINE_STRIP : 0;

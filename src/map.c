@@ -139,8 +139,7 @@ cm_status cm_map_set_lang(cm_map *map, const char *lang, cm_ctx *ctx)
     g_free(map->style->lang);
     map->style->lang = g_strdup(lang);
     cm_words_localise(map->style);
-    if (!map->part)
-        cm_mapfile_localise(map->mf, cm_words_lang(map->style));
+    cm_mapfile_localise(map->mf, cm_words_lang(map->style)); /* a detail's: its heading */
     if (strstr(lang, "ar") && !map->part)
         warn_no_arabic(map, ctx);
     for (int i = 0; i < map->ndetails; i++) /* the details speak the map's language */
