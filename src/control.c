@@ -150,7 +150,7 @@ static char *numbered_notes(const cm_style *s, const cm_sources *table, GPtrArra
     GPtrArray *cited = cited_sources(table, ids);
     GString *notes = g_string_new(NULL);
     for (guint i = 0; i < cited->len; i++) {
-        char *note = cm_source_note(cited->pdata[i], date, !brief);
+        char *note = cm_source_note(s, cited->pdata[i], date, !brief);
         g_string_append_printf(notes, "%s[%u] %s", i ? "; " : "", i + 1, note);
         g_free(note);
     }
@@ -189,7 +189,7 @@ char **cm_sources_notes(const cm_map *map, const cm_control *cs)
     GPtrArray *notes = g_ptr_array_new();
     for (guint i = 0; i < cited->len; i++) {
         const cm_source *src = cited->pdata[i];
-        char *note = cm_source_note(src, &cs->spec->date, TRUE);
+        char *note = cm_source_note(map->style, src, &cs->spec->date, TRUE);
         g_ptr_array_add(notes, g_strdup_printf("[%u] %s.%s%s", i + 1, note, src->url ? " " : "",
                                                src->url ? src->url : ""));
         g_free(note);

@@ -54,6 +54,8 @@ static const char *localised(GHashTable *table, const char *group, const char *k
 
 const char *cm_word(const cm_style *s, const char *key)
 {
+    if (!s) /* no style (a fuzz target): the key */
+        return key;
     const char *lang = cm_words_lang(s);
     gboolean translated = TRUE;
     const char *v = localised(s->words, WORDS_GROUP, key, lang, &translated);
@@ -115,7 +117,7 @@ char *cm_wordf(const cm_style *s, const char *key, ...)
 
 char *cm_words_digits(const cm_style *s, const char *text)
 {
-    const char *d = localised(s->words, WORDS_GROUP, "digits", cm_words_lang(s), NULL);
+    const char *d = s ? localised(s->words, WORDS_GROUP, "digits", cm_words_lang(s), NULL) : NULL;
     if (!d || strcmp(d, "arabic-indic") != 0)
         return g_strdup(text);
     GString *out = g_string_new(NULL);

@@ -16,7 +16,8 @@ struct cm_mapfile;
  * the names are in both, the furniture in English). */
 const char *cm_words_lang(const cm_style *s);
 
-/* The word `key` of [words] in the style's language, else its English, else `key` itself.
+/* The word `key` of [words] in the style's language, else its English, else `key` itself
+ * (also with no style: s NULL).
  * A word with no translation is remembered for cm_words_report.  Borrowed for the style's
  * lifetime. */
 const char *cm_word(const cm_style *s, const char *key);
