@@ -144,19 +144,20 @@ static GPtrArray *cited_sources(const cm_sources *table, GPtrArray *ids)
 
 /* "Sources of control: [1] Reuters, “…”, 4 Apr 2019; [2] …": the cited sources as numbered
  * notes, oldest first, those published after the map's date marked "reported DATE". */
-static char *numbered_notes(const cm_sources *table, GPtrArray *ids, const GDate *date,
-                            gboolean brief)
+static char *numbered_notes(const cm_style *s, const cm_sources *table, GPtrArray *ids,
+                            const GDate *date, gboolean brief)
 {
     GPtrArray *cited = cited_sources(table, ids);
-    GString *line = g_string_new("Sources of control: ");
+    GString *notes = g_string_new(NULL);
     for (guint i = 0; i < cited->len; i++) {
-        char *note = cm_source_note(cited->pdata[i], date, !brief);
-        g_string_append_printf(line, "%s[%u] %s", i ? "; " : "", i + 1, note);
+        char *note = cm_source_note(s, cited->pdata[i], date, !brief);
+        g_string_append_printf(notes, "%s[%u] %s", i ? "; " : "", i + 1, note);
         g_free(note);
     }
-    g_string_append_c(line, '.');
     g_ptr_array_free(cited, TRUE);
-    return g_string_free(line, FALSE);
+    char *line = cm_wordf(s, "sources-line", notes->str, NULL);
+    g_string_free(notes, TRUE);
+    return line;
 }
 
 /* The ids cited by what is in force on the page's date. */
@@ -188,7 +189,7 @@ char **cm_sources_notes(const cm_map *map, const cm_control *cs)
     GPtrArray *notes = g_ptr_array_new();
     for (guint i = 0; i < cited->len; i++) {
         const cm_source *src = cited->pdata[i];
-        char *note = cm_source_note(src, &cs->spec->date, TRUE);
+        char *note = cm_source_note(map->style, src, &cs->spec->date, TRUE);
         g_ptr_array_add(notes, g_strdup_printf("[%u] %s.%s%s", i + 1, note, src->url ? " " : "",
                                                src->url ? src->url : ""));
         g_free(note);
@@ -209,14 +210,14 @@ char *cm_sources_line(const cm_map *map, const cm_control *cs, gboolean brief)
         return NULL;
     }
     if (map->sources) {
-        char *notes = numbered_notes(map->sources, list, &cs->spec->date, brief);
+        char *notes = numbered_notes(map->style, map->sources, list, &cs->spec->date, brief);
         g_ptr_array_free(list, TRUE);
         return notes;
     }
     g_ptr_array_sort(list, str_ptr_cmp);
     g_ptr_array_add(list, NULL);
     char *joined = g_strjoinv("; ", (char **)list->pdata);
-    char *line = g_strdup_printf("Sources of control: %s.", joined);
+    char *line = cm_wordf(map->style, "sources-line", joined, NULL);
     g_free(joined);
     g_ptr_array_free(list, TRUE);
     return line;

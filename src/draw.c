@@ -1,6 +1,8 @@
 /* Drawing primitives.  Geometry arrives in page points; nothing here knows about layers. */
 #include "draw.h"
 
+#include "words.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -534,12 +536,12 @@ static const struct {
     const char *kind, *name;
     icon_fn draw;
 } site_kinds[] = {
-    {"oil_terminal", "Oil terminal", icon_oil_terminal},
-    {"oil_field", "Oil field", icon_oil_field},
-    {"refinery", "Refinery", icon_refinery},
-    {"airbase", "Air base", icon_airbase},
-    {"airport", "Airport", icon_airport},
-    {"port", "Port", icon_port},
+    {"oil_terminal", "site-oil-terminal", icon_oil_terminal},
+    {"oil_field", "site-oil-field", icon_oil_field},
+    {"refinery", "site-refinery", icon_refinery},
+    {"airbase", "site-air-base", icon_airbase},
+    {"airport", "site-airport", icon_airport},
+    {"port", "site-port", icon_port},
 };
 
 static int site_kind_index(const char *kind)
@@ -550,10 +552,10 @@ static int site_kind_index(const char *kind)
     return -1;
 }
 
-const char *cm_site_kind_name(const char *kind)
+const char *cm_site_kind_name(const cm_style *s, const char *kind)
 {
     int i = site_kind_index(kind);
-    return i < 0 ? "Site" : site_kinds[i].name;
+    return cm_word(s, i < 0 ? "site" : site_kinds[i].name);
 }
 
 void cm_draw_site(cairo_t *cr, const char *kind, double x, double y, double size, cm_rgba fill,

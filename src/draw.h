@@ -82,7 +82,8 @@ void cm_draw_front(cairo_t *cr, const double *xy, int n, double width, cm_rgba c
 void cm_draw_site(cairo_t *cr, const char *kind, double x, double y, double size, cm_rgba fill,
                   cm_rgba casing);
 
-/* The legend's name of a site kind ("Oil terminal", ...; "Site" for any other), static. */
-const char *cm_site_kind_name(const char *kind);
+/* The legend's name of a site kind: the word site-oil-terminal, ... (site for any other) of
+ * the style's catalogue, borrowed for the style's lifetime. */
+const char *cm_site_kind_name(const cm_style *s, const char *kind);
 
 #endif

@@ -173,7 +173,7 @@ void cm_plan_furniture(cm_furniture_plan *fp, cairo_t *cr, const cm_map *map,
     if (fp->has_inset)
         fp->inset = place(map, placed, mirror(s->inset_corner, m), inset_p, map->inset_size[0],
                           map->inset_size[1], 1); /* the locator sits in the frame's corner */
-    fp->legend_title = spec->diff ? "Changes of control" : s->legend_title;
+    fp->legend_title = spec->diff ? cm_word(s, "changes-title") : s->legend_title;
     fp->has_legend = !map->part;
     if (fp->has_legend) {
         double lw, lh;

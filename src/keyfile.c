@@ -21,7 +21,7 @@ static int failing_line(const char *text, char **lines, int nlines)
         int mid = good + (bad - good) / 2;
         gsize len = (gsize)(lines[mid] - text);
         GKeyFile *k = g_key_file_new();
-        gboolean ok = g_key_file_load_from_data(k, text, len, G_KEY_FILE_NONE, NULL);
+        gboolean ok = g_key_file_load_from_data(k, text, len, G_KEY_FILE_KEEP_TRANSLATIONS, NULL);
         g_key_file_unref(k);
         if (ok)
             good = mid;
@@ -91,7 +91,7 @@ cm_status cm_keyfile_read(cm_keyfile **out, const char *path, cm_ctx *ctx)
     kf->kf = g_key_file_new();
     g_key_file_set_list_separator(kf->kf, ',');
     kf->lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    if (!g_key_file_load_from_data(kf->kf, text, len, G_KEY_FILE_NONE, &err)) {
+    if (!g_key_file_load_from_data(kf->kf, text, len, G_KEY_FILE_KEEP_TRANSLATIONS, &err)) {
         /* pointers to each line's start, and one past the end, for the bisection */
         GPtrArray *starts = g_ptr_array_new();
         g_ptr_array_add(starts, text);
@@ -178,7 +178,13 @@ void cm_keyfile_warn_unknown(const cm_keyfile *kf, const char *group, const char
     gsize n = 0;
     char **keys = g_key_file_get_keys(kf->kf, group, &n, NULL);
     for (gsize i = 0; i < n; i++) {
-        if (g_strv_contains(known, keys[i]))
+        /* a translation, title[ar], is known when its key is (words.c reads it) */
+        const char *bracket = strchr(keys[i], '[');
+        char *base = bracket && g_str_has_suffix(keys[i], "]") ? g_strndup(keys[i], bracket - keys[i])
+                                                              : NULL;
+        gboolean known_base = base && g_strv_contains(known, base);
+        g_free(base);
+        if (known_base || g_strv_contains(known, keys[i]))
             continue;
         const char *near = cm_nearest_word(keys[i], known);
         int line = cm_keyfile_line(kf, group, keys[i]);

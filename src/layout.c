@@ -9,15 +9,6 @@
 #define FOOTER_SIZE CM_FOOTER_SIZE
 #define FOOTER_LINES CM_FOOTER_LINES
 
-char *cm_format_date_long(const GDate *date)
-{
-    static const char *const months[] = {"January", "February", "March",     "April",
-                                         "May",     "June",     "July",      "August",
-                                         "September", "October", "November", "December"};
-    return g_strdup_printf("%d %s %d", g_date_get_day(date), months[g_date_get_month(date) - 1],
-                           g_date_get_year(date));
-}
-
 static void show(cairo_t *cr, PangoLayout *layout, double x, double y, cm_rgba color)
 {
     cairo_move_to(cr, x, y);
@@ -233,9 +224,13 @@ void cm_layout_scalebar(cairo_t *cr, cm_labeler *lab, const cm_style *s, double 
     double km = round_down_nice(target * metres_per_pt / 1000);
     double len = km * 1000 / metres_per_pt;
     double size = s->legend_size * 0.9;
-    char *end = g_strdup_printf("%g km", km);
+    char number[32];
+    g_snprintf(number, sizeof number, "%g", km);
+    char *words = cm_wordf(s, "scale-km", number, NULL);
+    char *end = cm_words_digits(s, words), *zero = cm_words_digits(s, "0");
+    g_free(words);
     PangoLayout *le = cm_labeler_layout(lab, end, s->font, size, FALSE, FALSE);
-    PangoLayout *l0 = cm_labeler_layout(lab, "0", s->font, size, FALSE, FALSE);
+    PangoLayout *l0 = cm_labeler_layout(lab, zero, s->font, size, FALSE, FALSE);
     double ew, eh, zw, zh;
     layout_size(le, &ew, &eh);
     layout_size(l0, &zw, &zh);
@@ -264,6 +259,7 @@ void cm_layout_scalebar(cairo_t *cr, cm_labeler *lab, const cm_style *s, double 
     g_object_unref(le);
     g_object_unref(l0);
     g_free(end);
+    g_free(zero);
 }
 
 void cm_layout_title(cairo_t *cr, cm_labeler *lab, const cm_style *s, const double frame[4],
@@ -310,7 +306,7 @@ void cm_layout_north_arrow(cairo_t *cr, cm_labeler *lab, const cm_style *s, doub
                            double angle, cm_box *box, gboolean draw)
 {
     const double r = 9;
-    PangoLayout *n = cm_labeler_layout(lab, "N", s->font, s->legend_size, TRUE, FALSE);
+    PangoLayout *n = cm_labeler_layout(lab, cm_word(s, "north"), s->font, s->legend_size, TRUE, FALSE);
     double nw, nh;
     layout_size(n, &nw, &nh);
     *box = (cm_box){x - r - 2, y - r - nh - 2, x + r + 2, y + r + 2};

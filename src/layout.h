@@ -5,6 +5,7 @@
 #include "draw.h"
 #include "labels.h"
 #include "style.h"
+#include "words.h"
 
 #include <cairo.h>
 
@@ -85,7 +86,5 @@ void cm_layout_timeline(cairo_t *cr, cm_labeler *lab, const cm_style *s, const d
                         double strip, const GDate *first, const GDate *last, const GDate *date,
                         const cm_timeline_mark *marks, int n);
 
-/* "19 December 2019", independent of the locale. */
-char *cm_format_date_long(const GDate *date);
 
 #endif

@@ -94,7 +94,7 @@ static void add_holders(GArray *items, const cm_map *map, const cm_control *cs, 
         }
         if (shows)
             add_item(items, CM_SWATCH_AREA, cm_control_paint(s, ctl->id, CM_HELD, NULL),
-                     diff ? g_strdup_printf("Gained by %s", ctl->short_label) : g_strdup(ctl->label));
+                     diff ? cm_wordf(s, "gained-by", ctl->short_label, NULL) : g_strdup(ctl->label));
     }
 }
 
@@ -111,7 +111,7 @@ static void add_cells(GArray *items, const cm_map *map, const cm_control *cs)
             continue;
         cm_paint p = {.colors = {own.colors[0], under.n ? under.colors[0] : s->unknown_fill}, .n = 2};
         add_item(items, CM_SWATCH_CELL, p,
-                 g_strdup("Around a town or site: who holds it (approximate)"));
+                 g_strdup(cm_word(s, "town-ground")));
         return;
     }
 }
@@ -131,7 +131,7 @@ static void add_claimed(GArray *items, const cm_map *map, const cm_control *cs, 
                     !strcmp(cs->towns[i]->controller, ctl->id);
         if (shows)
             add_item(items, CM_SWATCH_AREA, cm_control_paint(s, ctl->id, CM_CLAIMED, NULL),
-                     g_strdup_printf("Claimed by %s, not confirmed", ctl->short_label));
+                     cm_wordf(s, "claimed-by", ctl->short_label, NULL));
     }
 }
 
@@ -178,7 +178,7 @@ static void add_contested(GArray *items, const cm_map *map, const cm_control *cs
         g_hash_table_add(seen, ids);
         char *names = party_names(s, parties);
         add_item(items, CM_SWATCH_AREA, cm_control_paint(s, parties[0], CM_CONTESTED, parties),
-                 g_strdup_printf("%s: %s", s->contested_label, names));
+                 cm_wordf(s, "contested-by", s->contested_label, names, NULL));
         g_free(names);
     }
     g_hash_table_unref(seen);
@@ -203,7 +203,7 @@ static void add_lines(GArray *items, const cm_map *map, const cm_control *cs)
                 withdrawal = cm_style_controller(s, t->actor);
             if (t->kind == CM_LINE_OFFENSIVE && strcmp(t->actor, ctl->id) == 0) {
                 cm_paint p = {.colors = {ctl->fill}, .n = 1};
-                add_item(items, CM_SWATCH_ARROW, p, g_strdup_printf("%s offensive", ctl->short_label));
+                add_item(items, CM_SWATCH_ARROW, p, cm_wordf(s, "offensive", ctl->short_label, NULL));
                 break;
             }
         }
@@ -211,9 +211,9 @@ static void add_lines(GArray *items, const cm_map *map, const cm_control *cs)
     cm_paint grey = {.colors = {{0.45, 0.45, 0.45, 1}}, .n = 1};
     if (withdrawal)
         add_item(items, CM_SWATCH_WITHDRAWAL, (cm_paint){.colors = {withdrawal->fill}, .n = 1},
-                 g_strdup_printf("%s withdrawal", withdrawal->short_label));
+                 cm_wordf(s, "withdrawal", withdrawal->short_label, NULL));
     if (front)
-        add_item(items, CM_SWATCH_FRONT, grey, g_strdup("Front line (teeth face the attacker)"));
+        add_item(items, CM_SWATCH_FRONT, grey, g_strdup(cm_word(s, "front-line")));
 }
 
 /* "Besieged by LNA": the mark of towns in `status`, in the colour and with the names of the
@@ -228,7 +228,7 @@ static void add_by_whom(GArray *items, const cm_map *map, const cm_control *cs,
             continue;
         cm_paint mark = {.colors = {cm_style_controller(s, r->parties[0])->fill}, .n = 1};
         char *names = party_names(s, r->parties);
-        add_item(items, kind, mark, g_strdup_printf("%s (by %s)", what, names));
+        add_item(items, kind, mark, cm_wordf(s, "by-whom", cm_word(s, what), names, NULL));
         g_free(names);
         return;
     }
@@ -246,7 +246,7 @@ static void add_site_items(GArray *items, const cm_map *map, const cm_control *c
         if (!cm_place_in_frame(map, i) || !cs->towns[i] || g_hash_table_contains(seen, kind))
             continue;
         g_hash_table_add(seen, (gpointer)kind);
-        add_item(items, CM_SWATCH_SITE, grey, g_strdup(cm_site_kind_name(kind)));
+        add_item(items, CM_SWATCH_SITE, grey, g_strdup(cm_site_kind_name(map->style, kind)));
         g_array_index(items, cm_legend_item, items->len - 1).site_kind = l->features[i].kind;
     }
     g_hash_table_unref(seen);
@@ -269,7 +269,7 @@ static void add_town_holders(GArray *items, const cm_map *map, const cm_control 
             continue;
         cm_paint p = {.colors = {ctl->fill}, .n = 1};
         add_item(items, CM_SWATCH_DOT, p,
-                 g_strdup_printf(diff ? "Town taken by %s" : "Town held by %s", ctl->short_label));
+                 cm_wordf(s, diff ? "town-taken-by" : "town-held-by", ctl->short_label, NULL));
     }
 }
 
@@ -297,14 +297,14 @@ static void add_place_items(GArray *items, const cm_map *map, const cm_control *
     }
     cm_paint symbol = {.colors = {s->place_color}, .n = 1};
     if (capital)
-        add_item(items, CM_SWATCH_STAR, symbol, g_strdup("Capital"));
+        add_item(items, CM_SWATCH_STAR, symbol, g_strdup(cm_word(s, "capital")));
     add_town_holders(items, map, cs);
     if (plain)
-        add_item(items, CM_SWATCH_DOT, symbol, g_strdup("Town"));
+        add_item(items, CM_SWATCH_DOT, symbol, g_strdup(cm_word(s, "town")));
     if (siege)
-        add_by_whom(items, map, cs, CM_BESIEGED, CM_SWATCH_SIEGE, "Besieged");
+        add_by_whom(items, map, cs, CM_BESIEGED, CM_SWATCH_SIEGE, "besieged");
     if (attack)
-        add_by_whom(items, map, cs, CM_ATTACKED, CM_SWATCH_ATTACK, "Under attack");
+        add_by_whom(items, map, cs, CM_ATTACKED, CM_SWATCH_ATTACK, "under-attack");
     add_site_items(items, map, cs);
 }
 
@@ -319,6 +319,14 @@ int *cm_event_numbers(const cm_map *map, const cm_control *cs, int *shown)
     return numbers;
 }
 
+/* "and 3 more events in the file's metadata" (the word more-events, its %d the count). */
+static char *more_events(const cm_style *s, int count)
+{
+    char number[16];
+    g_snprintf(number, sizeof number, "%d", count);
+    return cm_wordf(s, "more-events", number, NULL);
+}
+
 /* The events shown on the page's date and numbered (see cm_event_numbers), then a count of
  * those the legend has no room for. */
 static void add_events(GArray *items, const cm_map *map, const cm_control *cs)
@@ -330,20 +338,19 @@ static void add_events(GArray *items, const cm_map *map, const cm_control *cs)
         const cm_event *e = &map->events->items[i];
         if (!numbers[i])
             continue;
-        char *when = cm_format_date_long(&e->date);
+        char *when = cm_format_date_long(s, &e->date);
         gboolean ar = !strcmp(s->lang, "ar") && e->text_ar;
         const char *text = ar ? e->text_ar : e->text;
         char *cut = g_utf8_strlen(text, -1) > 100 ? g_utf8_substring(text, 0, 99) : NULL;
         add_item(items, CM_SWATCH_EVENT, p,
-                 g_strdup_printf("%s: %s%s", when, cut ? cut : text, cut ? "\u2026" : ""));
+                 cm_wordf(s, "event", when, cut ? cut : text, cut ? "\u2026" : "", NULL));
         g_array_index(items, cm_legend_item, items->len - 1).number = numbers[i];
         g_free(cut);
         g_free(when);
     }
     if (shown > CM_LEGEND_EVENTS) /* the legend stays a legend: the rest counted */
         add_item(items, CM_SWATCH_EVENT, p,
-                 g_strdup_printf("and %d more events in the file's metadata",
-                                 shown - CM_LEGEND_EVENTS));
+                 more_events(s, shown - CM_LEGEND_EVENTS));
     g_free(numbers);
 }
 
@@ -402,7 +409,7 @@ GArray *cm_legend_items(const cm_map *map, const cm_control *cs)
         unchanged |= diff && !cm_control_changed(cs->rows_from[i], cs->rows[i]);
     }
     if (diff && unchanged)
-        add_item(items, CM_SWATCH_AREA, cm_control_paint(s, NULL, CM_HELD, NULL), g_strdup("No change"));
+        add_item(items, CM_SWATCH_AREA, cm_control_paint(s, NULL, CM_HELD, NULL), g_strdup(cm_word(s, "no-change")));
     else if (none)
         add_item(items, CM_SWATCH_AREA, cm_control_paint(s, NULL, CM_HELD, NULL),
                  g_strdup(s->unknown_label));

@@ -9,6 +9,7 @@
 #include "keyfile.h"
 #include "ledger.h"
 #include "map_impl.h"
+#include "words.h"
 #include "page.h"
 #include "mapfile.h"
 #include "style.h"
@@ -479,6 +480,7 @@ static cm_status apply_focus(cm_mapfile *mf, const char *focus, cm_ctx *ctx)
         memcpy(mf->extent, d->extent, sizeof mf->extent);
         g_free(mf->title);
         mf->title = g_strdup(d->title);
+        cm_mapfile_words_focus(mf, d->name);
         for (int i = 0; i < mf->ndetails; i++) {
             g_free(mf->details[i].name);
             g_free(mf->details[i].title);
@@ -505,6 +507,7 @@ static cm_status load_map_and_style(cm_map *map, const char *path, const cm_map_
     if ((st = cm_style_load(&map->style, (const char *const *)styles->pdata, ctx)) != CM_OK)
         return st;
     check_font(map->style, ctx);
+    cm_mapfile_localise(map->mf, cm_words_lang(map->style)); /* a detail's: its heading */
     map->page_w = map->mf->page_w_mm * MM;
     map->page_h = map->mf->page_h_mm * MM;
     map->strip_h = map->mf->events ? CM_TIMELINE_STRIP : 0;

@@ -6,6 +6,7 @@
 #include "ctx.h"
 #include "keyfile.h"
 #include "map_impl.h"
+#include "words.h"
 
 #include <dlfcn.h>
 #include <math.h>
@@ -133,11 +134,13 @@ static void warn_no_arabic(const cm_map *map, cm_ctx *ctx)
 cm_status cm_map_set_lang(cm_map *map, const char *lang, cm_ctx *ctx)
 {
     cm_ctx_begin(ctx);
-    if (strcmp(lang, "en") && strcmp(lang, "ar") && strcmp(lang, "en+ar"))
-        return cm_fail(ctx, CM_EUSAGE, "language \"%s\" must be en, ar or en+ar", lang);
+    if (strcmp(lang, "en") && strcmp(lang, "ar") && strcmp(lang, "fr") && strcmp(lang, "en+ar"))
+        return cm_fail(ctx, CM_EUSAGE, "language \"%s\" must be en, ar, fr or en+ar", lang);
     g_free(map->style->lang);
     map->style->lang = g_strdup(lang);
-    if (strcmp(lang, "en") != 0 && !map->part)
+    cm_words_localise(map->style);
+    cm_mapfile_localise(map->mf, cm_words_lang(map->style)); /* a detail's: its heading */
+    if (strstr(lang, "ar") && !map->part)
         warn_no_arabic(map, ctx);
     for (int i = 0; i < map->ndetails; i++) /* the details speak the map's language */
         cm_map_set_lang(map->details[i], lang, ctx);

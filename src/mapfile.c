@@ -4,6 +4,7 @@
 #include "ctx.h"
 #include "geodata.h"
 #include "keyfile.h"
+#include "words.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -413,6 +414,7 @@ cm_status cm_mapfile_load(cm_mapfile **out, const char *path, cm_ctx *ctx)
     if ((st = read_texts(mf, kf, ctx)) != CM_OK || (st = read_frame(mf, kf, dir, ctx)) != CM_OK ||
         (st = read_layers(mf, kf, dir, ctx)) != CM_OK || (st = read_details(mf, kf, ctx)) != CM_OK)
         goto cleanup;
+    cm_mapfile_words_load(mf, kf);
     *out = mf;
     mf = NULL;
 cleanup:
@@ -447,6 +449,8 @@ void cm_mapfile_destroy(cm_mapfile *mf)
         g_free(mf->details[i].title);
     }
     g_free(mf->details);
+    if (mf->words)
+        g_hash_table_unref(mf->words);
     layer_spec_clear(&mf->inset);
     g_free(mf->inset_crs);
     g_free(mf->control);

@@ -65,6 +65,7 @@ typedef struct cm_mapfile {
     char *events;          /* the events table; NULL when none */
     /* the `layer` of [control], [zones], [lines], [sources], [events]; NULL: the first */
     char *control_layer, *zones_layer, *lines_layer, *sources_layer, *events_layer;
+    GHashTable *words; /* title, subtitle, credit, details' titles and their [lang]: words.c */
 } cm_mapfile;
 
 /* Reads and validates a map file.  Errors are CM_ESTYLE with "file:line: ...".  Unknown

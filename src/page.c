@@ -242,8 +242,7 @@ static void draw_furniture(cairo_t *cr, const cm_map *map, const cm_control *cs,
         draw_timeline(cr, map, cs, body);
     cm_footer footer = {.sources = full, .brief = brief, .credit = map->mf->credit,
                         .below = map->strip_h,
-                        .elsewhere = "Every source in full, with its title and address: on the PDF "
-                                     "edition's notes page and in this file's metadata."};
+                        .elsewhere = cm_word(s, "sources-elsewhere")};
     body->notes_complete = cm_layout_footer(cr, body->lab, s, fr, &footer);
     g_free(full);
     g_free(brief);
@@ -360,17 +359,18 @@ static void draw_title(cairo_t *cr, const cm_map *map, const cm_page_spec *spec)
 {
     const double *fr = map->frame;
     cm_labeler *lab = cm_labeler_new(cr, (cm_box){fr[0], fr[1], fr[0] + fr[2], fr[1] + fr[3]});
-    char *date_long = cm_format_date_long(&spec->date);
+    const cm_style *s = map->style;
+    char *date_long = cm_format_date_long(s, &spec->date);
     char *subtitle;
     if (spec->diff) {
-        char *from_long = cm_format_date_long(&spec->from);
-        subtitle = g_strdup_printf("Changes of control, %s to %s", from_long, date_long);
+        char *from_long = cm_format_date_long(s, &spec->from);
+        subtitle = cm_wordf(s, "changes-from-to", from_long, date_long, NULL);
         g_free(from_long);
     } else {
-        subtitle = map->mf->subtitle ? g_strdup_printf("%s, as of %s", map->mf->subtitle, date_long)
-                                     : g_strdup_printf("As of %s", date_long);
+        subtitle = map->mf->subtitle ? cm_wordf(s, "subtitle-as-of", map->mf->subtitle, date_long, NULL)
+                                     : cm_wordf(s, "as-of", date_long, NULL);
     }
-    cm_layout_title(cr, lab, map->style, fr, map->mf->title ? map->mf->title : "Territorial control",
+    cm_layout_title(cr, lab, s, fr, map->mf->title ? map->mf->title : cm_word(s, "untitled"),
                     subtitle);
     g_free(subtitle);
     g_free(date_long);
@@ -502,9 +502,9 @@ void cm_draw_notes_page(cairo_t *cr, const cm_map *map, const cm_page_spec *spec
     cm_labeler *lab = cm_labeler_new(cr, (cm_box){0, 0, map->page_w, map->page_h});
     cm_draw_set_color(cr, s->page_bg);
     cairo_paint(cr);
-    char *date = cm_format_date_long(&spec->date);
-    char *head = g_strdup_printf("Sources of control: %s, %s", map->mf->title ? map->mf->title
-                                 : "Territorial control", date);
+    char *date = cm_format_date_long(s, &spec->date);
+    char *head = cm_wordf(s, "notes-heading", map->mf->title ? map->mf->title : cm_word(s, "untitled"),
+                          date, NULL);
     PangoLayout *h = cm_labeler_layout(lab, head, s->font, s->subtitle_size, TRUE, FALSE);
     cairo_move_to(cr, m, y0);
     cm_draw_set_color(cr, s->title_color);

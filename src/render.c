@@ -54,8 +54,8 @@ static void set_provenance(cm_output *out, const cm_map *map, const cm_page_spec
     cm_control cs = cm_control_on(map, &specs[n - 1]);
     char *sources = cm_sources_line(map, &cs, FALSE);
     cm_control_clear(&cs);
-    char *date_long = cm_format_date_long(&specs[n - 1].date);
-    const char *title = map->mf->title ? map->mf->title : "Territorial control";
+    char *date_long = cm_format_date_long(map->style, &specs[n - 1].date);
+    const char *title = map->mf->title ? map->mf->title : cm_word(map->style, "untitled");
     char *full_title = n > 1 ? g_strdup_printf("%s, %s to %s", title, first, last)
                              : g_strdup_printf("%s, %s", title, date_long);
     char *keywords = n > 1 ? g_strdup_printf("territorial control; %s; %s", first, last)
@@ -87,6 +87,15 @@ static void warn_covered(const cm_map *map, const cm_page_spec *specs, int n, cm
 
 /* Writes one file holding `n` pages (or sheets of small multiples when grid[0] > 0).  With
  * `memory` (a series of single pages), labels keep their positions from the pages before. */
+/* The words this render used without a translation, in one warning for the map and its
+ * details. */
+static void report_words(const cm_map *map, cm_ctx *ctx)
+{
+    for (int i = 0; i < map->ndetails; i++)
+        cm_words_merge_missing(map->style, map->details[i]->style);
+    cm_words_report(map->style, ctx);
+}
+
 static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec *specs, int n,
                               const int grid[2], const cm_render_options *opts,
                               cm_label_memory *memory, cm_ctx *ctx)
@@ -166,6 +175,7 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
         cairo_destroy(cr);
         cm_page_cache_clear(&cache);
     }
+    report_words(map, ctx);
     if (cs != CAIRO_STATUS_SUCCESS)
         return cm_output_fail(out, cs, ctx);
     return cm_output_commit(out, ctx);
@@ -212,6 +222,7 @@ cm_status cm_map_render_cairo(cm_map *map, cairo_t *cr, double x, double y, doub
     cairo_clip(cr);
     cm_draw_page(cr, map, &spec, NULL, NULL);
     cairo_restore(cr);
+    report_words(map, ctx);
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         return cm_fail(ctx, CM_EOUTPUT, "drawing failed: %s", cairo_status_to_string(cairo_status(cr)));
     return CM_OK;

@@ -4,6 +4,7 @@
 #include "ctx.h"
 #include "geodata.h"
 #include "keyfile.h"
+#include "words.h"
 
 #include <ogr_api.h>
 #include <string.h>
@@ -183,10 +184,8 @@ cm_status cm_sources_check_cell(const cm_sources *s, const char *cell, const cha
     return st;
 }
 
-char *cm_source_note(const cm_source *src, const GDate *date, gboolean title)
+char *cm_source_note(const cm_style *s, const cm_source *src, const GDate *date, gboolean title)
 {
-    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     GString *n = g_string_new(src->outlet);
     char *paren = title ? NULL : strstr(n->str, " (");
     if (paren) /* briefly: "Reuters", not "Reuters (video script, via ...)" */
@@ -194,9 +193,16 @@ char *cm_source_note(const cm_source *src, const GDate *date, gboolean title)
     if (src->title && title)
         g_string_append_printf(n, ", \u201c%s\u201d", src->title);
     gboolean later = g_date_compare(&src->published, date) > 0;
-    g_string_append_printf(n, ", %s%d %s %d", later ? "reported " : "",
-                           g_date_get_day(&src->published),
-                           months[g_date_get_month(&src->published) - 1],
-                           g_date_get_year(&src->published));
+    char month[24], day[8], year[8];
+    g_snprintf(month, sizeof month, "month-short-%d", g_date_get_month(&src->published));
+    g_snprintf(day, sizeof day, "%d", g_date_get_day(&src->published));
+    g_snprintf(year, sizeof year, "%d", g_date_get_year(&src->published));
+    char *words = cm_wordf(s, "date-short", day, cm_word(s, month), year, NULL);
+    char *when = cm_words_digits(s, words);
+    char *reported = later ? cm_wordf(s, "reported", when, NULL) : NULL;
+    g_string_append_printf(n, ", %s", reported ? reported : when);
+    g_free(reported);
+    g_free(when);
+    g_free(words);
     return g_string_free(n, FALSE);
 }

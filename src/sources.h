@@ -4,6 +4,7 @@
 #define CM_SOURCES_H
 
 #include "conflictmap/status.h"
+#include "style.h"
 
 #include <glib.h>
 
@@ -45,8 +46,9 @@ cm_status cm_sources_check_cell(const cm_sources *s, const char *cell, const cha
                                 GPtrArray *problems, cm_ctx *ctx);
 
 /* A note for a map dated `date`: outlet, title in quotes when known and asked for (without,
- * the outlet loses what it says in parentheses), and the publication date; "reported DATE" when it was published after the map's date (later
- * reporting).  g_free() it. */
-char *cm_source_note(const cm_source *src, const GDate *date, gboolean title);
+ * the outlet loses what it says in parentheses), and the publication date in the style's
+ * words (date-short, month-short-N; "reported DATE" when published after the map's date:
+ * later reporting).  g_free() it. */
+char *cm_source_note(const cm_style *s, const cm_source *src, const GDate *date, gboolean title);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "ctx.h"
 #include "keyfile.h"
+#include "words.h"
 
 #include <cairo.h>
 #include <errno.h>
@@ -234,8 +235,8 @@ static cm_status parse_value(const style_key *k, const char *text, const char *w
                        "bottom-left or bottom-right", where, k->group, k->key, text);
     }
     case T_LANG:
-        if (strcmp(text, "en") && strcmp(text, "ar") && strcmp(text, "en+ar"))
-            return cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s = \"%s\" must be en, ar or en+ar", where,
+        if (strcmp(text, "en") && strcmp(text, "ar") && strcmp(text, "fr") && strcmp(text, "en+ar"))
+            return cm_fail(ctx, CM_ESTYLE, "%s: [%s] %s = \"%s\" must be en, ar, fr or en+ar", where,
                            k->group, k->key, text);
         /* fall through */
     case T_STRING:
@@ -262,11 +263,14 @@ static void warn_unknown(const cm_keyfile *kf, cm_ctx *ctx)
     for (size_t i = 0; i < G_N_ELEMENTS(style_keys); i++)
         if (!g_ptr_array_find_with_equal_func(known_groups, style_keys[i].group, g_str_equal, NULL))
             g_ptr_array_add(known_groups, (gpointer)style_keys[i].group);
+    g_ptr_array_add(known_groups, "words");
     g_ptr_array_add(known_groups, NULL);
 
     gsize n = 0;
     char **groups = g_key_file_get_groups(kf->kf, &n);
     for (gsize g = 0; g < n; g++) {
+        if (strcmp(groups[g], "words") == 0) /* the catalogue: free-form, words.c */
+            continue;
         if (g_str_has_prefix(groups[g], CONTROLLER_PREFIX)) {
             cm_keyfile_warn_unknown(kf, groups[g], controller_keys, ctx);
             continue;
@@ -445,6 +449,7 @@ cm_status cm_style_load(cm_style **out, const char *const *files, cm_ctx *ctx)
                      n ? k[n - 1]->path : "style");
         goto cleanup;
     }
+    cm_words_load(s, k, n);
     *out = s;
     s = NULL;
 cleanup:
@@ -462,6 +467,10 @@ void cm_style_destroy(cm_style *s)
             style_keys[i].type == T_PNG)
             g_free(*(char **)((char *)s + style_keys[i].offset));
     g_ptr_array_unref(s->controllers);
+    if (s->words)
+        g_hash_table_unref(s->words);
+    if (s->words_missing)
+        g_hash_table_unref(s->words_missing);
     g_free(s);
 }
 

@@ -40,7 +40,7 @@ typedef struct cm_style {
     double hatch_width, hatch_angle;
     cm_rgba place_color, place_halo;
     double halo_width, capital_size, city_size, town_size, minor_size, dot, star;
-    char *lang; /* "en", "ar" or "en+ar" */
+    char *lang; /* "en", "ar", "fr" or "en+ar" (names in both, other words in English) */
     double title_size, subtitle_size;
     cm_rgba title_color;
     double legend_size;
@@ -60,6 +60,8 @@ typedef struct cm_style {
     char *logo;         /* a PNG, resolved against its style file; NULL for none */
     double logo_height; /* mm */
     GPtrArray *controllers; /* of cm_controller*, in the order first defined */
+    GHashTable *words;         /* [words] and the key[lang] translations: words.c */
+    GHashTable *words_missing; /* words used without a translation since the last report */
 } cm_style;
 
 /* Loads `files` (NULL-terminated) in order; a key in a later file replaces the same key in an

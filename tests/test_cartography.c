@@ -577,10 +577,17 @@ static void test_site_icons(void)
                         kinds[b] ? kinds[b] : "NULL", differ);
         }
     g_free(masks);
-    g_assert_cmpstr(cm_site_kind_name("oil_terminal"), ==, "Oil terminal");
-    g_assert_cmpstr(cm_site_kind_name("airbase"), ==, "Air base");
-    g_assert_cmpstr(cm_site_kind_name("hospital"), ==, "Site");
-    g_assert_cmpstr(cm_site_kind_name(NULL), ==, "Site");
+    /* the names are the style's words */
+    const char *files[] = {CM_SOURCE_DIR "/styles/default.ini", NULL};
+    cm_style *style = NULL;
+    cm_ctx *ctx = cm_ctx_new();
+    g_assert_cmpint(cm_style_load(&style, files, ctx), ==, CM_OK);
+    g_assert_cmpstr(cm_site_kind_name(style, "oil_terminal"), ==, "Oil terminal");
+    g_assert_cmpstr(cm_site_kind_name(style, "airbase"), ==, "Air base");
+    g_assert_cmpstr(cm_site_kind_name(style, "hospital"), ==, "Site");
+    g_assert_cmpstr(cm_site_kind_name(style, NULL), ==, "Site");
+    cm_style_destroy(style);
+    cm_ctx_destroy(ctx);
 }
 
 int main(int argc, char **argv)

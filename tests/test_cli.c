@@ -151,7 +151,7 @@ static void test_watch_exit_codes(void)
                    "--watch", "--control", BAD "ledger-unknown-region.csv", "-o", "out.png", NULL);
     expect_failure(2, "date \"2019-4-1\" is not a valid YYYY-MM-DD date", "render", "-q",
                    "--watch", "--date", "2019-4-1", "-o", "out.png", NULL);
-    expect_failure(2, "language \"xx\" must be en, ar or en+ar", "render", "-q", "--watch",
+    expect_failure(2, "language \"xx\" must be en, ar, fr or en+ar", "render", "-q", "--watch",
                    "--lang", "xx", "-o", "out.png", NULL);
     /* the same as without --watch */
     expect_failure(4, "style-out-of-range.ini:3: [border] width = 99 is out of range", "render",

@@ -226,9 +226,9 @@ static void test_projections(void)
 static void test_style_split(void)
 {
     GKeyFile *d = g_key_file_new(), *parts[2] = {g_key_file_new(), g_key_file_new()};
-    g_assert_true(g_key_file_load_from_file(d, CM_SOURCE_DIR "/styles/default.ini", 0, NULL));
-    g_assert_true(g_key_file_load_from_file(parts[0], CM_SOURCE_DIR "/styles/base.ini", 0, NULL));
-    g_assert_true(g_key_file_load_from_file(parts[1], CM_SOURCE_DIR "/styles/libya.ini", 0, NULL));
+    g_assert_true(g_key_file_load_from_file(d, CM_SOURCE_DIR "/styles/default.ini", G_KEY_FILE_KEEP_TRANSLATIONS, NULL));
+    g_assert_true(g_key_file_load_from_file(parts[0], CM_SOURCE_DIR "/styles/base.ini", G_KEY_FILE_KEEP_TRANSLATIONS, NULL));
+    g_assert_true(g_key_file_load_from_file(parts[1], CM_SOURCE_DIR "/styles/libya.ini", G_KEY_FILE_KEEP_TRANSLATIONS, NULL));
     int total = 0;
     for (int i = 0; i < 2; i++) {
         char **groups = g_key_file_get_groups(parts[i], NULL);

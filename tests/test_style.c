@@ -72,7 +72,7 @@ static void test_bad_styles(void)
         {"[sea]\nfill = sea-green-ish\n", "b.ini:2: [sea] fill = \"sea-green-ish\" is not a colour"},
         {"[border]\n\nwidth = -3\n", "b.ini:3: [border] width = -3 is out of range (0 to 20)"},
         {"[border]\nwidth = thick\n", "b.ini:2: [border] width = \"thick\" is not a number"},
-        {"[places]\nlang = fr\n", "b.ini:2: [places] lang = \"fr\" must be en, ar or en+ar"},
+        {"[places]\nlang = de\n", "b.ini:2: [places] lang = \"de\" must be en, ar, fr or en+ar"},
         /* syntax errors are GKeyFile's own words, with the line found for it */
         {"[sea\nfill = blue\n", "b.ini:1: Key file contains line"},
         {"[sea]\nfill blue\n", "b.ini:2: Key file contains line"},

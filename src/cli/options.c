@@ -77,7 +77,7 @@ static const option_spec option_table[] = {
     {"grid", 0, ARG_TEXT, "CxR", CMD_SERIES, FIELD(grid), "C x R small multiples a page"},
     {"help", 'h', ARG_FLAG, NULL, CMD_ALL, FIELD(help), "show this help"},
     {"key", 0, ARG_TEXT, "FIELD", CMD_INIT, FIELD(key), "the boundaries' field keying the regions"},
-    {"lang", 0, ARG_TEXT, "en|ar|en+ar", CMD_DRAW, FIELD(lang), "label language (default: the style's)"},
+    {"lang", 0, ARG_TEXT, "LANG", CMD_DRAW, FIELD(lang), "en, ar, fr or en+ar (default: the style's)"},
     {"layer", 0, ARG_TEXT, "NAME", CMD_INIT, FIELD(layer), "the boundaries' layer (default: the first)"},
     {"name", 0, ARG_TEXT, "FIELD", CMD_INIT, FIELD(name), "the field of English names (default: key)"},
     {"name-ar", 0, ARG_TEXT, "FIELD", CMD_INIT, FIELD(name_ar), "the field of Arabic names"},

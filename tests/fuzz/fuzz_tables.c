@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 cm_sources_check_cell(src, ev->items[i].sources, "fuzz", problems, ctx);
         }
         for (guint i = 0; src && i < src->list->len; i++)
-            g_free(cm_source_note(src->list->pdata[i], &d, i % 2));
+            g_free(cm_source_note(NULL, src->list->pdata[i], &d, i % 2));
         cm_sources_destroy(src);
         cm_events_destroy(ev);
         if (problems)
