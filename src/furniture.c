@@ -67,28 +67,34 @@ static int land_under(const cm_map *map, const cm_box *b, gboolean *seen)
     return n;
 }
 
-/* A w x h box in `corner`, MARGIN in from the frame, moved along the frame's side away from
- * the corner past whatever is placed there already.  FALSE when it no longer fits. */
+/* A w x h box in `corner`, `m` in from the frame, moved away from the corner past whatever
+ * is placed there already: along the frame's side first (up or down), then along its top or
+ * bottom edge (left or right).  FALSE when neither way leaves it inside the frame. */
 static gboolean in_corner(const double fr[4], const GArray *placed, int corner, double w,
                           double h, double m, cm_box *out)
 {
     gboolean right = corner == CM_CORNER_TOP_RIGHT || corner == CM_CORNER_BOTTOM_RIGHT;
     gboolean low = corner == CM_CORNER_BOTTOM_LEFT || corner == CM_CORNER_BOTTOM_RIGHT;
-    double x = right ? fr[0] + fr[2] - m - w : fr[0] + m;
-    double y = low ? fr[1] + fr[3] - m - h : fr[1] + m;
-    for (guint tries = 0; tries <= placed->len; tries++) {
-        cm_box b = {x, y, x + w, y + h};
-        if (b.y0 < fr[1] || b.y1 > fr[1] + fr[3])
-            return FALSE;
-        const cm_box *hit = NULL;
-        for (guint i = 0; i < placed->len && !hit; i++)
-            if (cm_box_overlaps(&g_array_index(placed, cm_box, i), &b))
-                hit = &g_array_index(placed, cm_box, i);
-        if (!hit) {
-            *out = b;
-            return TRUE;
+    for (int along = 0; along < 2; along++) {
+        double x = right ? fr[0] + fr[2] - m - w : fr[0] + m;
+        double y = low ? fr[1] + fr[3] - m - h : fr[1] + m;
+        for (guint tries = 0; tries <= placed->len; tries++) {
+            cm_box b = {x, y, x + w, y + h};
+            if (b.y0 < fr[1] || b.y1 > fr[1] + fr[3] || b.x0 < fr[0] || b.x1 > fr[0] + fr[2])
+                break;
+            const cm_box *hit = NULL;
+            for (guint i = 0; i < placed->len && !hit; i++)
+                if (cm_box_overlaps(&g_array_index(placed, cm_box, i), &b))
+                    hit = &g_array_index(placed, cm_box, i);
+            if (!hit) {
+                *out = b;
+                return TRUE;
+            }
+            if (along == 0)
+                y = low ? hit->y0 - MARGIN - h : hit->y1 + MARGIN;
+            else
+                x = right ? hit->x0 - MARGIN - w : hit->x1 + MARGIN;
         }
-        y = low ? hit->y0 - MARGIN - h : hit->y1 + MARGIN;
     }
     return FALSE;
 }
@@ -177,8 +183,19 @@ void cm_plan_furniture(cm_furniture_plan *fp, cairo_t *cr, const cm_map *map,
     fp->has_legend = !map->part;
     if (fp->has_legend) {
         double lw, lh;
-        cm_layout_legend_size(body->lab, s, fp->legend_title, (cm_legend_item *)body->items->data,
-                              (int)body->items->len, &lw, &lh);
+        /* a legend taller than the frame (Arabic lines are taller) is set smaller until it
+         * fits, down to 5.5 pt, rather than run over the title */
+        fp->legend_size = s->legend_size;
+        for (;;) {
+            cm_style small = *s;
+            small.legend_size = fp->legend_size;
+            cm_layout_legend_size(body->lab, &small, fp->legend_title,
+                                  (cm_legend_item *)body->items->data, (int)body->items->len,
+                                  &lw, &lh);
+            if (lh + 4 <= map->frame[3] - 2 * MARGIN || fp->legend_size <= 5.5)
+                break;
+            fp->legend_size = fmax(5.5, fp->legend_size * 0.92);
+        }
         fp->legend = place(map, placed, mirror(s->legend_corner, m), legend_p, lw + 4, lh + 4,
                            MARGIN);
         fp->lx = fp->legend.x0 + 2, fp->ly = fp->legend.y0 + 2;

@@ -274,7 +274,12 @@ void cm_layout_title(cairo_t *cr, cm_labeler *lab, const cm_style *s, const doub
     g_object_unref(t);
     if (subtitle) {
         PangoLayout *st = cm_labeler_layout(lab, subtitle, s->font, s->subtitle_size, FALSE, FALSE);
-        show(cr, st, mirror ? start_for_right(st, right) : frame[0], y + h, s->title_color);
+        double sw, sh;
+        layout_size(st, &sw, &sh);
+        /* Arabic lines are taller than the title block the frame leaves room for: the
+         * subtitle keeps clear of the frame, moving up under the title */
+        double sy = fmin(y + h, frame[1] - sh - 1);
+        show(cr, st, mirror ? start_for_right(st, right) : frame[0], sy, s->title_color);
         g_object_unref(st);
     }
 }

@@ -215,8 +215,10 @@ static void draw_furniture(cairo_t *cr, const cm_map *map, const cm_control *cs,
         draw_part_furniture(cr, map, fp, body);
         return;
     }
-    cm_layout_legend_draw(cr, body->lab, s, fp->legend_title, (cm_legend_item *)body->items->data,
-                          (int)body->items->len, fp->lx, fp->ly);
+    cm_style legend_style = *s;
+    legend_style.legend_size = fp->legend_size > 0 ? fp->legend_size : s->legend_size;
+    cm_layout_legend_draw(cr, body->lab, &legend_style, fp->legend_title,
+                          (cm_legend_item *)body->items->data, (int)body->items->len, fp->lx, fp->ly);
     cm_box sb = fp->scalebar, na = fp->north;
     if (fp->has_scale)
         cm_layout_scalebar(cr, body->lab, s, map->metres_per_pt, fp->scale_target, fp->sx, fp->sy, &sb,

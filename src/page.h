@@ -115,6 +115,7 @@ typedef struct {
     double sx, sy;        /* the scale bar's bottom-right corner */
     double nx, ny;        /* the north arrow's centre */
     double scale_target;  /* the scale bar's length aimed at, points */
+    double legend_size;   /* the legend's text size: the style's, or less to fit the frame */
 } cm_furniture_plan;
 
 /* The raster of the regions inside the frame that `auto` placement measures (map->land). */
