@@ -26,38 +26,68 @@ static gboolean fits(cm_labeler *lab, const cm_box *b)
     return TRUE;
 }
 
-/* A candidate position: the layout's top-left corner and its alignment.  A point label has
+/* Where a label's own text goes, up and down, in a box made for its largest edition: at the
+ * top, in the middle, at the bottom, or with its first line centred on the box's first line
+ * (beside a point, whose first line faces the symbol). */
+typedef enum { AT_TOP, AT_MIDDLE, AT_BOTTOM, AT_FIRST_LINE } vertical;
+
+/* A candidate position: the box's top-left corner, the text's alignment in it (sideways) and
+ * where it goes up and down.  A point label has
  * BESIDE candidates around its symbol and, when it may be called out, rings of them further
  * out, joined to the symbol by a leader; a candidate is known by its index in that list. */
 typedef struct {
     double x, y;
     PangoAlignment align;
+    vertical v;
 } candidate;
 
 #define RING_STEP 3.0            /* points between rings */
 #define CALLOUT_REACH (12 * 72.0 / 25.4) /* 12 mm from the point: the farthest ring */
 #define RING_ANGLES 24
 #define MAX_CANDIDATES (BESIDE + RING_ANGLES * 12)
+#define AREA_STEPS 12
+#define AREA_SIDES 7
+#define AREA_CANDIDATES (BESIDE + 2 * AREA_SIDES * AREA_STEPS)
+
+/* Whether candidate k of label l is a callout's, away from its point. */
+static gboolean called_out(const label *l, int k)
+{
+    return l->spec.kind == CM_LABEL_POINT && k >= BESIDE;
+}
 
 /* The candidates beside the point, best first: right, left, above, below, diagonals; or, for
- * an area label, centred and then nudged sideways and up or down by part of its size. */
+ * an area label, centred and then nudged sideways and up or down by part of its size (the
+ * finer steps last: a box made for two lines of two languages needs them more often). */
 static int beside(const label *l, candidate *cand)
 {
     const cm_label_spec *s = &l->spec;
     double g = s->gap, w = l->w, h = l->h, d = g * 0.75, h1 = l->h1;
     if (s->kind == CM_LABEL_AREA) {
-        static const double nudge[][2] = {{0, 0},   {-0.35, 0}, {0.35, 0}, {0, -0.8},
-                                          {0, 0.8}, {-0.7, 0},  {0.7, 0},  {0, -1.6}};
+        static const double nudge[BESIDE][2] = {{0, 0},   {-0.35, 0}, {0.35, 0}, {0, -0.8},
+                                                {0, 0.8}, {-0.7, 0},  {0.7, 0},  {0, -1.6}};
         for (int k = 0; k < BESIDE; k++)
             cand[k] = (candidate){s->x - w / 2 + nudge[k][0] * w, s->y - h / 2 + nudge[k][1] * h,
-                                  PANGO_ALIGN_CENTER};
-        return BESIDE;
+                                  PANGO_ALIGN_CENTER, AT_MIDDLE};
+        /* then tenths of its height up and down, straight and a little to either side */
+        G_STATIC_ASSERT(AREA_CANDIDATES <= MAX_CANDIDATES);
+        static const double side[] = {0, -0.1, 0.1, -0.2, 0.2, -0.35, 0.35};
+        int n = BESIDE;
+        for (int step = 1; step <= AREA_STEPS; step++)
+            for (int k = 0; k < 2 * AREA_SIDES; k++)
+                cand[n++] = (candidate){s->x - w / 2 + side[k / 2] * w,
+                                        s->y - h / 2 + (k % 2 ? 1 : -1) * h * step / 10.0,
+                                        PANGO_ALIGN_CENTER, AT_MIDDLE};
+        return AREA_CANDIDATES;
     }
     const candidate pt[BESIDE] = {
-        {s->x + g, s->y - h1 / 2, PANGO_ALIGN_LEFT},       {s->x - g - w, s->y - h1 / 2, PANGO_ALIGN_RIGHT},
-        {s->x - w / 2, s->y - g - h, PANGO_ALIGN_CENTER},  {s->x - w / 2, s->y + g, PANGO_ALIGN_CENTER},
-        {s->x + d, s->y - d - h, PANGO_ALIGN_LEFT},        {s->x + d, s->y + d, PANGO_ALIGN_LEFT},
-        {s->x - d - w, s->y - d - h, PANGO_ALIGN_RIGHT},   {s->x - d - w, s->y + d, PANGO_ALIGN_RIGHT}};
+        {s->x + g, s->y - h1 / 2, PANGO_ALIGN_LEFT, AT_FIRST_LINE},
+        {s->x - g - w, s->y - h1 / 2, PANGO_ALIGN_RIGHT, AT_FIRST_LINE},
+        {s->x - w / 2, s->y - g - h, PANGO_ALIGN_CENTER, AT_BOTTOM},
+        {s->x - w / 2, s->y + g, PANGO_ALIGN_CENTER, AT_TOP},
+        {s->x + d, s->y - d - h, PANGO_ALIGN_LEFT, AT_BOTTOM},
+        {s->x + d, s->y + d, PANGO_ALIGN_LEFT, AT_TOP},
+        {s->x - d - w, s->y - d - h, PANGO_ALIGN_RIGHT, AT_BOTTOM},
+        {s->x - d - w, s->y + d, PANGO_ALIGN_RIGHT, AT_TOP}};
     memcpy(cand, pt, sizeof pt);
     return BESIDE;
 }
@@ -75,15 +105,15 @@ static int rings(const label *l, candidate *cand, int max)
         for (int a = 0; a < RING_ANGLES; a++) {
             double c = cos(deg[a] * G_PI / 180), sn = sin(deg[a] * G_PI / 180);
             double px = s->x + r * c, py = s->y + r * sn;
-            candidate k = {px - l->w / 2, py - l->h1 / 2, PANGO_ALIGN_CENTER};
+            candidate k = {px - l->w / 2, py - l->h1 / 2, PANGO_ALIGN_CENTER, AT_FIRST_LINE};
             if (c > 0.3)
                 k.x = px, k.align = PANGO_ALIGN_LEFT;
             else if (c < -0.3)
                 k.x = px - l->w, k.align = PANGO_ALIGN_RIGHT;
             if (sn > 0.3)
-                k.y = py;
+                k.y = py, k.v = AT_TOP;
             else if (sn < -0.3)
-                k.y = py - l->h;
+                k.y = py - l->h, k.v = AT_BOTTOM;
             cand[n++] = k;
         }
     return n;
@@ -187,8 +217,8 @@ static gboolean ambiguous(const cm_labeler *lab, const label *l, const cm_box *b
 static gboolean usable(cm_labeler *lab, const label *l, const candidate *c, int k)
 {
     cm_box b = candidate_box(l, c);
-    return fits(lab, &b) && !ambiguous(lab, l, &b, k >= BESIDE) &&
-           (k < BESIDE || leader_clear(lab, l, &b));
+    return fits(lab, &b) && !ambiguous(lab, l, &b, called_out(l, k)) &&
+           (!called_out(l, k) || leader_clear(lab, l, &b));
 }
 
 /* How many places still waiting for their own label (after label i) a box covers: a name
@@ -250,11 +280,12 @@ static int choose(cm_labeler *lab, guint i, const candidate *cand, int n, gboole
 {
     const label *l = lab->labels->pdata[i];
     int was = remembered(lab, l);
-    if (was >= 0 && was < (out ? n : MIN(n, BESIDE)) && usable(lab, l, &cand[was], was))
+    int near = l->spec.kind == CM_LABEL_AREA ? n : MIN(n, BESIDE);
+    if (was >= 0 && was < (out ? n : near) && usable(lab, l, &cand[was], was))
         return was;
-    int best = cheapest(lab, i, cand, 0, MIN(n, BESIDE));
-    if (best < 0 && out && n > BESIDE)
-        best = cheapest(lab, i, cand, BESIDE, n);
+    int best = cheapest(lab, i, cand, 0, near);
+    if (best < 0 && out && n > near)
+        best = cheapest(lab, i, cand, near, n);
     return best;
 }
 
@@ -267,13 +298,22 @@ static void take(cm_labeler *lab, label *l, const candidate *c, int k)
     l->chosen = k;
     l->x = c->x, l->y = c->y;
     pango_layout_set_alignment(l->layout, c->align);
+    /* its own text, in a box that may be bigger (another edition's), keeps to the side and
+     * the line that face the point */
+    l->dx = c->align == PANGO_ALIGN_LEFT    ? 0
+            : c->align == PANGO_ALIGN_RIGHT ? l->w - l->tw
+                                            : (l->w - l->tw) / 2;
+    l->dy = c->v == AT_TOP      ? 0
+            : c->v == AT_BOTTOM ? l->h - l->th
+            : c->v == AT_MIDDLE ? (l->h - l->th) / 2
+                                : (l->h1 - l->th1) / 2;
     cm_labeler_block(lab, b);
     g_array_append_val(lab->texts, b);
     if (l->spec.has_symbol)
         cm_labeler_block(lab, l->spec.symbol);
     double e[4];
     cm_leader_ends(e, l->spec.x, l->spec.y, l->spec.gap - 1.5, &b);
-    int steps = k < BESIDE ? -1 : (int)ceil(hypot(e[2] - e[0], e[3] - e[1]) / 2);
+    int steps = !called_out(l, k) ? -1 : (int)ceil(hypot(e[2] - e[0], e[3] - e[1]) / 2);
     for (int j = 0; j <= steps; j++) {
         double t = steps ? (double)j / steps : 0, x = e[0] + (e[2] - e[0]) * t,
                y = e[1] + (e[3] - e[1]) * t;

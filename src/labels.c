@@ -9,6 +9,19 @@
 #include <math.h>
 #include <string.h>
 
+/* The height of a line with Arabic in it, in ems: the Arabic fonts' own (over twice the
+ * size, for stacked marks that names do not have) would make every label that may be
+ * Arabic a box twice as tall as its English, and cost each edition names. */
+#define ARABIC_LINE 1.6
+
+static gboolean has_arabic(const char *text)
+{
+    for (const char *c = text; *c; c = g_utf8_next_char(c))
+        if (g_unichar_get_script(g_utf8_get_char(c)) == G_UNICODE_SCRIPT_ARABIC)
+            return TRUE;
+    return FALSE;
+}
+
 gboolean cm_box_overlaps(const cm_box *a, const cm_box *b)
 {
     return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
@@ -120,6 +133,46 @@ PangoLayout *cm_labeler_layout(cm_labeler *lab, const char *text, const char *fo
     return layout;
 }
 
+/* The layout of a spec's text in its font, italic and letter spacing (over its first
+ * styled_bytes only, when set); owned by the caller. */
+static PangoLayout *spec_layout(cm_labeler *lab, const cm_label_spec *spec)
+{
+    gboolean part = spec->styled_bytes > 0 && (size_t)spec->styled_bytes < strlen(spec->text);
+    PangoLayout *layout = cm_labeler_layout(lab, spec->text, spec->font, spec->size, spec->bold,
+                                            spec->italic && !part);
+    PangoAttrList *attrs = pango_attr_list_new();
+    if (spec->letter_spacing > 0) {
+        PangoAttribute *a = pango_attr_letter_spacing_new((int)(spec->letter_spacing * PANGO_SCALE));
+        if (part)
+            a->end_index = (guint)spec->styled_bytes;
+        pango_attr_list_insert(attrs, a);
+    }
+    if (has_arabic(spec->text))
+        pango_attr_list_insert(attrs, pango_attr_line_height_new_absolute(
+                                          (int)(ARABIC_LINE * spec->size * PANGO_SCALE)));
+    if (spec->italic && part) {
+        PangoAttribute *a = pango_attr_style_new(PANGO_STYLE_ITALIC);
+        a->end_index = (guint)spec->styled_bytes;
+        pango_attr_list_insert(attrs, a);
+    }
+    if (spec->letter_spacing > 0 || (spec->italic && part) || has_arabic(spec->text))
+        pango_layout_set_attributes(layout, attrs);
+
+    pango_attr_list_unref(attrs);
+    return layout;
+}
+
+/* A layout's logical width and height and its first line's height. */
+static void measure(PangoLayout *layout, double *w, double *h, double *h1)
+{
+    PangoRectangle logical, first;
+    pango_layout_get_extents(layout, NULL, &logical);
+    pango_layout_line_get_extents(pango_layout_get_line_readonly(layout, 0), NULL, &first);
+    *w = (double)logical.width / PANGO_SCALE;
+    *h = (double)logical.height / PANGO_SCALE;
+    *h1 = (double)first.height / PANGO_SCALE;
+}
+
 void cm_labeler_add(cm_labeler *lab, const cm_label_spec *spec)
 {
     label *l = g_new0(label, 1);
@@ -128,22 +181,22 @@ void cm_labeler_add(cm_labeler *lab, const cm_label_spec *spec)
     l->font = g_strdup(spec->font);
     l->spec.text = l->text;
     l->spec.font = l->font;
+    l->spec.editions = NULL;
+    l->spec.n_editions = 0;
     l->order = (int)lab->labels->len;
-    l->layout = cm_labeler_layout(lab, l->text, l->font, spec->size, spec->bold, spec->italic);
-    if (spec->letter_spacing > 0) {
-        PangoAttrList *attrs = pango_attr_list_new();
-        pango_attr_list_insert(attrs,
-                               pango_attr_letter_spacing_new((int)(spec->letter_spacing * PANGO_SCALE)));
-        pango_layout_set_attributes(l->layout, attrs);
-        pango_attr_list_unref(attrs);
+    l->layout = spec_layout(lab, &l->spec);
+    measure(l->layout, &l->tw, &l->th, &l->th1);
+    l->w = l->tw, l->h = l->th, l->h1 = l->th1;
+    /* the box holds every edition's text: the same box in each, so the same places */
+    for (int e = 0; spec->editions && e < spec->n_editions; e++) {
+        if (!spec->editions[e].text)
+            continue;
+        PangoLayout *other = spec_layout(lab, &spec->editions[e]);
+        double w, h, h1;
+        measure(other, &w, &h, &h1);
+        g_object_unref(other);
+        l->w = fmax(l->w, w), l->h = fmax(l->h, h), l->h1 = fmax(l->h1, h1);
     }
-    PangoRectangle logical;
-    pango_layout_get_extents(l->layout, NULL, &logical);
-    l->w = (double)logical.width / PANGO_SCALE;
-    l->h = (double)logical.height / PANGO_SCALE;
-    PangoRectangle first;
-    pango_layout_line_get_extents(pango_layout_get_line_readonly(l->layout, 0), NULL, &first);
-    l->h1 = (double)first.height / PANGO_SCALE;
     lab->unknown_glyphs += pango_layout_get_unknown_glyphs_count(l->layout);
     g_ptr_array_add(lab->labels, l);
 }
@@ -152,18 +205,19 @@ void cm_labeler_add(cm_labeler *lab, const cm_label_spec *spec)
  * (see cm_labeler_draw), the halo is shown in a halo font. */
 static void draw_label(cairo_t *cr, const label *l, GHashTable *halos)
 {
+    double x = l->x + l->dx, y = l->y + l->dy;
     if (l->spec.halo_width > 0 && l->spec.halo.a > 0 && halos) {
-        cm_halo_show(cr, l->layout, l->x, l->y, l->spec.halo, l->spec.halo_width, halos);
+        cm_halo_show(cr, l->layout, x, y, l->spec.halo, l->spec.halo_width, halos);
     } else if (l->spec.halo_width > 0 && l->spec.halo.a > 0) {
         cairo_new_path(cr);
-        cairo_move_to(cr, l->x, l->y);
+        cairo_move_to(cr, x, y);
         pango_cairo_layout_path(cr, l->layout);
         cm_draw_set_color(cr, l->spec.halo);
         cairo_set_line_width(cr, l->spec.halo_width);
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
         cairo_stroke(cr);
     }
-    cairo_move_to(cr, l->x, l->y);
+    cairo_move_to(cr, x, y);
     cm_draw_set_color(cr, l->spec.color);
     pango_cairo_show_layout(cr, l->layout);
 }
@@ -175,7 +229,7 @@ static char *label_key(const label *l)
     return g_strdup_printf("%s|%s|%.3f|%d%d|%.3f|%.4f,%.4f,%.4f,%.4f|%.4f,%.4f,%.4f,%.4f|%.3f|%.3f,%.3f|%d",
                            l->text, l->font, s->size, s->bold, s->italic, s->letter_spacing,
                            s->color.r, s->color.g, s->color.b, s->color.a, s->halo.r, s->halo.g,
-                           s->halo.b, s->halo.a, s->halo_width, l->x, l->y,
+                           s->halo.b, s->halo.a, s->halo_width, l->x + l->dx, l->y + l->dy,
                            (int)pango_layout_get_alignment(l->layout));
 }
 
@@ -218,6 +272,25 @@ int cm_labeler_placed(const cm_labeler *lab, cm_box *boxes, int max)
             continue;
         if (n < max)
             boxes[n] = (cm_box){l->x, l->y, l->x + l->w, l->y + l->h};
+        n++;
+    }
+    return n;
+}
+
+int cm_labeler_placed_labels(const cm_labeler *lab, int *ids, cm_box *boxes, const char **texts,
+                             int max)
+{
+    int n = 0;
+    for (guint i = 0; i < lab->labels->len; i++) {
+        const label *l = lab->labels->pdata[i];
+        if (!l->placed)
+            continue;
+        if (n < max && ids)
+            ids[n] = l->spec.id;
+        if (n < max && boxes)
+            boxes[n] = (cm_box){l->x, l->y, l->x + l->w, l->y + l->h};
+        if (n < max && texts)
+            texts[n] = l->text;
         n++;
     }
     return n;
@@ -271,8 +344,8 @@ void cm_labeler_svg_text(const cm_labeler *lab, GString *svg)
             PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
             PangoRectangle ext;
             pango_layout_iter_get_line_extents(it, NULL, &ext);
-            double x = l->x + (double)ext.x / PANGO_SCALE;
-            double y = l->y + (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
+            double x = l->x + l->dx + (double)ext.x / PANGO_SCALE;
+            double y = l->y + l->dy + (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
             const char *text = pango_layout_get_text(l->layout) + line->start_index;
             char *one = g_strndup(text, (gsize)line->length);
             char *esc = g_markup_escape_text(one, -1);

@@ -39,6 +39,14 @@ typedef struct cm_label_spec {
                            * stand nearer its point than its own, as it may not near a place's */
     gboolean has_symbol;  /* the symbol box is placed with the label, or neither is */
     cm_box symbol;
+    int styled_bytes;     /* italic and letter spacing cover only the first this many bytes
+                           * (the Latin line of a two-language label); 0: the whole text */
+    const struct cm_label_spec *editions; /* the same label in every edition (language), or
+                           * NULL: the label is placed as a box that holds the largest of
+                           * them, so that every edition names the same places in the same
+                           * spots, and drawn in its own text within that box.  Read only by
+                           * cm_labeler_add. */
+    int n_editions;
 } cm_label_spec;
 
 typedef struct cm_labeler cm_labeler;
@@ -51,7 +59,8 @@ void cm_labeler_destroy(cm_labeler *lab);
 /* Something labels must not cover: a symbol, the legend, the title. */
 void cm_labeler_block(cm_labeler *lab, cm_box box);
 
-/* Queues a label; the spec's strings are copied. */
+/* Queues a label; the spec's strings are copied.  Its box for placement is the largest of its
+ * own layout's and its editions' (width and height each). */
 void cm_labeler_add(cm_labeler *lab, const cm_label_spec *spec);
 
 /* Places queued labels by priority, each at the candidate beside its point (or, for a
@@ -103,6 +112,11 @@ int cm_labeler_unknown_glyphs(const cm_labeler *lab);
  * SVG surface draws glyphs as shapes, so this invisible layer keeps the labels searchable and
  * selectable text. */
 void cm_labeler_svg_text(const cm_labeler *lab, GString *svg);
+
+/* The placed labels' ids, boxes and texts (borrowed until the labeler is destroyed), in
+ * placement order; any array may be NULL.  Returns how many are placed; fills up to max. */
+int cm_labeler_placed_labels(const cm_labeler *lab, int *ids, cm_box *boxes, const char **texts,
+                             int max);
 
 /* Whether a label added with this id (non-zero) was placed. */
 gboolean cm_labeler_is_placed(const cm_labeler *lab, int id);

@@ -12,8 +12,11 @@ typedef struct {
     cm_label_spec spec;
     char *text, *font;
     PangoLayout *layout;
-    double w, h;      /* ink-independent logical size */
-    double h1;        /* height of the first line: a point label's first line faces its symbol */
+    double w, h;      /* the box placed: the largest logical size of its editions' layouts */
+    double h1;        /* the largest height of a first line: a point label's first line faces
+                       * its symbol */
+    double tw, th, th1; /* its own layout's logical size and first line's height */
+    double dx, dy;    /* where its own layout goes in the box placed, from the box's corner */
     gboolean placed;
     int chosen;       /* the candidate placed at: see candidates(); BESIDE and up: a callout */
     double x, y;      /* top-left of the layout when placed */

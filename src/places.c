@@ -99,11 +99,17 @@ static double place_size(const cm_style *s, const cm_feature *f)
     }
 }
 
-static char *label_text(const cm_style *s, const char *en, const char *ar)
+/* The editions a label is laid out for: its box holds the largest, so that every language
+ * names the same places in the same spots. */
+static const char *const editions[] = {"en", "ar", "en+ar"};
+#define NEDITIONS 3
+
+/* A name in `lang`: Arabic, English, or English over Arabic; the other when one is missing. */
+static char *label_text(const char *lang, const char *en, const char *ar)
 {
-    if (strcmp(s->lang, "ar") == 0 && ar)
+    if (strcmp(lang, "ar") == 0 && ar)
         return g_strdup(ar);
-    if (strcmp(s->lang, "en+ar") == 0 && ar && en)
+    if (strcmp(lang, "en+ar") == 0 && ar && en)
         return g_strdup_printf("%s\n%s", en, ar);
     return g_strdup(en ? en : ar);
 }
@@ -197,7 +203,7 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
         cm_box symbol = {x - r, y - r, x + r, y + r};
         if (shown)
             cm_labeler_block(lab, symbol);
-        char *text = label_text(s, f->name, f->name_ar);
+        char *text = label_text(s->lang, f->name, f->name_ar);
         if (!text)
             continue;
         double size = place_size(s, f);
@@ -209,9 +215,42 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
             .kind = CM_LABEL_POINT, .x = x, .y = y, .gap = r + 1.5,
             .priority = priority + (day ? 100 : 0), .id = i + 1, .callout = day || capital,
             .callout_priority = priority, .has_symbol = !shown, .symbol = symbol};
+        cm_label_spec other[NEDITIONS];
+        char *texts[NEDITIONS];
+        for (int e = 0; e < NEDITIONS; e++) {
+            texts[e] = label_text(editions[e], f->name, f->name_ar);
+            other[e] = spec;
+            other[e].text = texts[e];
+        }
+        spec.editions = other, spec.n_editions = NEDITIONS;
         cm_labeler_add(lab, &spec);
+        for (int e = 0; e < NEDITIONS; e++)
+            g_free(texts[e]);
         g_free(text);
     }
+}
+
+/* An area's name in `lang` as it is set: a country's in spaced capitals, a district's in
+ * spaced italics, Arabic upright and unspaced (spacing would break its joins; no capitals
+ * set the classes apart: the style's size and colour do); with both languages, English
+ * over Arabic, each set as alone.  Returns the text (g_free) and fills the spec's look. */
+static char *area_text(cm_label_spec *spec, const char *lang, const char *en, const char *ar,
+                       gboolean countries)
+{
+    gboolean has_ar = ar != NULL, both = has_ar && !strcmp(lang, "en+ar");
+    gboolean arabic = has_ar && !strcmp(lang, "ar");
+    spec->italic = !countries && !arabic;
+    spec->letter_spacing = arabic ? 0 : countries ? 2.0 : 0.4;
+    spec->styled_bytes = 0;
+    if (arabic)
+        return g_strdup(ar);
+    char *latin = countries ? g_utf8_strup(en, -1) : g_strdup(en);
+    if (!both)
+        return latin;
+    spec->styled_bytes = (int)strlen(latin);
+    char *text = g_strdup_printf("%s\n%s", latin, ar);
+    g_free(latin);
+    return text;
 }
 
 void cm_add_area_labels(const cm_map *map, cm_labeler *lab, const placed_layer *pl,
@@ -224,26 +263,44 @@ void cm_add_area_labels(const cm_map *map, cm_labeler *lab, const placed_layer *
         const cm_feature *f = &pl->layer->features[i];
         if (!f->name || !pl->has_anchor[i])
             continue;
-        /* in Arabic the area names are Arabic too (no capitals to set them apart: the
-         * style's size and colour do); with both languages they stay English, for room */
-        gboolean ar = !strcmp(s->lang, "ar") && f->name_ar;
-        char *upper = ar ? g_strdup(f->name_ar)
-                         : countries ? g_utf8_strup(f->name, -1) : g_strdup(f->name);
         cm_label_spec spec = {
-            .text = upper, .font = s->font,
-            .size = countries ? s->nb_label_size : s->rg_label_size,
-            .italic = !countries && !ar, .letter_spacing = ar ? 0 : countries ? 2.0 : 0.4,
+            .font = s->font, .size = countries ? s->nb_label_size : s->rg_label_size,
             .color = countries ? s->nb_label : s->rg_label,
             .halo = countries ? s->nb_fill : s->rg_label_halo,
             .halo_width = countries ? 0 : 1.2, .kind = CM_LABEL_AREA,
             .x = pl->anchor[2 * i], .y = pl->anchor[2 * i + 1], .priority = countries ? 8 : 5};
+        cm_label_spec other[NEDITIONS];
+        char *texts[NEDITIONS];
+        for (int e = 0; e < NEDITIONS; e++) {
+            other[e] = spec;
+            texts[e] = area_text(&other[e], editions[e], f->name, f->name_ar, countries);
+            other[e].text = texts[e];
+        }
+        char *text = area_text(&spec, s->lang, f->name, f->name_ar, countries);
+        spec.text = text;
+        spec.editions = other, spec.n_editions = NEDITIONS;
         cm_labeler_add(lab, &spec);
-        g_free(upper);
+        for (int e = 0; e < NEDITIONS; e++)
+            g_free(texts[e]);
+        g_free(text);
     }
 }
 
-/* The seas' and other names the map file sets, where it puts them (in Arabic when asked and
- * given). */
+/* A sea's name in `lang`: English in spaced italics, or Arabic upright and unspaced.  With
+ * both languages it stays English: two lines of a sea's size do not fit where the bundled
+ * map's gulf and sea are named, and would cost both names in every edition.  Returns the
+ * text (g_free) and fills the spec's look. */
+static char *sea_text(cm_label_spec *spec, const char *lang, const cm_map_label *l)
+{
+    gboolean arabic = l->text_ar && !strcmp(lang, "ar");
+    spec->italic = !arabic;
+    spec->letter_spacing = arabic ? 0 : 1.5;
+    return g_strdup(arabic ? l->text_ar : l->text);
+}
+
+/* The seas' and other names the map file sets, where it puts them, in Arabic when the page
+ * is and the file gives it: in a box that holds both, so that the language moves no other
+ * name. */
 void cm_add_sea_label(const cm_map *map, cm_labeler *lab)
 {
     const cm_style *s = map->style;
@@ -251,13 +308,20 @@ void cm_add_sea_label(const cm_map *map, cm_labeler *lab)
         const cm_map_label *l = &map->mf->labels[i];
         if (isnan(map->label_xy[2 * i]))
             continue;
-        gboolean ar = !strcmp(s->lang, "ar") && l->text_ar;
-        cm_label_spec spec = {.text = ar ? l->text_ar : l->text, .font = s->font,
-                              .size = s->nb_label_size * 1.1, .italic = !ar,
-                              .letter_spacing = ar ? 0 : 1.5, .color = s->sea_label,
-                              .kind = CM_LABEL_AREA, .x = map->label_xy[2 * i],
-                              .y = map->label_xy[2 * i + 1], .priority = 9};
+        cm_label_spec spec = {.font = s->font, .size = s->nb_label_size * 1.1,
+                              .color = s->sea_label, .kind = CM_LABEL_AREA,
+                              .x = map->label_xy[2 * i], .y = map->label_xy[2 * i + 1],
+                              .priority = 9};
+        cm_label_spec other[2] = {spec, spec};
+        char *texts[2] = {sea_text(&other[0], "en", l), sea_text(&other[1], "ar", l)};
+        other[0].text = texts[0], other[1].text = texts[1];
+        char *text = sea_text(&spec, s->lang, l);
+        spec.text = text;
+        spec.editions = other, spec.n_editions = 2;
         cm_labeler_add(lab, &spec);
+        g_free(texts[0]);
+        g_free(texts[1]);
+        g_free(text);
     }
 }
 

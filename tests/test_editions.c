@@ -1,0 +1,232 @@
+/* Editions: every language (en, ar, en+ar) names the same places in the same spots, each in
+ * its own words.  The label pass lays each label out as a box that holds its largest
+ * edition, so switching language changes the words and never which places are named. */
+#include "conflictmap/conflictmap.h"
+#include "labels.h"
+#include "map_impl.h"
+#include "page.h"
+#include "testutil.h"
+
+#include <cairo.h>
+#include <math.h>
+#include <string.h>
+
+#define GEO CM_SOURCE_DIR "/geodata/"
+
+static const char *const langs[] = {"en", "ar", "en+ar"};
+
+/* What one edition's label pass placed: ids, boxes and texts, in placement order. */
+typedef struct {
+    int n;
+    int *ids;
+    cm_box *boxes;
+    char **texts;
+} placed;
+
+static void placed_clear(placed *p)
+{
+    g_free(p->ids);
+    g_free(p->boxes);
+    g_strfreev(p->texts);
+    memset(p, 0, sizeof *p);
+}
+
+/* Draws the map's page in `lang` on its date and takes what its labeler placed. */
+static placed place(cm_map *map, const char *lang)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    if (cm_map_set_lang(map, lang, ctx) != CM_OK)
+        g_error("%s", cm_ctx_message(ctx));
+    cm_ctx_destroy(ctx);
+    cm_page_spec spec = {.date = map->date};
+    cm_page_body *body = NULL;
+    cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, NULL);
+    cairo_t *cr = cairo_create(rec);
+    cm_draw_page(cr, map, &spec, NULL, &body);
+    g_assert_cmpint(cairo_status(cr), ==, CAIRO_STATUS_SUCCESS);
+    cairo_destroy(cr);
+    cairo_surface_destroy(rec);
+    placed p = {0};
+    p.n = cm_labeler_placed_labels(body->lab, NULL, NULL, NULL, 0);
+    p.ids = g_new0(int, (size_t)p.n + 1);
+    p.boxes = g_new0(cm_box, (size_t)p.n + 1);
+    const char **texts = g_new0(const char *, (size_t)p.n + 1);
+    cm_labeler_placed_labels(body->lab, p.ids, p.boxes, texts, p.n);
+    p.texts = g_new0(char *, (size_t)p.n + 1);
+    for (int i = 0; i < p.n; i++)
+        p.texts[i] = g_strdup(texts[i]);
+    g_free(texts);
+    cm_page_body_free(body);
+    return p;
+}
+
+static gboolean same_box(const cm_box *a, const cm_box *b)
+{
+    return fabs(a->x0 - b->x0) < 1e-6 && fabs(a->y0 - b->y0) < 1e-6 && fabs(a->x1 - b->x1) < 1e-6 &&
+           fabs(a->y1 - b->y1) < 1e-6;
+}
+
+/* Every edition placed the same labels (ids: places and events; 0: districts, countries and
+ * seas) in the same boxes; returns how many place labels. */
+static int check_same(cm_map *map, const char *what)
+{
+    placed p[G_N_ELEMENTS(langs)];
+    for (size_t l = 0; l < G_N_ELEMENTS(langs); l++)
+        p[l] = place(map, langs[l]);
+    int towns = 0;
+    for (int i = 0; i < p[0].n; i++)
+        towns += p[0].ids[i] > 0;
+    g_test_message("%s: %d labels placed, %d of them places, in every edition", what, p[0].n,
+                   towns);
+    for (size_t l = 1; l < G_N_ELEMENTS(langs); l++) {
+        if (p[l].n != p[0].n)
+            g_error("%s: %d labels in %s, %d in en", what, p[l].n, langs[l], p[0].n);
+        for (int i = 0; i < p[0].n; i++)
+            if (p[l].ids[i] != p[0].ids[i] || !same_box(&p[l].boxes[i], &p[0].boxes[i]))
+                g_error("%s: label %d is \"%s\" (id %d) at %.2f,%.2f in %s, \"%s\" (id %d) at "
+                        "%.2f,%.2f in en", what, i, p[l].texts[i], p[l].ids[i], p[l].boxes[i].x0,
+                        p[l].boxes[i].y0, langs[l], p[0].texts[i], p[0].ids[i],
+                        p[0].boxes[i].x0, p[0].boxes[i].y0);
+    }
+    for (size_t l = 0; l < G_N_ELEMENTS(langs); l++)
+        placed_clear(&p[l]);
+    return towns;
+}
+
+static void test_default(void)
+{
+    static const char *const dates[] = {"2019-12-19", "2020-06-06"};
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+    for (size_t d = 0; d < G_N_ELEMENTS(dates); d++) {
+        g_assert_cmpint(cm_map_set_date(map, dates[d], ctx), ==, CM_OK);
+        g_assert_cmpint(check_same(map, dates[d]), >, 10);
+    }
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+}
+
+/* The crowded map of test_cartography: 400 random places over the districts. */
+static void test_crowded(void)
+{
+    char *dir = scratch_dir();
+    GString *csv = g_string_new("key,name_en,name_ar,kind,rank,lon,lat\n");
+    GRand *rand = g_rand_new_with_seed(2019);
+    for (int i = 0; i < 400; i++)
+        g_string_append_printf(csv, "p%d,Place %d,مكان %d,town,%d,%.4f,%.4f\n", i, i, i,
+                               g_rand_int_range(rand, 1, 5), g_rand_double_range(rand, 10, 25),
+                               g_rand_double_range(rand, 20, 33));
+    g_rand_free(rand);
+    char *places = write_file(dir, "places.csv", csv->str);
+    g_string_free(csv, TRUE);
+    /* the bundled ledger without its towns, which this map does not have, and its sites */
+    char *all = NULL;
+    g_assert_true(g_file_get_contents(GEO "control.csv", &all, NULL, NULL));
+    char **rows = g_strsplit(all, "\n", -1);
+    GString *districts = g_string_new(NULL);
+    for (char **r = rows; *r; r++)
+        if (!strstr(*r, ",town:") && !strstr(*r, ",site:"))
+            g_string_append_printf(districts, "%s\n", *r);
+    char *control = write_file(dir, "control.csv", districts->str);
+    g_string_free(districts, TRUE);
+    g_strfreev(rows);
+    g_free(all);
+    char *text = g_strdup_printf(
+        "[map]\ntitle = Test\ndate = 2019-12-19\n"
+        "crs = +proj=lcc +lat_0=27 +lon_0=18 +lat_1=22 +lat_2=32 +datum=WGS84 +units=m\n"
+        "extent = 8.8, 19.2, 25.9, 34.4\npage = A4-landscape\n"
+        "styles = " CM_SOURCE_DIR "/styles/default.ini\n"
+        "sea-label = Mediterranean Sea\nsea-label-at = 17.6, 33.55\n"
+        "sea-label-ar = البحر الأبيض المتوسط\n"
+        "[regions]\nfile = " GEO "districts.shp\nkey = key\nname = name_en\nname-ar = name_ar\n"
+        "[neighbours]\nfile = " GEO "neighbours.shp\nname = name_en\nname-ar = name_ar\n"
+        "[border]\nfile = " GEO "libya.shp\n"
+        "[places]\nfile = %s\nkey = key\nname = name_en\nname-ar = name_ar\nkind = kind\n"
+        "rank = rank\n[control]\nfile = %s\n",
+        places, control);
+    g_free(control);
+    char *mapfile = write_file(dir, "test.map", text);
+    g_free(text);
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    if (cm_map_load(&map, mapfile, NULL, ctx) != CM_OK)
+        g_error("%s", cm_ctx_message(ctx));
+    g_assert_cmpint(check_same(map, "crowded"), >, 40);
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+    g_free(mapfile);
+    g_free(places);
+    rm_rf(dir);
+    g_free(dir);
+}
+
+static gboolean has_script(const char *text, GUnicodeScript script)
+{
+    for (const char *c = text; *c; c = g_utf8_next_char(c))
+        if (g_unichar_get_script(g_utf8_get_char(c)) == script)
+            return TRUE;
+    return FALSE;
+}
+
+/* The text of the placed label that contains `needle`, or NULL. */
+static const char *find(const placed *p, const char *needle)
+{
+    for (int i = 0; i < p->n; i++)
+        if (strstr(p->texts[i], needle))
+            return p->texts[i];
+    return NULL;
+}
+
+/* A district's and a town's names are in both scripts with both languages, in Arabic alone
+ * with Arabic; so are most area names. */
+static void test_both_scripts(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+    placed both = place(map, "en+ar"), ar = place(map, "ar");
+    static const char *const pairs[][2] = {
+        {"Jabal al Gharbi", "الجبل الغربي"}, {"Misrata", "مصراتة"}};
+    for (size_t i = 0; i < G_N_ELEMENTS(pairs); i++) {
+        const char *t = find(&both, pairs[i][0]);
+        if (!t || !strstr(t, pairs[i][1]))
+            g_error("en+ar: no label with \"%s\" and \"%s\" (%s)", pairs[i][0], pairs[i][1],
+                    t ? t : "none");
+        g_assert_true(find(&ar, pairs[i][1]) != NULL);
+        g_assert_null(find(&ar, pairs[i][0]));
+    }
+    /* a sea is in Arabic in Arabic, and stays English with both (see places.c) */
+    g_assert_nonnull(find(&ar, "البحر الأبيض المتوسط"));
+    g_assert_nonnull(find(&both, "Mediterranean Sea"));
+    /* every area label (id 0) of en+ar has both scripts when its Arabic is known: at least
+     * the districts' and the neighbours' */
+    int mixed = 0, latin_only = 0;
+    for (int i = 0; i < both.n; i++) {
+        gboolean latin = has_script(both.texts[i], G_UNICODE_SCRIPT_LATIN);
+        gboolean arabic = has_script(both.texts[i], G_UNICODE_SCRIPT_ARABIC);
+        mixed += latin && arabic;
+        latin_only += both.ids[i] == 0 && latin && !arabic;
+    }
+    g_test_message("en+ar: %d labels in both scripts, %d area labels in Latin only", mixed,
+                   latin_only);
+    g_assert_cmpint(mixed, >, 20);
+    int arabic = 0;
+    for (int i = 0; i < ar.n; i++)
+        arabic += ar.ids[i] == 0 && has_script(ar.texts[i], G_UNICODE_SCRIPT_ARABIC) &&
+                  !has_script(ar.texts[i], G_UNICODE_SCRIPT_LATIN);
+    g_assert_cmpint(arabic, >, 10);
+    placed_clear(&both);
+    placed_clear(&ar);
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/editions/same-places/default", test_default);
+    g_test_add_func("/editions/same-places/crowded", test_crowded);
+    g_test_add_func("/editions/both-scripts", test_both_scripts);
+    return g_test_run();
+}
