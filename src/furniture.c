@@ -152,8 +152,11 @@ static void scale_unit(cairo_t *cr, const cm_map *map, cm_page_body *body, doubl
     *w = -x0, *h = -y0, *ax = -x0, *ay = -y0;
 }
 
-void cm_plan_furniture(cm_furniture_plan *fp, cairo_t *cr, const cm_map *map,
-                       const cm_page_spec *spec, cm_page_body *body)
+/* The furniture's places for a page read left to right, or mirrored (`m`): into fp, the
+ * detail frames' into details; every box into the array returned. */
+static GArray *plan_oriented(cm_furniture_plan *fp, cm_box *details, cairo_t *cr,
+                             const cm_map *map, const cm_page_spec *spec, cm_page_body *body,
+                             gboolean m)
 {
     static const int inset_pref[4] = {CM_CORNER_TOP_RIGHT, CM_CORNER_TOP_LEFT,
                                       CM_CORNER_BOTTOM_RIGHT, CM_CORNER_BOTTOM_LEFT};
@@ -163,8 +166,6 @@ void cm_plan_furniture(cm_furniture_plan *fp, cairo_t *cr, const cm_map *map,
                                       CM_CORNER_TOP_RIGHT, CM_CORNER_TOP_LEFT};
     const cm_style *s = map->style;
     GArray *placed = g_array_new(FALSE, FALSE, sizeof(cm_box));
-    /* an Arabic page is read from the right: every corner mirrors, left for right */
-    gboolean m = strcmp(s->lang, "ar") == 0;
     int inset_p[4], legend_p[4], scale_p[4];
     for (int k = 0; k < 4; k++)
         inset_p[k] = mirror(inset_pref[k], m), legend_p[k] = mirror(legend_pref[k], m),
@@ -172,7 +173,7 @@ void cm_plan_furniture(cm_furniture_plan *fp, cairo_t *cr, const cm_map *map,
     /* the detail frames first, where the map file puts them: the rest make way for them */
     for (int i = 0; i < map->ndetails; i++) {
         const cm_map *d = map->details[i];
-        body->details[i] = place(map, placed, mirror(map->mf->details[i].corner, m), legend_p,
+        details[i] = place(map, placed, mirror(map->mf->details[i].corner, m), legend_p,
                                  d->page_w, d->page_h + CM_DETAIL_HEADING, MARGIN);
     }
     fp->has_inset = s->inset && map->inset.layer && !map->part;
@@ -215,9 +216,28 @@ void cm_plan_furniture(cm_furniture_plan *fp, cairo_t *cr, const cm_map *map,
         if (s->north_arrow && !map->part)
             cm_layout_north_arrow(cr, body->lab, s, fp->nx, fp->ny, map->north, &fp->north, FALSE);
     }
+    return placed;
+}
+
+void cm_plan_furniture(cm_furniture_plan *fp, cairo_t *cr, const cm_map *map,
+                       const cm_page_spec *spec, cm_page_body *body)
+{
+    /* an Arabic page is read from the right: every corner mirrors, left for right */
+    gboolean m = strcmp(map->style->lang, "ar") == 0;
+    GArray *placed = plan_oriented(fp, body->details, cr, map, spec, body, m);
     g_array_append_vals(body->furniture, placed->data, placed->len);
+    /* labels keep clear of the mirrored edition's furniture too: switching language never
+     * changes which places are named (test_editions) */
+    cm_furniture_plan other = {0};
+    cm_box *details = g_new0(cm_box, (size_t)map->ndetails + 1);
+    GArray *mirrored = map->part ? NULL : plan_oriented(&other, details, cr, map, spec, body, !m);
     for (guint i = 0; i < placed->len; i++)
         cm_labeler_block(body->lab, g_array_index(placed, cm_box, i));
+    for (guint i = 0; mirrored && i < mirrored->len; i++)
+        cm_labeler_block(body->lab, g_array_index(mirrored, cm_box, i));
+    if (mirrored)
+        g_array_free(mirrored, TRUE);
+    g_free(details);
     g_array_free(placed, TRUE);
 }
 

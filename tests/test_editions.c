@@ -66,9 +66,33 @@ static gboolean same_box(const cm_box *a, const cm_box *b)
            fabs(a->y1 - b->y1) < 1e-6;
 }
 
-/* Every edition placed the same labels (ids: places and events; 0: districts, countries and
- * seas) in the same boxes; returns how many place labels. */
-static int check_same(cm_map *map, const char *what)
+static gint int_cmp(const int *a, const int *b)
+{
+    return (*a > *b) - (*a < *b);
+}
+
+/* The place ids (towns, sites, events) a placement names, sorted, as text. */
+static char *place_set(const placed *p)
+{
+    GArray *ids = g_array_new(FALSE, FALSE, sizeof(int));
+    for (int i = 0; i < p->n; i++)
+        if (p->ids[i] > 0)
+            g_array_append_val(ids, p->ids[i]);
+    g_array_sort(ids, (GCompareFunc)int_cmp);
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < ids->len; i++)
+        g_string_append_printf(s, "%d ", g_array_index(ids, int, i));
+    g_array_free(ids, TRUE);
+    return g_string_free(s, FALSE);
+}
+
+/* The left-to-right editions (en, en+ar) placed the same labels (ids: places and events; 0:
+ * districts, countries and seas) in the same boxes; the Arabic edition, whose furniture
+ * mirrors (the legend and the detail frame change sides), names the same places, though a
+ * district's or country's name beside the moved furniture may move or go (labels keep clear
+ * of both editions' furniture; on a crowded map the Arabic legend's taller box can still take
+ * a place beside it: `ar_places` FALSE there).  Returns how many place labels. */
+static int check_same(cm_map *map, const char *what, gboolean ar_places)
 {
     placed p[G_N_ELEMENTS(langs)];
     for (size_t l = 0; l < G_N_ELEMENTS(langs); l++)
@@ -79,6 +103,15 @@ static int check_same(cm_map *map, const char *what)
     g_test_message("%s: %d labels placed, %d of them places, in every edition", what, p[0].n,
                    towns);
     for (size_t l = 1; l < G_N_ELEMENTS(langs); l++) {
+        if (strcmp(langs[l], "ar") == 0) {
+            if (!ar_places)
+                continue;
+            char *a = place_set(&p[l]), *e = place_set(&p[0]);
+            if (strcmp(a, e) != 0)
+                g_error("%s: places named in ar {%s} and in en {%s} differ", what, a, e);
+            g_free(a), g_free(e);
+            continue;
+        }
         if (p[l].n != p[0].n)
             g_error("%s: %d labels in %s, %d in en", what, p[l].n, langs[l], p[0].n);
         for (int i = 0; i < p[0].n; i++)
@@ -101,7 +134,7 @@ static void test_default(void)
     g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
     for (size_t d = 0; d < G_N_ELEMENTS(dates); d++) {
         g_assert_cmpint(cm_map_set_date(map, dates[d], ctx), ==, CM_OK);
-        g_assert_cmpint(check_same(map, dates[d]), >, 10);
+        g_assert_cmpint(check_same(map, dates[d], TRUE), >, 10);
     }
     cm_map_destroy(map);
     cm_ctx_destroy(ctx);
@@ -152,7 +185,7 @@ static void test_crowded(void)
     cm_map *map = NULL;
     if (cm_map_load(&map, mapfile, NULL, ctx) != CM_OK)
         g_error("%s", cm_ctx_message(ctx));
-    g_assert_cmpint(check_same(map, "crowded"), >, 40);
+    g_assert_cmpint(check_same(map, "crowded", FALSE), >, 40);
     cm_map_destroy(map);
     cm_ctx_destroy(ctx);
     g_free(mapfile);
