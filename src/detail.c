@@ -78,7 +78,7 @@ void cm_details_free(cm_map *map)
 /* On the main map: the detail's extent outlined; its title goes beside it (a label the label
  * pass places), as over the detail's box.  No line joins the two: across the page it would
  * cut through the map. */
-void cm_draw_detail_outline(cairo_t *cr, const cm_map *map, int i, const cm_box *box)
+void cm_draw_detail_outline(cairo_t *cr, const cm_map *map, int i)
 {
     const cm_map *d = map->details[i];
     cm_ring r = {0};
@@ -90,7 +90,6 @@ void cm_draw_detail_outline(cairo_t *cr, const cm_map *map, int i, const cm_box 
     cm_shape sh = {&r, 1};
     cm_draw_stroke(cr, &sh, TRUE, (cm_rgba){1, 1, 1, 0.9}, 2.2);
     cm_draw_stroke(cr, &sh, TRUE, map->style->frame_color, 0.9);
-    (void)box; /* no connector: the outline is named as the detail's heading is */
     g_free(r.xy);
 }
 

@@ -325,7 +325,7 @@ static cm_page_body *draw_body(cairo_t *cr, const cm_map *map, const cm_page_spe
     cm_furniture_plan fp = {0};
     cm_plan_furniture(&fp, cr, map, spec, body);
     for (int i = 0; i < map->ndetails; i++)
-        cm_draw_detail_outline(cr, map, i, &body->details[i]);
+        cm_draw_detail_outline(cr, map, i);
     draw_labels(cr, map, cs, cache, body);
     for (int i = 0; i < map->ndetails; i++)
         body->detail_bodies[i] = draw_detail(cr, map, i, spec, &body->details[i], cache);

@@ -78,8 +78,8 @@ typedef struct cm_page_cache {
 } cm_page_cache;
 
 /* ---- detail.c ---- */
-/* On the main map: detail i's extent outlined, and a line to its box on the page. */
-void cm_draw_detail_outline(cairo_t *cr, const cm_map *map, int i, const cm_box *box);
+/* On the main map: detail i's extent outlined. */
+void cm_draw_detail_outline(cairo_t *cr, const cm_map *map, int i);
 /* The outline's top-left corner on the main page, where its name goes. */
 gboolean cm_detail_outline_corner(const cm_map *map, int i, double *x, double *y);
 

@@ -119,27 +119,8 @@ static void test_default_labels(void)
 static void test_crowded(void)
 {
     char *dir = scratch_dir();
-    GString *csv = g_string_new("key,name_en,name_ar,kind,rank,lon,lat\n");
-    GRand *rand = g_rand_new_with_seed(2019);
-    for (int i = 0; i < 400; i++)
-        g_string_append_printf(csv, "p%d,Place %d,مكان %d,town,%d,%.4f,%.4f\n", i, i, i,
-                               g_rand_int_range(rand, 1, 5), g_rand_double_range(rand, 10, 25),
-                               g_rand_double_range(rand, 20, 33));
-    g_rand_free(rand);
-    char *places = write_file(dir, "places.csv", csv->str);
-    g_string_free(csv, TRUE);
-    /* the bundled ledger without its towns, which this map does not have, and its sites */
-    char *all = NULL;
-    g_assert_true(g_file_get_contents(GEO "control.csv", &all, NULL, NULL));
-    char **rows = g_strsplit(all, "\n", -1);
-    GString *districts = g_string_new(NULL);
-    for (char **r = rows; *r; r++)
-        if (!strstr(*r, ",town:") && !strstr(*r, ",site:"))
-            g_string_append_printf(districts, "%s\n", *r);
-    char *control = write_file(dir, "control.csv", districts->str);
-    g_string_free(districts, TRUE);
-    g_strfreev(rows);
-    g_free(all);
+    char *places = NULL, *control = NULL;
+    write_crowded_inputs(dir, &places, &control);
     char *mapfile = write_map(dir, places, "A4-landscape", control);
     g_free(control);
     cm_ctx *ctx = cm_ctx_new();

@@ -4,6 +4,7 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <sys/wait.h>
 
 /* A fresh folder under the build tree's tmp, removed by the caller with rm_rf. */
@@ -59,6 +60,32 @@ static inline int spawn(const char *cwd, const char *const *argv, char **out, ch
     if (!g_spawn_sync(cwd, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, err, &status, &e))
         g_error("%s: %s", argv[0], e->message);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* The crowded test map's inputs in dir: 400 random places (a fixed seed) over Libya's
+ * districts, and the bundled ledger without its town and site rows (the map has neither). */
+static inline void write_crowded_inputs(const char *dir, char **places, char **control)
+{
+    GString *csv = g_string_new("key,name_en,name_ar,kind,rank,lon,lat\n");
+    GRand *rand = g_rand_new_with_seed(2019);
+    for (int i = 0; i < 400; i++)
+        g_string_append_printf(csv, "p%d,Place %d,مكان %d,town,%d,%.4f,%.4f\n", i, i, i,
+                               g_rand_int_range(rand, 1, 5), g_rand_double_range(rand, 10, 25),
+                               g_rand_double_range(rand, 20, 33));
+    g_rand_free(rand);
+    *places = write_file(dir, "places.csv", csv->str);
+    g_string_free(csv, TRUE);
+    char *all = NULL;
+    g_assert_true(g_file_get_contents(CM_SOURCE_DIR "/geodata/control.csv", &all, NULL, NULL));
+    char **rows = g_strsplit(all, "\n", -1);
+    GString *districts = g_string_new(NULL);
+    for (char **r = rows; *r; r++)
+        if (!strstr(*r, ",town:") && !strstr(*r, ",site:"))
+            g_string_append_printf(districts, "%s\n", *r);
+    *control = write_file(dir, "control.csv", districts->str);
+    g_string_free(districts, TRUE);
+    g_strfreev(rows);
+    g_free(all);
 }
 
 /* A line of a map file with its paths made absolute against `dir`, the map's folder: the
