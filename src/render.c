@@ -3,6 +3,7 @@
 #include "conflictmap/conflictmap.h"
 #include "conflictmap/render.h"
 
+#include "anim.h"
 #include "ctx.h"
 #include "keyfile.h"
 #include "layout.h"
@@ -184,7 +185,8 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
 void cm_render_options_init(cm_render_options *opts)
 {
     *opts = (cm_render_options){.size = sizeof *opts, .dpi = 300, .png_compression = -1,
-                                .threads = 1, .keep_labels = TRUE};
+                                .threads = 1, .keep_labels = TRUE, .fps = 2, .hold = 3,
+                                .width = 0, .quality = -1};
 }
 
 cm_status cm_map_render_file(cm_map *map, const char *path, const cm_render_options *opts_in,
@@ -195,6 +197,9 @@ cm_status cm_map_render_file(cm_map *map, const char *path, const cm_render_opti
     cm_render_options_init(&opts);
     if (cm_options_read(&opts, sizeof opts, opts_in, "cm_render_options", ctx) != CM_OK)
         return CM_EUSAGE;
+    if (cm_anim_path(path))
+        return cm_fail(ctx, CM_EUSAGE, "%s: an animation shows a series of dates: use series",
+                       path);
     cm_page_spec spec = spec_on(map);
     if (map->has_diff_from) {
         spec.diff = TRUE;
@@ -294,7 +299,15 @@ cm_status cm_map_render_series(cm_map *map, const char *path, const char *const 
      * of a PNG would find the later cells' positions */
     cm_label_memory *memory = (grid && grid[0] > 0) || !opts->keep_labels ? NULL
                                                                           : cm_label_memory_new();
-    if (st == CM_OK && strchr(path, '%')) {
+    if (st == CM_OK && cm_anim_path(path)) {
+        /* one animated file, one frame a date */
+        if (grid && grid[0] > 0)
+            st = cm_fail(ctx, CM_EUSAGE, "%s: an animation cannot hold small multiples", path);
+        else
+            st = cm_anim_write(map, path, specs, n, opts, memory, ctx);
+        if (st == CM_OK)
+            report_words(map, ctx);
+    } else if (st == CM_OK && strchr(path, '%')) {
         /* one file per date, named by strftime on the pattern; every name checked first */
         char **names = NULL;
         if ((st = series_names(&names, path, specs, n, ctx)) == CM_OK) {
