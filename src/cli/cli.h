@@ -26,7 +26,7 @@ typedef struct {
     char *key, *name, *name_ar, *layer; /* init's fields and layer */
     char **styles; /* NULL-terminated, or NULL */
     double dpi, fps, hold;
-    int png_compression, quality;
+    int png_compression;
     gboolean quiet, help, version, watch, force;
     guint64 given; /* which options the command line gave: a bit each, in the table's order */
 } options;

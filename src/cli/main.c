@@ -48,8 +48,6 @@ static void render_options_from(cm_render_options *ro, const options *o)
         ro->fps = o->fps;
     if (cli_option_given(o, "hold"))
         ro->hold = o->hold;
-    if (cli_option_given(o, "quality"))
-        ro->quality = o->quality;
     /* an animation is for a screen: the page at 96 dpi unless --dpi says otherwise */
     const char *dot = o->output ? strrchr(o->output, '.') : NULL;
     if (dot && !g_ascii_strcasecmp(dot, ".webp") && !cli_option_given(o, "dpi"))
