@@ -117,6 +117,27 @@ static cairo_status_t draw_frame(anim_frame *fr, const cm_map *map, const cm_pag
     return cs;
 }
 
+static void keep_xmp(const cm_provenance *p, void *xmp)
+{
+    *(char **)xmp = cm_provenance_xmp(p);
+}
+
+/* The animation with its provenance in an XMP chunk (after the frames, where WebP keeps
+ * metadata), for `conflictmap info`; *out is libwebp's (WebPDataClear). */
+static gboolean add_provenance(WebPData *out, const WebPData *anim, const cm_map *map,
+                               const cm_page_spec *specs, int n)
+{
+    char *xmp = NULL;
+    cm_series_provenance(map, specs, n, keep_xmp, &xmp);
+    WebPMux *mux = WebPMuxCreate(anim, 0);
+    WebPData chunk = {(const uint8_t *)xmp, strlen(xmp)};
+    gboolean ok = mux && WebPMuxSetChunk(mux, "XMP ", &chunk, 0) == WEBP_MUX_OK &&
+                  WebPMuxAssemble(mux, out) == WEBP_MUX_OK;
+    WebPMuxDelete(mux);
+    g_free(xmp);
+    return ok;
+}
+
 static const char *webp_error(const WebPAnimEncoder *enc)
 {
     const char *e = enc ? WebPAnimEncoderGetError((WebPAnimEncoder *)enc) : NULL;
@@ -170,8 +191,9 @@ cm_status cm_anim_write(const cm_map *map, const char *path, const cm_page_spec 
     anim_frame fr = {0};
     cm_file *f = NULL;
     WebPAnimEncoder *enc = NULL;
-    WebPData webp;
+    WebPData webp, file;
     WebPDataInit(&webp);
+    WebPDataInit(&file);
     cm_page_cache cache = {0};
     if ((st = check_options(opts, ctx)) != CM_OK ||
         (st = frame_size(&fr, map, opts, path, ctx)) != CM_OK)
@@ -248,16 +270,21 @@ cm_status cm_anim_write(const cm_map *map, const char *path, const cm_page_spec 
                      webp_error(enc));
         goto cleanup;
     }
-    if (webp.size > G_MAXUINT) {
+    if (!add_provenance(&file, &webp, map, specs, n)) {
+        st = cm_fail(ctx, CM_EOUTPUT, "%s: adding the provenance failed (out of memory)", path);
+        goto cleanup;
+    }
+    if (file.size > G_MAXUINT) {
         st = cm_fail(ctx, CM_EOUTPUT, "%s: file too large", path);
         goto cleanup;
     }
-    cm_file_write(f, webp.bytes, (unsigned)webp.size);
+    cm_file_write(f, file.bytes, (unsigned)file.size);
     st = cm_file_commit(f, ctx);
     f = NULL;
 cleanup:
     cm_file_abort(f);
     WebPDataClear(&webp);
+    WebPDataClear(&file);
     WebPAnimEncoderDelete(enc);
     cm_page_cache_clear(&cache);
     g_free(fr.rgb);

@@ -5,6 +5,7 @@
 #include "conflictmap/render.h"
 #include "labels.h"
 #include "page.h"
+#include "provenance.h"
 
 /* Whether `path` names an animation (.webp, any case): a series then goes to anim.c. */
 gboolean cm_anim_path(const char *path);
@@ -18,5 +19,10 @@ gboolean cm_anim_path(const char *path);
  * large for WebP, CM_EOUTPUT when encoding or writing fails. */
 cm_status cm_anim_write(const cm_map *map, const char *path, const cm_page_spec *specs, int n,
                         const cm_render_options *opts, cm_label_memory *memory, cm_ctx *ctx);
+
+/* The provenance of a file showing specs[0..n), handed to `use` (its strings live for the
+ * call): render.c's, shared with the outputs it writes. */
+void cm_series_provenance(const cm_map *map, const cm_page_spec *specs, int n,
+                          void (*use)(const cm_provenance *p, void *data), void *data);
 
 #endif

@@ -35,7 +35,8 @@ static cm_status check_dpi(double dpi, cm_ctx *ctx)
 /* The file's provenance: title, dates, sources in force, the inputs' fingerprint.  The
  * creation time is SOURCE_DATE_EPOCH when set, else the map's date, so that the same inputs
  * give byte-identical files. */
-static void set_provenance(cm_output *out, const cm_map *map, const cm_page_spec *specs, int n)
+void cm_series_provenance(const cm_map *map, const cm_page_spec *specs, int n,
+                          void (*use)(const cm_provenance *p, void *data), void *data)
 {
     char first[11], last[11], created[32];
     cm_format_date(&specs[0].date, first);
@@ -65,12 +66,17 @@ static void set_provenance(cm_output *out, const cm_map *map, const cm_page_spec
     cm_provenance p = {.title = full_title, .subject = map->mf->subtitle, .keywords = keywords,
                        .creator = creator, .date = n > 1 ? first : last, .created = created,
                        .sources = sources, .data_sha256 = map->data_sha256};
-    cm_output_set_provenance(out, &p);
+    use(&p, data);
     g_free(creator);
     g_free(keywords);
     g_free(full_title);
     g_free(date_long);
     g_free(sources);
+}
+
+static void output_provenance(const cm_provenance *p, void *out)
+{
+    cm_output_set_provenance(out, p);
 }
 
 /* The legend, inset or scale bar over mapped regions: said once for the
@@ -124,7 +130,7 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
     cm_raster raster = {.dpi = dpi, .level = level, .threads = opts->threads};
     if ((st = cm_output_begin(&out, path, fmt, map->page_w, map->page_h, &raster, ctx)) != CM_OK)
         return st;
-    set_provenance(out, map, specs, n);
+    cm_series_provenance(map, specs, n, output_provenance, out);
     cairo_status_t cs = CAIRO_STATUS_SUCCESS;
     if (fmt == CM_FORMAT_PNG) {
         cm_page_cache labels_only = {.memory = memory};

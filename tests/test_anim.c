@@ -207,6 +207,26 @@ static void test_monthly(void)
     g_assert_cmpstr(held[0], !=, held[1]);
     g_free(held[0]), g_free(held[1]);
 
+    /* the provenance, read back as `conflictmap info` does; a cut file says so */
+    char **names = NULL, **values = NULL;
+    g_assert_cmpint(cm_read_provenance(&names, &values, path, ctx), ==, CM_OK);
+    GHashTable *prov = g_hash_table_new(g_str_hash, g_str_equal);
+    for (int k = 0; names[k]; k++)
+        g_hash_table_insert(prov, names[k], values[k]);
+    g_assert_nonnull(strstr(g_hash_table_lookup(prov, "title"), "2019-04-01 to 2020-07-01"));
+    g_assert_cmpstr(g_hash_table_lookup(prov, "date"), ==, "2019-04-01");
+    g_assert_cmpuint(strlen(g_hash_table_lookup(prov, "data-sha256")), ==, 64);
+    g_assert_true(g_str_has_prefix(g_hash_table_lookup(prov, "sources"), "Sources of control"));
+    g_hash_table_unref(prov);
+    cm_strv_free(names), cm_strv_free(values);
+    char *bytes = NULL, *cut = g_build_filename(dir, "cut.webp", NULL);
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(path, &bytes, &len, NULL));
+    g_assert_true(g_file_set_contents(cut, bytes, (gssize)(len / 2), NULL));
+    g_assert_cmpint(cm_read_provenance(&names, &values, cut, ctx), ==, CM_EINPUT);
+    g_assert_nonnull(strstr(cm_ctx_message(ctx), "truncated"));
+    g_free(bytes), g_free(cut);
+
     save_png(&d, 0, "anim-frame-2019-04-01.png");
     save_png(&d, date_index(dates, "2020-01-01"), "anim-frame-2020-01-01.png");
     save_png(&d, n - 1, "anim-frame-2020-07-01.png");

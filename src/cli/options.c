@@ -35,7 +35,7 @@ const command_spec cli_commands[] = {
     {"series", CMD_SERIES, "[MAPFILE] --from D --to D", "one PDF page, or one file, a date"},
     {"diff", CMD_DIFF, "[MAPFILE] --from D --to D", "what changed hands between the dates"},
     {"check", CMD_CHECK, "[MAPFILE]", "validate everything the map reads"},
-    {"info", CMD_INFO, "FILE", "the provenance of a PNG, PDF or SVG"},
+    {"info", CMD_INFO, "FILE", "the provenance of a PNG, PDF, SVG, WebP"},
     {"query", CMD_QUERY, "[MAPFILE] --at LON,LAT", "who held a point on the date, as drawn"},
     {"init", CMD_INIT, "BOUNDARIES --key FIELD", "a new project for your own regions"},
 };
