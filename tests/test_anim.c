@@ -261,6 +261,15 @@ static void test_cli(void)
         g_assert_cmpint(d.ends[i], ==, 250 * (i + 1) + (i == 3 ? 1500 : 0));
     decoded_free(&d);
     g_free(err);
+    /* the same inputs give the same bytes, as every output does */
+    char *again = g_build_filename(dir, "again.webp", NULL), *a = NULL, *b = NULL;
+    argv[16] = again;
+    g_assert_cmpint(spawn(NULL, argv, NULL, NULL), ==, 0);
+    gsize alen = 0, blen = 0;
+    g_assert_true(g_file_get_contents(path, &a, &alen, NULL));
+    g_assert_true(g_file_get_contents(again, &b, &blen, NULL));
+    g_assert_cmpmem(a, alen, b, blen);
+    g_free(a), g_free(b), g_free(again);
 
     /* without --dpi, an animation is the page at 96 dpi */
     const char *plain[] = {CM_CLI, "series", "-q", "--from", "2019-06-01", "--to", "2019-07-01",
