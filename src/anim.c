@@ -195,6 +195,10 @@ cm_status cm_anim_write(const cm_map *map, const char *path, const cm_page_spec 
     WebPDataInit(&webp);
     WebPDataInit(&file);
     cm_page_cache cache = {0};
+    if (strchr(path, '%'))
+        /* frames/%Y-%m-%d.webp reads as one file a date: say what we write instead */
+        return cm_fail(ctx, CM_EUSAGE, "%s: an animation is one file; a name pattern with %% "
+                       "writes one file a date only as .png, .pdf or .svg", path);
     if ((st = check_options(opts, ctx)) != CM_OK ||
         (st = frame_size(&fr, map, opts, path, ctx)) != CM_OK)
         return st;

@@ -320,7 +320,14 @@ static void test_bad_options(void)
     ro.quality = 101;
     g_assert_cmpint(cm_map_render_series(map, path, dates, 2, NULL, &ro, ctx), ==, CM_EUSAGE);
     g_assert_cmpstr(cm_ctx_message(ctx), ==, "WebP quality 101 is out of range (0 to 100, or -1 for lossless)");
-    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    /* a name pattern is for one file a date */
+    char *pattern = g_build_filename(dir, "%Y-%m.webp", NULL);
+    g_assert_cmpint(cm_map_render_series(map, pattern, dates, 2, NULL, NULL, ctx), ==, CM_EUSAGE);
+    g_assert_nonnull(strstr(cm_ctx_message(ctx), "an animation is one file"));
+    g_free(pattern);
+    GDir *listing = g_dir_open(dir, 0, NULL);
+    g_assert_null(g_dir_read_name(listing)); /* nothing written */
+    g_dir_close(listing);
     cm_map_destroy(map);
     cm_ctx_destroy(ctx);
     /* render takes none of them, and a .webp needs a series */
