@@ -177,6 +177,9 @@ static cm_status frame_size(anim_frame *fr, const cm_map *map, const cm_render_o
     if (w > ANIM_MAX_SIDE || h > ANIM_MAX_SIDE)
         return cm_fail(ctx, CM_EUSAGE, "%s: a frame of %.0f x %.0f pixels is larger than WebP's "
                        "%d a side; use a lower dpi or width", path, w, h, ANIM_MAX_SIDE);
+    if (w * h > CM_PIXEL_BUDGET)
+        return cm_fail(ctx, CM_EUSAGE, "%s: a frame of %.0f x %.0f pixels is more than %.0f "
+                       "million; use a lower dpi or width", path, w, h, CM_PIXEL_BUDGET / 1e6);
     if (w < 1 || h < 1)
         return cm_fail(ctx, CM_EUSAGE, "%s: a frame of %.0f x %.0f pixels is empty", path, w, h);
     fr->width = (int)w;
@@ -209,8 +212,10 @@ cm_status cm_anim_write(const cm_map *map, const char *path, const cm_page_spec 
                        WebPGetEncoderVersion() >> 16, (WebPGetEncoderVersion() >> 8) & 0xff,
                        WebPGetEncoderVersion() & 0xff);
     if (opts->quality < 0) {
-        /* flat colours compress far better losslessly, and keep the hatching and the
-         * halos' edges exact; level 5 is lossless at method 4, quality 75 (effort) */
+        /* lossless: on a map's flat colours about as small as lossy (the bundled 16 monthly
+         * frames at 96 dpi: 496 KB, lossy quality 75 454 KB, 90 632 KB) and exact, text and
+         * hatching included.  Level 5 is method 4, effort 50; level 7 was 3% smaller, level 9
+         * 9% smaller but several times slower */
         WebPConfigLosslessPreset(&config, 5);
     } else {
         config.quality = (float)opts->quality;
