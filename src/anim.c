@@ -1,6 +1,7 @@
 /* Animations: a series drawn frame by frame, each frame the whole page with a caption band
  * under it that gives the date in large type, encoded with libwebp's WebPAnimEncoder into
- * one animated WebP (which Chromium, Firefox and Safari play in an <img>). */
+ * one animated WebP, which browsers play in an <img> (tests/anim_chromium.py plays it in
+ * Chromium). */
 #include "anim.h"
 
 #include "ctx.h"
@@ -25,8 +26,8 @@ gboolean cm_anim_path(const char *path)
 }
 
 /* The caption band's height, in page points: about a fifteenth of the page's shorter side,
- * so that the date stays readable when the frame is shown small (on A4 landscape, 40 pt:
- * at 96 dpi a 30-pixel line). */
+ * so that the date stays readable when the frame is shown small (on A4 landscape a 40 pt
+ * band, the date in 20 pt: at 96 dpi a line of 27 pixels). */
 static double band_height(const cm_map *map)
 {
     return round(fmax(24, fmin(map->page_w, map->page_h) / 15));
