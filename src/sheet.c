@@ -20,6 +20,7 @@
 #define GUTTER 8.0      /* between panels, points */
 #define BAND_GAP 4.0    /* between the title line, the grid and the bands under it */
 #define PANEL_NAMES 6.5 /* the size of a place's name in a panel */
+#define SITE_SCALE 0.75 /* a site's icon in a panel, of its size on a page */
 
 static gboolean rtl(const cm_style *s)
 {
@@ -330,24 +331,29 @@ static void draw_panel_places(cairo_t *cr, const cm_sheet_layout *lo, const cm_m
     const cm_style *s = map->style;
     const cm_layer *l = map->places.layer;
     cm_labeler *lab = cm_labeler_new(cr, (cm_box){p[0], p[1], p[0] + p[2], p[1] + p[3]});
-    for (int pass = 0; pass < 2; pass++) {
+    /* names queued and placed; then the sites' icons; then the towns over them (Sirte's dot
+     * over its air base's icon) */
+    for (int pass = 0; pass < 3; pass++) {
         for (int i = 0; l && i < l->n; i++) {
             double x, y;
-            if (!lo->shown[i] || !place_xy(map, i, &x, &y))
+            if (!lo->shown[i] || !place_xy(map, i, &x, &y) ||
+                (pass == 1 && i < map->first_site) || (pass == 2 && i >= map->first_site))
                 continue;
             x = p[0] + (x - lo->view[0]) * lo->scale, y = p[1] + (y - lo->view[1]) * lo->scale;
             if (x < p[0] || y < p[1] || x > p[0] + p[2] || y > p[1] + p[3])
                 continue;
             const cm_feature *f = &l->features[i];
             const cm_ledger_row *row = cs->towns[i];
-            double r = cm_place_radius(map, i, row);
-            if (pass == 1) {
+            double r = i >= map->first_site ? SITE_SCALE * cm_place_radius(map, i, row)
+                                            : cm_place_radius(map, i, row);
+            if (pass > 0) {
                 if (i >= map->first_site) {
                     cm_rgba fill = {0.55, 0.55, 0.55, 1};
                     if (row)
                         fill = cm_style_controller(s, row->status == CM_CONTESTED && row->parties
                                                           ? row->parties[0] : row->controller)->fill;
-                    cm_draw_site(cr, f->kind, x, y, s->site_size, fill, s->place_halo);
+                    cm_draw_site(cr, f->kind, x, y, SITE_SCALE * s->site_size, fill,
+                                 s->place_halo);
                 } else {
                     cm_draw_town(cr, s, is_capital(f), x, y, row, FALSE);
                 }
@@ -357,14 +363,15 @@ static void draw_panel_places(cairo_t *cr, const cm_sheet_layout *lo, const cm_m
                 continue;
             }
             cm_labeler_block(lab, (cm_box){x - r, y - r, x + r, y + r});
-            char *text = place_name(s->lang, f);
+            /* towns are named; a site's icon speaks for itself at this size */
+            char *text = i < map->first_site ? place_name(s->lang, f) : NULL;
             if (!text)
                 continue;
             cm_label_spec spec = {.text = text, .font = s->font, .size = PANEL_NAMES,
                                   .bold = is_capital(f), .color = s->place_color,
                                   .halo = s->place_halo, .halo_width = s->halo_width,
                                   .kind = CM_LABEL_POINT, .x = x, .y = y, .gap = r + 1,
-                                  .priority = is_capital(f) ? 100 : i < map->first_site ? 50 : 40,
+                                  .priority = is_capital(f) ? 100 : 60 - 5 * MAX(f->rank, 1),
                                   .id = i + 1, .callout = TRUE,
                                   .callout_priority = is_capital(f) ? 100 : 50};
             cm_labeler_add(lab, &spec);
@@ -470,7 +477,8 @@ static void draw_sheet_furniture(cairo_t *cr, const cm_sheet_layout *lo, const c
     PangoLayout *l = NULL;
     for (int pass = 0; pass < 2 && (full || brief); pass++) {
         const char *text = pass == 0 || !brief ? full : brief;
-        char *all = credit ? g_strdup_printf("%s %s", text, credit) : g_strdup(text);
+        /* the credit first: the boundaries' and places' attribution must not be cut */
+        char *all = credit ? g_strdup_printf("%s %s", credit, text) : g_strdup(text);
         if (l)
             g_object_unref(l);
         l = cm_labeler_layout(lab, all, s->font, lo->sources_size, FALSE, FALSE);
