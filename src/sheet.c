@@ -20,6 +20,8 @@
 #define GUTTER 8.0      /* between panels, points */
 #define BAND_GAP 4.0    /* between the title line, the grid and the bands under it */
 #define PANEL_NAMES 6.5 /* the size of a place's name in a panel */
+#define FULL_NAMES_SCALE 0.45 /* panels drawn at this scale or larger: names at PANEL_NAMES */
+#define MIN_NAMES 4.5   /* no names smaller than this */
 #define SITE_SCALE 0.75 /* a site's icon in a panel, of its size on a page */
 
 static gboolean rtl(const cm_style *s)
@@ -232,7 +234,8 @@ void cm_sheet_plan(cm_sheet_layout *lo, cairo_t *cr, const cm_sheet *sh)
     /* one line of title and subtitle; under the grid the legend in rows, the scale bar
      * beside it, the sources under both */
     char *sub = sheet_subtitle(map, &sh->specs[sh->first], sh->count);
-    lo->title_h = fmax(text_height(lab, s, map->mf->title ? map->mf->title : "", s->title_size, TRUE),
+    const char *title = map->mf->title ? map->mf->title : cm_word(s, "untitled");
+    lo->title_h = fmax(text_height(lab, s, title, s->title_size, TRUE),
                        text_height(lab, s, sub, s->subtitle_size, FALSE));
     g_free(sub);
     const double width = lo->inner.x1 - lo->inner.x0;
@@ -331,6 +334,9 @@ static void draw_panel_places(cairo_t *cr, const cm_sheet_layout *lo, const cm_m
     const cm_style *s = map->style;
     const cm_layer *l = map->places.layer;
     cm_labeler *lab = cm_labeler_new(cr, (cm_box){p[0], p[1], p[0] + p[2], p[1] + p[3]});
+    /* names smaller on smaller panels (a 3x2 sheet's are full size); none where they would
+     * be too small to read */
+    double size = PANEL_NAMES * fmin(1, lo->scale / FULL_NAMES_SCALE);
     /* names queued and placed; then the sites' icons; then the towns over them (Sirte's dot
      * over its air base's icon) */
     for (int pass = 0; pass < 3; pass++) {
@@ -364,10 +370,10 @@ static void draw_panel_places(cairo_t *cr, const cm_sheet_layout *lo, const cm_m
             }
             cm_labeler_block(lab, (cm_box){x - r, y - r, x + r, y + r});
             /* towns are named; a site's icon speaks for itself at this size */
-            char *text = i < map->first_site ? place_name(s->lang, f) : NULL;
+            char *text = i < map->first_site && size >= MIN_NAMES ? place_name(s->lang, f) : NULL;
             if (!text)
                 continue;
-            cm_label_spec spec = {.text = text, .font = s->font, .size = PANEL_NAMES,
+            cm_label_spec spec = {.text = text, .font = s->font, .size = size,
                                   .bold = is_capital(f), .color = s->place_color,
                                   .halo = s->place_halo, .halo_width = s->halo_width,
                                   .kind = CM_LABEL_POINT, .x = x, .y = y, .gap = r + 1,
