@@ -158,6 +158,7 @@ typedef struct {
     int first, count;
     const int *grid; /* columns, rows; NULL or grid[0] == 0 for one page a sheet */
     const cm_page_cache *cache;
+    GString *svg_text; /* small multiples to SVG: the panels' names as <text>, or NULL */
 } cm_sheet;
 
 /* ---- sheet.c ---- */

@@ -329,7 +329,7 @@ static void draw_leader(cairo_t *cr, const cm_style *s, double x, double y, doub
 /* The panel's places: their symbols at the sheet's size over the scaled map, and their
  * names, placed in the panel's own label pass. */
 static void draw_panel_places(cairo_t *cr, const cm_sheet_layout *lo, const cm_map *map,
-                              const cm_control *cs, const double *p)
+                              const cm_control *cs, const double *p, GString *svg)
 {
     const cm_style *s = map->style;
     const cm_layer *l = map->places.layer;
@@ -387,6 +387,8 @@ static void draw_panel_places(cairo_t *cr, const cm_sheet_layout *lo, const cm_m
             cm_labeler_place(lab);
     }
     cm_labeler_draw(lab, cr, NULL, NULL);
+    if (svg) /* cairo draws SVG glyphs as shapes: the names stay searchable */
+        cm_labeler_svg_text(lab, svg);
     cm_labeler_destroy(lab);
 }
 
@@ -409,7 +411,7 @@ static void draw_panel(cairo_t *cr, const cm_sheet_layout *lo, const cm_sheet *s
     cairo_save(cr);
     cairo_rectangle(cr, p[0], p[1], p[2], p[3]);
     cairo_clip(cr);
-    draw_panel_places(cr, lo, map, &cs, p);
+    draw_panel_places(cr, lo, map, &cs, p, sh->svg_text);
     cairo_restore(cr);
     cairo_new_path(cr);
     cairo_rectangle(cr, p[0], p[1], p[2], p[3]);

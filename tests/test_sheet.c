@@ -58,7 +58,7 @@ static void plan(cm_sheet_layout *lo, const cm_map *map, const int grid[2])
         g_assert_true(cm_parse_date(dates[i], &specs[i].date));
     cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
     cairo_t *cr = cairo_create(rec);
-    cm_sheet sh = {map, specs, 0, MIN(NDATES, grid[0] * grid[1]), grid, NULL};
+    cm_sheet sh = {map, specs, 0, MIN(NDATES, grid[0] * grid[1]), grid, NULL, NULL};
     cm_sheet_plan(lo, cr, &sh);
     cairo_destroy(cr);
     cairo_surface_destroy(rec);
@@ -193,6 +193,28 @@ static void test_grid_png(void)
     g_free(dir);
 }
 
+/* A 3x2 sheet as SVG: the capital named in each panel's searchable text. */
+static void test_grid_svg(void)
+{
+    char *dir = scratch_dir(), *svg = g_build_filename(dir, "g.svg", NULL), *text = NULL;
+    render_sheet(dir, svg, "3x2", NDATES, "en");
+    g_assert_true(g_file_get_contents(svg, &text, NULL, NULL));
+    cm_map *map = load_map("en");
+    const char *capital = NULL;
+    for (int i = 0; i < map->first_site && !capital; i++)
+        if (!g_strcmp0(map->places.layer->features[i].kind, "capital"))
+            capital = map->places.layer->features[i].name;
+    g_assert_nonnull(capital);
+    char *element = g_strdup_printf(">%s</text>", capital);
+    g_assert_cmpint(count(text, element), ==, NDATES);
+    g_free(element);
+    cm_map_destroy(map);
+    g_free(text);
+    g_free(svg);
+    rm_rf(dir);
+    g_free(dir);
+}
+
 /* An Arabic sheet reads from the right: the first date's panel at the top right. */
 static void test_grid_arabic(void)
 {
@@ -216,6 +238,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/sheet/grid-pdf", test_grid_pdf);
     g_test_add_func("/sheet/grid-png", test_grid_png);
+    g_test_add_func("/sheet/grid-svg", test_grid_svg);
     g_test_add_func("/sheet/grid-arabic", test_grid_arabic);
     return g_test_run();
 }
