@@ -201,14 +201,23 @@ static char *sheet_subtitle(const cm_map *map, const cm_page_spec *specs, int n)
     return sub;
 }
 
-static double text_height(cm_labeler *lab, const cm_style *s, const char *text, double size,
-                          gboolean bold)
+/* The title line's height: down to the lowest ink of the title, set from the top margin, and
+ * of the subtitle on the title's baseline (an Arabic line's logical height is far taller
+ * than its letters). */
+static double title_line_h(cm_labeler *lab, const cm_style *s, const char *title,
+                           const char *sub)
 {
-    PangoLayout *l = cm_labeler_layout(lab, text, s->font, size, bold, FALSE);
-    PangoRectangle r;
-    pango_layout_get_extents(l, NULL, &r);
-    g_object_unref(l);
-    return (double)r.height / PANGO_SCALE;
+    PangoLayout *t = cm_labeler_layout(lab, title, s->font, s->title_size, TRUE, FALSE);
+    PangoLayout *st = cm_labeler_layout(lab, sub, s->font, s->subtitle_size, FALSE, FALSE);
+    PangoRectangle ti, si;
+    pango_layout_get_extents(t, &ti, NULL);
+    pango_layout_get_extents(st, &si, NULL);
+    double sub_top = (double)(pango_layout_get_baseline(t) - pango_layout_get_baseline(st)) / PANGO_SCALE;
+    double h = fmax((double)(ti.y + ti.height) / PANGO_SCALE,
+                    sub_top + (double)(si.y + si.height) / PANGO_SCALE);
+    g_object_unref(t);
+    g_object_unref(st);
+    return h + 1;
 }
 
 /* The scale bar's target length on the sheet and where it stands (bottom-right corner). */
@@ -235,8 +244,7 @@ void cm_sheet_plan(cm_sheet_layout *lo, cairo_t *cr, const cm_sheet *sh)
      * beside it, the sources under both */
     char *sub = sheet_subtitle(map, &sh->specs[sh->first], sh->count);
     const char *title = map->mf->title ? map->mf->title : cm_word(s, "untitled");
-    lo->title_h = fmax(text_height(lab, s, title, s->title_size, TRUE),
-                       text_height(lab, s, sub, s->subtitle_size, FALSE));
+    lo->title_h = title_line_h(lab, s, title, sub);
     g_free(sub);
     const double width = lo->inner.x1 - lo->inner.x0;
     lo->legend_size = fmin(s->legend_size, 6.5);
@@ -255,8 +263,11 @@ void cm_sheet_plan(cm_sheet_layout *lo, cairo_t *cr, const cm_sheet *sh)
     double legend_h = cm_layout_legend_flow(cr, lab, &ls, s->legend_title,
                                             (cm_legend_item *)lo->items->data, (int)lo->items->len,
                                             0, 0, legend_w, FALSE);
+    /* the scale bar in a column of its own beside the legend and the sources, down to the
+     * bottom margin */
     double sources_h = SOURCE_LINES * lo->sources_size * 1.3;
-    double band_h = fmax(legend_h, has_scale ? bar.y1 - bar.y0 : 0);
+    double bar_h = has_scale ? bar.y1 - bar.y0 : 0;
+    double band_h = fmax(legend_h, bar_h - BAND_GAP - sources_h);
     double bottom = lo->inner.y1 - sources_h - BAND_GAP - band_h - BAND_GAP;
 
     /* the grid between the title line and the bands */
@@ -282,10 +293,14 @@ void cm_sheet_plan(cm_sheet_layout *lo, cairo_t *cr, const cm_sheet *sh)
                     : (cm_box){lo->inner.x0, band_y, lo->inner.x0 + legend_w, band_y + legend_h};
     if (has_scale) {
         double bh = bar.y1 - bar.y0;
-        lo->scalebar = m_ ? (cm_box){lo->inner.x0, band_y, lo->inner.x0 + bar_w, band_y + bh}
-                          : (cm_box){lo->inner.x1 - bar_w, band_y, lo->inner.x1, band_y + bh};
+        double y1 = lo->inner.y1;
+        lo->scalebar = m_ ? (cm_box){lo->inner.x0, y1 - bh, lo->inner.x0 + bar_w, y1}
+                          : (cm_box){lo->inner.x1 - bar_w, y1 - bh, lo->inner.x1, y1};
     }
-    lo->sources = (cm_box){lo->inner.x0, lo->inner.y1 - sources_h, lo->inner.x1, lo->inner.y1};
+    lo->sources = m_ ? (cm_box){lo->inner.x1 - legend_w, lo->inner.y1 - sources_h, lo->inner.x1,
+                                lo->inner.y1}
+                     : (cm_box){lo->inner.x0, lo->inner.y1 - sources_h, lo->inner.x0 + legend_w,
+                                lo->inner.y1};
     for (int k = 0; k < sh->count; k++)
         cm_control_clear(&cs[k]);
     g_free(cs);

@@ -135,6 +135,8 @@ static void test_grid_pdf(void)
     for (size_t i = 0; i < G_N_ELEMENTS(furniture); i++) {
         g_assert_false(boxes_overlap(furniture[i], lo.grid));
         g_assert_cmpfloat(furniture[i].y1, <=, lo.inner.y1 + 0.01);
+        for (size_t j = 0; j < i; j++)
+            g_assert_false(boxes_overlap(furniture[i], furniture[j]));
     }
     g_assert_cmpuint(lo.items->len, >, 3);
     cm_sheet_layout_clear(&lo);
@@ -225,6 +227,10 @@ static void test_grid_arabic(void)
     cm_sheet_layout lo;
     plan(&lo, map, (int[]){3, 2});
     g_assert_cmpfloat(lo.panels[0][0], >, lo.panels[2][0]);
+    double inner = (lo.inner.x1 - lo.inner.x0) * (lo.inner.y1 - lo.inner.y0);
+    double used = (lo.grid.x1 - lo.grid.x0) * (lo.grid.y1 - lo.grid.y0) / inner;
+    g_test_message("the Arabic grid uses %.1f%% of the page inside the margins", 100 * used);
+    g_assert_cmpfloat(used, >=, 0.85);
     g_assert_cmpfloat(lo.legend.x1, >, lo.scalebar.x1);
     cm_sheet_layout_clear(&lo);
     cm_map_destroy(map);
