@@ -222,3 +222,26 @@ char *cm_sources_line(const cm_map *map, const cm_control *cs, gboolean brief)
     g_ptr_array_free(list, TRUE);
     return line;
 }
+
+char *cm_sources_line_of(const cm_map *map, const cm_control *cs, int n, gboolean brief)
+{
+    GPtrArray *list = g_ptr_array_new_with_free_func(g_free);
+    for (int k = 0; k < n; k++) {
+        GPtrArray *one = cited_ids(map, &cs[k]);
+        for (guint i = 0; i < one->len; i++)
+            add_source(list, one->pdata[i]);
+        g_ptr_array_free(one, TRUE);
+    }
+    char *line = NULL;
+    if (list->len > 0 && map->sources) {
+        line = numbered_notes(map->style, map->sources, list, &cs[n - 1].spec->date, brief);
+    } else if (list->len > 0) {
+        g_ptr_array_sort(list, str_ptr_cmp);
+        g_ptr_array_add(list, NULL);
+        char *joined = g_strjoinv("; ", (char **)list->pdata);
+        line = cm_wordf(map->style, "sources-line", joined, NULL);
+        g_free(joined);
+    }
+    g_ptr_array_free(list, TRUE);
+    return line;
+}

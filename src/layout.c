@@ -476,3 +476,35 @@ void cm_layout_timeline(cairo_t *cr, cm_labeler *lab, const cm_style *s, const d
     cairo_fill(cr);
     cairo_restore(cr);
 }
+
+double cm_layout_legend_flow(cairo_t *cr, cm_labeler *lab, const cm_style *s, const char *title,
+                             const cm_legend_item *items, int n, double x, double y, double w,
+                             gboolean draw)
+{
+    const double rowh = s->legend_size * 1.2, gap = s->legend_size * 1.4, row_gap = 2;
+    gboolean mirror = rtl(s);
+    double cx = 0, cy = 0; /* from the start of the row, in reading order */
+    for (int i = -1; i < n; i++) {
+        PangoLayout *l = i < 0 ? cm_labeler_layout(lab, title, s->font, s->legend_size * 1.1,
+                                                   TRUE, FALSE)
+                               : cm_labeler_layout(lab, items[i].text, s->font, s->legend_size,
+                                                   FALSE, FALSE);
+        double lw, lh;
+        layout_size(l, &lw, &lh);
+        double iw = (i < 0 ? 0 : SWATCH_W + 4) + lw;
+        if (cx > 0 && cx + iw > w) /* a new row */
+            cx = 0, cy += rowh + row_gap;
+        if (draw) {
+            /* the swatch first in reading order: at the left, or the right of an Arabic row */
+            double start = mirror ? x + w - cx - iw : x + cx;
+            double sx = mirror ? start + iw - SWATCH_W : start;
+            double tx = i < 0 ? start : mirror ? start : start + SWATCH_W + 4;
+            if (i >= 0)
+                draw_swatch(cr, lab, s, &items[i], sx, y + cy, rowh);
+            show(cr, l, tx, y + cy + (rowh - lh) / 2, s->title_color);
+        }
+        g_object_unref(l);
+        cx += iw + gap;
+    }
+    return cy + rowh;
+}

@@ -39,6 +39,13 @@ void cm_layout_legend_size(cm_labeler *lab, const cm_style *style, const char *t
 void cm_layout_legend_draw(cairo_t *cr, cm_labeler *lab, const cm_style *style, const char *title,
                            const cm_legend_item *items, int n, double x, double y);
 
+/* The legend in rows across the width w from (x, y), as under a sheet of small multiples:
+ * the title, then each item's swatch and text, one after the other, wrapping into new rows
+ * (mirrored on an Arabic page).  Returns its height; draws only when `draw`. */
+double cm_layout_legend_flow(cairo_t *cr, cm_labeler *lab, const cm_style *style,
+                             const char *title, const cm_legend_item *items, int n, double x,
+                             double y, double w, gboolean draw);
+
 /* A scale bar whose length in km is a round number near `target` points, for a map where one
  * point is `metres_per_pt` on the ground at the frame's centre.  `x, y` is the bottom-right
  * corner; the bar's box is returned in *box before drawing, so labels can avoid it. */

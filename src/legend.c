@@ -370,6 +370,20 @@ static guint insertion_point(const GArray *items, cm_swatch_kind kind)
     return found ? at : events;
 }
 
+void cm_legend_items_merge(GArray *items, GArray *more)
+{
+    for (guint i = 0; i < more->len; i++) {
+        cm_legend_item *it = &g_array_index(more, cm_legend_item, i);
+        gboolean known = FALSE;
+        for (guint j = 0; j < items->len && !known; j++)
+            known = !strcmp(g_array_index(items, cm_legend_item, j).text, it->text);
+        if (known)
+            continue;
+        g_array_insert_val(items, insertion_point(items, it->kind), *it);
+        it->text = NULL; /* now the page's */
+    }
+}
+
 /* What the detail frames show that the main map does not (an airport only the Tripoli
  * detail has room for): the legend explains the whole page. */
 static void merge_details(GArray *items, const cm_map *map, const cm_control *cs)
@@ -377,16 +391,7 @@ static void merge_details(GArray *items, const cm_map *map, const cm_control *cs
     for (int d = 0; d < map->ndetails; d++) {
         cm_control dcs = cm_control_on(map->details[d], cs->spec);
         GArray *more = cm_legend_items(map->details[d], &dcs);
-        for (guint i = 0; i < more->len; i++) {
-            cm_legend_item *it = &g_array_index(more, cm_legend_item, i);
-            gboolean known = FALSE;
-            for (guint j = 0; j < items->len && !known; j++)
-                known = !strcmp(g_array_index(items, cm_legend_item, j).text, it->text);
-            if (known)
-                continue;
-            g_array_insert_val(items, insertion_point(items, it->kind), *it);
-            it->text = NULL; /* now the page's */
-        }
+        cm_legend_items_merge(items, more);
         cm_legend_items_free(more);
         cm_control_clear(&dcs);
     }

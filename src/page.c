@@ -103,8 +103,8 @@ void cm_page_cache_clear(cm_page_cache *c)
 
 /* The map inside the frame, under the labels: base, districts, zones, border, graticule,
  * lines. */
-static void draw_map_area(cairo_t *cr, const cm_map *map, const cm_control *cs,
-                          const cm_page_cache *cache)
+void cm_draw_map_area(cairo_t *cr, const cm_map *map, const cm_control *cs,
+                      const cm_page_cache *cache)
 {
     if (cache && cache->base) {
         cairo_set_source_surface(cr, cache->base, 0, 0);
@@ -321,7 +321,7 @@ static cm_page_body *draw_body(cairo_t *cr, const cm_map *map, const cm_page_spe
     cairo_save(cr);
     cairo_rectangle(cr, fr[0], fr[1], fr[2], fr[3]);
     cairo_clip(cr);
-    draw_map_area(cr, map, cs, cache);
+    cm_draw_map_area(cr, map, cs, cache);
     cm_furniture_plan fp = {0};
     cm_plan_furniture(&fp, cr, map, spec, body);
     for (int i = 0; i < map->ndetails; i++)
@@ -450,48 +450,6 @@ void cm_draw_page(cairo_t *cr, const cm_map *map, const cm_page_spec *spec,
     }
     draw_title(cr, map, spec);
     cm_control_clear(&cs);
-}
-
-void cm_draw_sheet(cairo_t *cr, void *data)
-{
-    const cm_sheet *sh = data;
-    const cm_map *map = sh->map;
-    if (!sh->grid || sh->grid[0] <= 0) {
-        cm_draw_page(cr, map, &sh->specs[sh->first], sh->cache, NULL);
-        return;
-    }
-    /* small multiples: each date's whole page, scaled into its cell */
-    cm_draw_set_color(cr, map->style->page_bg);
-    cairo_paint(cr);
-    for (int k = 0; k < sh->count; k++) {
-        int col = k % sh->grid[0], row = k / sh->grid[0];
-        double cw = map->page_w / sh->grid[0], ch = map->page_h / sh->grid[1];
-        double scale = fmin(cw / map->page_w, ch / map->page_h);
-        cairo_save(cr);
-        cairo_translate(cr, col * cw + (cw - map->page_w * scale) / 2,
-                        row * ch + (ch - map->page_h * scale) / 2);
-        cairo_scale(cr, scale, scale);
-        cairo_rectangle(cr, 0, 0, map->page_w, map->page_h);
-        cairo_clip(cr);
-        if (sh->cache && sh->cache->bodies) {
-            /* cells with the same control paint the same recorded body, and cairo's PDF
-             * lists a form once for every time it is painted in a page's (or a form's)
-             * /XObject dictionary: the same key twice, which qpdf reports and strict
-             * readers drop the page for.  Each cell is drawn into a recording of its own,
-             * painted once, so a shared body is painted once in each cell's form. */
-            cairo_surface_t *cell = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA,
-                                                                   &sh->cache->page);
-            cairo_t *cc = cairo_create(cell);
-            cm_draw_page(cc, map, &sh->specs[sh->first + k], sh->cache, NULL);
-            cairo_destroy(cc);
-            cairo_set_source_surface(cr, cell, 0, 0);
-            cairo_paint(cr);
-            cairo_surface_destroy(cell);
-        } else {
-            cm_draw_page(cr, map, &sh->specs[sh->first + k], sh->cache, NULL);
-        }
-        cairo_restore(cr);
-    }
 }
 
 void cm_draw_notes_page(cairo_t *cr, const cm_map *map, const cm_page_spec *spec)

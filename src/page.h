@@ -49,12 +49,18 @@ cm_paint cm_diff_paint(const cm_style *s, const cm_ledger_row *from, const cm_le
  * cm_legend_items_free. */
 GArray *cm_legend_items(const cm_map *map, const cm_control *cs);
 void cm_legend_items_free(GArray *items);
+/* Adds to `items` those of `more` whose text it lacks, each after the last of its kind (a
+ * detail frame's, a sheet's panels'); the texts moved are `more`'s no longer. */
+void cm_legend_items_merge(GArray *items, GArray *more);
 /* "Sources of control: A; B.", or NULL when nothing in force has a source: with a sources
  * table, numbered notes, oldest first, with titles or (brief) without.  g_free() it. */
 char *cm_sources_line(const cm_map *map, const cm_control *cs, gboolean brief);
 /* The source notes in force, numbered as on the map, each with its title and address: for a
  * notes page.  NULL-terminated, g_strfreev(); NULL without a sources table. */
 char **cm_sources_notes(const cm_map *map, const cm_control *cs);
+/* The same line for several pages at once (a sheet of small multiples): every source any of
+ * the n controls cites, once, as on the last one's date.  g_free() it. */
+char *cm_sources_line_of(const cm_map *map, const cm_control *cs, int n, gboolean brief);
 
 /* Pages of the map's source notes in full (two columns a page, as many pages as they take),
  * for a PDF whose notes did not fit under the map (render.c adds them after the map's page). */
@@ -139,6 +145,10 @@ void cm_page_body_svg_text(const cm_page_body *body, GString *svg);
  * without, a series' cache may paint a recording of the same body. */
 void cm_draw_page(cairo_t *cr, const cm_map *map, const cm_page_spec *spec,
                   const cm_page_cache *cache, cm_page_body **keep);
+/* The map inside the frame, under the labels: base, districts, zones, border, graticule,
+ * lines (a page's, or a sheet's panel scaled into its box). */
+void cm_draw_map_area(cairo_t *cr, const cm_map *map, const cm_control *cs,
+                      const cm_page_cache *cache);
 
 /* What one sheet of output shows: pages [first, first + count) of a run, one page or small
  * multiples. */
@@ -148,7 +158,32 @@ typedef struct {
     int first, count;
     const int *grid; /* columns, rows; NULL or grid[0] == 0 for one page a sheet */
     const cm_page_cache *cache;
+    GString *svg_text; /* small multiples to SVG: the panels' names as <text>, or NULL */
 } cm_sheet;
+
+/* ---- sheet.c ---- */
+/* Where a sheet of small multiples puts things, on the sheet (the map's page size): the
+ * panels, each the map frame's `view` scaled by `scale` under its date's heading, equal in
+ * size and aligned in the grid; one title block, legend, scale bar and source block. */
+typedef struct {
+    int n;                 /* panels on this sheet */
+    double (*panels)[4];   /* each panel's map frame: x, y, width, height */
+    double heading_h;      /* the date's heading above each frame */
+    double view[4];        /* the part of the map's frame every panel shows, page points */
+    double scale;          /* sheet points per page point */
+    cm_box grid;           /* the panels with their headings and the gutters */
+    cm_box inner;          /* the page inside the margins */
+    double title_h;        /* the title line's height */
+    cm_box legend, scalebar, sources;
+    double legend_size, sources_size;
+    GArray *items;         /* cm_legend_item: what any panel shows */
+    gboolean *shown;       /* per place: named in the panels (capital, changed hands) */
+} cm_sheet_layout;
+/* Lays out the sheet `sh` (sh->grid set), measuring text on cr.  Free with
+ * cm_sheet_layout_clear. */
+void cm_sheet_plan(cm_sheet_layout *lo, cairo_t *cr, const cm_sheet *sh);
+void cm_sheet_layout_clear(cm_sheet_layout *lo);
+/* Draws one sheet: one page (no grid), or small multiples (a cairo draw callback). */
 void cm_draw_sheet(cairo_t *cr, void *data);
 
 /* ---- areas.c ---- */

@@ -134,7 +134,7 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
     cairo_status_t cs = CAIRO_STATUS_SUCCESS;
     if (fmt == CM_FORMAT_PNG) {
         cm_page_cache labels_only = {.memory = memory};
-        cm_sheet sh = {map, specs, 0, n, grid, memory ? &labels_only : NULL};
+        cm_sheet sh = {map, specs, 0, n, grid, memory ? &labels_only : NULL, NULL};
         if ((st = cm_output_draw_png(out, cm_draw_sheet, &sh, ctx)) != CM_OK) {
             cm_output_abort(out);
             return st;
@@ -150,7 +150,7 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
             cache.halos = cm_halo_cache_new();
         cache.memory = memory;
         for (int first = 0; first < n; first += per_page) {
-            cm_sheet sh = {map, specs, first, MIN(per_page, n - first), grid, &cache};
+            cm_sheet sh = {map, specs, first, MIN(per_page, n - first), grid, &cache, NULL};
             if (per_page == 1 && fmt == CM_FORMAT_SVG) {
                 cm_page_body *body = NULL;
                 cm_draw_page(cr, map, &specs[first], &cache, &body);
@@ -170,6 +170,11 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
                     cairo_show_page(cr);
                     cm_draw_notes_page(cr, map, &specs[first]);
                 }
+            } else if (fmt == CM_FORMAT_SVG) { /* a sheet of small multiples */
+                sh.svg_text = g_string_new(NULL);
+                cm_draw_sheet(cr, &sh);
+                cm_output_set_svg_text(out, sh.svg_text->str);
+                g_string_free(sh.svg_text, TRUE);
             } else {
                 cm_draw_sheet(cr, &sh);
             }

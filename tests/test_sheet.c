@@ -1,0 +1,250 @@
+/* Small multiples (series --grid): one title, one legend and one source block for the sheet,
+ * a date heading for each panel, the panels equal, aligned and evenly spaced, filling the
+ * page; the same sheet as PNG, and mirrored in Arabic. */
+#include "conflictmap/conflictmap.h"
+#include "keyfile.h"
+#include "map_impl.h"
+#include "mapfile.h"
+#include "page.h"
+#include "style.h"
+#include "testutil.h"
+
+#include <math.h>
+#include <string.h>
+
+#define MAPFILE CM_SOURCE_DIR "/geodata/libya.map"
+
+/* Six dates two months apart, the GNA's counter-offensive of spring 2020 among them. */
+static const char *const dates[] = {"2019-09-01", "2019-11-01", "2020-01-01",
+                                    "2020-03-01", "2020-05-01", "2020-07-01"};
+#define NDATES 6
+
+/* How often `word` stands in `text` with no digit just before it ("1 May 2020", not the
+ * end of "21 May 2020" in a source note). */
+static int count(const char *text, const char *word)
+{
+    int n = 0;
+    for (const char *p = strstr(text, word); p; p = strstr(p + 1, word))
+        n += p == text || !g_ascii_isdigit(p[-1]);
+    return n;
+}
+
+/* The CLI's sheet (`grid`, "3x2") of the first n dates into `path`. */
+static void render_sheet(const char *dir, const char *path, const char *grid, int n,
+                         const char *lang)
+{
+    const char *argv[] = {CM_CLI, "series", "-q", "--from", dates[0], "--to", dates[n - 1],
+                          "--step", "2m", "--grid", grid, "--dpi", "100", "--lang", lang,
+                          "-o", path, NULL};
+    g_assert_cmpint(spawn(dir, argv, NULL, NULL), ==, 0);
+}
+
+static cm_map *load_map(const char *lang)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    if (cm_map_load(&map, MAPFILE, NULL, ctx) != CM_OK ||
+        cm_map_set_lang(map, lang, ctx) != CM_OK)
+        g_error("%s", cm_ctx_message(ctx));
+    cm_ctx_destroy(ctx);
+    return map;
+}
+
+/* The sheet's layout for the six dates on `map`, as cm_draw_sheet lays it out. */
+static void plan(cm_sheet_layout *lo, const cm_map *map, const int grid[2])
+{
+    cm_page_spec specs[NDATES] = {0};
+    for (int i = 0; i < NDATES; i++)
+        g_assert_true(cm_parse_date(dates[i], &specs[i].date));
+    cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+    cairo_t *cr = cairo_create(rec);
+    cm_sheet sh = {map, specs, 0, MIN(NDATES, grid[0] * grid[1]), grid, NULL, NULL};
+    cm_sheet_plan(lo, cr, &sh);
+    cairo_destroy(cr);
+    cairo_surface_destroy(rec);
+}
+
+static gboolean boxes_overlap(cm_box a, cm_box b)
+{
+    return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+}
+
+/* The PDF: the title once, the legend's title once, each date once as a heading (the first
+ * and last once more in the subtitle), six panels equal within 1 pt, aligned, evenly spaced,
+ * using at least 85% of the page inside the margins, with the legend, scale bar and sources
+ * outside the grid. */
+static void test_grid_pdf(void)
+{
+    char *dir = scratch_dir(), *pdf = g_build_filename(dir, "g.pdf", NULL), *text = NULL;
+    render_sheet(dir, pdf, "3x2", NDATES, "en");
+    const char *t[] = {"pdftotext", pdf, "-", NULL};
+    g_assert_cmpint(spawn(dir, t, &text, NULL), ==, 0);
+    cm_map *map = load_map("en");
+    const cm_style *s = map->style;
+    g_test_message("%s", text);
+    g_assert_cmpint(count(text, map->mf->title), ==, 1);
+    g_assert_cmpint(count(text, s->legend_title), ==, 1);
+    /* one source block: its words once */
+    g_assert_cmpint(count(text, "Sources of control"), ==, 1);
+    for (int i = 0; i < NDATES; i++) {
+        GDate d;
+        g_assert_true(cm_parse_date(dates[i], &d));
+        char *heading = cm_format_date_long(s, &d);
+        int in_subtitle = i == 0 || i == NDATES - 1;
+        g_assert_cmpint(count(text, heading), ==, 1 + in_subtitle);
+        g_free(heading);
+    }
+
+    cm_sheet_layout lo;
+    plan(&lo, map, (int[]){3, 2});
+    g_assert_cmpint(lo.n, ==, 6);
+    for (int k = 0; k < lo.n; k++) {
+        const double *p = lo.panels[k], *q = lo.panels[0];
+        g_test_message("panel %d: %.2f %.2f %.2f x %.2f", k, p[0], p[1], p[2], p[3]);
+        g_assert_cmpfloat(fabs(p[2] - q[2]), <=, 1);
+        g_assert_cmpfloat(fabs(p[3] - q[3]), <=, 1);
+        /* aligned: the same column's x, the same row's y */
+        g_assert_cmpfloat(fabs(p[0] - lo.panels[k % 3][0]), <=, 0.01);
+        g_assert_cmpfloat(fabs(p[1] - lo.panels[(k / 3) * 3][1]), <=, 0.01);
+        cm_box b = {p[0], p[1] - lo.heading_h, p[0] + p[2], p[1] + p[3]};
+        g_assert_cmpfloat(b.x0, >=, lo.grid.x0 - 0.01);
+        g_assert_cmpfloat(b.x1, <=, lo.grid.x1 + 0.01);
+        g_assert_cmpfloat(b.y0, >=, lo.grid.y0 - 0.01);
+        g_assert_cmpfloat(b.y1, <=, lo.grid.y1 + 0.01);
+        for (int j = 0; j < k; j++) {
+            const double *o = lo.panels[j];
+            cm_box c = {o[0], o[1] - lo.heading_h, o[0] + o[2], o[1] + o[3]};
+            g_assert_false(boxes_overlap(b, c));
+        }
+    }
+    /* even gutters, across and down */
+    double across0 = lo.panels[1][0] - (lo.panels[0][0] + lo.panels[0][2]);
+    double across1 = lo.panels[2][0] - (lo.panels[1][0] + lo.panels[1][2]);
+    double down = lo.panels[3][1] - lo.heading_h - (lo.panels[0][1] + lo.panels[0][3]);
+    g_assert_cmpfloat(across0, >, 2);
+    g_assert_cmpfloat(fabs(across0 - across1), <=, 0.01);
+    g_assert_cmpfloat(fabs(across0 - down), <=, 0.01);
+    /* the grid fills the page */
+    double inner = (lo.inner.x1 - lo.inner.x0) * (lo.inner.y1 - lo.inner.y0);
+    double used = (lo.grid.x1 - lo.grid.x0) * (lo.grid.y1 - lo.grid.y0) / inner;
+    g_test_message("the grid uses %.1f%% of the page inside the margins", 100 * used);
+    g_assert_cmpfloat(used, >=, 0.85);
+    g_assert_cmpfloat(lo.inner.x1 - lo.inner.x0, <=, map->page_w);
+    /* the furniture stays off the grid, inside the margins */
+    cm_box furniture[] = {lo.legend, lo.scalebar, lo.sources};
+    for (size_t i = 0; i < G_N_ELEMENTS(furniture); i++) {
+        g_assert_false(boxes_overlap(furniture[i], lo.grid));
+        g_assert_cmpfloat(furniture[i].y1, <=, lo.inner.y1 + 0.01);
+        for (size_t j = 0; j < i; j++)
+            g_assert_false(boxes_overlap(furniture[i], furniture[j]));
+    }
+    g_assert_cmpuint(lo.items->len, >, 3);
+    cm_sheet_layout_clear(&lo);
+    cm_map_destroy(map);
+    g_free(text);
+    g_free(pdf);
+    rm_rf(dir);
+    g_free(dir);
+}
+
+/* The darkest of the pixels at (x, y) pt on an image at `dpi` and its neighbours left and
+ * right (a 0.6 pt line is under a pixel wide at 100 dpi), as the mean of its channels. */
+static int darkest(cairo_surface_t *img, double dpi, double x, double y)
+{
+    int px = (int)lround(x * dpi / 72), py = (int)lround(y * dpi / 72), best = 255;
+    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    g_assert_true(px >= 1 && py >= 0 && px < w - 1 && py < h);
+    const unsigned char *row = cairo_image_surface_get_data(img) +
+                               (size_t)py * (size_t)cairo_image_surface_get_stride(img);
+    for (int dx = -1; dx <= 1; dx++) {
+        guint32 v = ((const guint32 *)row)[px + dx];
+        best = MIN(best, (int)(((v >> 16) & 0xff) + ((v >> 8) & 0xff) + (v & 0xff)) / 3);
+    }
+    return best;
+}
+
+/* A 2x2 sheet as PNG: the page's size at the dpi, and each panel's frame drawn where the
+ * layout puts it, the gutter beside it blank. */
+static void test_grid_png(void)
+{
+    char *dir = scratch_dir(), *png = g_build_filename(dir, "g.png", NULL);
+    render_sheet(dir, png, "2x2", 4, "en");
+    cairo_surface_t *img = cairo_image_surface_create_from_png(png);
+    g_assert_cmpint(cairo_surface_status(img), ==, CAIRO_STATUS_SUCCESS);
+    cm_map *map = load_map("en");
+    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    g_assert_cmpint(abs(w - (int)lround(map->page_w * 100 / 72)), <=, 1);
+    g_assert_cmpint(abs(h - (int)lround(map->page_h * 100 / 72)), <=, 1);
+    cm_sheet_layout lo;
+    plan(&lo, map, (int[]){2, 2});
+    g_assert_cmpint(lo.n, ==, 4);
+    for (int k = 0; k < lo.n; k++) {
+        const double *p = lo.panels[k];
+        /* the frame's left and right edges halfway down, and the page beside them */
+        g_assert_cmpint(darkest(img, 100, p[0], p[1] + p[3] / 2), <, 200);
+        g_assert_cmpint(darkest(img, 100, p[0] + p[2], p[1] + p[3] / 2), <, 200);
+        double left = p[0] - 3;
+        if (left > lo.inner.x0)
+            g_assert_cmpint(darkest(img, 100, left, p[1] + p[3] / 2), >, 245);
+    }
+    cm_sheet_layout_clear(&lo);
+    cm_map_destroy(map);
+    cairo_surface_destroy(img);
+    g_free(png);
+    rm_rf(dir);
+    g_free(dir);
+}
+
+/* A 3x2 sheet as SVG: the capital named in each panel's searchable text. */
+static void test_grid_svg(void)
+{
+    char *dir = scratch_dir(), *svg = g_build_filename(dir, "g.svg", NULL), *text = NULL;
+    render_sheet(dir, svg, "3x2", NDATES, "en");
+    g_assert_true(g_file_get_contents(svg, &text, NULL, NULL));
+    cm_map *map = load_map("en");
+    const char *capital = NULL;
+    for (int i = 0; i < map->first_site && !capital; i++)
+        if (!g_strcmp0(map->places.layer->features[i].kind, "capital"))
+            capital = map->places.layer->features[i].name;
+    g_assert_nonnull(capital);
+    char *element = g_strdup_printf(">%s</text>", capital);
+    g_assert_cmpint(count(text, element), ==, NDATES);
+    g_free(element);
+    cm_map_destroy(map);
+    g_free(text);
+    g_free(svg);
+    rm_rf(dir);
+    g_free(dir);
+}
+
+/* An Arabic sheet reads from the right: the first date's panel at the top right. */
+static void test_grid_arabic(void)
+{
+    char *dir = scratch_dir(), *pdf = g_build_filename(dir, "ar.pdf", NULL);
+    render_sheet(dir, pdf, "3x2", NDATES, "ar");
+    g_assert_true(g_file_test(pdf, G_FILE_TEST_IS_REGULAR));
+    cm_map *map = load_map("ar");
+    cm_sheet_layout lo;
+    plan(&lo, map, (int[]){3, 2});
+    g_assert_cmpfloat(lo.panels[0][0], >, lo.panels[2][0]);
+    double inner = (lo.inner.x1 - lo.inner.x0) * (lo.inner.y1 - lo.inner.y0);
+    double used = (lo.grid.x1 - lo.grid.x0) * (lo.grid.y1 - lo.grid.y0) / inner;
+    g_test_message("the Arabic grid uses %.1f%% of the page inside the margins", 100 * used);
+    g_assert_cmpfloat(used, >=, 0.85);
+    g_assert_cmpfloat(lo.legend.x1, >, lo.scalebar.x1);
+    cm_sheet_layout_clear(&lo);
+    cm_map_destroy(map);
+    g_free(pdf);
+    rm_rf(dir);
+    g_free(dir);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/sheet/grid-pdf", test_grid_pdf);
+    g_test_add_func("/sheet/grid-png", test_grid_png);
+    g_test_add_func("/sheet/grid-svg", test_grid_svg);
+    g_test_add_func("/sheet/grid-arabic", test_grid_arabic);
+    return g_test_run();
+}
