@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { CM_PROV_PNG, CM_PROV_PDF, CM_PROV_SVG };
+enum { CM_PROV_PNG, CM_PROV_PDF, CM_PROV_SVG, CM_PROV_WEBP };
 
 /* PNG keywords and our names for them: the registered keywords first, then ours. */
 static const char *const png_keys[][2] = {
@@ -75,19 +75,38 @@ void cm_provenance_pdf(cairo_surface_t *pdf, const cm_provenance *p)
     g_free(keywords);
 }
 
-char *cm_provenance_svg(const cm_provenance *p)
+/* The set fields as XML elements <PREFIXname>value</PREFIXname>, one a line. */
+static void append_elements(GString *m, const cm_provenance *p, const char *prefix)
 {
-    GString *m = g_string_new("<metadata>\n<conflictmap xmlns=\"https://conflictmap.invalid/ns/1\">\n");
     for (size_t i = 0; i < G_N_ELEMENTS(svg_keys); i++) {
         const char *v = field(p, svg_keys[i]);
         if (v) {
             char *masked = cm_datasource_mask(v), *esc = g_markup_escape_text(masked, -1);
-            g_string_append_printf(m, "<%s>%s</%s>\n", svg_keys[i], esc, svg_keys[i]);
+            g_string_append_printf(m, "<%s%s>%s</%s%s>\n", prefix, svg_keys[i], esc, prefix,
+                                   svg_keys[i]);
             g_free(esc);
             g_free(masked);
         }
     }
+}
+
+char *cm_provenance_svg(const cm_provenance *p)
+{
+    GString *m = g_string_new("<metadata>\n<conflictmap xmlns=\"https://conflictmap.invalid/ns/1\">\n");
+    append_elements(m, p, "");
     g_string_append(m, "</conflictmap>\n</metadata>\n");
+    return g_string_free(m, FALSE);
+}
+
+char *cm_provenance_xmp(const cm_provenance *p)
+{
+    GString *m = g_string_new(
+        "<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+        "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+        "<rdf:Description rdf:about=\"\" xmlns:cm=\"https://conflictmap.invalid/ns/1\">\n");
+    append_elements(m, p, "cm:");
+    g_string_append(m, "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"r\"?>\n");
     return g_string_free(m, FALSE);
 }
 
@@ -214,16 +233,21 @@ static char *unescape_xml(const char *a, gsize len)
     return g_string_free(v, FALSE);
 }
 
-/* SVG: the children of our element in <metadata>. */
-static void read_svg_metadata(const char *d, gsize len, GPtrArray *names, GPtrArray *values)
+/* SVG: the children of our element in <metadata>; XMP (`prefix` "cm:"): the cm:NAME
+ * properties in rdf:Description. */
+static void read_elements(const char *d, gsize len, const char *container, const char *prefix,
+                          GPtrArray *names, GPtrArray *values)
 {
-    const char *start = g_strstr_len(d, (gssize)len, "<metadata>");
-    const char *end = start ? g_strstr_len(start, (gssize)(len - (gsize)(start - d)), "</metadata>")
-                            : NULL;
+    char *from = g_strdup_printf("<%s", container), *to = g_strdup_printf("</%s>", container);
+    const char *start = g_strstr_len(d, (gssize)len, from);
+    const char *end = start ? g_strstr_len(start, (gssize)(len - (gsize)(start - d)), to) : NULL;
+    g_free(from);
+    g_free(to);
     if (!end)
         return;
     for (size_t k = 0; k < G_N_ELEMENTS(svg_keys); k++) {
-        char *open = g_strdup_printf("<%s>", svg_keys[k]), *close = g_strdup_printf("</%s>", svg_keys[k]);
+        char *open = g_strdup_printf("<%s%s>", prefix, svg_keys[k]),
+             *close = g_strdup_printf("</%s%s>", prefix, svg_keys[k]);
         const char *a = g_strstr_len(start, end - start, open);
         const char *b = a ? g_strstr_len(a, end - a, close) : NULL;
         if (a && b) {
@@ -348,11 +372,41 @@ static cm_status read_pdf_svg(const input *in, gboolean pdf, GPtrArray *names, G
     if (pdf && names->len == 0)
         read_pdf_info(head, head_len, names, values);
     if (!pdf)
-        read_svg_metadata(head, head_len, names, values);
+        read_elements(head, head_len, "metadata", "", names, values);
 cleanup:
     g_free(head);
     g_free(tail);
     return st;
+}
+
+/* WebP: the RIFF chunks, header by header, to the XMP chunk (after the frames); the RIFF
+ * size must be the file's. */
+static cm_status read_webp(const input *in, GPtrArray *names, GPtrArray *values)
+{
+    unsigned char h[12];
+    cm_status st = read_at(in, h, 12, 0);
+    if (st != CM_OK)
+        return st;
+    guint32 riff = (guint32)h[4] | (guint32)h[5] << 8 | (guint32)h[6] << 16 | (guint32)h[7] << 24;
+    if ((gint64)riff + 8 > in->size)
+        return truncated(in, "last RIFF chunk");
+    gint64 off = 12, stop = (gint64)riff + 8;
+    for (int chunks = 0; chunks < 1 << 20 && off + 8 <= stop; chunks++) {
+        if ((st = read_at(in, h, 8, off)) != CM_OK)
+            return st;
+        guint32 n = (guint32)h[4] | (guint32)h[5] << 8 | (guint32)h[6] << 16 | (guint32)h[7] << 24;
+        if (n > stop - off - 8)
+            return truncated(in, "last RIFF chunk");
+        if (!memcmp(h, "XMP ", 4) && n <= PNG_TEXT_MAX) {
+            char *d = read_new(in, n, off + 8, &st);
+            if (d)
+                read_elements(d, n, "rdf:Description", "cm:", names, values);
+            g_free(d);
+            return st;
+        }
+        off += 8 + (gint64)n + (n & 1);
+    }
+    return CM_OK;
 }
 
 /* Which of our formats the file's first bytes say it is: PNG, PDF, SVG or none (-1). */
@@ -362,6 +416,8 @@ static int sniff(const char *d, gsize len)
         return CM_PROV_PNG;
     if (len >= 5 && memcmp(d, "%PDF-", 5) == 0)
         return CM_PROV_PDF;
+    if (len >= 12 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0)
+        return CM_PROV_WEBP;
     if (g_strstr_len(d, (gssize)len, "<svg"))
         return CM_PROV_SVG;
     return -1;
@@ -396,10 +452,11 @@ cm_status cm_read_provenance(char ***names_out, char ***values_out, const char *
     case CM_PROV_PNG: st = read_png(&in, names, values); break;
     case CM_PROV_PDF: st = read_pdf_svg(&in, TRUE, names, values); break;
     case CM_PROV_SVG: st = read_pdf_svg(&in, FALSE, names, values); break;
+    case CM_PROV_WEBP: st = read_webp(&in, names, values); break;
     default: break;
     }
     if (st == CM_OK && names->len == 0)
-        st = cm_fail(ctx, CM_EINPUT, "%s: no conflictmap provenance (not a PNG, PDF or SVG it wrote)",
+        st = cm_fail(ctx, CM_EINPUT, "%s: no conflictmap provenance (not a PNG, PDF, SVG or WebP it wrote)",
                      path);
     if (st != CM_OK)
         goto cleanup;

@@ -1,5 +1,5 @@
 /* Provenance: where a figure comes from, written into each format's own metadata (PNG iTXt
- * chunks, PDF document information, an SVG <metadata> element) and read back by
+ * chunks, PDF document information, an SVG <metadata> element, a WebP's XMP) and read back by
  * cm_read_provenance.  Writer and reader share the names, so they cannot drift apart. */
 #ifndef CM_PROVENANCE_H
 #define CM_PROVENANCE_H
@@ -25,5 +25,9 @@ void cm_provenance_pdf(cairo_surface_t *pdf, const cm_provenance *p);
 
 /* SVG: a <metadata> element holding the set fields, newly allocated (g_free). */
 char *cm_provenance_svg(const cm_provenance *p);
+
+/* WebP: an XMP packet holding the set fields as cm:NAME properties of one rdf:Description,
+ * for the file's XMP chunk; newly allocated (g_free). */
+char *cm_provenance_xmp(const cm_provenance *p);
 
 #endif

@@ -3,6 +3,7 @@
 #include "conflictmap/conflictmap.h"
 #include "conflictmap/render.h"
 
+#include "anim.h"
 #include "ctx.h"
 #include "keyfile.h"
 #include "layout.h"
@@ -34,7 +35,8 @@ static cm_status check_dpi(double dpi, cm_ctx *ctx)
 /* The file's provenance: title, dates, sources in force, the inputs' fingerprint.  The
  * creation time is SOURCE_DATE_EPOCH when set, else the map's date, so that the same inputs
  * give byte-identical files. */
-static void set_provenance(cm_output *out, const cm_map *map, const cm_page_spec *specs, int n)
+void cm_series_provenance(const cm_map *map, const cm_page_spec *specs, int n,
+                          void (*use)(const cm_provenance *p, void *data), void *data)
 {
     char first[11], last[11], created[32];
     cm_format_date(&specs[0].date, first);
@@ -64,12 +66,17 @@ static void set_provenance(cm_output *out, const cm_map *map, const cm_page_spec
     cm_provenance p = {.title = full_title, .subject = map->mf->subtitle, .keywords = keywords,
                        .creator = creator, .date = n > 1 ? first : last, .created = created,
                        .sources = sources, .data_sha256 = map->data_sha256};
-    cm_output_set_provenance(out, &p);
+    use(&p, data);
     g_free(creator);
     g_free(keywords);
     g_free(full_title);
     g_free(date_long);
     g_free(sources);
+}
+
+static void output_provenance(const cm_provenance *p, void *out)
+{
+    cm_output_set_provenance(out, p);
 }
 
 /* The legend, inset or scale bar over mapped regions: said once for the
@@ -123,7 +130,7 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
     cm_raster raster = {.dpi = dpi, .level = level, .threads = opts->threads};
     if ((st = cm_output_begin(&out, path, fmt, map->page_w, map->page_h, &raster, ctx)) != CM_OK)
         return st;
-    set_provenance(out, map, specs, n);
+    cm_series_provenance(map, specs, n, output_provenance, out);
     cairo_status_t cs = CAIRO_STATUS_SUCCESS;
     if (fmt == CM_FORMAT_PNG) {
         cm_page_cache labels_only = {.memory = memory};
@@ -189,7 +196,8 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
 void cm_render_options_init(cm_render_options *opts)
 {
     *opts = (cm_render_options){.size = sizeof *opts, .dpi = 300, .png_compression = -1,
-                                .threads = 1, .keep_labels = TRUE};
+                                .threads = 1, .keep_labels = TRUE, .fps = 2, .hold = 3,
+                                .width = 0, .quality = -1};
 }
 
 cm_status cm_map_render_file(cm_map *map, const char *path, const cm_render_options *opts_in,
@@ -200,6 +208,9 @@ cm_status cm_map_render_file(cm_map *map, const char *path, const cm_render_opti
     cm_render_options_init(&opts);
     if (cm_options_read(&opts, sizeof opts, opts_in, "cm_render_options", ctx) != CM_OK)
         return CM_EUSAGE;
+    if (cm_anim_path(path))
+        return cm_fail(ctx, CM_EUSAGE, "%s: an animation shows a series of dates: use series",
+                       path);
     cm_page_spec spec = spec_on(map);
     if (map->has_diff_from) {
         spec.diff = TRUE;
@@ -299,7 +310,15 @@ cm_status cm_map_render_series(cm_map *map, const char *path, const char *const 
      * of a PNG would find the later cells' positions */
     cm_label_memory *memory = (grid && grid[0] > 0) || !opts->keep_labels ? NULL
                                                                           : cm_label_memory_new();
-    if (st == CM_OK && strchr(path, '%')) {
+    if (st == CM_OK && cm_anim_path(path)) {
+        /* one animated file, one frame a date */
+        if (grid && grid[0] > 0)
+            st = cm_fail(ctx, CM_EUSAGE, "%s: an animation cannot hold small multiples", path);
+        else
+            st = cm_anim_write(map, path, specs, n, opts, memory, ctx);
+        if (st == CM_OK)
+            report_words(map, ctx);
+    } else if (st == CM_OK && strchr(path, '%')) {
         /* one file per date, named by strftime on the pattern; every name checked first */
         char **names = NULL;
         if ((st = series_names(&names, path, specs, n, ctx)) == CM_OK) {

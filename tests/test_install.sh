@@ -26,7 +26,7 @@ pdftotext "$tmp/report.pdf" - | grep -q "Government of National Accord (GNA)" ||
 # the static library links too (its dependencies stay shared: Debian ships no static GDAL)
 cc $extra "$src/examples/report.c" -o "$tmp/report-static" \
   $(pkg-config --cflags conflictmap pangocairo) "$(pkg-config --variable=libdir conflictmap)/libconflictmap.a" \
-  $(pkg-config --libs gdal pangocairo pangoft2 fontconfig glib-2.0 proj geos zlib libpng libcrypto cairo) -lm -ldl
+  $(pkg-config --libs gdal pangocairo pangoft2 fontconfig glib-2.0 proj geos zlib libpng libcrypto libwebpmux cairo) -lm -ldl
 # a static program has no library beside the data to find it from: it is told where it is
 CONFLICTMAP_DATA="$(pkg-config --variable=datadir conflictmap)" "$tmp/report-static" "$tmp/static.pdf"
 # the installed CLI finds its data beside itself, from any folder

@@ -26,9 +26,19 @@ typedef struct cm_render_options {
     /* A series' labels keep their positions from one date to the next while they fit
      * (TRUE, the default); FALSE: each page is labelled as if alone. */
     int keep_labels;
+    /* An animation (a series written to NAME.webp): frames a second, 0.1 to 50 (default 2);
+     * seconds the last frame is held beyond its own time, 0 to 3600 (default 3); the frame's
+     * width in pixels, 16 to 16383 (0, the default: the page at `dpi`); and the WebP
+     * quality, 0 to 100 for lossy frames (-1, the default: lossless, which for a map's flat
+     * colours is both exact and smaller). */
+    double fps;
+    double hold;
+    int width;
+    int quality;
 } cm_render_options;
 
-/* Sets every field to its default: 300 dpi, the default PNG level, one thread. */
+/* Sets every field to its default: 300 dpi, the default PNG level, one thread; an
+ * animation's 2 frames a second, a 3-second hold, lossless. */
 CM_API void cm_render_options_init(cm_render_options *opts);
 
 /* Renders the map on its current date to `path` (opts may be NULL: the defaults); the format follows the extension (.png,
@@ -49,7 +59,9 @@ CM_API cm_status cm_map_render_cairo(cm_map *map, cairo_t *cr, double x, double 
 /* Renders the map on each of `dates` ("YYYY-MM-DD"), loading and projecting nothing again:
  * into one PDF, one page a date; or, when `path` holds a strftime pattern such as
  * "frames/%Y-%m-%d.png", one file a date; or, with grid = {columns, rows}, as small multiples
- * of that many dates a page (grid may be NULL).  Fails like cm_map_render_file. */
+ * of that many dates a page (grid may be NULL); or, when `path` ends in .webp, as an animated
+ * WebP, one frame a date with the date in a caption band under the page (opts' fps, hold,
+ * width, quality; grid must be NULL).  Fails like cm_map_render_file. */
 CM_API cm_status cm_map_render_series(cm_map *map, const char *path, const char *const *dates, int n,
                                const int grid[2], const cm_render_options *opts, cm_ctx *ctx);
 

@@ -25,11 +25,15 @@ typedef struct {
     char *output, *date, *control, *lang, *from, *to, *step, *grid, *at, *focus;
     char *key, *name, *name_ar, *layer; /* init's fields and layer */
     char **styles; /* NULL-terminated, or NULL */
-    double dpi;
+    double dpi, fps, hold;
     int png_compression;
     gboolean quiet, help, version, watch, force;
+    guint64 given; /* which options the command line gave: a bit each, in the table's order */
 } options;
 void cli_options_clear(options *o);
+/* Whether the command line gave option `name` (as the table spells it), rather than its
+ * default. */
+gboolean cli_option_given(const options *o, const char *name);
 
 /* The commands, in the order --help lists them; each has a bit for the option table. */
 enum {

@@ -43,6 +43,15 @@ static void render_options_from(cm_render_options *ro, const options *o)
     ro->dpi = o->dpi;
     ro->png_compression = o->png_compression;
     ro->threads = 0; /* the command line uses every core */
+    /* an animation's options keep the library's defaults unless given */
+    if (cli_option_given(o, "fps"))
+        ro->fps = o->fps;
+    if (cli_option_given(o, "hold"))
+        ro->hold = o->hold;
+    /* an animation is for a screen: the page at 96 dpi unless --dpi says otherwise */
+    const char *dot = o->output ? strrchr(o->output, '.') : NULL;
+    if (dot && !g_ascii_strcasecmp(dot, ".webp") && !cli_option_given(o, "dpi"))
+        ro->dpi = 96;
     if (!o->quiet && isatty(STDERR_FILENO))
         ro->progress = progress;
 }

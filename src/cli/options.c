@@ -35,7 +35,7 @@ const command_spec cli_commands[] = {
     {"series", CMD_SERIES, "[MAPFILE] --from D --to D", "one PDF page, or one file, a date"},
     {"diff", CMD_DIFF, "[MAPFILE] --from D --to D", "what changed hands between the dates"},
     {"check", CMD_CHECK, "[MAPFILE]", "validate everything the map reads"},
-    {"info", CMD_INFO, "FILE", "the provenance of a PNG, PDF or SVG"},
+    {"info", CMD_INFO, "FILE", "the provenance of a PNG, PDF, SVG, WebP"},
     {"query", CMD_QUERY, "[MAPFILE] --at LON,LAT", "who held a point on the date, as drawn"},
     {"init", CMD_INIT, "BOUNDARIES --key FIELD", "a new project for your own regions"},
 };
@@ -73,9 +73,12 @@ static const option_spec option_table[] = {
     {"focus", 0, ARG_TEXT, "NAME", CMD_DRAW | CMD_QUERY, FIELD(focus),
      "draw [detail NAME] as the whole page"},
     {"force", 0, ARG_FLAG, NULL, CMD_INIT, FIELD(force), "write into a folder that is not empty"},
+    {"fps", 0, ARG_NUMBER, "N", CMD_SERIES, FIELD(fps), ".webp: frames a second (default 2)"},
     {"from", 0, ARG_TEXT, "DATE", CMD_SERIES | CMD_DIFF, FIELD(from), "the first date"},
     {"grid", 0, ARG_TEXT, "CxR", CMD_SERIES, FIELD(grid), "C x R small multiples a page"},
     {"help", 'h', ARG_FLAG, NULL, CMD_ALL, FIELD(help), "show this help"},
+    {"hold", 0, ARG_NUMBER, "S", CMD_SERIES, FIELD(hold),
+     ".webp: hold the last frame S s (default 3)"},
     {"key", 0, ARG_TEXT, "FIELD", CMD_INIT, FIELD(key), "the boundaries' field keying the regions"},
     {"lang", 0, ARG_TEXT, "LANG", CMD_DRAW, FIELD(lang), "en, ar, fr or en+ar (default: the style's)"},
     {"layer", 0, ARG_TEXT, "NAME", CMD_INIT, FIELD(layer), "the boundaries' layer (default: the first)"},
@@ -84,7 +87,7 @@ static const option_spec option_table[] = {
     {"no-cache", 0, ARG_IGNORED, NULL, CMD_LOAD, 0,
      "ignored: nothing is cached any more"},
     {"output", 'o', ARG_PATH, "FILE", CMD_DRAW | CMD_INIT, FIELD(output),
-     ".png, .pdf, .svg (default: MAPNAME.png, -series.pdf, -diff.png); init: a folder"},
+     ".png .pdf .svg .webp; init: a folder"},
     {"png-compression", 0, ARG_INT, "N", CMD_DRAW, FIELD(png_compression),
      "zlib level 0-9 for PNG (default 3)"},
     {"quiet", 'q', ARG_FLAG, NULL, CMD_ALL, FIELD(quiet), "no warnings, no progress"},
@@ -96,6 +99,16 @@ static const option_spec option_table[] = {
     {"version", 0, ARG_FLAG, NULL, CMD_ALL, FIELD(version), "print the version"},
     {"watch", 0, ARG_FLAG, NULL, CMD_RENDER, FIELD(watch), "render again whenever an input changes"},
 };
+
+G_STATIC_ASSERT(G_N_ELEMENTS(option_table) <= 64); /* a bit each in options.given */
+
+gboolean cli_option_given(const options *o, const char *name)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(option_table); i++)
+        if (!strcmp(option_table[i].name, name))
+            return (o->given >> i) & 1;
+    g_assert_not_reached();
+}
 
 /* --help, from the two tables above: 80 columns, one screen. */
 void cli_print_help(FILE *f)
@@ -152,6 +165,7 @@ static gboolean take_option(const char *given, const char *value, gpointer data,
                             : given[1] == option_table[i].letter)
             s = &option_table[i];
     g_assert(s); /* GOption passes only the names it was given */
+    ps->o->given |= (guint64)1 << (s - option_table);
     if (!(s->commands & ps->command->bit)) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s does not take %s",
                     ps->command->name, given);
