@@ -266,6 +266,50 @@ static void test_french_page(void)
     g_free(err);
 }
 
+/* Whether `text` holds a presentation form (a ligature's or a contextual form's code point,
+ * U+FB00-FB06, U+FB50-FDFF, U+FE70-FEFF) or U+FFFD: what an extractor gives for a glyph the
+ * PDF names by its shape, or by nothing. */
+static gunichar shape_code(const char *text)
+{
+    for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if ((c >= 0xfb00 && c <= 0xfb06) || (c >= 0xfb50 && c <= 0xfdff) ||
+            (c >= 0xfe70 && c <= 0xfeff) || c == 0xfffd)
+            return c;
+    }
+    return 0;
+}
+
+/* The Arabic PDF's text through three extractors -- poppler (which reads cairo's ActualText
+ * spans), mutool and pdfminer (which read the fonts' ToUnicode maps) -- has each ligature's
+ * letters, in reading order: lam-alef in "الأبيض" and "الأصابعة", lam-alef maksura in
+ * "على" (the Noto fonts map these glyphs to presentation forms, which cairo writes as the
+ * glyph's name). */
+static void test_arabic_extractors(void)
+{
+    char *dir = scratch_dir(), *pdf = g_build_filename(dir, "m.pdf", NULL);
+    const char *argv[] = {CM_CLI, "render", "--date", "2019-12-19", "--lang", "ar", "-o", pdf, NULL};
+    g_assert_cmpint(spawn(dir, argv, NULL, NULL), ==, 0);
+    const char *const tools[][8] = {{"pdftotext", "-f", "1", "-l", "1", pdf, "-", NULL},
+                                    {"mutool", "draw", "-q", "-F", "txt", pdf, "1", NULL},
+                                    {"pdf2txt", "--page-numbers", "1", "--", pdf, NULL}};
+    static const char *const want[] = {"البحر الأبيض المتوسط", "على ماذا", "الأصابعة", NULL};
+    for (size_t t = 0; t < G_N_ELEMENTS(tools); t++) {
+        char *out = NULL;
+        g_assert_cmpint(spawn(dir, tools[t], &out, NULL), ==, 0);
+        gunichar c = shape_code(out);
+        if (c)
+            g_error("%s gives U+%04X for a glyph:\n%s", tools[t][0], c, out);
+        for (const char *const *w = want; *w; w++)
+            if (!strstr(out, *w))
+                g_error("%s lacks \"%s\":\n%s", tools[t][0], *w, out);
+        g_free(out);
+    }
+    rm_rf(dir);
+    g_free(pdf);
+    g_free(dir);
+}
+
 /* English stays as it was: the catalogue's English is the words C used to hold. */
 static void test_english_page(void)
 {
@@ -286,6 +330,7 @@ int main(int argc, char **argv)
     g_test_add_func("/words/lookup", test_lookup);
     g_test_add_func("/words/dates", test_dates);
     g_test_add_func("/words/page/ar", test_arabic_page);
+    g_test_add_func("/words/page/ar/extractors", test_arabic_extractors);
     g_test_add_func("/words/page/fr", test_french_page);
     g_test_add_func("/words/page/en", test_english_page);
     return g_test_run();
