@@ -241,13 +241,17 @@ static void test_arabic_page(void)
         "19 ديسمبر 2019",           /* the date */
         "كم",                       /* the scale bar */
         "مصادر السيطرة",            /* the footer */
+        "من فاغنر يدعمون الجيش الوطني", /* the events: their text_ar */
+        "حكومة الوفاق تصادق",
         NULL};
     static const char *const english[] = {"as of", "As of", "Sources of control", "Capital",
                                           " km", "Town held", "Control\n", "December",
                                           "Libya: who", "Around a town", "Apr 2019",
-                                          "reported", NULL};
+                                          "reported", "Wagner fighters", "cabinet approves",
+                                          "Garabulli", NULL};
     expect_words("ar", text, want, english);
     g_assert_null(strstr(err, "[words] have no"));
+    g_assert_null(strstr(err, "the data has no"));
     g_free(text);
     g_free(err);
 }
@@ -257,11 +261,17 @@ static void test_french_page(void)
     char *err = NULL, *text = page_text("fr", &err);
     static const char *const want[] = {"Libye : qui contrôle quoi", "Contrôle territorial",
                                        "au 19 décembre 2019", "Gouvernement d'union nationale",
-                                       "Ville tenue par GNA", "Sources du contrôle", "avr. 2019", NULL};
+                                       "Ville tenue par GNA", "Sources du contrôle", "avr. 2019",
+                                       "Mer Méditerranée", "combattants russes de Wagner", NULL};
     static const char *const english[] = {"as of", "Sources of control", "Capital\n",
-                                          "Town held", "December", NULL};
+                                          "Town held", "December", "Wagner fighters",
+                                          "Mediterranean", NULL};
     expect_words("fr", text, want, english);
     g_assert_null(strstr(err, "[words] have no"));
+    /* the layers have no French names: English, said once */
+    const char *names = strstr(err, "the data has no \"fr\" for the names of places");
+    g_assert_nonnull(names);
+    g_assert_null(strstr(names + 1, "the data has no"));
     g_free(text);
     g_free(err);
 }
