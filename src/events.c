@@ -14,7 +14,8 @@ void cm_events_destroy(cm_events *e)
     if (!e)
         return;
     for (int i = 0; i < e->n; i++)
-        g_free(e->items[i].text), g_free(e->items[i].text_ar), g_free(e->items[i].sources);
+        g_free(e->items[i].text), g_free(e->items[i].text_ar), g_free(e->items[i].text_fr),
+            g_free(e->items[i].sources);
     g_free(e->items);
     g_free(e->path);
     g_free(e);
@@ -34,7 +35,7 @@ static double number(OGRFeatureH f, int idx, gboolean *bad)
 }
 
 /* One row into an event; the problem as text (g_free) when it cannot be one. */
-static char *read_event(cm_event *ev, OGRFeatureH f, const int col[7], const char *path, int line)
+static char *read_event(cm_event *ev, OGRFeatureH f, const int col[8], const char *path, int line)
 {
     char *text = NULL, *why = NULL;
     ev->line = line;
@@ -58,6 +59,7 @@ static char *read_event(cm_event *ev, OGRFeatureH f, const int col[7], const cha
                               "or both be empty", path, line);
     ev->text = cm_ogr_field_text(f, col[4], NULL);
     ev->text_ar = col[5] >= 0 ? cm_ogr_field_text(f, col[5], NULL) : NULL;
+    ev->text_fr = col[7] >= 0 ? cm_ogr_field_text(f, col[7], NULL) : NULL;
     ev->sources = cm_ogr_field_string(f, col[6]);
     if (!why && !ev->text)
         why = g_strdup_printf("%s:%d: the event has no text", path, line);
@@ -74,22 +76,22 @@ static gint by_date(gconstpointer a, gconstpointer b)
 }
 
 /* The table's layer and its columns' indexes; the dataset is closed on failure. */
-static cm_status open_events(GDALDatasetH *ds, OGRLayerH *lyr, int col[7], const char *path,
+static cm_status open_events(GDALDatasetH *ds, OGRLayerH *lyr, int col[8], const char *path,
                              const char *layer, const char *name, cm_ctx *ctx)
 {
     static const char *const columns[] = {"date", "until", "lon", "lat", "text", "text_ar",
-                                          "sources"};
-    static const gboolean required[] = {TRUE, FALSE, FALSE, FALSE, TRUE, FALSE, TRUE};
+                                          "sources", "text_fr"};
+    static const gboolean required[] = {TRUE, FALSE, FALSE, FALSE, TRUE, FALSE, TRUE, FALSE};
     cm_status st;
     if ((st = cm_ogr_open_table(ds, path, ctx)) != CM_OK)
         return st;
     if ((st = cm_datasource_layer(lyr, *ds, path, layer, CM_EINPUT, ctx)) != CM_OK)
         goto fail;
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(*lyr);
-    for (int i = 0; i < 7; i++)
+    for (int i = 0; i < 8; i++)
         if ((col[i] = OGR_FD_GetFieldIndex(defn, columns[i])) < 0 && required[i]) {
             st = cm_fail(ctx, CM_EINPUT, "%s:1: no \"%s\" column (needs date, text, sources; "
-                         "may have until, lon, lat, text_ar)", name, columns[i]);
+                         "may have until, lon, lat, text_ar, text_fr)", name, columns[i]);
             goto fail;
         }
     return CM_OK;
@@ -104,7 +106,7 @@ cm_status cm_events_load_layer(cm_events **out, const char *path, const char *la
 {
     GDALDatasetH ds = NULL;
     OGRLayerH lyr = NULL;
-    int col[7];
+    int col[8];
     cm_status st = CM_OK;
     *out = NULL;
     char *name = cm_datasource_name(path, layer);
@@ -126,7 +128,7 @@ cm_status cm_events_load_layer(cm_events **out, const char *path, const char *la
             g_array_append_val(items, ev);
             continue;
         }
-        g_free(ev.text), g_free(ev.text_ar), g_free(ev.sources);
+        g_free(ev.text), g_free(ev.text_ar), g_free(ev.text_fr), g_free(ev.sources);
         if (problems)
             g_ptr_array_add(problems, why);
         else
@@ -163,4 +165,18 @@ gboolean cm_event_shown(const cm_event *e, const GDate *date)
     if (g_date_valid(&e->until))
         return g_date_compare(date, &e->until) <= 0;
     return g_date_days_between(&e->date, date) <= CM_EVENT_DAYS;
+}
+
+const char *cm_event_text(const cm_event *e, const char *lang)
+{
+    const char *t = !strcmp(lang, "ar") ? e->text_ar : !strcmp(lang, "fr") ? e->text_fr : NULL;
+    return t ? t : e->text;
+}
+
+int cm_events_untranslated(const cm_events *e, const char *lang)
+{
+    int n = 0;
+    for (int i = 0; e && strcmp(lang, "en") != 0 && i < e->n; i++)
+        n += cm_event_text(&e->items[i], lang) == e->items[i].text;
+    return n;
 }

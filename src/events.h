@@ -16,7 +16,7 @@ typedef struct cm_event {
     gboolean has_point;
     double lon, lat;      /* with has_point */
     double x, y;          /* its page position, set at load; has_point FALSE if off the page */
-    char *text, *text_ar; /* text_ar NULL when none */
+    char *text, *text_ar, *text_fr; /* text_ar, text_fr NULL when none */
     char *sources;        /* ids, ';'-separated */
     int line;
 } cm_event;
@@ -28,8 +28,8 @@ typedef struct cm_events {
     char read_sha256[65]; /* not a file: SHA-256 of what was read, hex; "" for a file */
 } cm_events;
 
-/* Reads an events table (CSV, ODS, XLSX: date, until, lon, lat, text, text_ar, sources;
- * until, lon/lat and text_ar may be empty).  A bad date, an until before its date, a lon or
+/* Reads an events table (CSV, ODS, XLSX: date, until, lon, lat, text, text_ar, text_fr,
+ * sources; until, lon/lat, text_ar and text_fr may be empty or absent).  A bad date, an until before its date, a lon or
  * lat without the other or off the globe, or no text fails with CM_EINPUT "file:line: ...";
  * with `problems`, each is recorded there and the row skipped. */
 cm_status cm_events_load(cm_events **out, const char *path, GPtrArray *problems, cm_ctx *ctx);
@@ -42,5 +42,10 @@ void cm_events_destroy(cm_events *e);
 /* Shown on `date`: on or after its date, and before its until or, with none, within
  * CM_EVENT_DAYS of its date. */
 gboolean cm_event_shown(const cm_event *e, const GDate *date);
+
+/* The event's text in `lang` ("ar", "fr"), else its English.  Borrowed from the event. */
+const char *cm_event_text(const cm_event *e, const char *lang);
+/* How many of the events have no text in `lang` (0 for "en" and for no events). */
+int cm_events_untranslated(const cm_events *e, const char *lang);
 
 #endif

@@ -12,8 +12,9 @@
  * glyph's halo once, and a page shows it as a line of text.  cairo 1.16 works out the exact
  * extent of every stroke on every page it analyses (and analyses every form a page uses,
  * again on every page), which made stroked halos half of a PDF's time; a glyph's extent is
- * looked up.  The halo text carries no characters, so copying from the PDF gives each label
- * once. */
+ * looked up.  The halo text carries spaces, one a glyph: copying from the PDF gives each
+ * label once, and extractors that read the font's ToUnicode map (mutool, pdfminer) read
+ * blanks, not U+FFFD, for a glyph that maps to nothing. */
 typedef struct {
     cairo_scaled_font_t *unit; /* the real font at 1 unit to the em */
     double width;              /* the halo's width in ems */
@@ -106,6 +107,8 @@ void cm_halo_show(cairo_t *cr, PangoLayout *layout, double x0, double y0, cm_rgb
     cairo_font_options_destroy(fo);
     PangoLayoutIter *it = pango_layout_get_iter(layout);
     GArray *glyphs = g_array_new(FALSE, FALSE, sizeof(cairo_glyph_t));
+    GArray *clusters = g_array_new(FALSE, FALSE, sizeof(cairo_text_cluster_t));
+    GString *spaces = g_string_new(NULL);
     do {
         PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
         if (!run)
@@ -138,12 +141,21 @@ void cm_halo_show(cairo_t *cr, PangoLayout *layout, double x0, double y0, cm_rgb
         cairo_set_font_face(cr, halo_face(faces, cairo_scaled_font_get_font_face(font),
                                           halo_width / size));
         cairo_set_font_matrix(cr, &fm);
-        /* no characters: one cluster of no bytes covers every glyph */
-        cairo_text_cluster_t none = {0, (int)glyphs->len};
-        cairo_show_text_glyphs(cr, "", 0, (cairo_glyph_t *)glyphs->data, (int)glyphs->len, &none, 1,
-                               0);
+        /* a space a glyph */
+        g_string_set_size(spaces, 0);
+        g_array_set_size(clusters, 0);
+        for (guint i = 0; i < glyphs->len; i++) {
+            g_string_append_c(spaces, ' ');
+            cairo_text_cluster_t one = {1, 1};
+            g_array_append_val(clusters, one);
+        }
+        cairo_show_text_glyphs(cr, spaces->str, (int)spaces->len, (cairo_glyph_t *)glyphs->data,
+                               (int)glyphs->len, (cairo_text_cluster_t *)clusters->data,
+                               (int)clusters->len, 0);
     } while (pango_layout_iter_next_run(it));
     g_array_free(glyphs, TRUE);
+    g_array_free(clusters, TRUE);
+    g_string_free(spaces, TRUE);
     pango_layout_iter_free(it);
     cairo_restore(cr);
     if (group) {

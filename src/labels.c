@@ -5,6 +5,7 @@
 
 #include "draw.h"
 #include "fonts.h"
+#include "text.h"
 
 #include <math.h>
 #include <string.h>
@@ -219,7 +220,7 @@ static void draw_label(cairo_t *cr, const label *l, GHashTable *halos)
     }
     cairo_move_to(cr, x, y);
     cm_draw_set_color(cr, l->spec.color);
-    pango_cairo_show_layout(cr, l->layout);
+    cm_text_show(cr, l->layout);
 }
 
 /* Everything that makes a label look as it does, where it is. */

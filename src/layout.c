@@ -2,6 +2,7 @@
 #include "layout.h"
 
 #include "draw.h"
+#include "text.h"
 
 #include <math.h>
 
@@ -13,7 +14,7 @@ static void show(cairo_t *cr, PangoLayout *layout, double x, double y, cm_rgba c
 {
     cairo_move_to(cr, x, y);
     cm_draw_set_color(cr, color);
-    pango_cairo_show_layout(cr, layout);
+    cm_text_show(cr, layout);
 }
 
 static void layout_size(PangoLayout *l, double *w, double *h)
@@ -341,12 +342,29 @@ void cm_layout_north_arrow(cairo_t *cr, cm_labeler *lab, const cm_style *s, doub
     g_object_unref(n);
 }
 
+/* A footer text in the footer's lines.  On the Arabic page each line is the English
+ * footer's pitch: the Arabic font's own line, a third taller, put four lines of sources
+ * over the credit's line below them. */
+static PangoLayout *footer_layout(cm_labeler *lab, const cm_style *s, const char *text,
+                                  double size, gboolean italic)
+{
+    PangoLayout *l = cm_labeler_layout(lab, text, s->font, size, FALSE, italic);
+    if (rtl(s)) {
+        PangoAttrList *attrs = pango_attr_list_new();
+        pango_attr_list_insert(attrs, pango_attr_line_height_new_absolute(
+                                          (int)(FOOTER_SIZE * 1.3 * PANGO_SCALE)));
+        pango_layout_set_attributes(l, attrs);
+        pango_attr_list_unref(attrs);
+    }
+    return l;
+}
+
 /* The sources as a paragraph the frame's width, wrapped; NULL when it needs more than
  * `lines` lines. */
 static PangoLayout *sources_block(cm_labeler *lab, const cm_style *s, const char *text,
                                   double width, int lines, double size)
 {
-    PangoLayout *l = cm_labeler_layout(lab, text, s->font, size, FALSE, FALSE);
+    PangoLayout *l = footer_layout(lab, s, text, size, FALSE);
     pango_layout_set_width(l, (int)(width * PANGO_SCALE));
     pango_layout_set_wrap(l, PANGO_WRAP_WORD);
     double w, h;
@@ -372,8 +390,7 @@ gboolean cm_layout_footer(cairo_t *cr, cm_labeler *lab, const cm_style *s, const
             (!(l = sources_block(lab, s, f->brief, frame[2], lines, FOOTER_SIZE)) &&
              !(l = sources_block(lab, s, f->brief, frame[2], lines, 5.5)))) {
             /* even the brief form is too long: cut, and say where the rest is */
-            l = cm_labeler_layout(lab, f->brief ? f->brief : f->sources, s->font, FOOTER_SIZE,
-                                  FALSE, FALSE);
+            l = footer_layout(lab, s, f->brief ? f->brief : f->sources, FOOTER_SIZE, FALSE);
             pango_layout_set_width(l, (int)(frame[2] * PANGO_SCALE));
             pango_layout_set_wrap(l, PANGO_WRAP_WORD);
             pango_layout_set_height(l, -lines);
@@ -384,18 +401,22 @@ gboolean cm_layout_footer(cairo_t *cr, cm_labeler *lab, const cm_style *s, const
         show(cr, l, frame[0], y, footer_color(s));
         g_object_unref(l);
     }
-    double last = y + lines * line_h;
+    /* under them, where the page starts reading the note on the rest and at its end the
+     * credit: left and right on an English page, right and left on an Arabic one */
+    double last = y + lines * line_h, right = frame[0] + frame[2];
+    gboolean mirror = rtl(s);
     if (!complete && f->elsewhere) {
-        PangoLayout *e = cm_labeler_layout(lab, f->elsewhere, s->font, FOOTER_SIZE, FALSE, TRUE);
+        PangoLayout *e = footer_layout(lab, s, f->elsewhere, FOOTER_SIZE, TRUE);
         pango_layout_set_width(e, (int)(frame[2] * 0.6 * PANGO_SCALE));
-        show(cr, e, frame[0], last, footer_color(s));
+        show(cr, e, mirror ? start_for_right(e, right) : frame[0], last, footer_color(s));
         g_object_unref(e);
     }
     if (f->credit) {
-        PangoLayout *c = cm_labeler_layout(lab, f->credit, s->font, FOOTER_SIZE, FALSE, TRUE);
+        PangoLayout *c = footer_layout(lab, s, f->credit, FOOTER_SIZE, TRUE);
         pango_layout_set_width(c, (int)(frame[2] * 0.4 * PANGO_SCALE));
+        /* flush with the frame's edge: Pango flips the alignment of a right-to-left text */
         pango_layout_set_alignment(c, PANGO_ALIGN_RIGHT);
-        show(cr, c, frame[0] + frame[2] * 0.6, last, footer_color(s));
+        show(cr, c, mirror ? frame[0] : frame[0] + frame[2] * 0.6, last, footer_color(s));
         g_object_unref(c);
     }
     return complete;

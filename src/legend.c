@@ -339,8 +339,7 @@ static void add_events(GArray *items, const cm_map *map, const cm_control *cs)
         if (!numbers[i])
             continue;
         char *when = cm_format_date_long(s, &e->date);
-        gboolean ar = !strcmp(s->lang, "ar") && e->text_ar;
-        const char *text = ar ? e->text_ar : e->text;
+        const char *text = cm_event_text(e, cm_words_lang(s));
         char *cut = g_utf8_strlen(text, -1) > 100 ? g_utf8_substring(text, 0, 99) : NULL;
         add_item(items, CM_SWATCH_EVENT, p,
                  cm_wordf(s, "event", when, cut ? cut : text, cut ? "\u2026" : "", NULL));

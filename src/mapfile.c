@@ -184,7 +184,8 @@ static void warn_unknown_groups(const cm_keyfile *kf, cm_ctx *ctx)
 
 /* The title block, credit and sea label of [map]. */
 /* A label's text and place from `group`'s keys (text, text-ar, at: [map]'s sea-label keys
- * or a [label NAME]'s); FALSE with nothing read when there is no text. */
+ * or a [label NAME]'s; text[ar] and text[fr] translate too); FALSE with nothing read when
+ * there is no text. */
 static cm_status read_label(cm_mapfile *mf, const cm_keyfile *kf, const char *group,
                             const char *const keys[3], cm_ctx *ctx)
 {
@@ -200,7 +201,14 @@ static cm_status read_label(cm_mapfile *mf, const cm_keyfile *kf, const char *gr
     gboolean ok = at && n == 2 && fabs(at[0]) <= 180 && fabs(at[1]) <= 90;
     cm_map_label *l = &mf->labels[mf->nlabels++];
     l->text = text;
+    /* Arabic as text-ar (sea-label-ar) or as the locale key text[ar] (sea-label[ar]) */
+    char *ar = g_strdup_printf("%s[ar]", keys[0]), *fr = g_strdup_printf("%s[fr]", keys[0]);
     l->text_ar = get_string(kf, group, keys[1]);
+    if (!l->text_ar)
+        l->text_ar = get_string(kf, group, ar);
+    l->text_fr = get_string(kf, group, fr);
+    g_free(ar);
+    g_free(fr);
     if (ok)
         memcpy(l->at, at, sizeof l->at);
     g_free(at);
@@ -435,6 +443,7 @@ void cm_mapfile_destroy(cm_mapfile *mf)
     for (int i = 0; i < mf->nlabels; i++) {
         g_free(mf->labels[i].text);
         g_free(mf->labels[i].text_ar);
+        g_free(mf->labels[i].text_fr);
     }
     g_free(mf->labels);
     g_free(mf->crs);

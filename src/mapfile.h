@@ -38,7 +38,7 @@ typedef struct cm_detail {
 /* A name set on the map where the file says: a sea, a gulf, a desert ([map] sea-label, or a
  * [label NAME] group). */
 typedef struct cm_map_label {
-    char *text, *text_ar; /* text_ar NULL when none */
+    char *text, *text_ar, *text_fr; /* text_ar, text_fr NULL when none */
     double at[2];         /* lon, lat */
 } cm_map_label;
 

@@ -9,6 +9,7 @@
 #include "map_impl.h"
 #include "page.h"
 #include "style.h"
+#include "text.h"
 #include "timeline.h"
 
 #include <cairo.h>
@@ -468,7 +469,7 @@ void cm_draw_notes_page(cairo_t *cr, const cm_map *map, const cm_page_spec *spec
     PangoLayout *h = cm_labeler_layout(lab, head, s->font, s->subtitle_size, TRUE, FALSE);
     cairo_move_to(cr, m, y0);
     cm_draw_set_color(cr, s->title_color);
-    pango_cairo_show_layout(cr, h);
+    cm_text_show(cr, h);
     PangoRectangle r;
     pango_layout_get_extents(h, NULL, &r);
     y0 += (double)r.height / PANGO_SCALE + 8;
@@ -489,7 +490,7 @@ void cm_draw_notes_page(cairo_t *cr, const cm_map *map, const cm_page_spec *spec
             x = m, y = y0 = m;
         }
         cairo_move_to(cr, x, y);
-        pango_cairo_show_layout(cr, l);
+        cm_text_show(cr, l);
         y += lh + 3;
         g_object_unref(l);
     }

@@ -286,23 +286,31 @@ void cm_add_area_labels(const cm_map *map, cm_labeler *lab, const placed_layer *
     }
 }
 
-/* A sea's name in `lang`: English in spaced italics, or Arabic upright and unspaced.  With
- * both languages it stays English: two lines of a sea's size do not fit where the bundled
- * map's gulf and sea are named, and would cost both names in every edition.  Returns the
- * text (g_free) and fills the spec's look. */
+/* A sea's name in `lang`: English (or French) in spaced italics, Arabic upright and
+ * unspaced; with both languages, English over Arabic, each set as alone.  Returns the text
+ * (g_free) and fills the spec's look. */
 static char *sea_text(cm_label_spec *spec, const char *lang, const cm_map_label *l)
 {
     gboolean arabic = l->text_ar && !strcmp(lang, "ar");
+    gboolean both = l->text_ar && !strcmp(lang, "en+ar");
+    const char *latin = !strcmp(lang, "fr") && l->text_fr ? l->text_fr : l->text;
     spec->italic = !arabic;
     spec->letter_spacing = arabic ? 0 : 1.5;
-    return g_strdup(arabic ? l->text_ar : l->text);
+    spec->styled_bytes = both ? (int)strlen(latin) : 0;
+    if (arabic)
+        return g_strdup(l->text_ar);
+    if (both)
+        spec->size *= 0.8;
+    return both ? g_strdup_printf("%s\n%s", latin, l->text_ar) : g_strdup(latin);
 }
 
-/* The seas' and other names the map file sets, where it puts them, in Arabic when the page
- * is and the file gives it: in a box that holds both, so that the language moves no other
- * name. */
+/* The seas' and other names the map file sets, where it puts them, in the page's language
+ * when the file gives it: in a box that holds every edition's (French too), so that the
+ * language moves no other name. */
 void cm_add_sea_label(const cm_map *map, cm_labeler *lab)
 {
+    static const char *const langs[] = {"en", "ar", "en+ar", "fr"};
+    enum { N = G_N_ELEMENTS(langs) };
     const cm_style *s = map->style;
     for (int i = 0; i < map->mf->nlabels; i++) {
         const cm_map_label *l = &map->mf->labels[i];
@@ -312,15 +320,19 @@ void cm_add_sea_label(const cm_map *map, cm_labeler *lab)
                               .color = s->sea_label, .kind = CM_LABEL_AREA,
                               .x = map->label_xy[2 * i], .y = map->label_xy[2 * i + 1],
                               .priority = 9};
-        cm_label_spec other[2] = {spec, spec};
-        char *texts[2] = {sea_text(&other[0], "en", l), sea_text(&other[1], "ar", l)};
-        other[0].text = texts[0], other[1].text = texts[1];
+        cm_label_spec other[N];
+        char *texts[N];
+        for (int e = 0; e < N; e++) {
+            other[e] = spec;
+            texts[e] = sea_text(&other[e], langs[e], l);
+            other[e].text = texts[e];
+        }
         char *text = sea_text(&spec, s->lang, l);
         spec.text = text;
-        spec.editions = other, spec.n_editions = 2;
+        spec.editions = other, spec.n_editions = N;
         cm_labeler_add(lab, &spec);
-        g_free(texts[0]);
-        g_free(texts[1]);
+        for (int e = 0; e < N; e++)
+            g_free(texts[e]);
         g_free(text);
     }
 }

@@ -92,6 +92,28 @@ static void warn_covered(const cm_map *map, const cm_page_spec *specs, int n, cm
     g_free(covers);
 }
 
+/* The page's language where the data has none, in one warning a render: events with no
+ * text in it, and (French) names, which the layers carry in English and Arabic only. */
+static void warn_data_lang(const cm_map *map, cm_ctx *ctx)
+{
+    const char *lang = cm_words_lang(map->style);
+    int n = cm_events_untranslated(map->events, lang);
+    gboolean names = strcmp(lang, "en") != 0 && strcmp(lang, "ar") != 0;
+    if (n == 0 && !names)
+        return;
+    GString *what = g_string_new(NULL);
+    if (names)
+        g_string_append(what, "the names of places and areas");
+    if (names && n)
+        g_string_append(what, " and ");
+    if (n)
+        g_string_append_printf(what, "%d event%s of %s (no text_%s)", n, n == 1 ? "" : "s",
+                               map->events->path, lang);
+    cm_warn(ctx, "%s: the data has no \"%s\" for %s: in English on the page", map->mf->path,
+            lang, what->str);
+    g_string_free(what, TRUE);
+}
+
 /* Writes one file holding `n` pages (or sheets of small multiples when grid[0] > 0).  With
  * `memory` (a series of single pages), labels keep their positions from the pages before. */
 /* The words this render used without a translation, in one warning for the map and its
@@ -116,6 +138,7 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
     int per_page = grid && grid[0] > 0 ? grid[0] * grid[1] : 1;
     int pages = (n + per_page - 1) / per_page;
     warn_covered(map, specs, n, ctx);
+    warn_data_lang(map, ctx);
     if (pages > 1 && fmt != CM_FORMAT_PDF)
         return cm_fail(ctx, CM_EUSAGE,
                        "%s: %d pages need a PDF, or a file name pattern such as frames/%%Y-%%m-%%d.png",

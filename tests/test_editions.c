@@ -13,7 +13,7 @@
 
 #define GEO CM_SOURCE_DIR "/geodata/"
 
-static const char *const langs[] = {"en", "ar", "en+ar"};
+static const char *const langs[] = {"en", "ar", "en+ar", "fr"};
 
 /* What one edition's label pass placed: ids, boxes and texts, in placement order. */
 typedef struct {
@@ -86,12 +86,13 @@ static char *place_set(const placed *p)
     return g_string_free(s, FALSE);
 }
 
-/* The left-to-right editions (en, en+ar) placed the same labels (ids: places and events; 0:
- * districts, countries and seas) in the same boxes; the Arabic edition, whose furniture
- * mirrors (the legend and the detail frame change sides), names the same places, though a
- * district's or country's name beside the moved furniture may move or go (labels keep clear
- * of both editions' furniture; on a crowded map the Arabic legend's taller box can still take
- * a place beside it: `ar_places` FALSE there).  Returns how many place labels. */
+/* en and en+ar placed the same labels (ids: places and events; 0: districts, countries and
+ * seas) in the same boxes; the Arabic edition, whose furniture mirrors (the legend and the
+ * detail frame change sides), and the French one, whose furniture's words are longer, name
+ * the same places, though a district's or country's name beside the moved furniture, or the
+ * detail's own name, may move.  On a crowded map the Arabic legend's taller box, which
+ * labels keep clear of on both sides, can still take a place beside it (`ar_places` FALSE:
+ * the Arabic edition's places are not compared).  Returns how many place labels. */
 static int check_same(cm_map *map, const char *what, gboolean ar_places)
 {
     placed p[G_N_ELEMENTS(langs)];
@@ -103,12 +104,13 @@ static int check_same(cm_map *map, const char *what, gboolean ar_places)
     g_test_message("%s: %d labels placed, %d of them places, in every edition", what, p[0].n,
                    towns);
     for (size_t l = 1; l < G_N_ELEMENTS(langs); l++) {
-        if (strcmp(langs[l], "ar") == 0) {
-            if (!ar_places)
+        if (strcmp(langs[l], "en+ar") != 0) {
+            if (!ar_places && strcmp(langs[l], "ar") == 0)
                 continue;
             char *a = place_set(&p[l]), *e = place_set(&p[0]);
             if (strcmp(a, e) != 0)
-                g_error("%s: places named in ar {%s} and in en {%s} differ", what, a, e);
+                g_error("%s: places named in %s {%s} and in en {%s} differ", what, langs[l], a,
+                        e);
             g_free(a), g_free(e);
             continue;
         }
@@ -210,9 +212,21 @@ static void test_both_scripts(void)
         g_assert_true(find(&ar, pairs[i][1]) != NULL);
         g_assert_null(find(&ar, pairs[i][0]));
     }
-    /* a sea is in Arabic in Arabic, and stays English with both (see places.c) */
-    g_assert_nonnull(find(&ar, "البحر الأبيض المتوسط"));
-    g_assert_nonnull(find(&both, "Mediterranean Sea"));
+    /* the seas and the map file's names (the gulf) too: Arabic in Arabic, English over
+     * Arabic with both, French in French */
+    static const char *const seas[][3] = {{"Mediterranean Sea", "البحر الأبيض المتوسط", "Mer Méditerranée"},
+                                          {"Gulf of Sidra", "خليج سرت", "Golfe de Syrte"}};
+    placed fr = place(map, "fr");
+    for (size_t i = 0; i < G_N_ELEMENTS(seas); i++) {
+        const char *t = find(&both, seas[i][0]);
+        if (!t || !strstr(t, seas[i][1]))
+            g_error("en+ar: no label with \"%s\" and \"%s\" (%s)", seas[i][0], seas[i][1],
+                    t ? t : "none");
+        g_assert_nonnull(find(&ar, seas[i][1]));
+        g_assert_null(find(&ar, seas[i][0]));
+        g_assert_nonnull(find(&fr, seas[i][2]));
+    }
+    placed_clear(&fr);
     /* every area label (id 0) of en+ar has both scripts when its Arabic is known: at least
      * the districts' and the neighbours' */
     int mixed = 0, latin_only = 0;

@@ -241,13 +241,17 @@ static void test_arabic_page(void)
         "19 ديسمبر 2019",           /* the date */
         "كم",                       /* the scale bar */
         "مصادر السيطرة",            /* the footer */
+        "من فاغنر يدعمون الجيش الوطني", /* the events: their text_ar */
+        "حكومة الوفاق تصادق",
         NULL};
     static const char *const english[] = {"as of", "As of", "Sources of control", "Capital",
                                           " km", "Town held", "Control\n", "December",
                                           "Libya: who", "Around a town", "Apr 2019",
-                                          "reported", NULL};
+                                          "reported", "Wagner fighters", "cabinet approves",
+                                          "Garabulli", NULL};
     expect_words("ar", text, want, english);
     g_assert_null(strstr(err, "[words] have no"));
+    g_assert_null(strstr(err, "the data has no"));
     g_free(text);
     g_free(err);
 }
@@ -257,13 +261,63 @@ static void test_french_page(void)
     char *err = NULL, *text = page_text("fr", &err);
     static const char *const want[] = {"Libye : qui contrôle quoi", "Contrôle territorial",
                                        "au 19 décembre 2019", "Gouvernement d'union nationale",
-                                       "Ville tenue par GNA", "Sources du contrôle", "avr. 2019", NULL};
+                                       "Ville tenue par GNA", "Sources du contrôle", "avr. 2019",
+                                       "Mer Méditerranée", "combattants russes de Wagner", NULL};
     static const char *const english[] = {"as of", "Sources of control", "Capital\n",
-                                          "Town held", "December", NULL};
+                                          "Town held", "December", "Wagner fighters",
+                                          "Mediterranean", NULL};
     expect_words("fr", text, want, english);
     g_assert_null(strstr(err, "[words] have no"));
+    /* the layers have no French names: English, said once */
+    const char *names = strstr(err, "the data has no \"fr\" for the names of places");
+    g_assert_nonnull(names);
+    g_assert_null(strstr(names + 1, "the data has no"));
     g_free(text);
     g_free(err);
+}
+
+/* Whether `text` holds a presentation form (a ligature's or a contextual form's code point,
+ * U+FB00-FB06, U+FB50-FDFF, U+FE70-FEFF) or U+FFFD: what an extractor gives for a glyph the
+ * PDF names by its shape, or by nothing. */
+static gunichar shape_code(const char *text)
+{
+    for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if ((c >= 0xfb00 && c <= 0xfb06) || (c >= 0xfb50 && c <= 0xfdff) ||
+            (c >= 0xfe70 && c <= 0xfeff) || c == 0xfffd)
+            return c;
+    }
+    return 0;
+}
+
+/* The Arabic PDF's text through three extractors -- poppler (which reads cairo's ActualText
+ * spans), mutool and pdfminer (which read the fonts' ToUnicode maps) -- has each ligature's
+ * letters, in reading order: lam-alef in "الأبيض" and "الأصابعة", lam-alef maksura in
+ * "على" (the Noto fonts map these glyphs to presentation forms, which cairo writes as the
+ * glyph's name). */
+static void test_arabic_extractors(void)
+{
+    char *dir = scratch_dir(), *pdf = g_build_filename(dir, "m.pdf", NULL);
+    const char *argv[] = {CM_CLI, "render", "--date", "2019-12-19", "--lang", "ar", "-o", pdf, NULL};
+    g_assert_cmpint(spawn(dir, argv, NULL, NULL), ==, 0);
+    const char *const tools[][8] = {{"pdftotext", "-f", "1", "-l", "1", pdf, "-", NULL},
+                                    {"mutool", "draw", "-q", "-F", "txt", pdf, "1", NULL},
+                                    {"pdf2txt", "--page-numbers", "1", "--", pdf, NULL}};
+    static const char *const want[] = {"البحر الأبيض المتوسط", "على ماذا", "الأصابعة", NULL};
+    for (size_t t = 0; t < G_N_ELEMENTS(tools); t++) {
+        char *out = NULL;
+        g_assert_cmpint(spawn(dir, tools[t], &out, NULL), ==, 0);
+        gunichar c = shape_code(out);
+        if (c)
+            g_error("%s gives U+%04X for a glyph:\n%s", tools[t][0], c, out);
+        for (const char *const *w = want; *w; w++)
+            if (!strstr(out, *w))
+                g_error("%s lacks \"%s\":\n%s", tools[t][0], *w, out);
+        g_free(out);
+    }
+    rm_rf(dir);
+    g_free(pdf);
+    g_free(dir);
 }
 
 /* English stays as it was: the catalogue's English is the words C used to hold. */
@@ -286,6 +340,7 @@ int main(int argc, char **argv)
     g_test_add_func("/words/lookup", test_lookup);
     g_test_add_func("/words/dates", test_dates);
     g_test_add_func("/words/page/ar", test_arabic_page);
+    g_test_add_func("/words/page/ar/extractors", test_arabic_extractors);
     g_test_add_func("/words/page/fr", test_french_page);
     g_test_add_func("/words/page/en", test_english_page);
     return g_test_run();
