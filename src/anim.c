@@ -8,6 +8,7 @@
 #include "draw.h"
 #include "map_impl.h"
 #include "output.h"
+#include "text.h"
 #include "words.h"
 
 #include <math.h>
@@ -78,7 +79,7 @@ static void draw_caption(cairo_t *cr, const cm_map *map, const anim_frame *fr,
     double tw = (double)logical.width / PANGO_SCALE, th = (double)logical.height / PANGO_SCALE;
     cairo_move_to(cr, (w - tw) / 2, y0 + (h - 7 - th) / 2 + 1);
     cm_draw_set_color(cr, s->title_color);
-    pango_cairo_show_layout(cr, t);
+    cm_text_show(cr, t);
     g_object_unref(t);
     cm_labeler_destroy(lab);
     g_free(text);

@@ -11,6 +11,7 @@
 #include "map_impl.h"
 #include "page.h"
 #include "style.h"
+#include "text.h"
 
 #include <cairo.h>
 #include <pango/pangocairo.h>
@@ -468,9 +469,9 @@ static void draw_sheet_furniture(cairo_t *cr, const cm_sheet_layout *lo, const c
     (void)th, (void)sth;
     cm_draw_set_color(cr, s->title_color);
     cairo_move_to(cr, tx - (double)tr.x / PANGO_SCALE, lo->inner.y0);
-    pango_cairo_show_layout(cr, t);
+    cm_text_show(cr, t);
     cairo_move_to(cr, sx - (double)sr.x / PANGO_SCALE, sy);
-    pango_cairo_show_layout(cr, st);
+    cm_text_show(cr, st);
     g_object_unref(t);
     g_object_unref(st);
     g_free(sub);
@@ -518,7 +519,7 @@ static void draw_sheet_furniture(cairo_t *cr, const cm_sheet_layout *lo, const c
         c.a *= 0.75;
         cm_draw_set_color(cr, c);
         cairo_move_to(cr, lo->sources.x0, lo->sources.y0);
-        pango_cairo_show_layout(cr, l);
+        cm_text_show(cr, l);
         g_object_unref(l);
     }
     g_free(full);
