@@ -1,6 +1,8 @@
 /* The legend's items on a page's date: whose colours, stripes and symbols the page shows
  * (districts, towns' and sites' cells, zones, lines, towns, sites, events), and what the
  * detail frames show besides.  Only what the frame holds is listed. */
+#include "change.h"
+#include "words.h"
 #include "ctx.h"
 #include "draw.h"
 #include "labels.h"
@@ -11,6 +13,7 @@
 #include "style.h"
 #include "timeline.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -252,24 +255,42 @@ static void add_site_items(GArray *items, const cm_map *map, const cm_control *c
     g_hash_table_unref(seen);
 }
 
-/* A town symbol for each holder of a town shown on the date (in a change map: each gainer). */
+/* A town symbol for each holder of a town shown on the date. */
 static void add_town_holders(GArray *items, const cm_map *map, const cm_control *cs)
 {
     const cm_style *s = map->style;
-    gboolean diff = cs->spec->diff;
     for (guint c = 0; c < s->controllers->len; c++) {
         const cm_controller *ctl = s->controllers->pdata[c];
         gboolean shows = FALSE;
         for (int i = 0; i < map->first_site && !shows; i++) {
             const cm_ledger_row *r = cs->towns[i];
-            shows = r && cm_place_in_frame(map, i) && !strcmp(r->controller, ctl->id) &&
-                    (!diff || cm_control_changed(cs->towns_from[i], r));
+            shows = r && cm_place_in_frame(map, i) && !strcmp(r->controller, ctl->id);
         }
         if (!shows)
             continue;
         cm_paint p = {.colors = {ctl->fill}, .n = 1};
-        add_item(items, CM_SWATCH_DOT, p,
-                 cm_wordf(s, diff ? "town-taken-by" : "town-held-by", ctl->short_label, NULL));
+        add_item(items, CM_SWATCH_DOT, p, cm_wordf(s, "town-held-by", ctl->short_label, NULL));
+    }
+}
+
+/* A change map's towns and sites that changed hands: ringed, in the colour of who took them,
+ * one entry per taker. */
+static void add_changed_places(GArray *items, const cm_map *map, const cm_control *cs)
+{
+    const cm_style *s = map->style;
+    for (guint c = 0; c < s->controllers->len; c++) {
+        const cm_controller *ctl = s->controllers->pdata[c];
+        gboolean shows = FALSE;
+        for (int i = 0; i < map->places.layer->n && !shows; i++) {
+            const cm_ledger_row *to = NULL;
+            shows = cm_place_in_frame(map, i) &&
+                    cm_place_changed_hands(map, cs->towns_from, cs->rows_from, cs->towns, i, NULL,
+                                           &to) &&
+                    !strcmp(to->controller, ctl->id);
+        }
+        if (shows)
+            add_item(items, CM_SWATCH_RING, (cm_paint){.colors = {ctl->fill}, .n = 1},
+                     cm_wordf(s, "place-taken-by", ctl->short_label, NULL));
     }
 }
 
@@ -287,7 +308,8 @@ static void add_place_items(GArray *items, const cm_map *map, const cm_control *
         const cm_ledger_row *r = cs->towns[i];
         if (!cm_place_in_frame(map, i))
             continue;
-        gboolean shown = r && (!diff || cm_control_changed(cs->towns_from[i], r));
+        gboolean shown = r && (!diff || cm_place_changed_hands(map, cs->towns_from, cs->rows_from,
+                                                                cs->towns, i, NULL, NULL));
         if (k && strcmp(k, "capital") == 0)
             capital = TRUE;
         else if (!shown)
@@ -298,7 +320,10 @@ static void add_place_items(GArray *items, const cm_map *map, const cm_control *
     cm_paint symbol = {.colors = {s->place_color}, .n = 1};
     if (capital)
         add_item(items, CM_SWATCH_STAR, symbol, g_strdup(cm_word(s, "capital")));
-    add_town_holders(items, map, cs);
+    if (diff)
+        add_changed_places(items, map, cs);
+    else
+        add_town_holders(items, map, cs);
     if (plain)
         add_item(items, CM_SWATCH_DOT, symbol, g_strdup(cm_word(s, "town")));
     if (siege)
@@ -392,27 +417,159 @@ static void merge_details(GArray *items, const cm_map *map, const cm_control *cs
     }
 }
 
+/* "12,300": a whole number in groups of three, with the catalogue's separator. */
+static char *grouped(const cm_style *s, double v)
+{
+    char digits[32];
+    g_snprintf(digits, sizeof digits, "%.0f", v);
+    GString *out = g_string_new(NULL);
+    size_t n = strlen(digits);
+    for (size_t i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0)
+            g_string_append(out, cm_word(s, "digit-group"));
+        g_string_append_c(out, digits[i]);
+    }
+    char *local = cm_words_digits(s, out->str);
+    g_string_free(out, TRUE);
+    return local;
+}
+
+/* An area as the legend gives it: three significant figures, at least to the ten km². */
+static double round_km2(double km2)
+{
+    if (km2 <= 0)
+        return 0;
+    double unit = fmax(10, pow(10, floor(log10(km2)) - 2));
+    return round(km2 / unit) * unit;
+}
+
+/* `line` with `more` after it, joined by the word `join` ("%s, %s"). */
+static void append_listed(const cm_style *s, GString *line, const char *join, const char *more)
+{
+    if (!line->len) {
+        g_string_assign(line, more);
+        return;
+    }
+    char *joined = cm_wordf(s, join, line->str, more, NULL);
+    g_string_assign(line, joined);
+    g_free(joined);
+}
+
+/* "GNA gained 8,950 km², LNA gained none; 120 km² newly contested": each side that gained
+ * or lost ground, measured on the ellipsoid (change.c). */
+static char *change_summary(const cm_map *map, const cm_change *ch)
+{
+    const cm_style *s = map->style;
+    GString *line = g_string_new(NULL);
+    for (guint c = 0; c < s->controllers->len; c++) {
+        const cm_controller *ctl = s->controllers->pdata[c];
+        gboolean in_play = FALSE;
+        for (int i = 0; i < ch->npieces && !in_play; i++) {
+            const cm_change_piece *p = &ch->pieces[i];
+            in_play = p->kind != CM_CHANGE_SAME && (!g_strcmp0(p->to.holder, ctl->id) ||
+                                                    !g_strcmp0(p->from.holder, ctl->id));
+        }
+        if (!in_play)
+            continue;
+        double km2 = round_km2(cm_change_km2(ch, CM_CHANGE_GAINED, ctl->id));
+        char *n = grouped(s, km2);
+        char *one = km2 > 0 ? cm_wordf(s, "gained-km2", ctl->short_label, n, NULL)
+                            : cm_wordf(s, "gained-none", ctl->short_label, NULL);
+        append_listed(s, line, "list-comma", one);
+        g_free(one);
+        g_free(n);
+    }
+    double contested = round_km2(cm_change_km2(ch, CM_CHANGE_CONTESTED, NULL));
+    if (contested > 0) {
+        char *n = grouped(s, contested), *one = cm_wordf(s, "contested-km2", n, NULL);
+        append_listed(s, line, "list-semicolon", one);
+        g_free(one);
+        g_free(n);
+    }
+    return g_string_free(line, line->len == 0);
+}
+
+/* Whether a piece of the change lies in a district the frame shows. */
+static gboolean piece_shown(const cm_map *map, const cm_change_piece *p)
+{
+    return map->region_in_frame[p->region];
+}
+
+/* A change map's ground: gains by side, new contests, the unchanged ground by holder (muted),
+ * then the summary of areas (on the main map only: a detail's frame cuts its ground). */
+static void add_change_items(GArray *items, const cm_map *map, const cm_control *cs)
+{
+    const cm_style *s = map->style;
+    const cm_change *ch = cs->change;
+    for (int kind = CM_CHANGE_GAINED; kind >= CM_CHANGE_SAME; kind -= CM_CHANGE_GAINED)
+        for (guint c = 0; c < s->controllers->len; c++) {
+            const cm_controller *ctl = s->controllers->pdata[c];
+            gboolean shows = FALSE;
+            for (int i = 0; i < ch->npieces && !shows; i++) {
+                const cm_change_piece *p = &ch->pieces[i];
+                shows = piece_shown(map, p) && (int)p->kind == kind && p->to.holder &&
+                        p->to.status != CM_CONTESTED && !strcmp(p->to.holder, ctl->id);
+            }
+            if (shows)
+                add_item(items, CM_SWATCH_AREA,
+                         cm_change_paint(s, kind, ctl->id, CM_HELD, NULL),
+                         cm_wordf(s, kind ? "gained-by" : "unchanged-held-by", ctl->short_label,
+                                  NULL));
+        }
+    char *since = cm_format_date_long(s, &cs->spec->from);
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    gboolean none = FALSE;
+    for (int kind = CM_CHANGE_CONTESTED; kind >= CM_CHANGE_SAME; kind -= CM_CHANGE_CONTESTED)
+        for (int i = 0; i < ch->npieces; i++) {
+            const cm_change_piece *p = &ch->pieces[i];
+            none |= piece_shown(map, p) && !p->to.holder;
+            if (!piece_shown(map, p) || (int)p->kind != kind || p->to.status != CM_CONTESTED ||
+                !p->to.parties)
+                continue;
+            char *set = party_set(p->to.parties), *k = g_strdup_printf("%d %s", kind, set);
+            g_free(set);
+            if (g_hash_table_contains(seen, k)) {
+                g_free(k);
+                continue;
+            }
+            g_hash_table_add(seen, k);
+            char *names = party_names(s, p->to.parties);
+            add_item(items, CM_SWATCH_AREA,
+                     cm_change_paint(s, kind, p->to.holder, CM_CONTESTED, p->to.parties),
+                     kind ? cm_wordf(s, "contested-since", s->contested_label, since, names, NULL)
+                          : cm_wordf(s, "unchanged-contested", s->contested_label, names, NULL));
+            g_free(names);
+        }
+    g_hash_table_unref(seen);
+    g_free(since);
+    if (none)
+        add_item(items, CM_SWATCH_AREA, cm_control_paint(s, NULL, CM_HELD, NULL),
+                 g_strdup(s->unknown_label));
+    char *summary = map->part ? NULL : change_summary(map, ch);
+    if (summary)
+        add_item(items, CM_SWATCH_NOTE, (cm_paint){.n = 0}, summary);
+}
+
 GArray *cm_legend_items(const cm_map *map, const cm_control *cs)
 {
     const cm_style *s = map->style;
     GArray *items = g_array_new(FALSE, TRUE, sizeof(cm_legend_item));
-    gboolean diff = cs->spec->diff;
-    ground g = ground_rows(map, cs);
-    add_holders(items, map, cs, &g);
-    add_claimed(items, map, cs, &g);
-    add_contested(items, map, cs, &g);
-    ground_clear(&g);
-    add_cells(items, map, cs);
-    gboolean none = FALSE, unchanged = FALSE;
-    for (int i = 0; i < map->regions.layer->n; i++) {
-        none |= !cs->rows[i];
-        unchanged |= diff && !cm_control_changed(cs->rows_from[i], cs->rows[i]);
+    if (cs->spec->diff) {
+        add_change_items(items, map, cs);
+    } else {
+        ground g = ground_rows(map, cs);
+        add_holders(items, map, cs, &g);
+        add_claimed(items, map, cs, &g);
+        add_contested(items, map, cs, &g);
+        ground_clear(&g);
+        add_cells(items, map, cs);
+        gboolean none = FALSE;
+        for (int i = 0; i < map->regions.layer->n; i++)
+            none |= !cs->rows[i];
+        if (none)
+            add_item(items, CM_SWATCH_AREA, cm_control_paint(s, NULL, CM_HELD, NULL),
+                     g_strdup(s->unknown_label));
     }
-    if (diff && unchanged)
-        add_item(items, CM_SWATCH_AREA, cm_control_paint(s, NULL, CM_HELD, NULL), g_strdup(cm_word(s, "no-change")));
-    else if (none)
-        add_item(items, CM_SWATCH_AREA, cm_control_paint(s, NULL, CM_HELD, NULL),
-                 g_strdup(s->unknown_label));
     add_lines(items, map, cs);
     add_place_items(items, map, cs);
     add_events(items, map, cs);

@@ -26,6 +26,8 @@ typedef struct {
     const cm_page_spec *spec;
     const cm_ledger_row **rows, **towns;           /* parallel to regions and places; NULL = none */
     const cm_ledger_row **rows_from, **towns_from; /* diff only */
+    const struct cm_change *change; /* diff only: the ground cut by change (change.h), the
+                                     * map's: borrowed */
 } cm_control;
 
 /* ---- control.c ---- */
@@ -44,7 +46,10 @@ cm_rgba cm_lighten(cm_rgba c, double k);
 cm_paint cm_control_paint(const cm_style *s, const char *holder, cm_control_status status,
                           char **parties);
 cm_paint cm_row_paint(const cm_style *s, const cm_ledger_row *r);
-cm_paint cm_diff_paint(const cm_style *s, const cm_ledger_row *from, const cm_ledger_row *to);
+/* A change map's piece of ground (change.h): gains and new contests in full colour, the
+ * unchanged muted (its holder's colour, or stripes, lightened and greyed). */
+cm_paint cm_change_paint(const cm_style *s, int kind, const char *holder,
+                         cm_control_status status, char **parties);
 /* The legend's items (cm_legend_item, texts owned): only what the page shows.  Free with
  * cm_legend_items_free. */
 GArray *cm_legend_items(const cm_map *map, const cm_control *cs);

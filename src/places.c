@@ -1,5 +1,7 @@
 /* Label candidates: towns by rank with their symbols, country, district and sea names, for
  * the label pass (labels.c) to place. */
+#include "change.h"
+#include "words.h"
 #include "ctx.h"
 #include "draw.h"
 #include "labels.h"
@@ -114,6 +116,30 @@ static char *label_text(const char *lang, const char *en, const char *ar)
     return g_strdup(en ? en : ar);
 }
 
+/* The room a change map's ring takes around a symbol. */
+#define RING_PT 3.2
+
+/* A place's label: its name, and in a change map, for a place that changed hands, the day it
+ * did (its row in force began): "Sabratha" over "13 Apr 2020". */
+static char *place_text(const cm_style *s, const char *lang, const cm_feature *f,
+                        const GDate *changed)
+{
+    char *name = label_text(lang, f->name, f->name_ar);
+    if (!name || !changed)
+        return name;
+    char month[24], day[8], year[8];
+    g_snprintf(month, sizeof month, "month-short-%d", g_date_get_month(changed));
+    g_snprintf(day, sizeof day, "%d", g_date_get_day(changed));
+    g_snprintf(year, sizeof year, "%d", g_date_get_year(changed));
+    char *words = cm_wordf(s, "date-short", day, cm_word(s, month), year, NULL);
+    char *when = cm_words_digits(s, words);
+    char *text = cm_wordf(s, "place-changed-on", name, when, NULL);
+    g_free(when);
+    g_free(words);
+    g_free(name);
+    return text;
+}
+
 double cm_place_radius(const cm_map *map, int i, const cm_ledger_row *row)
 {
     const cm_style *s = map->style;
@@ -180,9 +206,13 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
             continue;
         gboolean capital = f->kind && strcmp(f->kind, "capital") == 0;
         const cm_ledger_row *row = cs->towns[i];
-        gboolean neutral = cs->spec->diff && !cm_control_changed(cs->towns_from[i], row);
+        /* a change map colours and rings what changed hands, and only that */
+        gboolean changed = cs->spec->diff &&
+                           cm_place_changed_hands(map, cs->towns_from, cs->rows_from, cs->towns,
+                                                  i, NULL, NULL);
+        gboolean neutral = cs->spec->diff && !changed;
         gboolean shown = always_shown(f) || (row && !neutral);
-        double r = cm_place_radius(map, i, neutral ? NULL : row);
+        double r = cm_place_radius(map, i, neutral ? NULL : row) + (changed ? RING_PT : 0);
         if (draw) {
             /* a town is shown only with its name: an unnamed dot says nothing */
             if (!shown && !cm_labeler_is_placed(lab, i + 1))
@@ -191,6 +221,8 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
                 cm_box b = {x - r, y - r, x + r, y + r};
                 g_array_append_val(drawn, b);
             }
+            if (changed)
+                cm_draw_changed_ring(cr, x, y, r - RING_PT, s->place_color, s->place_halo);
             if (i >= map->first_site)
                 draw_site(cr, s, f, x, y, neutral ? NULL : row);
             else
@@ -203,12 +235,12 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
         cm_box symbol = {x - r, y - r, x + r, y + r};
         if (shown)
             cm_labeler_block(lab, symbol);
-        char *text = label_text(s->lang, f->name, f->name_ar);
+        char *text = place_text(s, s->lang, f, changed ? &row->date : NULL);
         if (!text)
             continue;
         double size = place_size(s, f);
-        gboolean day = cm_place_of_the_day(map, cs, i);
-        int priority = place_priority(f) + (capital ? 20 : 0) + (row ? 5 : 0);
+        gboolean day = changed || (!cs->spec->diff && cm_place_of_the_day(map, cs, i));
+        int priority = place_priority(f) + (capital ? 20 : 0) + (row ? 5 : 0) + (changed ? 50 : 0);
         cm_label_spec spec = {
             .text = text, .font = s->font, .size = size, .bold = capital || f->rank <= 2,
             .color = s->place_color, .halo = s->place_halo, .halo_width = s->halo_width,
@@ -218,7 +250,7 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
         cm_label_spec other[NEDITIONS];
         char *texts[NEDITIONS];
         for (int e = 0; e < NEDITIONS; e++) {
-            texts[e] = label_text(editions[e], f->name, f->name_ar);
+            texts[e] = place_text(s, editions[e], f, changed ? &row->date : NULL);
             other[e] = spec;
             other[e].text = texts[e];
         }
