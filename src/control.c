@@ -49,21 +49,6 @@ void cm_control_clear(cm_control *cs)
     g_free(cs->towns_from);
 }
 
-/* Whether control cm_control_changed between two rows: holder, status or parties. */
-gboolean cm_control_changed(const cm_ledger_row *a, const cm_ledger_row *b)
-{
-    if (!a || !b)
-        return a != b;
-    if (strcmp(a->controller, b->controller) || a->status != b->status)
-        return TRUE;
-    char *pa = a->parties ? g_strjoinv(";", a->parties) : g_strdup("");
-    char *pb = b->parties ? g_strjoinv(";", b->parties) : g_strdup("");
-    gboolean d = strcmp(pa, pb) != 0;
-    g_free(pa);
-    g_free(pb);
-    return d;
-}
-
 /* A colour halfway to white: claimed, unconfirmed ground. */
 cm_rgba cm_lighten(cm_rgba c, double k)
 {

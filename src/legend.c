@@ -39,33 +39,23 @@ static char *party_names(const cm_style *s, char **parties)
 }
 
 /* The rows that paint ground on the page: each region's, then each cell's whose town or site
- * has a row (cells.c), with the rows of the change map's first date in `from`. */
+ * has a row (cells.c).  A change map's ground is change.c's instead. */
 typedef struct {
-    const cm_ledger_row **to, **from;
+    const cm_ledger_row **to;
     int n;
 } ground;
 
 static ground ground_rows(const cm_map *map, const cm_control *cs)
 {
     int nreg = map->regions.layer->n;
-    ground g = {g_new0(const cm_ledger_row *, (size_t)(nreg + map->ncells)),
-                g_new0(const cm_ledger_row *, (size_t)(nreg + map->ncells)), 0};
-    gboolean diff = cs->spec->diff;
-    for (int i = 0; i < nreg; i++) {
-        if (!map->region_in_frame[i])
-            continue;
-        g.to[g.n] = cs->rows[i], g.from[g.n] = diff ? cs->rows_from[i] : NULL;
-        g.n++;
-    }
+    ground g = {g_new0(const cm_ledger_row *, (size_t)(nreg + map->ncells)), 0};
+    for (int i = 0; i < nreg; i++)
+        if (map->region_in_frame[i])
+            g.to[g.n++] = cs->rows[i];
     for (int c = 0; c < map->ncells; c++) {
         const cm_cell *cell = &map->cells[c];
-        if (!cs->towns[cell->point] || !map->region_in_frame[cell->region])
-            continue;
-        g.to[g.n] = cs->towns[cell->point];
-        if (diff)
-            g.from[g.n] = cs->towns_from[cell->point] ? cs->towns_from[cell->point]
-                                                      : cs->rows_from[cell->region];
-        g.n++;
+        if (cs->towns[cell->point] && map->region_in_frame[cell->region])
+            g.to[g.n++] = cs->towns[cell->point];
     }
     return g;
 }
@@ -73,31 +63,28 @@ static ground ground_rows(const cm_map *map, const cm_control *cs)
 static void ground_clear(ground *g)
 {
     g_free(g->to);
-    g_free(g->from);
 }
 
-/* Whose colour shows: held ground (or, in a change map, gains) and held zones. */
+/* Whose colour shows: held ground and held zones. */
 static void add_holders(GArray *items, const cm_map *map, const cm_control *cs, const ground *g)
 {
     const cm_style *s = map->style;
-    gboolean diff = cs->spec->diff;
     for (guint c = 0; c < s->controllers->len; c++) {
         const cm_controller *ctl = s->controllers->pdata[c];
         gboolean shows = FALSE;
         for (int i = 0; i < g->n && !shows; i++) {
             const cm_ledger_row *r = g->to[i];
             shows = r && r->status != CM_CONTESTED && cm_row_drawn_status(r) != CM_CLAIMED &&
-                    strcmp(r->controller, ctl->id) == 0 &&
-                    (!diff || cm_control_changed(g->from[i], r));
+                    strcmp(r->controller, ctl->id) == 0;
         }
-        for (int i = 0; !diff && map->zones && i < map->zones->layer->n && !shows; i++) {
+        for (int i = 0; map->zones && i < map->zones->layer->n && !shows; i++) {
             const cm_timed *z = &map->zones->items[i];
             shows = cm_timed_active(z, &cs->spec->date) && z->status != CM_CONTESTED &&
                     strcmp(z->actor, ctl->id) == 0;
         }
         if (shows)
             add_item(items, CM_SWATCH_AREA, cm_control_paint(s, ctl->id, CM_HELD, NULL),
-                     diff ? cm_wordf(s, "gained-by", ctl->short_label, NULL) : g_strdup(ctl->label));
+                     g_strdup(ctl->label));
     }
 }
 
@@ -155,14 +142,13 @@ static void add_contested(GArray *items, const cm_map *map, const cm_control *cs
                           const ground *g)
 {
     const cm_style *s = map->style;
-    gboolean diff = cs->spec->diff;
     GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    for (int i = 0; i < g->n + (map->zones && !diff ? map->zones->layer->n : 0); i++) {
+    for (int i = 0; i < g->n + (map->zones ? map->zones->layer->n : 0); i++) {
         char **parties;
         cm_control_status st;
         if (i < g->n) {
             const cm_ledger_row *r = g->to[i];
-            if (!r || (diff && !cm_control_changed(g->from[i], r)))
+            if (!r)
                 continue;
             parties = r->parties, st = r->status;
         } else {

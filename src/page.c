@@ -143,7 +143,7 @@ static void draw_labels(cairo_t *cr, const cm_map *map, const cm_control *cs,
     cm_block_lines(body->lab, map, cs);
     cm_add_places(cr, map, cs, body->lab, FALSE, NULL);
     cm_add_area_labels(map, body->lab, &map->neighbours, TRUE);
-    cm_add_area_labels(map, body->lab, &map->regions, FALSE);
+    cm_add_region_labels(map, body->lab, cs);
     cm_add_sea_label(map, body->lab);
     cm_add_event_labels(map, body->lab, cs);
     add_detail_names(map, body->lab);

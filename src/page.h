@@ -40,8 +40,6 @@ int *cm_event_numbers(const cm_map *map, const cm_control *cs, int *shown);
 /* The rows in force on spec's date(s).  Free with cm_control_clear. */
 cm_control cm_control_on(const cm_map *map, const cm_page_spec *spec);
 void cm_control_clear(cm_control *cs);
-/* Whether control changed between two rows: holder, status or parties. */
-gboolean cm_control_changed(const cm_ledger_row *a, const cm_ledger_row *b);
 cm_rgba cm_lighten(cm_rgba c, double k);
 cm_paint cm_control_paint(const cm_style *s, const char *holder, cm_control_status status,
                           char **parties);
@@ -191,6 +189,9 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
                    gboolean draw, GArray *drawn);
 void cm_add_area_labels(const cm_map *map, cm_labeler *lab, const placed_layer *pl,
                         gboolean countries);
+/* The districts' names; in a change map each in colours that read on the fill under it
+ * (light text on a dark halo over a gain's full colour). */
+void cm_add_region_labels(const cm_map *map, cm_labeler *lab, const cm_control *cs);
 void cm_add_sea_label(const cm_map *map, cm_labeler *lab);
 /* The numbers of the events shown, beside their places (as in the legend), and, once
  * placed, a leader from each place to its number. */

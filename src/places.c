@@ -285,8 +285,42 @@ static char *area_text(cm_label_spec *spec, const char *lang, const char *en, co
     return text;
 }
 
-void cm_add_area_labels(const cm_map *map, cm_labeler *lab, const placed_layer *pl,
-                            gboolean countries)
+/* The paint's lightness (the mean of its colours' relative luminance, 0 black to 1 white). */
+static double paint_luminance(const cm_paint *p)
+{
+    double sum = 0;
+    for (int i = 0; i < p->n; i++)
+        sum += 0.2126 * p->colors[i].r + 0.7152 * p->colors[i].g + 0.0722 * p->colors[i].b;
+    return p->n ? sum / p->n : 1;
+}
+
+/* Labels in `on` colours: the style's, or light text on a dark halo where the fill under
+ * district i's name is dark and the style's text is dark (and the other way round), in a
+ * change map, whose full-colour gains sit among muted ground. */
+static void area_colours(const cm_map *map, const cm_control *cs, int i, cm_rgba *text,
+                         cm_rgba *halo)
+{
+    const cm_style *s = map->style;
+    *text = s->rg_label, *halo = s->rg_label_halo;
+    if (!cs || !cs->spec->diff || !cs->change)
+        return;
+    const placed_layer *pl = &map->regions;
+    const cm_change_piece *p = cm_change_at(cs->change, pl->anchor[2 * i], pl->anchor[2 * i + 1]);
+    if (!p)
+        return;
+    cm_paint paint = cm_change_paint(s, p->kind, p->to.holder, p->to.status, p->to.parties);
+    double under = paint_luminance(&paint);
+    cm_paint tp = {.colors = {s->rg_label}, .n = 1};
+    double ink = paint_luminance(&tp);
+    if (fabs(ink - under) >= 0.3)
+        return;
+    gboolean dark = under < 0.5;
+    *text = dark ? (cm_rgba){0.97, 0.97, 0.97, 1} : (cm_rgba){0.12, 0.12, 0.12, 1};
+    *halo = dark ? (cm_rgba){0, 0, 0, 0.55} : (cm_rgba){1, 1, 1, 0.75};
+}
+
+static void add_area_labels(const cm_map *map, cm_labeler *lab, const placed_layer *pl,
+                            gboolean countries, const cm_control *cs)
 {
     const cm_style *s = map->style;
     if (!pl->layer)
@@ -295,10 +329,12 @@ void cm_add_area_labels(const cm_map *map, cm_labeler *lab, const placed_layer *
         const cm_feature *f = &pl->layer->features[i];
         if (!f->name || !pl->has_anchor[i])
             continue;
+        cm_rgba ink = s->nb_label, halo = s->nb_fill;
+        if (!countries)
+            area_colours(map, cs, i, &ink, &halo);
         cm_label_spec spec = {
             .font = s->font, .size = countries ? s->nb_label_size : s->rg_label_size,
-            .color = countries ? s->nb_label : s->rg_label,
-            .halo = countries ? s->nb_fill : s->rg_label_halo,
+            .color = ink, .halo = halo,
             .halo_width = countries ? 0 : 1.2, .kind = CM_LABEL_AREA,
             .x = pl->anchor[2 * i], .y = pl->anchor[2 * i + 1], .priority = countries ? 8 : 5};
         cm_label_spec other[NEDITIONS];
@@ -316,6 +352,17 @@ void cm_add_area_labels(const cm_map *map, cm_labeler *lab, const placed_layer *
             g_free(texts[e]);
         g_free(text);
     }
+}
+
+void cm_add_area_labels(const cm_map *map, cm_labeler *lab, const placed_layer *pl,
+                        gboolean countries)
+{
+    add_area_labels(map, lab, pl, countries, NULL);
+}
+
+void cm_add_region_labels(const cm_map *map, cm_labeler *lab, const cm_control *cs)
+{
+    add_area_labels(map, lab, &map->regions, FALSE, cs);
 }
 
 /* A sea's name in `lang`: English in spaced italics, or Arabic upright and unspaced.  With
