@@ -97,9 +97,11 @@ cm_paint cm_change_paint(const cm_style *s, int kind, const char *holder,
 {
     if (!holder)
         return cm_control_paint(s, NULL, CM_HELD, NULL);
-    cm_control_status st = status == CM_CONTESTED && parties ? CM_CONTESTED
-                           : status == CM_CLAIMED            ? CM_CLAIMED
-                                                             : CM_HELD;
+    /* a gain only claimed is lighter, as on a map of the date; unchanged ground is muted
+     * alike whether held or claimed */
+    cm_control_status st = status == CM_CONTESTED && parties              ? CM_CONTESTED
+                           : status == CM_CLAIMED && kind != CM_CHANGE_SAME ? CM_CLAIMED
+                                                                            : CM_HELD;
     cm_paint p = cm_control_paint(s, holder, st, parties);
     if (kind != CM_CHANGE_SAME)
         return p;

@@ -481,53 +481,78 @@ static gboolean piece_shown(const cm_map *map, const cm_change_piece *p)
     return map->region_in_frame[p->region];
 }
 
-/* A change map's ground: gains by side, new contests, the unchanged ground by holder (muted),
- * then the summary of areas (on the main map only: a detail's frame cuts its ground). */
-static void add_change_items(GArray *items, const cm_map *map, const cm_control *cs)
+/* The change map's held ground of `kind` (gained, or unchanged), one entry per holder, and
+ * gains only claimed, lighter, apart. */
+static void add_change_holders(GArray *items, const cm_map *map, const cm_change *ch,
+                               cm_change_kind kind)
 {
     const cm_style *s = map->style;
-    const cm_change *ch = cs->change;
-    for (int kind = CM_CHANGE_GAINED; kind >= CM_CHANGE_SAME; kind -= CM_CHANGE_GAINED)
+    for (int claimed = 0; claimed < (kind == CM_CHANGE_GAINED ? 2 : 1); claimed++)
         for (guint c = 0; c < s->controllers->len; c++) {
             const cm_controller *ctl = s->controllers->pdata[c];
             gboolean shows = FALSE;
             for (int i = 0; i < ch->npieces && !shows; i++) {
                 const cm_change_piece *p = &ch->pieces[i];
-                shows = piece_shown(map, p) && (int)p->kind == kind && p->to.holder &&
-                        p->to.status != CM_CONTESTED && !strcmp(p->to.holder, ctl->id);
+                shows = piece_shown(map, p) && p->kind == kind && p->to.holder &&
+                        p->to.status != CM_CONTESTED && !strcmp(p->to.holder, ctl->id) &&
+                        (kind == CM_CHANGE_SAME || (p->to.status == CM_CLAIMED) == claimed);
             }
+            const char *word = claimed ? "claimed-by"
+                               : kind == CM_CHANGE_GAINED ? "gained-by"
+                                                          : "unchanged-held-by";
             if (shows)
                 add_item(items, CM_SWATCH_AREA,
-                         cm_change_paint(s, kind, ctl->id, CM_HELD, NULL),
-                         cm_wordf(s, kind ? "gained-by" : "unchanged-held-by", ctl->short_label,
-                                  NULL));
+                         cm_change_paint(s, kind, ctl->id, claimed ? CM_CLAIMED : CM_HELD, NULL),
+                         cm_wordf(s, word, ctl->short_label, NULL));
         }
+}
+
+/* The change map's contested ground of `kind` (newly contested, or unchanged), one entry per
+ * set of parties. */
+static void add_change_contests(GArray *items, const cm_map *map, const cm_control *cs,
+                                cm_change_kind kind)
+{
+    const cm_style *s = map->style;
+    const cm_change *ch = cs->change;
     char *since = cm_format_date_long(s, &cs->spec->from);
     GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    gboolean none = FALSE;
-    for (int kind = CM_CHANGE_CONTESTED; kind >= CM_CHANGE_SAME; kind -= CM_CHANGE_CONTESTED)
-        for (int i = 0; i < ch->npieces; i++) {
-            const cm_change_piece *p = &ch->pieces[i];
-            none |= piece_shown(map, p) && !p->to.holder;
-            if (!piece_shown(map, p) || (int)p->kind != kind || p->to.status != CM_CONTESTED ||
-                !p->to.parties)
-                continue;
-            char *set = party_set(p->to.parties), *k = g_strdup_printf("%d %s", kind, set);
+    for (int i = 0; i < ch->npieces; i++) {
+        const cm_change_piece *p = &ch->pieces[i];
+        if (!piece_shown(map, p) || p->kind != kind || p->to.status != CM_CONTESTED ||
+            !p->to.parties)
+            continue;
+        char *set = party_set(p->to.parties);
+        if (g_hash_table_contains(seen, set)) {
             g_free(set);
-            if (g_hash_table_contains(seen, k)) {
-                g_free(k);
-                continue;
-            }
-            g_hash_table_add(seen, k);
-            char *names = party_names(s, p->to.parties);
-            add_item(items, CM_SWATCH_AREA,
-                     cm_change_paint(s, kind, p->to.holder, CM_CONTESTED, p->to.parties),
-                     kind ? cm_wordf(s, "contested-since", s->contested_label, since, names, NULL)
-                          : cm_wordf(s, "unchanged-contested", s->contested_label, names, NULL));
-            g_free(names);
+            continue;
         }
+        g_hash_table_add(seen, set);
+        char *names = party_names(s, p->to.parties);
+        add_item(items, CM_SWATCH_AREA,
+                 cm_change_paint(s, kind, p->to.holder, CM_CONTESTED, p->to.parties),
+                 kind == CM_CHANGE_CONTESTED
+                     ? cm_wordf(s, "contested-since", s->contested_label, since, names, NULL)
+                     : cm_wordf(s, "unchanged-contested", s->contested_label, names, NULL));
+        g_free(names);
+    }
     g_hash_table_unref(seen);
     g_free(since);
+}
+
+/* A change map's ground: gains by side, new contests, the unchanged ground by holder (muted)
+ * and by contest, no data, then the summary of areas (on the main map only: a detail's frame
+ * cuts its ground). */
+static void add_change_items(GArray *items, const cm_map *map, const cm_control *cs)
+{
+    const cm_style *s = map->style;
+    const cm_change *ch = cs->change;
+    add_change_holders(items, map, ch, CM_CHANGE_GAINED);
+    add_change_contests(items, map, cs, CM_CHANGE_CONTESTED);
+    add_change_holders(items, map, ch, CM_CHANGE_SAME);
+    add_change_contests(items, map, cs, CM_CHANGE_SAME);
+    gboolean none = FALSE;
+    for (int i = 0; i < ch->npieces; i++)
+        none |= piece_shown(map, &ch->pieces[i]) && !ch->pieces[i].to.holder;
     if (none)
         add_item(items, CM_SWATCH_AREA, cm_control_paint(s, NULL, CM_HELD, NULL),
                  g_strdup(s->unknown_label));

@@ -376,11 +376,40 @@ static void test_painted(void)
     cm_map_destroy(map);
 }
 
+/* March to May 2019: the LNA's offensive made Tripoli's southern front and Jafara contested
+ * ground, which the change map stripes as contested since the earlier date. */
+static void test_contested_since(void)
+{
+    cm_map *map = load_diff("2019-03-01", "2019-05-01");
+    const cm_change_piece *p = piece_at(map, "town:qasr_bin_ghashir");
+    g_assert_cmpint(p->kind, ==, CM_CHANGE_CONTESTED);
+    g_assert_true(g_strv_contains((const char *const *)p->to.parties, "GNA"));
+    g_assert_true(g_strv_contains((const char *const *)p->to.parties, "LNA"));
+    g_assert_cmpfloat(cm_change_km2(change_of(map), CM_CHANGE_CONTESTED, NULL), >, 100);
+    cm_ctx *ctx = cm_ctx_new();
+    cm_render_stats st;
+    g_assert_cmpint(cm_map_render_stats(map, &st, ctx), ==, CM_OK);
+    g_assert_true(has_item(&st, "Contested since 1 March 2019: GNA / LNA") ||
+                  has_item(&st, "Contested since 1 March 2019: LNA / GNA"));
+    g_assert_nonnull(strstr(summary(&st), "km² newly contested"));
+    /* Gharyan, taken by the LNA on 4 April, is ringed and dated */
+    g_assert_nonnull(strstr(st.svg_text, "4 Apr 2019"));
+    cm_render_stats_clear(&st);
+    /* what building the pieces costs, for the record */
+    GTimer *t = g_timer_new();
+    cm_change_free(cm_change_build(map, &map->diff_from, &map->date));
+    g_test_message("cm_change_build: %.0f ms", 1000 * g_timer_elapsed(t, NULL));
+    g_timer_destroy(t);
+    cm_ctx_destroy(ctx);
+    cm_map_destroy(map);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/change/counteroffensive", test_counteroffensive);
     g_test_add_func("/change/sirte", test_sirte);
+    g_test_add_func("/change/contested-since", test_contested_since);
     g_test_add_func("/change/areas", test_areas);
     g_test_add_func("/change/painted", test_painted);
     return g_test_run();
