@@ -1,8 +1,8 @@
 /* The legend's items on a page's date: whose colours, stripes and symbols the page shows
  * (districts, towns' and sites' cells, zones, lines, towns, sites, events), and what the
- * detail frames show besides.  Only what the frame holds is listed. */
+ * detail frames show besides.  Only what the frame holds is listed.  A change map's ground and
+ * the places that changed hands are legend_change.c's. */
 #include "change.h"
-#include "words.h"
 #include "ctx.h"
 #include "draw.h"
 #include "labels.h"
@@ -22,14 +22,14 @@ static int g_strcmp0_p(const char *const *a, const char *const *b)
     return g_strcmp0(*a, *b);
 }
 
-static void add_item(GArray *items, cm_swatch_kind kind, cm_paint paint, char *text)
+void cm_legend_add(GArray *items, cm_swatch_kind kind, cm_paint paint, char *text)
 {
     cm_legend_item it = {.kind = kind, .paint = paint, .text = text};
     g_array_append_val(items, it);
 }
 
 /* Compound names: "GNA / LNA". */
-static char *party_names(const cm_style *s, char **parties)
+char *cm_party_names(const cm_style *s, char **parties)
 {
     GString *names = g_string_new(NULL);
     for (char **p = parties; p && *p; p++)
@@ -83,7 +83,7 @@ static void add_holders(GArray *items, const cm_map *map, const cm_control *cs, 
                     strcmp(z->actor, ctl->id) == 0;
         }
         if (shows)
-            add_item(items, CM_SWATCH_AREA, cm_control_paint(s, ctl->id, CM_HELD, NULL),
+            cm_legend_add(items, CM_SWATCH_AREA, cm_control_paint(s, ctl->id, CM_HELD, NULL),
                      g_strdup(ctl->label));
     }
 }
@@ -100,7 +100,7 @@ static void add_cells(GArray *items, const cm_map *map, const cm_control *cs)
         if (!row || own.n != 1 || !memcmp(&own, &under, sizeof own))
             continue;
         cm_paint p = {.colors = {own.colors[0], under.n ? under.colors[0] : s->unknown_fill}, .n = 2};
-        add_item(items, CM_SWATCH_CELL, p,
+        cm_legend_add(items, CM_SWATCH_CELL, p,
                  g_strdup(cm_word(s, "town-ground")));
         return;
     }
@@ -120,13 +120,13 @@ static void add_claimed(GArray *items, const cm_map *map, const cm_control *cs, 
             shows = cs->towns[i] && cm_row_drawn_status(cs->towns[i]) == CM_CLAIMED &&
                     !strcmp(cs->towns[i]->controller, ctl->id);
         if (shows)
-            add_item(items, CM_SWATCH_AREA, cm_control_paint(s, ctl->id, CM_CLAIMED, NULL),
+            cm_legend_add(items, CM_SWATCH_AREA, cm_control_paint(s, ctl->id, CM_CLAIMED, NULL),
                      cm_wordf(s, "claimed-by", ctl->short_label, NULL));
     }
 }
 
 /* The parties as a set, "GNA;LNA" for LNA;GNA too: one legend entry for both orders. */
-static char *party_set(char **parties)
+char *cm_party_set(char **parties)
 {
     guint n = g_strv_length(parties);
     char **sorted = g_new0(char *, n + 1);
@@ -159,14 +159,14 @@ static void add_contested(GArray *items, const cm_map *map, const cm_control *cs
         }
         if (st != CM_CONTESTED || !parties)
             continue;
-        char *ids = party_set(parties);
+        char *ids = cm_party_set(parties);
         if (g_hash_table_contains(seen, ids)) {
             g_free(ids);
             continue;
         }
         g_hash_table_add(seen, ids);
-        char *names = party_names(s, parties);
-        add_item(items, CM_SWATCH_AREA, cm_control_paint(s, parties[0], CM_CONTESTED, parties),
+        char *names = cm_party_names(s, parties);
+        cm_legend_add(items, CM_SWATCH_AREA, cm_control_paint(s, parties[0], CM_CONTESTED, parties),
                  cm_wordf(s, "contested-by", s->contested_label, names, NULL));
         g_free(names);
     }
@@ -192,17 +192,17 @@ static void add_lines(GArray *items, const cm_map *map, const cm_control *cs)
                 withdrawal = cm_style_controller(s, t->actor);
             if (t->kind == CM_LINE_OFFENSIVE && strcmp(t->actor, ctl->id) == 0) {
                 cm_paint p = {.colors = {ctl->fill}, .n = 1};
-                add_item(items, CM_SWATCH_ARROW, p, cm_wordf(s, "offensive", ctl->short_label, NULL));
+                cm_legend_add(items, CM_SWATCH_ARROW, p, cm_wordf(s, "offensive", ctl->short_label, NULL));
                 break;
             }
         }
     }
     cm_paint grey = {.colors = {{0.45, 0.45, 0.45, 1}}, .n = 1};
     if (withdrawal)
-        add_item(items, CM_SWATCH_WITHDRAWAL, (cm_paint){.colors = {withdrawal->fill}, .n = 1},
+        cm_legend_add(items, CM_SWATCH_WITHDRAWAL, (cm_paint){.colors = {withdrawal->fill}, .n = 1},
                  cm_wordf(s, "withdrawal", withdrawal->short_label, NULL));
     if (front)
-        add_item(items, CM_SWATCH_FRONT, grey, g_strdup(cm_word(s, "front-line")));
+        cm_legend_add(items, CM_SWATCH_FRONT, grey, g_strdup(cm_word(s, "front-line")));
 }
 
 /* "Besieged by LNA": the mark of towns in `status`, in the colour and with the names of the
@@ -216,8 +216,8 @@ static void add_by_whom(GArray *items, const cm_map *map, const cm_control *cs,
         if (!r || r->status != status)
             continue;
         cm_paint mark = {.colors = {cm_style_controller(s, r->parties[0])->fill}, .n = 1};
-        char *names = party_names(s, r->parties);
-        add_item(items, kind, mark, cm_wordf(s, "by-whom", cm_word(s, what), names, NULL));
+        char *names = cm_party_names(s, r->parties);
+        cm_legend_add(items, kind, mark, cm_wordf(s, "by-whom", cm_word(s, what), names, NULL));
         g_free(names);
         return;
     }
@@ -235,7 +235,7 @@ static void add_site_items(GArray *items, const cm_map *map, const cm_control *c
         if (!cm_place_in_frame(map, i) || !cs->towns[i] || g_hash_table_contains(seen, kind))
             continue;
         g_hash_table_add(seen, (gpointer)kind);
-        add_item(items, CM_SWATCH_SITE, grey, g_strdup(cm_site_kind_name(map->style, kind)));
+        cm_legend_add(items, CM_SWATCH_SITE, grey, g_strdup(cm_site_kind_name(map->style, kind)));
         g_array_index(items, cm_legend_item, items->len - 1).site_kind = l->features[i].kind;
     }
     g_hash_table_unref(seen);
@@ -255,28 +255,7 @@ static void add_town_holders(GArray *items, const cm_map *map, const cm_control 
         if (!shows)
             continue;
         cm_paint p = {.colors = {ctl->fill}, .n = 1};
-        add_item(items, CM_SWATCH_DOT, p, cm_wordf(s, "town-held-by", ctl->short_label, NULL));
-    }
-}
-
-/* A change map's towns and sites that changed hands: ringed, in the colour of who took them,
- * one entry per taker. */
-static void add_changed_places(GArray *items, const cm_map *map, const cm_control *cs)
-{
-    const cm_style *s = map->style;
-    for (guint c = 0; c < s->controllers->len; c++) {
-        const cm_controller *ctl = s->controllers->pdata[c];
-        gboolean shows = FALSE;
-        for (int i = 0; i < map->places.layer->n && !shows; i++) {
-            const cm_ledger_row *to = NULL;
-            shows = cm_place_in_frame(map, i) &&
-                    cm_place_changed_hands(map, cs->towns_from, cs->rows_from, cs->towns, i, NULL,
-                                           &to) &&
-                    !strcmp(to->controller, ctl->id);
-        }
-        if (shows)
-            add_item(items, CM_SWATCH_RING, (cm_paint){.colors = {ctl->fill}, .n = 1},
-                     cm_wordf(s, "place-taken-by", ctl->short_label, NULL));
+        cm_legend_add(items, CM_SWATCH_DOT, p, cm_wordf(s, "town-held-by", ctl->short_label, NULL));
     }
 }
 
@@ -305,13 +284,13 @@ static void add_place_items(GArray *items, const cm_map *map, const cm_control *
     }
     cm_paint symbol = {.colors = {s->place_color}, .n = 1};
     if (capital)
-        add_item(items, CM_SWATCH_STAR, symbol, g_strdup(cm_word(s, "capital")));
+        cm_legend_add(items, CM_SWATCH_STAR, symbol, g_strdup(cm_word(s, "capital")));
     if (diff)
-        add_changed_places(items, map, cs);
+        cm_legend_changed_places(items, map, cs);
     else
         add_town_holders(items, map, cs);
     if (plain)
-        add_item(items, CM_SWATCH_DOT, symbol, g_strdup(cm_word(s, "town")));
+        cm_legend_add(items, CM_SWATCH_DOT, symbol, g_strdup(cm_word(s, "town")));
     if (siege)
         add_by_whom(items, map, cs, CM_BESIEGED, CM_SWATCH_SIEGE, "besieged");
     if (attack)
@@ -353,14 +332,14 @@ static void add_events(GArray *items, const cm_map *map, const cm_control *cs)
         gboolean ar = !strcmp(s->lang, "ar") && e->text_ar;
         const char *text = ar ? e->text_ar : e->text;
         char *cut = g_utf8_strlen(text, -1) > 100 ? g_utf8_substring(text, 0, 99) : NULL;
-        add_item(items, CM_SWATCH_EVENT, p,
+        cm_legend_add(items, CM_SWATCH_EVENT, p,
                  cm_wordf(s, "event", when, cut ? cut : text, cut ? "\u2026" : "", NULL));
         g_array_index(items, cm_legend_item, items->len - 1).number = numbers[i];
         g_free(cut);
         g_free(when);
     }
     if (shown > CM_LEGEND_EVENTS) /* the legend stays a legend: the rest counted */
-        add_item(items, CM_SWATCH_EVENT, p,
+        cm_legend_add(items, CM_SWATCH_EVENT, p,
                  more_events(s, shown - CM_LEGEND_EVENTS));
     g_free(numbers);
 }
@@ -403,170 +382,12 @@ static void merge_details(GArray *items, const cm_map *map, const cm_control *cs
     }
 }
 
-/* "12,300": a whole number in groups of three, with the catalogue's separator. */
-static char *grouped(const cm_style *s, double v)
-{
-    char digits[32];
-    g_snprintf(digits, sizeof digits, "%.0f", v);
-    GString *out = g_string_new(NULL);
-    size_t n = strlen(digits);
-    for (size_t i = 0; i < n; i++) {
-        if (i && (n - i) % 3 == 0)
-            g_string_append(out, cm_word(s, "digit-group"));
-        g_string_append_c(out, digits[i]);
-    }
-    char *local = cm_words_digits(s, out->str);
-    g_string_free(out, TRUE);
-    return local;
-}
-
-/* An area as the legend gives it: three significant figures, at least to the ten km². */
-static double round_km2(double km2)
-{
-    if (km2 <= 0)
-        return 0;
-    double unit = fmax(10, pow(10, floor(log10(km2)) - 2));
-    return round(km2 / unit) * unit;
-}
-
-/* `line` with `more` after it, joined by the word `join` ("%s, %s"). */
-static void append_listed(const cm_style *s, GString *line, const char *join, const char *more)
-{
-    if (!line->len) {
-        g_string_assign(line, more);
-        return;
-    }
-    char *joined = cm_wordf(s, join, line->str, more, NULL);
-    g_string_assign(line, joined);
-    g_free(joined);
-}
-
-/* "GNA gained 8,950 km², LNA gained none; 120 km² newly contested": each side that gained
- * or lost ground, measured on the ellipsoid (change.c). */
-static char *change_summary(const cm_map *map, const cm_change *ch)
-{
-    const cm_style *s = map->style;
-    GString *line = g_string_new(NULL);
-    for (guint c = 0; c < s->controllers->len; c++) {
-        const cm_controller *ctl = s->controllers->pdata[c];
-        gboolean in_play = FALSE;
-        for (int i = 0; i < ch->npieces && !in_play; i++) {
-            const cm_change_piece *p = &ch->pieces[i];
-            in_play = p->kind != CM_CHANGE_SAME && (!g_strcmp0(p->to.holder, ctl->id) ||
-                                                    !g_strcmp0(p->from.holder, ctl->id));
-        }
-        if (!in_play)
-            continue;
-        double km2 = round_km2(cm_change_km2(ch, CM_CHANGE_GAINED, ctl->id));
-        char *n = grouped(s, km2);
-        char *one = km2 > 0 ? cm_wordf(s, "gained-km2", ctl->short_label, n, NULL)
-                            : cm_wordf(s, "gained-none", ctl->short_label, NULL);
-        append_listed(s, line, "list-comma", one);
-        g_free(one);
-        g_free(n);
-    }
-    double contested = round_km2(cm_change_km2(ch, CM_CHANGE_CONTESTED, NULL));
-    if (contested > 0) {
-        char *n = grouped(s, contested), *one = cm_wordf(s, "contested-km2", n, NULL);
-        append_listed(s, line, "list-semicolon", one);
-        g_free(one);
-        g_free(n);
-    }
-    return g_string_free(line, line->len == 0);
-}
-
-/* Whether a piece of the change lies in a district the frame shows. */
-static gboolean piece_shown(const cm_map *map, const cm_change_piece *p)
-{
-    return map->region_in_frame[p->region];
-}
-
-/* The change map's held ground of `kind` (gained, or unchanged), one entry per holder, and
- * gains only claimed, lighter, apart. */
-static void add_change_holders(GArray *items, const cm_map *map, const cm_change *ch,
-                               cm_change_kind kind)
-{
-    const cm_style *s = map->style;
-    for (int claimed = 0; claimed < (kind == CM_CHANGE_GAINED ? 2 : 1); claimed++)
-        for (guint c = 0; c < s->controllers->len; c++) {
-            const cm_controller *ctl = s->controllers->pdata[c];
-            gboolean shows = FALSE;
-            for (int i = 0; i < ch->npieces && !shows; i++) {
-                const cm_change_piece *p = &ch->pieces[i];
-                shows = piece_shown(map, p) && p->kind == kind && p->to.holder &&
-                        p->to.status != CM_CONTESTED && !strcmp(p->to.holder, ctl->id) &&
-                        (kind == CM_CHANGE_SAME || (p->to.status == CM_CLAIMED) == claimed);
-            }
-            const char *word = claimed ? "claimed-by"
-                               : kind == CM_CHANGE_GAINED ? "gained-by"
-                                                          : "unchanged-held-by";
-            if (shows)
-                add_item(items, CM_SWATCH_AREA,
-                         cm_change_paint(s, kind, ctl->id, claimed ? CM_CLAIMED : CM_HELD, NULL),
-                         cm_wordf(s, word, ctl->short_label, NULL));
-        }
-}
-
-/* The change map's contested ground of `kind` (newly contested, or unchanged), one entry per
- * set of parties. */
-static void add_change_contests(GArray *items, const cm_map *map, const cm_control *cs,
-                                cm_change_kind kind)
-{
-    const cm_style *s = map->style;
-    const cm_change *ch = cs->change;
-    char *since = cm_format_date_long(s, &cs->spec->from);
-    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    for (int i = 0; i < ch->npieces; i++) {
-        const cm_change_piece *p = &ch->pieces[i];
-        if (!piece_shown(map, p) || p->kind != kind || p->to.status != CM_CONTESTED ||
-            !p->to.parties)
-            continue;
-        char *set = party_set(p->to.parties);
-        if (g_hash_table_contains(seen, set)) {
-            g_free(set);
-            continue;
-        }
-        g_hash_table_add(seen, set);
-        char *names = party_names(s, p->to.parties);
-        add_item(items, CM_SWATCH_AREA,
-                 cm_change_paint(s, kind, p->to.holder, CM_CONTESTED, p->to.parties),
-                 kind == CM_CHANGE_CONTESTED
-                     ? cm_wordf(s, "contested-since", s->contested_label, since, names, NULL)
-                     : cm_wordf(s, "unchanged-contested", s->contested_label, names, NULL));
-        g_free(names);
-    }
-    g_hash_table_unref(seen);
-    g_free(since);
-}
-
-/* A change map's ground: gains by side, new contests, the unchanged ground by holder (muted)
- * and by contest, no data, then the summary of areas (on the main map only: a detail's frame
- * cuts its ground). */
-static void add_change_items(GArray *items, const cm_map *map, const cm_control *cs)
-{
-    const cm_style *s = map->style;
-    const cm_change *ch = cs->change;
-    add_change_holders(items, map, ch, CM_CHANGE_GAINED);
-    add_change_contests(items, map, cs, CM_CHANGE_CONTESTED);
-    add_change_holders(items, map, ch, CM_CHANGE_SAME);
-    add_change_contests(items, map, cs, CM_CHANGE_SAME);
-    gboolean none = FALSE;
-    for (int i = 0; i < ch->npieces; i++)
-        none |= piece_shown(map, &ch->pieces[i]) && !ch->pieces[i].to.holder;
-    if (none)
-        add_item(items, CM_SWATCH_AREA, cm_control_paint(s, NULL, CM_HELD, NULL),
-                 g_strdup(s->unknown_label));
-    char *summary = map->part ? NULL : change_summary(map, ch);
-    if (summary)
-        add_item(items, CM_SWATCH_NOTE, (cm_paint){.n = 0}, summary);
-}
-
 GArray *cm_legend_items(const cm_map *map, const cm_control *cs)
 {
     const cm_style *s = map->style;
     GArray *items = g_array_new(FALSE, TRUE, sizeof(cm_legend_item));
     if (cs->spec->diff) {
-        add_change_items(items, map, cs);
+        cm_legend_change_items(items, map, cs);
     } else {
         ground g = ground_rows(map, cs);
         add_holders(items, map, cs, &g);
@@ -578,7 +399,7 @@ GArray *cm_legend_items(const cm_map *map, const cm_control *cs)
         for (int i = 0; i < map->regions.layer->n; i++)
             none |= !cs->rows[i];
         if (none)
-            add_item(items, CM_SWATCH_AREA, cm_control_paint(s, NULL, CM_HELD, NULL),
+            cm_legend_add(items, CM_SWATCH_AREA, cm_control_paint(s, NULL, CM_HELD, NULL),
                      g_strdup(s->unknown_label));
     }
     add_lines(items, map, cs);

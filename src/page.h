@@ -52,6 +52,16 @@ cm_paint cm_change_paint(const cm_style *s, int kind, const char *holder,
  * cm_legend_items_free. */
 GArray *cm_legend_items(const cm_map *map, const cm_control *cs);
 void cm_legend_items_free(GArray *items);
+/* Legend helpers (legend.c): an item, its text owned by the items; "GNA / LNA"; the parties
+ * as a set, "GNA;LNA" for LNA;GNA too (g_free both). */
+void cm_legend_add(GArray *items, cm_swatch_kind kind, cm_paint paint, char *text);
+char *cm_party_names(const cm_style *s, char **parties);
+char *cm_party_set(char **parties);
+/* ---- legend_change.c ---- */
+/* A change map's ground items, then the summary of areas (main maps only). */
+void cm_legend_change_items(GArray *items, const cm_map *map, const cm_control *cs);
+/* A change map's towns and sites that changed hands, one ringed entry per taker. */
+void cm_legend_changed_places(GArray *items, const cm_map *map, const cm_control *cs);
 /* "Sources of control: A; B.", or NULL when nothing in force has a source: with a sources
  * table, numbered notes, oldest first, with titles or (brief) without.  g_free() it. */
 char *cm_sources_line(const cm_map *map, const cm_control *cs, gboolean brief);
