@@ -10,6 +10,7 @@
 #include "testutil.h"
 
 #include <cairo.h>
+#include <gdal.h>
 #include <geos_c.h>
 #include <math.h>
 #include <ogr_srs_api.h>
@@ -303,8 +304,40 @@ static void check_areas(const char *from, const char *to)
     cm_map_destroy(map);
 }
 
+/* The districts' area as GDAL's SQLite dialect (SpatiaLite's ST_Area on the ellipsoid)
+ * measures it from the shapefile's own lon/lat geometry, before projection and
+ * simplification. */
+static double source_districts_km2(void)
+{
+    char *shp = g_build_filename(CM_SOURCE_DIR, "geodata", "districts.shp", NULL);
+    GDALDatasetH ds = GDALOpenEx(shp, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    g_assert_nonnull(ds);
+    OGRLayerH l = GDALDatasetExecuteSQL(ds, "SELECT SUM(ST_Area(geometry, 1)) FROM districts",
+                                        NULL, "SQLite");
+    g_assert_nonnull(l);
+    OGRFeatureH f = OGR_L_GetNextFeature(l);
+    g_assert_nonnull(f);
+    double km2 = OGR_F_GetFieldAsDouble(f, 0) / 1e6;
+    OGR_F_Destroy(f);
+    GDALDatasetReleaseResultSet(ds, l);
+    GDALClose(ds);
+    g_free(shp);
+    return km2;
+}
+
 static void test_areas(void)
 {
+    /* all the pieces of a change map, on the ellipsoid, are the districts' ground as the
+     * source draws it: projection, clipping and simplification lose almost nothing */
+    cm_map *map = load_diff("2020-04-01", "2020-07-01");
+    const cm_change *ch = change_of(map);
+    double pieces = 0, source = source_districts_km2();
+    for (int i = 0; i < ch->npieces; i++)
+        pieces += ch->pieces[i].km2;
+    g_test_message("pieces %.0f km², the source's districts %.0f km² (SpatiaLite)", pieces, source);
+    g_assert_cmpfloat(fabs(pieces - source), <=, 0.001 * source);
+    cm_map_destroy(map);
+
     check_areas("2020-04-01", "2020-07-01");
     check_areas("2019-12-19", "2020-01-10");
     check_areas("2019-03-01", "2020-07-01");
