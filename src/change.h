@@ -11,6 +11,9 @@
 
 typedef struct cm_map cm_map;
 
+/* The room a change map's ring takes around a symbol that changed hands, points. */
+#define CM_RING_PT 3.2
+
 /* Who holds ground on a date: a ledger row's or a zone's holder, status and parties (all
  * borrowed from the ledger or the zones); holder NULL for no data. */
 typedef struct {

@@ -116,9 +116,6 @@ static char *label_text(const char *lang, const char *en, const char *ar)
     return g_strdup(en ? en : ar);
 }
 
-/* The room a change map's ring takes around a symbol. */
-#define RING_PT 3.2
-
 /* A place's label: its name, and in a change map, for a place that changed hands, the day it
  * did (its row in force began): "Sabratha" over "13 Apr 2020". */
 static char *place_text(const cm_style *s, const char *lang, const cm_feature *f,
@@ -212,7 +209,7 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
                                                   i, NULL, NULL);
         gboolean neutral = cs->spec->diff && !changed;
         gboolean shown = always_shown(f) || (row && !neutral);
-        double r = cm_place_radius(map, i, neutral ? NULL : row) + (changed ? RING_PT : 0);
+        double r = cm_place_radius(map, i, neutral ? NULL : row) + (changed ? CM_RING_PT : 0);
         if (draw) {
             /* a town is shown only with its name: an unnamed dot says nothing */
             if (!shown && !cm_labeler_is_placed(lab, i + 1))
@@ -222,7 +219,7 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
                 g_array_append_val(drawn, b);
             }
             if (changed)
-                cm_draw_changed_ring(cr, x, y, r - RING_PT, s->place_color, s->place_halo);
+                cm_draw_changed_ring(cr, x, y, r - CM_RING_PT, s->place_color, s->place_halo);
             if (i >= map->first_site)
                 draw_site(cr, s, f, x, y, neutral ? NULL : row);
             else

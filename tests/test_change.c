@@ -437,6 +437,49 @@ static void test_contested_since(void)
     cm_map_destroy(map);
 }
 
+/* `query --from` asks the change map itself, as a reader would point at it. */
+static void test_query(void)
+{
+    const struct {
+        const char *from, *to, *at, *want;
+    } cases[] = {
+        {"2020-04-01", "2020-07-01", "12.48845,32.79335", "gained\tGNA\tLNA\ttown:sabratha\n"},
+        {"2020-04-01", "2020-07-01", "11.8979,32.4734", "gained\tGNA\tLNA\tsite:watiya\n"},
+        {"2020-04-01", "2020-07-01", "13.6332,32.43501", "gained\tGNA\tLNA\ttown:tarhuna\n"},
+        {"2020-04-01", "2020-07-01", "15.09,32.37", "unchanged\tGNA\tGNA\ttown:misrata\n"},
+        {"2019-12-19", "2020-01-10", "16.58866,31.20892", "gained\tLNA\tGNA\ttown:sirte\n"},
+        {"2019-12-19", "2020-01-10", "18.5272,30.5", "unchanged\tLNA\tLNA\tsite:ras_lanuf\n"},
+        {"2019-12-19", "2020-01-10", "17.4,29.6", "unchanged\tLNA\tLNA\tregion:sirte\n"},
+    };
+    char *dir = scratch_dir();
+    for (size_t k = 0; k < G_N_ELEMENTS(cases); k++) {
+        const char *argv[] = {CM_CLI, "query", "-q", "--from", cases[k].from, "--date", cases[k].to,
+                              "--at", cases[k].at, NULL};
+        char *out = NULL;
+        g_assert_cmpint(spawn(dir, argv, &out, NULL), ==, 0);
+        g_test_message("%s to %s at %s: %s", cases[k].from, cases[k].to, cases[k].at, out);
+        g_assert_cmpstr(out, ==, cases[k].want);
+        g_free(out);
+    }
+    /* the focus draws Surman, which the national page leaves under Sabratha's ring */
+    const char *focus[] = {CM_CLI, "query", "-q", "--focus", "tripoli", "--from", "2020-04-01",
+                           "--date", "2020-07-01", "--at", "12.5716,32.7567", NULL};
+    char *out = NULL;
+    g_assert_cmpint(spawn(dir, focus, &out, NULL), ==, 0);
+    g_assert_cmpstr(out, ==, "gained\tGNA\tLNA\ttown:surman\n");
+    g_free(out);
+    /* without an earlier date there is no change map to ask */
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+    cm_change_result r;
+    g_assert_cmpint(cm_map_query_change(&r, map, 13.0, 32.0, ctx), ==, CM_EUSAGE);
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+    rm_rf(dir);
+    g_free(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -445,5 +488,6 @@ int main(int argc, char **argv)
     g_test_add_func("/change/contested-since", test_contested_since);
     g_test_add_func("/change/areas", test_areas);
     g_test_add_func("/change/painted", test_painted);
+    g_test_add_func("/change/query", test_query);
     return g_test_run();
 }
