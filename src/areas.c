@@ -1,6 +1,8 @@
 /* Drawing areas: the sea and neighbours, districts in their controllers' paint, zones over
  * them, the border, the graticule, the locator inset and the logo. */
+#include "change.h"
 #include "ctx.h"
+#include "keyfile.h"
 #include "draw.h"
 #include "labels.h"
 #include "layout.h"
@@ -40,11 +42,47 @@ static void paint_key(GString *k, const cm_paint *p)
                                p->colors[i].b, p->colors[i].a);
 }
 
-/* How a region's ground, or a cell's, is painted: in a change map, by what changed. */
-static cm_paint ground_paint(const cm_style *s, const cm_control *cs, const cm_ledger_row *from,
-                             const cm_ledger_row *to)
+/* A change map's ground: the pieces of change.c in the paint of what became of them, the
+ * pieces of one paint filled as one path, even-odd (they do not overlap), so that no seam of
+ * antialiasing shows where two meet. */
+static void draw_change(cairo_t *cr, const cm_map *map, const cm_control *cs,
+                        const cm_page_cache *cache)
 {
-    return cs->spec->diff ? cm_diff_paint(s, from, to) : cm_row_paint(s, to);
+    const cm_style *s = map->style;
+    char from[11], to[11];
+    cm_format_date(&cs->change->from, from);
+    cm_format_date(&cs->change->to, to);
+    char *key = g_strdup_printf("change %s %s", from, to);
+    cairo_t *pc = cm_part_begin(cr, cache, key);
+    int n = cs->change->npieces;
+    cm_paint *paints = g_new(cm_paint, (size_t)n + 1);
+    gboolean *done = g_new0(gboolean, (size_t)n + 1);
+    for (int i = 0; i < n; i++) {
+        const cm_change_piece *piece = &cs->change->pieces[i];
+        paints[i] = cm_change_paint(s, piece->kind, piece->to.holder, piece->to.status,
+                                    piece->to.parties);
+    }
+    GArray *rings = g_array_new(FALSE, FALSE, sizeof(cm_ring));
+    for (int i = 0; pc && i < n; i++) {
+        if (done[i])
+            continue;
+        g_array_set_size(rings, 0);
+        for (int j = i; j < n; j++) {
+            const cm_shape *sh = &cs->change->pieces[j].shape;
+            if (done[j] || memcmp(&paints[i], &paints[j], sizeof paints[i]))
+                continue;
+            done[j] = TRUE;
+            g_array_append_vals(rings, sh->rings, (guint)sh->nrings);
+        }
+        cm_shape all = {(cm_ring *)rings->data, (int)rings->len};
+        cm_draw_paint(pc, &all, &paints[i], s->hatch_width, s->hatch_angle);
+    }
+    g_array_free(rings, TRUE);
+    g_free(done);
+    g_free(paints);
+    if (pc)
+        cm_part_end(cr, pc, cache, key);
+    g_free(key);
 }
 
 /* The cells of region i whose town or site has a row on the date, over the region's paint:
@@ -58,10 +96,7 @@ static void draw_cells(cairo_t *cr, const cm_map *map, const cm_control *cs, int
         const cm_ledger_row *row = cs->towns[cell->point];
         if (cell->region != i || !row)
             continue;
-        const cm_ledger_row *from = cs->spec->diff ? cs->towns_from[cell->point] : NULL;
-        if (cs->spec->diff && !from)
-            from = cs->rows_from[i];
-        cm_paint p = ground_paint(s, cs, from, row);
+        cm_paint p = cm_row_paint(s, row);
         if (!memcmp(&p, under, sizeof p))
             continue;
         if (!cr) {
@@ -102,9 +137,11 @@ void cm_draw_regions(cairo_t *cr, const cm_map *map, const cm_control *cs,
     const cm_style *s = map->style;
     const cm_layer *l = map->regions.layer;
     GString *key = g_string_new(NULL);
-    for (int i = 0; i < l->n; i++) {
-        cm_paint p = ground_paint(s, cs, cs->spec->diff ? cs->rows_from[i] : NULL, cs->rows[i]);
-        gboolean siege = !cs->spec->diff && cs->rows[i] && cs->rows[i]->status == CM_BESIEGED;
+    if (cs->spec->diff)
+        draw_change(cr, map, cs, cache);
+    for (int i = 0; i < l->n && !cs->spec->diff; i++) {
+        cm_paint p = cm_row_paint(s, cs->rows[i]);
+        gboolean siege = cs->rows[i] && cs->rows[i]->status == CM_BESIEGED;
         g_string_printf(key, "region %d ", i);
         paint_key(key, &p);
         draw_cells(NULL, map, cs, i, &p, key);

@@ -1,6 +1,7 @@
 /* Control on a page's date: the ledger row in force for every district, town and site, how
  * each is painted, and which sources the page cites (legend.c lists the legend's items).
  * Nothing is drawn here. */
+#include "change.h"
 #include "ctx.h"
 #include "draw.h"
 #include "labels.h"
@@ -35,6 +36,7 @@ cm_control cm_control_on(const cm_map *map, const cm_page_spec *spec)
     if (spec->diff) {
         cs.rows_from = rows_for(map, map->regions.layer, FALSE, &spec->from);
         cs.towns_from = rows_for(map, map->places.layer, TRUE, &spec->from);
+        cs.change = cm_change_get(map, &spec->from, &spec->date);
     }
     return cs;
 }
@@ -45,21 +47,6 @@ void cm_control_clear(cm_control *cs)
     g_free(cs->towns);
     g_free(cs->rows_from);
     g_free(cs->towns_from);
-}
-
-/* Whether control cm_control_changed between two rows: holder, status or parties. */
-gboolean cm_control_changed(const cm_ledger_row *a, const cm_ledger_row *b)
-{
-    if (!a || !b)
-        return a != b;
-    if (strcmp(a->controller, b->controller) || a->status != b->status)
-        return TRUE;
-    char *pa = a->parties ? g_strjoinv(";", a->parties) : g_strdup("");
-    char *pb = b->parties ? g_strjoinv(";", b->parties) : g_strdup("");
-    gboolean d = strcmp(pa, pb) != 0;
-    g_free(pa);
-    g_free(pb);
-    return d;
 }
 
 /* A colour halfway to white: claimed, unconfirmed ground. */
@@ -95,12 +82,32 @@ cm_paint cm_row_paint(const cm_style *s, const cm_ledger_row *r)
              : cm_control_paint(s, NULL, CM_HELD, NULL);
 }
 
-/* In a change map: what cm_control_changed hands is painted as it is now; the rest is neutral. */
-cm_paint cm_diff_paint(const cm_style *s, const cm_ledger_row *from, const cm_ledger_row *to)
+/* Unchanged ground in a change map: its colour most of the way to the style's neutral (the
+ * no-data fill: light on a light theme, dark on the dark one, where the labels are made to
+ * read), so that what changed stands out and the reader still sees who holds the rest. */
+static cm_rgba muted(cm_rgba c, cm_rgba neutral)
 {
-    if (cm_control_changed(from, to) && to)
-        return cm_row_paint(s, to);
-    cm_paint p = {.colors = {s->unknown_fill}, .n = 1};
+    const double k = 0.62;
+    return (cm_rgba){c.r + (neutral.r - c.r) * k, c.g + (neutral.g - c.g) * k,
+                     c.b + (neutral.b - c.b) * k, c.a};
+}
+
+cm_paint cm_change_paint(const cm_style *s, int kind, const char *holder,
+                         cm_control_status status, char **parties)
+{
+    if (!holder)
+        return cm_control_paint(s, NULL, CM_HELD, NULL);
+    /* a gain only claimed is lighter, as on a map of the date; unchanged ground is muted
+     * alike whether held or claimed */
+    cm_control_status st = status == CM_CONTESTED && parties              ? CM_CONTESTED
+                           : status == CM_CLAIMED && kind != CM_CHANGE_SAME ? CM_CLAIMED
+                                                                            : CM_HELD;
+    cm_paint p = cm_control_paint(s, holder, st, parties);
+    if (kind != CM_CHANGE_SAME)
+        return p;
+    for (int i = 0; i < p.n; i++)
+        p.colors[i] = muted(p.colors[i], s->unknown_fill);
+    p.pattern_color = muted(p.pattern_color, s->unknown_fill);
     return p;
 }
 

@@ -43,6 +43,9 @@ void cm_draw_star(cairo_t *cr, double x, double y, double r, cm_rgba fill, cm_rg
 
 /* A dot of diameter d, outlined with `halo`. */
 void cm_draw_dot(cairo_t *cr, double x, double y, double d, cm_rgba fill, cm_rgba halo);
+/* A change map's ring around a place that changed hands, outside radius `r`, in `ring` over
+ * `halo` (symbols.c). */
+void cm_draw_changed_ring(cairo_t *cr, double x, double y, double r, cm_rgba ring, cm_rgba halo);
 
 /* The mark of a place under attack: four wedges pointing in at (x, y) from radius r, in the
  * attacker's colour on a halo (a siege is a closed ring; this is not). */

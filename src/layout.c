@@ -166,6 +166,14 @@ static void draw_swatch(cairo_t *cr, cm_labeler *lab, const cm_style *s,
         g_object_unref(n);
         break;
     }
+    case CM_SWATCH_RING:
+        cm_draw_changed_ring(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->dot * 0.8, s->place_color,
+                             s->place_halo);
+        cm_draw_dot(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->dot * 1.6, it->paint.colors[0],
+                    s->place_halo);
+        break;
+    case CM_SWATCH_NOTE:
+        break;
     case CM_SWATCH_ATTACK:
         cm_draw_dot(cr, cx + SWATCH_W / 2, cy + rowh / 2, s->dot * 1.3, s->place_color,
                     s->place_halo);

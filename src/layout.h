@@ -20,7 +20,9 @@ typedef enum {
     CM_SWATCH_ATTACK,     /* the under-attack mark in paint.colors[0] */
     CM_SWATCH_EVENT,      /* an event's number, "(n)", in paint.colors[0] */
     CM_SWATCH_SITE,       /* a site's icon (site_kind) in paint.colors[0] */
-    CM_SWATCH_CELL        /* a town's ground: a dot in a disc of paint.colors[0] on paint.colors[1] */
+    CM_SWATCH_CELL,       /* a town's ground: a dot in a disc of paint.colors[0] on paint.colors[1] */
+    CM_SWATCH_RING,       /* a change map's town that changed hands: a dot of paint.colors[0], ringed */
+    CM_SWATCH_NOTE        /* no swatch: a line of text (a change map's areas) */
 } cm_swatch_kind;
 
 typedef struct cm_legend_item {

@@ -1,6 +1,8 @@
 /* The legend's items on a page's date: whose colours, stripes and symbols the page shows
  * (districts, towns' and sites' cells, zones, lines, towns, sites, events), and what the
- * detail frames show besides.  Only what the frame holds is listed. */
+ * detail frames show besides.  Only what the frame holds is listed.  A change map's ground and
+ * the places that changed hands are legend_change.c's. */
+#include "change.h"
 #include "ctx.h"
 #include "draw.h"
 #include "labels.h"
@@ -11,6 +13,7 @@
 #include "style.h"
 #include "timeline.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,14 +22,14 @@ static int g_strcmp0_p(const char *const *a, const char *const *b)
     return g_strcmp0(*a, *b);
 }
 
-static void add_item(GArray *items, cm_swatch_kind kind, cm_paint paint, char *text)
+void cm_legend_add(GArray *items, cm_swatch_kind kind, cm_paint paint, char *text)
 {
     cm_legend_item it = {.kind = kind, .paint = paint, .text = text};
     g_array_append_val(items, it);
 }
 
 /* Compound names: "GNA / LNA". */
-static char *party_names(const cm_style *s, char **parties)
+char *cm_party_names(const cm_style *s, char **parties)
 {
     GString *names = g_string_new(NULL);
     for (char **p = parties; p && *p; p++)
@@ -36,33 +39,23 @@ static char *party_names(const cm_style *s, char **parties)
 }
 
 /* The rows that paint ground on the page: each region's, then each cell's whose town or site
- * has a row (cells.c), with the rows of the change map's first date in `from`. */
+ * has a row (cells.c).  A change map's ground is change.c's instead. */
 typedef struct {
-    const cm_ledger_row **to, **from;
+    const cm_ledger_row **to;
     int n;
 } ground;
 
 static ground ground_rows(const cm_map *map, const cm_control *cs)
 {
     int nreg = map->regions.layer->n;
-    ground g = {g_new0(const cm_ledger_row *, (size_t)(nreg + map->ncells)),
-                g_new0(const cm_ledger_row *, (size_t)(nreg + map->ncells)), 0};
-    gboolean diff = cs->spec->diff;
-    for (int i = 0; i < nreg; i++) {
-        if (!map->region_in_frame[i])
-            continue;
-        g.to[g.n] = cs->rows[i], g.from[g.n] = diff ? cs->rows_from[i] : NULL;
-        g.n++;
-    }
+    ground g = {g_new0(const cm_ledger_row *, (size_t)(nreg + map->ncells)), 0};
+    for (int i = 0; i < nreg; i++)
+        if (map->region_in_frame[i])
+            g.to[g.n++] = cs->rows[i];
     for (int c = 0; c < map->ncells; c++) {
         const cm_cell *cell = &map->cells[c];
-        if (!cs->towns[cell->point] || !map->region_in_frame[cell->region])
-            continue;
-        g.to[g.n] = cs->towns[cell->point];
-        if (diff)
-            g.from[g.n] = cs->towns_from[cell->point] ? cs->towns_from[cell->point]
-                                                      : cs->rows_from[cell->region];
-        g.n++;
+        if (cs->towns[cell->point] && map->region_in_frame[cell->region])
+            g.to[g.n++] = cs->towns[cell->point];
     }
     return g;
 }
@@ -70,31 +63,28 @@ static ground ground_rows(const cm_map *map, const cm_control *cs)
 static void ground_clear(ground *g)
 {
     g_free(g->to);
-    g_free(g->from);
 }
 
-/* Whose colour shows: held ground (or, in a change map, gains) and held zones. */
+/* Whose colour shows: held ground and held zones. */
 static void add_holders(GArray *items, const cm_map *map, const cm_control *cs, const ground *g)
 {
     const cm_style *s = map->style;
-    gboolean diff = cs->spec->diff;
     for (guint c = 0; c < s->controllers->len; c++) {
         const cm_controller *ctl = s->controllers->pdata[c];
         gboolean shows = FALSE;
         for (int i = 0; i < g->n && !shows; i++) {
             const cm_ledger_row *r = g->to[i];
             shows = r && r->status != CM_CONTESTED && cm_row_drawn_status(r) != CM_CLAIMED &&
-                    strcmp(r->controller, ctl->id) == 0 &&
-                    (!diff || cm_control_changed(g->from[i], r));
+                    strcmp(r->controller, ctl->id) == 0;
         }
-        for (int i = 0; !diff && map->zones && i < map->zones->layer->n && !shows; i++) {
+        for (int i = 0; map->zones && i < map->zones->layer->n && !shows; i++) {
             const cm_timed *z = &map->zones->items[i];
             shows = cm_timed_active(z, &cs->spec->date) && z->status != CM_CONTESTED &&
                     strcmp(z->actor, ctl->id) == 0;
         }
         if (shows)
-            add_item(items, CM_SWATCH_AREA, cm_control_paint(s, ctl->id, CM_HELD, NULL),
-                     diff ? cm_wordf(s, "gained-by", ctl->short_label, NULL) : g_strdup(ctl->label));
+            cm_legend_add(items, CM_SWATCH_AREA, cm_control_paint(s, ctl->id, CM_HELD, NULL),
+                     g_strdup(ctl->label));
     }
 }
 
@@ -110,7 +100,7 @@ static void add_cells(GArray *items, const cm_map *map, const cm_control *cs)
         if (!row || own.n != 1 || !memcmp(&own, &under, sizeof own))
             continue;
         cm_paint p = {.colors = {own.colors[0], under.n ? under.colors[0] : s->unknown_fill}, .n = 2};
-        add_item(items, CM_SWATCH_CELL, p,
+        cm_legend_add(items, CM_SWATCH_CELL, p,
                  g_strdup(cm_word(s, "town-ground")));
         return;
     }
@@ -130,13 +120,13 @@ static void add_claimed(GArray *items, const cm_map *map, const cm_control *cs, 
             shows = cs->towns[i] && cm_row_drawn_status(cs->towns[i]) == CM_CLAIMED &&
                     !strcmp(cs->towns[i]->controller, ctl->id);
         if (shows)
-            add_item(items, CM_SWATCH_AREA, cm_control_paint(s, ctl->id, CM_CLAIMED, NULL),
+            cm_legend_add(items, CM_SWATCH_AREA, cm_control_paint(s, ctl->id, CM_CLAIMED, NULL),
                      cm_wordf(s, "claimed-by", ctl->short_label, NULL));
     }
 }
 
 /* The parties as a set, "GNA;LNA" for LNA;GNA too: one legend entry for both orders. */
-static char *party_set(char **parties)
+char *cm_party_set(char **parties)
 {
     guint n = g_strv_length(parties);
     char **sorted = g_new0(char *, n + 1);
@@ -152,14 +142,13 @@ static void add_contested(GArray *items, const cm_map *map, const cm_control *cs
                           const ground *g)
 {
     const cm_style *s = map->style;
-    gboolean diff = cs->spec->diff;
     GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    for (int i = 0; i < g->n + (map->zones && !diff ? map->zones->layer->n : 0); i++) {
+    for (int i = 0; i < g->n + (map->zones ? map->zones->layer->n : 0); i++) {
         char **parties;
         cm_control_status st;
         if (i < g->n) {
             const cm_ledger_row *r = g->to[i];
-            if (!r || (diff && !cm_control_changed(g->from[i], r)))
+            if (!r)
                 continue;
             parties = r->parties, st = r->status;
         } else {
@@ -170,14 +159,14 @@ static void add_contested(GArray *items, const cm_map *map, const cm_control *cs
         }
         if (st != CM_CONTESTED || !parties)
             continue;
-        char *ids = party_set(parties);
+        char *ids = cm_party_set(parties);
         if (g_hash_table_contains(seen, ids)) {
             g_free(ids);
             continue;
         }
         g_hash_table_add(seen, ids);
-        char *names = party_names(s, parties);
-        add_item(items, CM_SWATCH_AREA, cm_control_paint(s, parties[0], CM_CONTESTED, parties),
+        char *names = cm_party_names(s, parties);
+        cm_legend_add(items, CM_SWATCH_AREA, cm_control_paint(s, parties[0], CM_CONTESTED, parties),
                  cm_wordf(s, "contested-by", s->contested_label, names, NULL));
         g_free(names);
     }
@@ -203,17 +192,17 @@ static void add_lines(GArray *items, const cm_map *map, const cm_control *cs)
                 withdrawal = cm_style_controller(s, t->actor);
             if (t->kind == CM_LINE_OFFENSIVE && strcmp(t->actor, ctl->id) == 0) {
                 cm_paint p = {.colors = {ctl->fill}, .n = 1};
-                add_item(items, CM_SWATCH_ARROW, p, cm_wordf(s, "offensive", ctl->short_label, NULL));
+                cm_legend_add(items, CM_SWATCH_ARROW, p, cm_wordf(s, "offensive", ctl->short_label, NULL));
                 break;
             }
         }
     }
     cm_paint grey = {.colors = {{0.45, 0.45, 0.45, 1}}, .n = 1};
     if (withdrawal)
-        add_item(items, CM_SWATCH_WITHDRAWAL, (cm_paint){.colors = {withdrawal->fill}, .n = 1},
+        cm_legend_add(items, CM_SWATCH_WITHDRAWAL, (cm_paint){.colors = {withdrawal->fill}, .n = 1},
                  cm_wordf(s, "withdrawal", withdrawal->short_label, NULL));
     if (front)
-        add_item(items, CM_SWATCH_FRONT, grey, g_strdup(cm_word(s, "front-line")));
+        cm_legend_add(items, CM_SWATCH_FRONT, grey, g_strdup(cm_word(s, "front-line")));
 }
 
 /* "Besieged by LNA": the mark of towns in `status`, in the colour and with the names of the
@@ -227,8 +216,8 @@ static void add_by_whom(GArray *items, const cm_map *map, const cm_control *cs,
         if (!r || r->status != status)
             continue;
         cm_paint mark = {.colors = {cm_style_controller(s, r->parties[0])->fill}, .n = 1};
-        char *names = party_names(s, r->parties);
-        add_item(items, kind, mark, cm_wordf(s, "by-whom", cm_word(s, what), names, NULL));
+        char *names = cm_party_names(s, r->parties);
+        cm_legend_add(items, kind, mark, cm_wordf(s, "by-whom", cm_word(s, what), names, NULL));
         g_free(names);
         return;
     }
@@ -246,30 +235,27 @@ static void add_site_items(GArray *items, const cm_map *map, const cm_control *c
         if (!cm_place_in_frame(map, i) || !cs->towns[i] || g_hash_table_contains(seen, kind))
             continue;
         g_hash_table_add(seen, (gpointer)kind);
-        add_item(items, CM_SWATCH_SITE, grey, g_strdup(cm_site_kind_name(map->style, kind)));
+        cm_legend_add(items, CM_SWATCH_SITE, grey, g_strdup(cm_site_kind_name(map->style, kind)));
         g_array_index(items, cm_legend_item, items->len - 1).site_kind = l->features[i].kind;
     }
     g_hash_table_unref(seen);
 }
 
-/* A town symbol for each holder of a town shown on the date (in a change map: each gainer). */
+/* A town symbol for each holder of a town shown on the date. */
 static void add_town_holders(GArray *items, const cm_map *map, const cm_control *cs)
 {
     const cm_style *s = map->style;
-    gboolean diff = cs->spec->diff;
     for (guint c = 0; c < s->controllers->len; c++) {
         const cm_controller *ctl = s->controllers->pdata[c];
         gboolean shows = FALSE;
         for (int i = 0; i < map->first_site && !shows; i++) {
             const cm_ledger_row *r = cs->towns[i];
-            shows = r && cm_place_in_frame(map, i) && !strcmp(r->controller, ctl->id) &&
-                    (!diff || cm_control_changed(cs->towns_from[i], r));
+            shows = r && cm_place_in_frame(map, i) && !strcmp(r->controller, ctl->id);
         }
         if (!shows)
             continue;
         cm_paint p = {.colors = {ctl->fill}, .n = 1};
-        add_item(items, CM_SWATCH_DOT, p,
-                 cm_wordf(s, diff ? "town-taken-by" : "town-held-by", ctl->short_label, NULL));
+        cm_legend_add(items, CM_SWATCH_DOT, p, cm_wordf(s, "town-held-by", ctl->short_label, NULL));
     }
 }
 
@@ -287,7 +273,8 @@ static void add_place_items(GArray *items, const cm_map *map, const cm_control *
         const cm_ledger_row *r = cs->towns[i];
         if (!cm_place_in_frame(map, i))
             continue;
-        gboolean shown = r && (!diff || cm_control_changed(cs->towns_from[i], r));
+        gboolean shown = r && (!diff || cm_place_changed_hands(map, cs->towns_from, cs->rows_from,
+                                                                cs->towns, i, NULL, NULL));
         if (k && strcmp(k, "capital") == 0)
             capital = TRUE;
         else if (!shown)
@@ -297,10 +284,13 @@ static void add_place_items(GArray *items, const cm_map *map, const cm_control *
     }
     cm_paint symbol = {.colors = {s->place_color}, .n = 1};
     if (capital)
-        add_item(items, CM_SWATCH_STAR, symbol, g_strdup(cm_word(s, "capital")));
-    add_town_holders(items, map, cs);
+        cm_legend_add(items, CM_SWATCH_STAR, symbol, g_strdup(cm_word(s, "capital")));
+    if (diff)
+        cm_legend_changed_places(items, map, cs);
+    else
+        add_town_holders(items, map, cs);
     if (plain)
-        add_item(items, CM_SWATCH_DOT, symbol, g_strdup(cm_word(s, "town")));
+        cm_legend_add(items, CM_SWATCH_DOT, symbol, g_strdup(cm_word(s, "town")));
     if (siege)
         add_by_whom(items, map, cs, CM_BESIEGED, CM_SWATCH_SIEGE, "besieged");
     if (attack)
@@ -341,14 +331,14 @@ static void add_events(GArray *items, const cm_map *map, const cm_control *cs)
         char *when = cm_format_date_long(s, &e->date);
         const char *text = cm_event_text(e, cm_words_lang(s));
         char *cut = g_utf8_strlen(text, -1) > 100 ? g_utf8_substring(text, 0, 99) : NULL;
-        add_item(items, CM_SWATCH_EVENT, p,
+        cm_legend_add(items, CM_SWATCH_EVENT, p,
                  cm_wordf(s, "event", when, cut ? cut : text, cut ? "\u2026" : "", NULL));
         g_array_index(items, cm_legend_item, items->len - 1).number = numbers[i];
         g_free(cut);
         g_free(when);
     }
     if (shown > CM_LEGEND_EVENTS) /* the legend stays a legend: the rest counted */
-        add_item(items, CM_SWATCH_EVENT, p,
+        cm_legend_add(items, CM_SWATCH_EVENT, p,
                  more_events(s, shown - CM_LEGEND_EVENTS));
     g_free(numbers);
 }
@@ -400,23 +390,22 @@ GArray *cm_legend_items(const cm_map *map, const cm_control *cs)
 {
     const cm_style *s = map->style;
     GArray *items = g_array_new(FALSE, TRUE, sizeof(cm_legend_item));
-    gboolean diff = cs->spec->diff;
-    ground g = ground_rows(map, cs);
-    add_holders(items, map, cs, &g);
-    add_claimed(items, map, cs, &g);
-    add_contested(items, map, cs, &g);
-    ground_clear(&g);
-    add_cells(items, map, cs);
-    gboolean none = FALSE, unchanged = FALSE;
-    for (int i = 0; i < map->regions.layer->n; i++) {
-        none |= !cs->rows[i];
-        unchanged |= diff && !cm_control_changed(cs->rows_from[i], cs->rows[i]);
+    if (cs->spec->diff) {
+        cm_legend_change_items(items, map, cs);
+    } else {
+        ground g = ground_rows(map, cs);
+        add_holders(items, map, cs, &g);
+        add_claimed(items, map, cs, &g);
+        add_contested(items, map, cs, &g);
+        ground_clear(&g);
+        add_cells(items, map, cs);
+        gboolean none = FALSE;
+        for (int i = 0; i < map->regions.layer->n; i++)
+            none |= !cs->rows[i];
+        if (none)
+            cm_legend_add(items, CM_SWATCH_AREA, cm_control_paint(s, NULL, CM_HELD, NULL),
+                     g_strdup(s->unknown_label));
     }
-    if (diff && unchanged)
-        add_item(items, CM_SWATCH_AREA, cm_control_paint(s, NULL, CM_HELD, NULL), g_strdup(cm_word(s, "no-change")));
-    else if (none)
-        add_item(items, CM_SWATCH_AREA, cm_control_paint(s, NULL, CM_HELD, NULL),
-                 g_strdup(s->unknown_label));
     add_lines(items, map, cs);
     add_place_items(items, map, cs);
     add_events(items, map, cs);

@@ -3,6 +3,7 @@
  * Everything that does not depend on the date or the output is done here, once. */
 #include "conflictmap/map.h"
 
+#include "change.h"
 #include "ctx.h"
 #include "fonts.h"
 #include "geodata.h"
@@ -48,6 +49,7 @@ void cm_map_destroy(cm_map *map)
         g_free(map->town_keys[i]);
     g_free(map->town_keys);
     cm_cells_free(map);
+    cm_change_forget(map);
     cm_details_free(map);
     if (map->land)
         cairo_surface_destroy(map->land);

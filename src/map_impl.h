@@ -42,6 +42,7 @@ struct cm_map {
     int first_site;            /* places.layer's features from here on are sites */
     cm_cell *cells;            /* the places' ground within their regions (cells.c) */
     int ncells;
+    struct cm_change *change;  /* the last change map asked for (change.c), NULL for none */
     gboolean part;             /* a detail drawn inside another map's page (detail.c) */
     gboolean borrowed;         /* ledger and sources are the parent map's: not freed here */
     int max_rank;              /* places ranked above this are left to the detail frames */

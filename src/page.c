@@ -144,7 +144,7 @@ static void draw_labels(cairo_t *cr, const cm_map *map, const cm_control *cs,
     cm_block_lines(body->lab, map, cs);
     cm_add_places(cr, map, cs, body->lab, FALSE, NULL);
     cm_add_area_labels(map, body->lab, &map->neighbours, TRUE);
-    cm_add_area_labels(map, body->lab, &map->regions, FALSE);
+    cm_add_region_labels(map, body->lab, cs);
     cm_add_sea_label(map, body->lab);
     cm_add_event_labels(map, body->lab, cs);
     add_detail_names(map, body->lab);
@@ -364,17 +364,20 @@ static void draw_title(cairo_t *cr, const cm_map *map, const cm_page_spec *spec)
     cm_labeler *lab = cm_labeler_new(cr, (cm_box){fr[0], fr[1], fr[0] + fr[2], fr[1] + fr[3]});
     const cm_style *s = map->style;
     char *date_long = cm_format_date_long(s, &spec->date);
-    char *subtitle;
+    const char *name = map->mf->title ? map->mf->title : cm_word(s, "untitled");
+    char *subtitle, *title = NULL;
     if (spec->diff) {
+        /* a change map's title names its two dates; the map's own title goes under it */
         char *from_long = cm_format_date_long(s, &spec->from);
-        subtitle = cm_wordf(s, "changes-from-to", from_long, date_long, NULL);
+        title = cm_wordf(s, "changes-from-to", from_long, date_long, NULL);
+        subtitle = cm_wordf(s, "changes-subtitle", name, NULL);
         g_free(from_long);
     } else {
         subtitle = map->mf->subtitle ? cm_wordf(s, "subtitle-as-of", map->mf->subtitle, date_long, NULL)
                                      : cm_wordf(s, "as-of", date_long, NULL);
     }
-    cm_layout_title(cr, lab, s, fr, map->mf->title ? map->mf->title : cm_word(s, "untitled"),
-                    subtitle);
+    cm_layout_title(cr, lab, s, fr, title ? title : name, subtitle);
+    g_free(title);
     g_free(subtitle);
     g_free(date_long);
     cm_labeler_destroy(lab);

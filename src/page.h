@@ -26,6 +26,8 @@ typedef struct {
     const cm_page_spec *spec;
     const cm_ledger_row **rows, **towns;           /* parallel to regions and places; NULL = none */
     const cm_ledger_row **rows_from, **towns_from; /* diff only */
+    const struct cm_change *change; /* diff only: the ground cut by change (change.h), the
+                                     * map's: borrowed */
 } cm_control;
 
 /* ---- control.c ---- */
@@ -38,13 +40,14 @@ int *cm_event_numbers(const cm_map *map, const cm_control *cs, int *shown);
 /* The rows in force on spec's date(s).  Free with cm_control_clear. */
 cm_control cm_control_on(const cm_map *map, const cm_page_spec *spec);
 void cm_control_clear(cm_control *cs);
-/* Whether control changed between two rows: holder, status or parties. */
-gboolean cm_control_changed(const cm_ledger_row *a, const cm_ledger_row *b);
 cm_rgba cm_lighten(cm_rgba c, double k);
 cm_paint cm_control_paint(const cm_style *s, const char *holder, cm_control_status status,
                           char **parties);
 cm_paint cm_row_paint(const cm_style *s, const cm_ledger_row *r);
-cm_paint cm_diff_paint(const cm_style *s, const cm_ledger_row *from, const cm_ledger_row *to);
+/* A change map's piece of ground (change.h): gains and new contests in full colour, the
+ * unchanged muted (its holder's colour, or stripes, lightened and greyed). */
+cm_paint cm_change_paint(const cm_style *s, int kind, const char *holder,
+                         cm_control_status status, char **parties);
 /* The legend's items (cm_legend_item, texts owned): only what the page shows.  Free with
  * cm_legend_items_free. */
 GArray *cm_legend_items(const cm_map *map, const cm_control *cs);
@@ -52,6 +55,16 @@ void cm_legend_items_free(GArray *items);
 /* Adds to `items` those of `more` whose text it lacks, each after the last of its kind (a
  * detail frame's, a sheet's panels'); the texts moved are `more`'s no longer. */
 void cm_legend_items_merge(GArray *items, GArray *more);
+/* Legend helpers (legend.c): an item, its text owned by the items; "GNA / LNA"; the parties
+ * as a set, "GNA;LNA" for LNA;GNA too (g_free both). */
+void cm_legend_add(GArray *items, cm_swatch_kind kind, cm_paint paint, char *text);
+char *cm_party_names(const cm_style *s, char **parties);
+char *cm_party_set(char **parties);
+/* ---- legend_change.c ---- */
+/* A change map's ground items, then the summary of areas (main maps only). */
+void cm_legend_change_items(GArray *items, const cm_map *map, const cm_control *cs);
+/* A change map's towns and sites that changed hands, one ringed entry per taker. */
+void cm_legend_changed_places(GArray *items, const cm_map *map, const cm_control *cs);
 /* "Sources of control: A; B.", or NULL when nothing in force has a source: with a sources
  * table, numbered notes, oldest first, with titles or (brief) without.  g_free() it. */
 char *cm_sources_line(const cm_map *map, const cm_control *cs, gboolean brief);
@@ -221,6 +234,9 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
                    gboolean draw, GArray *drawn);
 void cm_add_area_labels(const cm_map *map, cm_labeler *lab, const placed_layer *pl,
                         gboolean countries);
+/* The districts' names; in a change map each in colours that read on the fill under it
+ * (light text on a dark halo over a gain's full colour). */
+void cm_add_region_labels(const cm_map *map, cm_labeler *lab, const cm_control *cs);
 void cm_add_sea_label(const cm_map *map, cm_labeler *lab);
 /* The numbers of the events shown, beside their places (as in the legend), and, once
  * placed, a leader from each place to its number. */

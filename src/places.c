@@ -1,5 +1,7 @@
 /* Label candidates: towns by rank with their symbols, country, district and sea names, for
  * the label pass (labels.c) to place. */
+#include "change.h"
+#include "words.h"
 #include "ctx.h"
 #include "draw.h"
 #include "labels.h"
@@ -114,6 +116,27 @@ static char *label_text(const char *lang, const char *en, const char *ar)
     return g_strdup(en ? en : ar);
 }
 
+/* A place's label: its name, and in a change map, for a place that changed hands, the day it
+ * did (its row in force began): "Sabratha" over "13 Apr 2020". */
+static char *place_text(const cm_style *s, const char *lang, const cm_feature *f,
+                        const GDate *changed)
+{
+    char *name = label_text(lang, f->name, f->name_ar);
+    if (!name || !changed)
+        return name;
+    char month[24], day[8], year[8];
+    g_snprintf(month, sizeof month, "month-short-%d", g_date_get_month(changed));
+    g_snprintf(day, sizeof day, "%d", g_date_get_day(changed));
+    g_snprintf(year, sizeof year, "%d", g_date_get_year(changed));
+    char *words = cm_wordf(s, "date-short", day, cm_word(s, month), year, NULL);
+    char *when = cm_words_digits(s, words);
+    char *text = cm_wordf(s, "place-changed-on", name, when, NULL);
+    g_free(when);
+    g_free(words);
+    g_free(name);
+    return text;
+}
+
 double cm_place_radius(const cm_map *map, int i, const cm_ledger_row *row)
 {
     const cm_style *s = map->style;
@@ -180,9 +203,13 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
             continue;
         gboolean capital = f->kind && strcmp(f->kind, "capital") == 0;
         const cm_ledger_row *row = cs->towns[i];
-        gboolean neutral = cs->spec->diff && !cm_control_changed(cs->towns_from[i], row);
+        /* a change map colours and rings what changed hands, and only that */
+        gboolean changed = cs->spec->diff &&
+                           cm_place_changed_hands(map, cs->towns_from, cs->rows_from, cs->towns,
+                                                  i, NULL, NULL);
+        gboolean neutral = cs->spec->diff && !changed;
         gboolean shown = always_shown(f) || (row && !neutral);
-        double r = cm_place_radius(map, i, neutral ? NULL : row);
+        double r = cm_place_radius(map, i, neutral ? NULL : row) + (changed ? CM_RING_PT : 0);
         if (draw) {
             /* a town is shown only with its name: an unnamed dot says nothing */
             if (!shown && !cm_labeler_is_placed(lab, i + 1))
@@ -191,6 +218,8 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
                 cm_box b = {x - r, y - r, x + r, y + r};
                 g_array_append_val(drawn, b);
             }
+            if (changed)
+                cm_draw_changed_ring(cr, x, y, r - CM_RING_PT, s->place_color, s->place_halo);
             if (i >= map->first_site)
                 draw_site(cr, s, f, x, y, neutral ? NULL : row);
             else
@@ -203,12 +232,12 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
         cm_box symbol = {x - r, y - r, x + r, y + r};
         if (shown)
             cm_labeler_block(lab, symbol);
-        char *text = label_text(s->lang, f->name, f->name_ar);
+        char *text = place_text(s, s->lang, f, changed ? &row->date : NULL);
         if (!text)
             continue;
         double size = place_size(s, f);
-        gboolean day = cm_place_of_the_day(map, cs, i);
-        int priority = place_priority(f) + (capital ? 20 : 0) + (row ? 5 : 0);
+        gboolean day = changed || (!cs->spec->diff && cm_place_of_the_day(map, cs, i));
+        int priority = place_priority(f) + (capital ? 20 : 0) + (row ? 5 : 0) + (changed ? 50 : 0);
         cm_label_spec spec = {
             .text = text, .font = s->font, .size = size, .bold = capital || f->rank <= 2,
             .color = s->place_color, .halo = s->place_halo, .halo_width = s->halo_width,
@@ -218,7 +247,7 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
         cm_label_spec other[NEDITIONS];
         char *texts[NEDITIONS];
         for (int e = 0; e < NEDITIONS; e++) {
-            texts[e] = label_text(editions[e], f->name, f->name_ar);
+            texts[e] = place_text(s, editions[e], f, changed ? &row->date : NULL);
             other[e] = spec;
             other[e].text = texts[e];
         }
@@ -253,8 +282,42 @@ static char *area_text(cm_label_spec *spec, const char *lang, const char *en, co
     return text;
 }
 
-void cm_add_area_labels(const cm_map *map, cm_labeler *lab, const placed_layer *pl,
-                            gboolean countries)
+/* The paint's lightness (the mean of its colours' relative luminance, 0 black to 1 white). */
+static double paint_luminance(const cm_paint *p)
+{
+    double sum = 0;
+    for (int i = 0; i < p->n; i++)
+        sum += 0.2126 * p->colors[i].r + 0.7152 * p->colors[i].g + 0.0722 * p->colors[i].b;
+    return p->n ? sum / p->n : 1;
+}
+
+/* Labels in `on` colours: the style's, or light text on a dark halo where the fill under
+ * district i's name is dark and the style's text is dark (and the other way round), in a
+ * change map, whose full-colour gains sit among muted ground. */
+static void area_colours(const cm_map *map, const cm_control *cs, int i, cm_rgba *text,
+                         cm_rgba *halo)
+{
+    const cm_style *s = map->style;
+    *text = s->rg_label, *halo = s->rg_label_halo;
+    if (!cs || !cs->spec->diff || !cs->change)
+        return;
+    const placed_layer *pl = &map->regions;
+    const cm_change_piece *p = cm_change_at(cs->change, pl->anchor[2 * i], pl->anchor[2 * i + 1]);
+    if (!p)
+        return;
+    cm_paint paint = cm_change_paint(s, p->kind, p->to.holder, p->to.status, p->to.parties);
+    double under = paint_luminance(&paint);
+    cm_paint tp = {.colors = {s->rg_label}, .n = 1};
+    double ink = paint_luminance(&tp);
+    if (fabs(ink - under) >= 0.3)
+        return;
+    gboolean dark = under < 0.5;
+    *text = dark ? (cm_rgba){0.97, 0.97, 0.97, 1} : (cm_rgba){0.12, 0.12, 0.12, 1};
+    *halo = dark ? (cm_rgba){0, 0, 0, 0.55} : (cm_rgba){1, 1, 1, 0.75};
+}
+
+static void add_area_labels(const cm_map *map, cm_labeler *lab, const placed_layer *pl,
+                            gboolean countries, const cm_control *cs)
 {
     const cm_style *s = map->style;
     if (!pl->layer)
@@ -263,10 +326,12 @@ void cm_add_area_labels(const cm_map *map, cm_labeler *lab, const placed_layer *
         const cm_feature *f = &pl->layer->features[i];
         if (!f->name || !pl->has_anchor[i])
             continue;
+        cm_rgba ink = s->nb_label, halo = s->nb_fill;
+        if (!countries)
+            area_colours(map, cs, i, &ink, &halo);
         cm_label_spec spec = {
             .font = s->font, .size = countries ? s->nb_label_size : s->rg_label_size,
-            .color = countries ? s->nb_label : s->rg_label,
-            .halo = countries ? s->nb_fill : s->rg_label_halo,
+            .color = ink, .halo = halo,
             .halo_width = countries ? 0 : 1.2, .kind = CM_LABEL_AREA,
             .x = pl->anchor[2 * i], .y = pl->anchor[2 * i + 1], .priority = countries ? 8 : 5};
         cm_label_spec other[NEDITIONS];
@@ -284,6 +349,17 @@ void cm_add_area_labels(const cm_map *map, cm_labeler *lab, const placed_layer *
             g_free(texts[e]);
         g_free(text);
     }
+}
+
+void cm_add_area_labels(const cm_map *map, cm_labeler *lab, const placed_layer *pl,
+                        gboolean countries)
+{
+    add_area_labels(map, lab, pl, countries, NULL);
+}
+
+void cm_add_region_labels(const cm_map *map, cm_labeler *lab, const cm_control *cs)
+{
+    add_area_labels(map, lab, &map->regions, FALSE, cs);
 }
 
 /* A sea's name in `lang`: English (or French) in spaced italics, Arabic upright and

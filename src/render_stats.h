@@ -18,7 +18,8 @@ typedef struct cm_render_stats {
     int unknown_glyphs;  /* glyphs no font had, over every label */
     double metres_per_pt;
     double north_angle;  /* radians clockwise from the page's up */
-    GHashTable *gains;   /* change maps: gainer id (or "contested") -> page area gained, pt^2 */
+    GHashTable *gains;   /* change maps: gainer id (or "contested") -> ground gained, km² on
+                          * the ellipsoid (a double) */
     char **item_texts;   /* the legend's entries */
     char *svg_text;      /* <text> elements for the placed labels */
     int nitems;

@@ -2,6 +2,7 @@
  * from the page body's layout after drawing, never computed on the production path. */
 #include "conflictmap/render.h"
 
+#include "change.h"
 #include "ctx.h"
 #include "map_impl.h"
 #include "page.h"
@@ -10,38 +11,26 @@
 #include <math.h>
 #include <string.h>
 
-/* Area, in square points, of a shape's rings (even-odd: holes subtract). */
-static double shape_area(const cm_shape *sh)
-{
-    double total = 0;
-    for (int r = 0; r < sh->nrings; r++) {
-        double a = 0;
-        const cm_ring *ring = &sh->rings[r];
-        for (int i = 0, j = ring->n - 1; i < ring->n; j = i++)
-            a += ring->xy[2 * j] * ring->xy[2 * i + 1] - ring->xy[2 * i] * ring->xy[2 * j + 1];
-        total += a / 2; /* rings of one source share an orientation: holes subtract */
-    }
-    return fabs(total);
-}
-
-/* Page area gained by each side in a change map ("contested" for contested gains). */
+/* Ground gained by each side in a change map, in km² on the ellipsoid ("contested" for
+ * ground newly contested): the pieces the page paints (change.c). */
 static GHashTable *gains(const cm_map *map, const cm_page_spec *spec)
 {
     GHashTable *g = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    cm_control cs = cm_control_on(map, spec);
-    for (int i = 0; spec->diff && i < map->regions.layer->n; i++) {
-        const cm_ledger_row *r = cs.rows[i];
-        if (!r || !cm_control_changed(cs.rows_from[i], r))
+    if (!spec->diff)
+        return g;
+    const cm_change *ch = cm_change_get(map, &spec->from, &spec->date);
+    for (int i = 0; i < ch->npieces; i++) {
+        const cm_change_piece *p = &ch->pieces[i];
+        if (p->kind == CM_CHANGE_SAME)
             continue;
-        const char *who = r->status == CM_CONTESTED ? "contested" : r->controller;
+        const char *who = p->kind == CM_CHANGE_CONTESTED ? "contested" : p->to.holder;
         double *area = g_hash_table_lookup(g, who);
         if (!area) {
             area = g_new0(double, 1);
             g_hash_table_insert(g, g_strdup(who), area);
         }
-        *area += shape_area(&map->regions.page[i]);
+        *area += p->km2;
     }
-    cm_control_clear(&cs);
     return g;
 }
 

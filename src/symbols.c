@@ -184,3 +184,15 @@ void cm_draw_town(cairo_t *cr, const cm_style *s, gboolean capital, double x, do
         }
     }
 }
+
+void cm_draw_changed_ring(cairo_t *cr, double x, double y, double r, cm_rgba ring, cm_rgba halo)
+{
+    double rr = r + 2.6;
+    for (int pass = 0; pass < 2; pass++) {
+        cairo_new_path(cr);
+        cairo_arc(cr, x, y, rr, 0, 2 * G_PI);
+        cm_draw_set_color(cr, pass ? ring : halo);
+        cairo_set_line_width(cr, pass ? 1.1 : 2.3);
+        cairo_stroke(cr);
+    }
+}

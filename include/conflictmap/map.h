@@ -106,6 +106,26 @@ typedef struct cm_query_result {
 CM_API cm_status cm_map_query(cm_query_result *out, const cm_map *map, double lon, double lat,
                               cm_ctx *ctx);
 
+/* What a change map shows at a point (see cm_map_query_change).  Strings are borrowed from
+ * the map and valid until cm_map_destroy(). */
+typedef struct cm_change_result {
+    const char *change; /* "gained", "contested" (newly) or "unchanged" */
+    const char *holder; /* on the map's date: a controller id; NULL for no data */
+    const char *before; /* on the earlier date (cm_map_set_diff_from); NULL for no data */
+    cm_query_by by;     /* what decided the later date's state there */
+    const char *key;    /* the region's, town's or site's key; NULL for a zone */
+    long zone;          /* the zone's feature id; -1 for a town, site or region */
+    int symbol;         /* the ringed symbol of a town or site that changed hands covers it */
+} cm_change_result;
+
+/* What the change map from the earlier date to the map's date paints at lon/lat, from the
+ * same pieces of ground the page draws: first a town or site that changed hands whose
+ * symbol and ring cover the point, then the piece of district, cell or zone holding it.
+ * Fails with CM_EUSAGE when no earlier date is set or the point does not project, and with
+ * CM_EINPUT outside the frame or every region.  *out is untouched on failure. */
+CM_API cm_status cm_map_query_change(cm_change_result *out, const cm_map *map, double lon,
+                                     double lat, cm_ctx *ctx);
+
 /* Every file the map reads (map file, styles, ledger, layers), NULL-terminated.  Borrowed
  * for the map's lifetime. */
 CM_API const char *const *cm_map_input_files(const cm_map *map);

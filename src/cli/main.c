@@ -207,6 +207,29 @@ static gboolean parse_at(const char *text, double *lon, double *lat)
     return end != second && *end == '\0';
 }
 
+/* query --from: the change map's answer, "gained GNA LNA town:sabratha" (what it shows,
+ * the holder on the date and before, what decided it).  Takes the map and the context. */
+static int query_change(cm_map *map, double lon, double lat, const options *o, cm_ctx *ctx)
+{
+    cm_change_result r;
+    cm_status st = cm_map_set_diff_from(map, o->from, ctx);
+    if (st == CM_OK)
+        st = cm_map_query_change(&r, map, lon, lat, ctx);
+    if (st == CM_OK) {
+        char *by = r.by == CM_QUERY_ZONE   ? g_strdup_printf("zone:%ld", r.zone)
+                   : r.by == CM_QUERY_TOWN ? g_strconcat("town:", r.key, NULL)
+                   : r.by == CM_QUERY_SITE ? g_strconcat("site:", r.key, NULL)
+                                           : g_strconcat("region:", r.key, NULL);
+        printf("%s\t%s\t%s\t%s\n", r.change, r.holder ? r.holder : "none",
+               r.before ? r.before : "none", by);
+        g_free(by);
+    }
+    print_messages(ctx, st, o->quiet);
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+    return cli_exit_code(st);
+}
+
 /* query: one tab-separated line, holder, status, what decided it, source, from the
  * geometry the map draws.  A bad --at is found before the data is read. */
 static int cmd_query(const char *mapfile, const options *o)
@@ -229,6 +252,8 @@ static int cmd_query(const char *mapfile, const options *o)
     cm_status st = cm_map_load(&map, mapfile, &mo, ctx);
     if (st == CM_OK && o->date)
         st = cm_map_set_date(map, o->date, ctx);
+    if (st == CM_OK && o->from)
+        return query_change(map, lon, lat, o, ctx);
     if (st == CM_OK)
         st = cm_map_query(&r, map, lon, lat, ctx);
     if (st == CM_OK) {
