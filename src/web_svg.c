@@ -194,7 +194,7 @@ void cm_web_svg(GString *out, const cm_map *map, const cm_labeler *lab, GPtrArra
     char c1[32], c2[32], c3[32];
     /* the page's frame, as the PDF's map frame: the title, legend and notes are the HTML's */
     g_string_append_printf(out, "<svg id=\"cm-map\" xmlns=\"http://www.w3.org/2000/svg\" "
-                           "viewBox=\"%.1f %.1f %.1f %.1f\" role=\"group\" "
+                           "viewBox=\"%.1f %.1f %.1f %.1f\" role=\"group\" tabindex=\"-1\" "
                            "aria-labelledby=\"cm-title\" font-family=\"%s, sans-serif\">\n",
                            fr[0], fr[1], fr[2], fr[3], s->font);
     g_string_append(out, "<defs>\n");

@@ -273,8 +273,8 @@ static int cmd_series_or_diff(const command_spec *command, const char *mapfile, 
     }
     /* a diff's two dates go through the same strict parser: one step spanning them both */
     if ((st = cm_series_dates(&dates, &n, o->from, o->to,
-                              series || web ? (o->step ? o->step : web ? "1w" : "1m")
-                                            : "10000000d", ctx)) != CM_OK)
+                              series || web ? (o->step ? o->step : "1m") : "10000000d",
+                              ctx)) != CM_OK)
         goto report;
     if (!series && !web && strcmp(o->from, o->to) == 0) {
         fprintf(stderr, "conflictmap: diff --from %s must be before --to %s\n", o->from, o->to);

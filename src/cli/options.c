@@ -85,7 +85,7 @@ static const option_spec option_table[] = {
     {"no-cache", 0, ARG_IGNORED, NULL, CMD_LOAD, 0,
      "ignored: nothing is cached any more"},
     {"output", 'o', ARG_PATH, "FILE", CMD_DRAW | CMD_INIT, FIELD(output),
-     ".png, .pdf, .svg (default: MAPNAME.png, -series.pdf, -diff.png, .html); init: a folder"},
+     ".png .pdf .svg .html (default MAPNAME.png -series.pdf -diff.png .html); init: folder"},
     {"png-compression", 0, ARG_INT, "N", CMD_DRAW, FIELD(png_compression),
      "zlib level 0-9 for PNG (default 3)"},
     {"quiet", 'q', ARG_FLAG, NULL, CMD_ALL, FIELD(quiet), "no warnings, no progress"},
@@ -101,12 +101,12 @@ static const option_spec option_table[] = {
 /* --help, from the two tables above: 80 columns, one screen. */
 void cli_print_help(FILE *f)
 {
-    enum { NAME_WIDTH = 21, HELP_WIDTH = 44 };
+    enum { NAME_WIDTH = 21, HELP_WIDTH = 43 }; /* 79 columns with the 8 commands */
     fputs("Usage: conflictmap COMMAND [ARGUMENTS] [OPTIONS]\n\n", f);
     for (size_t i = 0; i < G_N_ELEMENTS(cli_commands); i++)
         fprintf(f, "  %-6s %-26s %s\n", cli_commands[i].name, cli_commands[i].args, cli_commands[i].help);
     fputs("Without MAPFILE, the bundled map of Libya; series -o may be 'f/%Y-%m-%d.png'.\n\n"
-          "Options; the commands taking them (render series diff check info query web init):\n", f);
+          "Options; commands taking them (render series diff check info query web init):\n", f);
     for (size_t i = 0; i < G_N_ELEMENTS(option_table); i++) {
         const option_spec *s = &option_table[i];
         char name[64], takes[G_N_ELEMENTS(cli_commands) + 1] = "";
