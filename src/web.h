@@ -9,11 +9,12 @@
 
 #include <glib.h>
 
-/* The features the script colours and explains, in this order: the regions, then the places
- * (towns, then sites); feature i of the data is element id cm_web_feature_id(i). */
+/* The features the script colours and explains, in this order: the regions, the places
+ * (towns, then sites), the zones; feature i of the data is element id cm_web_feature_id(i). */
 int cm_web_nfeatures(const cm_map *map);
-/* "region-KEY", "town-KEY" or "site-KEY" (characters outside [A-Za-z0-9_-] as '_');
- * g_free() it.  NULL for a place without a key. */
+int cm_web_nplaces(const cm_map *map);
+/* "region-KEY", "town-KEY", "site-KEY" (characters outside [A-Za-z0-9_-] as '_') or
+ * "zone-FID"; g_free() it.  NULL for a place without a key. */
 char *cm_web_feature_id(const cm_map *map, int i);
 
 /* A colour as CSS, "#rrggbb" or "rgba(r,g,b,a)", into buf (at least 32 bytes). */

@@ -11,6 +11,7 @@
 #include "page.h"
 #include "sources.h"
 #include "style.h"
+#include "timeline.h"
 #include "web.h"
 #include "words.h"
 
@@ -142,8 +143,8 @@ static void feature_state(GString *out, data_state *d, const cm_ledger_row *r, G
     g_string_append_c(out, ',');
     cm_web_json_string(out, since);
     g_string_append_c(out, ',');
-    g_snprintf(key, sizeof key, "confidence-%s", r->confidence ? r->confidence : "assessed");
-    cm_web_json_string(out, cm_word(s, key));
+    g_snprintf(key, sizeof key, "confidence-%s", r->confidence ? r->confidence : "");
+    cm_web_json_string(out, r->confidence ? cm_word(s, key) : ""); /* not given: not said */
     g_string_append(out, ",[");
     row_sources(out, d, r, cited);
     g_string_append(out, "]]");
@@ -155,15 +156,25 @@ static void feature_state(GString *out, data_state *d, const cm_ledger_row *r, G
 static void features(GString *out, const cm_map *map)
 {
     const gboolean ar = strcmp(cm_words_lang(map->style), "ar") == 0;
-    const int nr = map->regions.layer->n;
+    const int nr = map->regions.layer->n, np = cm_web_nplaces(map);
     g_string_append(out, "\"features\":[");
     for (int i = 0; i < cm_web_nfeatures(map); i++) {
-        const cm_feature *f = i < nr ? &map->regions.layer->features[i]
-                                     : &map->places.layer->features[i - nr];
+        const cm_feature *f = i < nr        ? &map->regions.layer->features[i]
+                              : i < nr + np ? &map->places.layer->features[i - nr]
+                                            : NULL;
         char *id = cm_web_feature_id(map, i);
         g_string_append(out, i ? ",[" : "[");
         cm_web_json_string(out, id);
         g_string_append_c(out, ',');
+        if (!f) { /* a zone: its label, or the word for one */
+            const char *label = map->zones->items[i - nr - np].label;
+            cm_web_json_string(out, label ? label : cm_word(map->style, "web-zone"));
+            g_string_append_c(out, ',');
+            cm_web_json_string(out, cm_word(map->style, "web-zone"));
+            g_string_append_c(out, ']');
+            g_free(id);
+            continue;
+        }
         cm_web_json_string(out, ar && f->name_ar ? f->name_ar : f->name ? f->name : f->key);
         g_string_append_c(out, ',');
         cm_web_json_string(out, cm_word(map->style, i < nr ? "web-region"
@@ -200,7 +211,17 @@ static gint int_cmp(gconstpointer a, gconstpointer b)
 void cm_web_data(GString *json, const cm_map *map, const GDate *dates, int n, GPtrArray *stripes)
 {
     const cm_style *s = map->style;
-    const int nr = map->regions.layer->n, nf = cm_web_nfeatures(map);
+    const int nr = map->regions.layer->n, np = cm_web_nplaces(map), nf = cm_web_nfeatures(map);
+    /* a zone in force reads as a ledger row: its controller, status, parties, first day and
+     * sources (no confidence); one row per zone, so that "unchanged" is the same pointer */
+    const int nz = nf - nr - np;
+    cm_ledger_row *zone_rows = g_new0(cm_ledger_row, (size_t)nz + 1);
+    for (int z = 0; z < nz; z++) {
+        const cm_timed *t = &map->zones->items[z];
+        zone_rows[z] = (cm_ledger_row){.date = t->from, .controller = t->actor,
+                                       .status = t->status, .parties = t->parties,
+                                       .source = t->source};
+    }
     data_state d = {map, g_ptr_array_new_with_free_func(g_free), stripes, g_ptr_array_new()};
     GString *changes = g_string_new("\"changes\":["), *legends = g_string_new("\"legend\":[");
     GString *notes = g_string_new("\"notes\":["), *titles = g_string_new("\"titles\":[");
@@ -225,7 +246,11 @@ void cm_web_data(GString *json, const cm_map *map, const GDate *dates, int n, GP
         g_string_append(changes, k ? ",\n{" : "\n{");
         int written = 0;
         for (int f = 0; f < nf; f++) {
-            const cm_ledger_row *r = f < nr ? cs.rows[f] : cs.towns[f - nr];
+            const cm_ledger_row *r =
+                f < nr        ? cs.rows[f]
+                : f < nr + np ? cs.towns[f - nr]
+                : cm_timed_active(&map->zones->items[f - nr - np], &dates[k]) ? &zone_rows[f - nr - np]
+                                                                             : NULL;
             if (k > 0 && r == before[f]) {
                 if (r)
                     row_sources(NULL, &d, r, cited);
@@ -279,6 +304,7 @@ void cm_web_data(GString *json, const cm_map *map, const GDate *dates, int n, GP
     }
     g_string_append_printf(json, "],\n%s],\n%s],\n%s]}", changes->str, legends->str, notes->str);
     g_free(before);
+    g_free(zone_rows);
     g_string_free(changes, TRUE), g_string_free(legends, TRUE), g_string_free(notes, TRUE);
     g_string_free(titles, TRUE), g_string_free(iso, TRUE), g_string_free(last_legend, TRUE);
     g_ptr_array_unref(d.paints);

@@ -6,6 +6,7 @@
  * placed. */
 #include "draw.h"
 #include "map_impl.h"
+#include "project.h"
 #include "style.h"
 #include "web.h"
 
@@ -22,14 +23,21 @@ const char *cm_web_color(cm_rgba c, char *buf)
     return buf;
 }
 
+int cm_web_nplaces(const cm_map *map)
+{
+    return map->places.layer ? map->places.layer->n : 0;
+}
+
 int cm_web_nfeatures(const cm_map *map)
 {
-    return map->regions.layer->n + (map->places.layer ? map->places.layer->n : 0);
+    return map->regions.layer->n + cm_web_nplaces(map) + (map->zones ? map->zones->layer->n : 0);
 }
 
 char *cm_web_feature_id(const cm_map *map, int i)
 {
-    const int nr = map->regions.layer->n;
+    const int nr = map->regions.layer->n, np = cm_web_nplaces(map);
+    if (i >= nr + np)
+        return g_strdup_printf("zone-%ld", map->zones->items[i - nr - np].fid);
     const char *kind = i < nr ? "region" : i - nr >= map->first_site ? "site" : "town";
     const char *key = i < nr ? map->regions.layer->features[i].key
                              : map->places.layer->features[i - nr].key;
@@ -157,6 +165,59 @@ static void grounds(GString *out, const cm_map *map)
     g_string_append(out, "</g>\n");
 }
 
+/* The zones of control that do not follow district borders, over the regions as the renderer
+ * draws them (areas.c), within the border; hidden until the script finds one in force. */
+static void zones(GString *out, const cm_map *map)
+{
+    const int first = map->regions.layer->n + cm_web_nplaces(map);
+    if (!map->zones)
+        return;
+    if (map->border.layer && !map->zones_on_land) {
+        g_string_append(out, "<clipPath id=\"cm-land\"><path clip-rule=\"evenodd\" d=\"");
+        for (int i = 0; i < map->border.layer->n; i++)
+            path_data(out, &map->border.page[i]);
+        g_string_append(out, "\"/></clipPath>\n<g class=\"zones\" clip-path=\"url(#cm-land)\"");
+    } else {
+        g_string_append(out, "<g class=\"zones\"");
+    }
+    g_string_append(out, " stroke=\"rgba(0,0,0,0.45)\" stroke-width=\"0.5\" fill-rule=\"evenodd\">\n");
+    for (int i = 0; i < map->zones->layer->n; i++) {
+        if (map->zones_page[i].nrings == 0)
+            continue;
+        char *id = cm_web_feature_id(map, first + i);
+        feature_open(out, "path", id, "area zone", first + i);
+        g_string_append(out, " visibility=\"hidden\" d=\"");
+        path_data(out, &map->zones_page[i]);
+        g_string_append(out, "\"/>\n");
+        g_free(id);
+    }
+    g_string_append(out, "</g>\n");
+}
+
+/* The detail frames' extents outlined, as on the main map of the PDF (detail.c), so that the
+ * name the renderer placed beside each names something; the web page has no detail frame of
+ * its own: a reader zooms instead. */
+static void detail_outlines(GString *out, const cm_map *map)
+{
+    char c[32];
+    for (int i = 0; i < map->ndetails; i++) {
+        const cm_map *d = map->details[i];
+        cm_ring r = {0};
+        cm_projection_trace_frame(&r, d->proj, d->frame, map->proj);
+        if (r.n >= 2) {
+            cm_shape sh = {&r, 1};
+            GString *path = g_string_new(NULL);
+            path_data(path, &sh);
+            g_string_append_printf(out, "<path class=\"detail\" fill=\"none\" stroke=\"rgba(255,255,255,0.9)\" "
+                                   "stroke-width=\"2.2\" d=\"%s\"/>\n<path class=\"detail\" fill=\"none\" "
+                                   "stroke=\"%s\" stroke-width=\"0.9\" d=\"%s\"/>\n", path->str,
+                                   cm_web_color(map->style->frame_color, c), path->str);
+            g_string_free(path, TRUE);
+        }
+        g_free(r.xy);
+    }
+}
+
 /* The symbols of the places the main map shows: a dot, larger for a capital, filled by the
  * script with the holder's colour (the renderer's cm_draw_town: dot, or star for a
  * capital, drawn here as a larger dot). */
@@ -211,8 +272,10 @@ void cm_web_svg(GString *out, const cm_map *map, const cm_labeler *lab, GPtrArra
            cm_web_color(s->nb_stroke, c2), s->nb_width);
     regions(out, map, cm_web_color(s->rg_stroke, c3));
     grounds(out, map);
+    zones(out, map);
     shapes(out, &map->border, "border", "none", cm_web_color(s->border_stroke, c1),
            s->border_width);
+    detail_outlines(out, map);
     places(out, map);
     g_string_append_printf(out, "<g class=\"labels\" aria-hidden=\"true\" fill=\"%s\" "
                            "stroke=\"%s\" stroke-width=\"%.2f\">\n",

@@ -51,6 +51,10 @@
     states.forEach((state, f) => {
       const el = elements[f];
       const paint = state ? data.paints[state[0]] : null;
+      if (el && el.classList.contains("zone")) {
+        el.style.fill = paint || "none";
+        el.setAttribute("visibility", paint ? "visible" : "hidden");
+      }
       if (el) {
         if (paint) {
           el.style.fill = paint;
@@ -157,7 +161,10 @@
     if (state) {
       const [, holder, status, since, confidence, sources] = state;
       parts.push(line(words["held-by"] + ": " + holder), line(fill(words.since, since)),
-        line(words.status + ": " + status), line(words.confidence + ": " + confidence));
+        line(words.status + ": " + status));
+      if (confidence) {
+        parts.push(line(words.confidence + ": " + confidence));
+      }
       if (sources.length) {
         const ol = document.createElement("ol");
         ol.append(...sources.map(sourceItem));

@@ -108,6 +108,17 @@ describe("web edition", () => {
     await page.close();
   });
 
+  it("shows a zone of control only while it is in force", async () => {
+    const { page } = await openPage(browser, "file://" + daily + "#2019-06-01", 1280);
+    const visibility = () => page.$eval("#zone-1", (e) => getComputedStyle(e).visibility);
+    assert.equal(await visibility(), "visible");
+    await page.hover("#zone-1");
+    assert.match(await page.$eval("#cm-tip", (e) => e.textContent), /Southern Tripoli front/);
+    await setDate(page, "2020-06-06");
+    assert.equal(await visibility(), "hidden");
+    await page.close();
+  });
+
   it("is worked with the keyboard", async () => {
     const { page } = await openPage(browser, "file://" + daily, 1280);
     const focused = () => page.evaluate(() => document.activeElement.id);
@@ -124,7 +135,8 @@ describe("web edition", () => {
     assert.match(first, /^region-/);
     assert.equal(await page.$eval("#cm-tip", (e) => e.hidden), false);
     /* Tab reaches every district and shown town: as many stops as focusable features */
-    const stops = await page.$$eval("#cm-map [tabindex='0']", (els) => els.length);
+    const stops = await page.$$eval("#cm-map [tabindex='0']",
+      (els) => els.filter((e) => getComputedStyle(e).visibility === "visible").length);
     const seen = new Set([first]);
     for (let i = 1; i < stops; i += 1) {
       await page.keyboard.press("Tab");
