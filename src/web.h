@@ -27,6 +27,11 @@ const char *cm_web_color(cm_rgba c, char *buf);
  * `stripes` their colours) become the <defs> the script refers to. */
 void cm_web_svg(GString *out, const cm_map *map, const cm_labeler *lab, GPtrArray *stripes);
 
+/* The lines, and the events, each an element ("line-FID", "event-N", class "mark") hidden
+ * until the script shows those in force (web_marks.c): lines under the places, events over. */
+void cm_web_lines_svg(GString *out, const cm_map *map);
+void cm_web_events_svg(GString *out, const cm_map *map);
+
 /* The control on each of `dates` (n of them) as a JSON object: the dates, their titles, each
  * feature's name, the paints, the legend and the sources in force, and for each date only the
  * features whose row changed since the date before.  Fills `stripes` (cm_paint*, owned by

@@ -203,6 +203,53 @@ static void legend(GString *out, data_state *d, const cm_control *cs)
     cm_legend_items_free(items);
 }
 
+/* The ids of the lines and events shown on `date`, as a JSON array. */
+static GString *marks_on(const cm_map *map, const GDate *date)
+{
+    GString *out = g_string_new("[");
+    gboolean first = TRUE;
+    for (int i = 0; map->lines && i < map->lines->layer->n; i++)
+        if (map->lines_page[i].nrings && cm_timed_active(&map->lines->items[i], date)) {
+            g_string_append_printf(out, "%s\"line-%ld\"", first ? "" : ",", map->lines->items[i].fid);
+            first = FALSE;
+        }
+    for (int i = 0; map->events && i < map->events->n; i++)
+        if (map->events->items[i].has_point && cm_event_shown(&map->events->items[i], date)) {
+            g_string_append_printf(out, "%s\"event-%d\"", first ? "" : ",", i);
+            first = FALSE;
+        }
+    g_string_append_c(out, ']');
+    return out;
+}
+
+/* Each event: [text in the page's language, its date, [source numbers]]. */
+static void events_data(GString *out, data_state *d)
+{
+    const cm_map *map = d->map;
+    const gboolean ar = strcmp(cm_words_lang(map->style), "ar") == 0;
+    g_string_append(out, "\"events\":[");
+    for (int i = 0; map->events && i < map->events->n; i++) {
+        const cm_event *e = &map->events->items[i];
+        char day[11];
+        cm_format_date(&e->date, day);
+        g_string_append(out, i ? ",[" : "[");
+        cm_web_json_string(out, ar && e->text_ar ? e->text_ar : e->text);
+        g_string_append_c(out, ',');
+        cm_web_json_string(out, day);
+        g_string_append(out, ",[");
+        char **ids = cm_source_ids(e->sources);
+        int k = 0;
+        for (char **id = ids; *id; id++) {
+            const cm_source *src = map->sources ? cm_sources_get(map->sources, *id) : NULL;
+            if (src)
+                g_string_append_printf(out, "%s%d", k++ ? "," : "", source_index(d, src));
+        }
+        g_strfreev(ids);
+        g_string_append(out, "]]");
+    }
+    g_string_append(out, "],\n");
+}
+
 static gint int_cmp(gconstpointer a, gconstpointer b)
 {
     return *(const int *)a - *(const int *)b;
@@ -226,6 +273,7 @@ void cm_web_data(GString *json, const cm_map *map, const GDate *dates, int n, GP
     GString *changes = g_string_new("\"changes\":["), *legends = g_string_new("\"legend\":[");
     GString *notes = g_string_new("\"notes\":["), *titles = g_string_new("\"titles\":[");
     GString *iso = g_string_new("\"dates\":["), *last_legend = g_string_new(NULL);
+    GString *marks = g_string_new("\"marks\":["), *last_marks = g_string_new(NULL);
     const cm_ledger_row **before = g_new0(const cm_ledger_row *, (size_t)nf);
     for (int k = 0; k < n; k++) {
         cm_page_spec spec = {.date = dates[k]};
@@ -277,9 +325,15 @@ void cm_web_data(GString *json, const cm_map *map, const GDate *dates, int n, GP
         g_string_append(legends, k && !strcmp(one->str, last_legend->str) ? "0" : one->str);
         g_string_assign(last_legend, one->str);
         g_string_free(one, TRUE);
+        one = marks_on(map, &dates[k]);
+        g_string_append(marks, k ? "," : "");
+        g_string_append(marks, k && !strcmp(one->str, last_marks->str) ? "0" : one->str);
+        g_string_assign(last_marks, one->str);
+        g_string_free(one, TRUE);
         cm_control_clear(&cs);
     }
     g_string_append_printf(json, "{%s],\n%s],\n", iso->str, titles->str);
+    events_data(json, &d); /* before the sources: it numbers those it cites */
     features(json, map);
     g_string_append(json, "\"paints\":[");
     for (guint i = 0; i < d.paints->len; i++) {
@@ -302,7 +356,9 @@ void cm_web_data(GString *json, const cm_map *map, const GDate *dates, int n, GP
         cm_web_json_string(json, src->url);
         g_string_append_c(json, ']');
     }
-    g_string_append_printf(json, "],\n%s],\n%s],\n%s]}", changes->str, legends->str, notes->str);
+    g_string_append_printf(json, "],\n%s],\n%s],\n%s],\n%s]}", changes->str, legends->str,
+                           notes->str, marks->str);
+    g_string_free(marks, TRUE), g_string_free(last_marks, TRUE);
     g_free(before);
     g_free(zone_rows);
     g_string_free(changes, TRUE), g_string_free(legends, TRUE), g_string_free(notes, TRUE);

@@ -275,8 +275,10 @@ void cm_web_svg(GString *out, const cm_map *map, const cm_labeler *lab, GPtrArra
     zones(out, map);
     shapes(out, &map->border, "border", "none", cm_web_color(s->border_stroke, c1),
            s->border_width);
+    cm_web_lines_svg(out, map);
     detail_outlines(out, map);
     places(out, map);
+    cm_web_events_svg(out, map);
     g_string_append_printf(out, "<g class=\"labels\" aria-hidden=\"true\" fill=\"%s\" "
                            "stroke=\"%s\" stroke-width=\"%.2f\">\n",
                            cm_web_color(s->place_color, c1), cm_web_color(s->place_halo, c2),

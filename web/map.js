@@ -22,6 +22,7 @@
   let shown = -1;
   let timer = null;
   let pinned = null;
+  let pinnedEl = null;
 
   document.querySelectorAll(".ground").forEach((g) => {
     const f = Number(g.dataset.f);
@@ -29,6 +30,10 @@
       grounds.set(f, []);
     }
     grounds.get(f).push(g);
+  });
+
+  document.querySelectorAll("#cm-map .event").forEach((e) => {
+    e.setAttribute("aria-label", data.events[Number(e.dataset.e)][0]);
   });
 
   /* "%s" in a catalogue word, filled */
@@ -104,6 +109,18 @@
     return li;
   }
 
+  /* The lines and events in force on date k shown, the others hidden. */
+  function showMarks(k) {
+    let d = k;
+    while (d > 0 && data.marks[d] === 0) {
+      d -= 1;
+    }
+    const on = new Set(data.marks[d]);
+    document.querySelectorAll("#cm-map .mark").forEach((m) => {
+      m.setAttribute("visibility", on.has(m.id) ? "visible" : "hidden");
+    });
+  }
+
   function showNotes(k) {
     notes.replaceChildren(...data.notes[k].map(sourceItem));
   }
@@ -121,9 +138,10 @@
     subtitle.textContent = data.titles[k];
     paintFeatures();
     showLegend(k);
+    showMarks(k);
     showNotes(k);
     if (pinned !== null) {
-      explain(pinned, elements[pinned]);
+      explain(pinned, pinnedEl);
     }
     if (!fromHash) {
       history.replaceState(null, "", "#" + data.dates[k]);
@@ -151,14 +169,27 @@
     return p;
   }
 
-  /* The tooltip of feature f beside its element. */
+  function sourceList(sources) {
+    const ol = document.createElement("ol");
+    ol.append(...sources.map(sourceItem));
+    return [line(words.sources + ":"), ol];
+  }
+
+  /* The tooltip of feature f (or, for f < 0, of the event of element el) beside el. */
   function explain(f, el) {
-    const [, name, kind] = data.features[f];
-    const state = states[f];
     const head = document.createElement("strong");
-    head.textContent = name;
-    const parts = [head, line(kind)];
-    if (state) {
+    const parts = [head];
+    const state = f >= 0 ? states[f] : null;
+    if (f < 0) {
+      const [text, date, sources] = data.events[Number(el.dataset.e)];
+      head.textContent = text;
+      parts.push(line(date));
+      if (sources.length) {
+        parts.push(...sourceList(sources));
+      }
+    } else if (state) {
+      head.textContent = data.features[f][1];
+      parts.push(line(data.features[f][2]));
       const [, holder, status, since, confidence, sources] = state;
       parts.push(line(words["held-by"] + ": " + holder), line(fill(words.since, since)),
         line(words.status + ": " + status));
@@ -166,12 +197,11 @@
         parts.push(line(words.confidence + ": " + confidence));
       }
       if (sources.length) {
-        const ol = document.createElement("ol");
-        ol.append(...sources.map(sourceItem));
-        parts.push(line(words.sources + ":"), ol);
+        parts.push(...sourceList(sources));
       }
     } else {
-      parts.push(line(words.none));
+      head.textContent = data.features[f][1];
+      parts.push(line(data.features[f][2]), line(words.none));
     }
     tip.replaceChildren(...parts);
     tip.hidden = false;
@@ -189,20 +219,24 @@
     pinned = null;
   }
 
+  /* The feature of an element: its index, -2 for an event, -1 for none. */
   function featureOf(target) {
-    const el = target.closest ? target.closest("[data-f]") : null;
-    return el ? Number(el.dataset.f) : -1;
+    const el = target.closest ? target.closest("[data-f], [data-e]") : null;
+    if (!el) {
+      return -1;
+    }
+    return el.dataset.e === undefined ? Number(el.dataset.f) : -2;
   }
 
   function onEnter(event) {
     const f = featureOf(event.target);
-    if (f >= 0 && pinned === null) {
+    if (f !== -1 && pinned === null) {
       explain(f, event.target);
     }
   }
 
   function onLeave(event) {
-    if (featureOf(event.target) >= 0 && pinned === null && !tip.contains(event.relatedTarget)) {
+    if (featureOf(event.target) !== -1 && pinned === null && !tip.contains(event.relatedTarget)) {
       tip.hidden = true;
     }
   }
@@ -238,8 +272,9 @@
   });
   map.addEventListener("click", (event) => {
     const f = featureOf(event.target);
-    if (f >= 0) {
+    if (f !== -1) {
       pinned = f;
+      pinnedEl = event.target;
       explain(f, event.target);
     } else {
       hide();
@@ -247,9 +282,10 @@
   });
   map.addEventListener("keydown", (event) => {
     const f = featureOf(event.target);
-    if ((event.key === "Enter" || event.key === " ") && f >= 0) {
+    if ((event.key === "Enter" || event.key === " ") && f !== -1) {
       event.preventDefault();
       pinned = f;
+      pinnedEl = event.target;
       explain(f, event.target);
     }
   });

@@ -119,6 +119,18 @@ describe("web edition", () => {
     await page.close();
   });
 
+  it("shows an event while it is in force, and explains it", async () => {
+    const { page } = await openPage(browser, "file://" + daily + "#2020-01-20", 1280);
+    const shown = await page.$$eval("#cm-map .event",
+      (els) => els.filter((e) => getComputedStyle(e).visibility === "visible").map((e) => e.id));
+    assert.ok(shown.length > 0);
+    await page.hover("#" + shown[shown.length - 1]);
+    assert.match(await page.$eval("#cm-tip", (e) => e.textContent), /20\d\d-\d\d-\d\d/);
+    await setDate(page, "2019-04-01");
+    assert.equal(await page.$eval("#" + shown[0], (e) => getComputedStyle(e).visibility), "hidden");
+    await page.close();
+  });
+
   it("is worked with the keyboard", async () => {
     const { page } = await openPage(browser, "file://" + daily, 1280);
     const focused = () => page.evaluate(() => document.activeElement.id);
