@@ -2,8 +2,8 @@
  * each date as changes (web_data.c), the page's own script and style (web/map.js and
  * web/map.css, embedded at build time), a PNG of the last date inside <noscript>.  The page
  * asks for nothing over the network: its Content-Security-Policy forbids every request but
- * data: images, and its fonts are the reader's own Noto through font-family (no webfont is
- * requested, so none is fetched). */
+ * data: images and fonts, and its fonts are the style's, subset to the page's characters and
+ * embedded (web_fonts.c). */
 #include "conflictmap/dates.h"
 #include "conflictmap/render.h"
 
@@ -70,20 +70,20 @@ static char *fallback_png(const cm_map *map, const GDate *date, cm_ctx *ctx)
     return b64;
 }
 
-static void page_head(GString *h, const cm_map *map, const char *lang)
+static void page_head(GString *h, const cm_map *map, const char *lang, const char *fonts)
 {
     const char *title = map->mf->title ? map->mf->title : cm_word(map->style, "untitled");
     g_string_append_printf(h, "<!DOCTYPE html>\n<html lang=\"%s\" dir=\"%s\">\n<head>\n"
                            "<meta charset=\"utf-8\">\n"
                            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
                            "'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-                           "img-src data:\">\n"
+                           "img-src data:; font-src data:\">\n"
                            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                            "<meta name=\"generator\" content=\"conflictmap %s\">\n<title>",
                            lang, strcmp(lang, "ar") == 0 ? "rtl" : "ltr", CM_VERSION);
     html_text(h, title);
-    g_string_append_printf(h, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n"
-                           "<header><h1 id=\"cm-title\">", cm_web_css);
+    g_string_append_printf(h, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n<main>\n"
+                           "<header><h1 id=\"cm-title\">", fonts, cm_web_css);
     html_text(h, title);
     g_string_append(h, "</h1>\n<p id=\"cm-subtitle\" aria-live=\"polite\"></p></header>\n");
 }
@@ -154,10 +154,19 @@ cm_status cm_map_render_web(cm_map *map, const char *path, const char *const *da
     g_string_append(json, "}");
     cm_web_svg(svg, map, body->lab, stripes);
     char *png = fallback_png(map, &days[n - 1], ctx);
-    page_head(h, map, lang);
-    page_body(h, map, svg, n, png);
+    GString *body_html = g_string_new(NULL), *fonts = g_string_new(NULL);
+    page_body(body_html, map, svg, n, png);
+    /* the fonts hold what the page can show: its markup, the data's words and the title
+     * (the data's \u escapes are only for '<' and controls, which need no glyph) */
+    char *chars = g_strconcat(body_html->str, json->str, map->mf->title ? map->mf->title : "",
+                              cm_word(map->style, "untitled"), "0123456789-: ", NULL);
+    cm_web_fonts_css(fonts, map->style->font, chars);
+    g_free(chars);
+    page_head(h, map, lang, fonts->str);
+    g_string_append(h, body_html->str);
     g_string_append_printf(h, "<script type=\"application/json\" id=\"cm-data\">%s</script>\n"
                            "<script>\n%s</script>\n</body>\n</html>\n", json->str, cm_web_js);
+    g_string_free(body_html, TRUE), g_string_free(fonts, TRUE);
     cm_page_body_free(body);
     cairo_destroy(cr);
     cairo_surface_destroy(rec);

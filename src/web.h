@@ -38,6 +38,11 @@ void cm_web_events_svg(GString *out, const cm_map *map);
  * the array) with the contested paints the SVG must define. */
 void cm_web_data(GString *json, const cm_map *map, const GDate *dates, int n, GPtrArray *stripes);
 
+/* @font-face rules embedding each family of `families` ("Noto Sans, Noto Sans Arabic"),
+ * regular and bold, as data: URLs, cut down to the characters of `text` (web_fonts.c).  A
+ * family the system lacks is left out: the page then falls back to the reader's fonts. */
+void cm_web_fonts_css(GString *css, const char *families, const char *text);
+
 /* Appends `s` as a JSON string literal, with "</" written "<\/" so that it can sit inside a
  * <script> element. */
 void cm_web_json_string(GString *out, const char *s);

@@ -106,8 +106,8 @@ static void test_changes(void)
     cm_ctx_destroy(ctx);
 }
 
-/* Nothing on the page loads from elsewhere: no src or stylesheet but data:, a policy that
- * forbids the rest, and the script inline. */
+/* Nothing on the page loads from elsewhere: no src, stylesheet or font but data:, a policy
+ * that forbids the rest, and the script inline; the style's fonts are embedded, subset. */
 static void test_self_contained(void)
 {
     cm_ctx *ctx = cm_ctx_new();
@@ -119,7 +119,14 @@ static void test_self_contained(void)
         g_assert_true(g_str_has_prefix(p + 6, "data:"));
     g_assert_null(strstr(html, "<link"));
     g_assert_null(strstr(html, "@import"));
-    g_assert_null(strstr(html, "@font-face"));
+    for (const char *p = html; (p = strstr(p, "url(")); p++)
+        g_assert_true(g_str_has_prefix(p + 4, "data:") || g_str_has_prefix(p + 4, "#"));
+    /* Noto Sans regular and bold, Noto Sans Arabic regular and bold (fonts-noto-core) */
+    int faces = 0;
+    for (const char *p = html; (p = strstr(p, "@font-face")); p++)
+        faces++;
+    g_assert_cmpint(faces, ==, 4);
+    g_assert_nonnull(strstr(html, "font-family: \"Noto Sans Arabic\"; font-weight: 700"));
     g_assert_nonnull(strstr(html, "<noscript>"));
     g_free(html);
     cm_map_destroy(map);

@@ -26,14 +26,15 @@ async function launch() {
   return { browser, close };
 }
 
-/* A page that records every request it attempts and lets none but the file itself through. */
+/* A page that records every request it attempts and lets none but the file itself (and what
+ * the page holds in data: URLs, its fonts) through. */
 async function openPage(browser, url, width) {
   const page = await browser.newPage();
   await page.setViewport({ width, height: 900 });
   const requests = [];
   await page.setRequestInterception(true);
   page.on("request", (req) => {
-    if (req.url() === url.split("#")[0] || req.url() === url) {
+    if (req.url() === url.split("#")[0] || req.url() === url || req.url().startsWith("data:")) {
       req.continue();
     } else {
       requests.push(req.url());

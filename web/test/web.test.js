@@ -73,6 +73,13 @@ describe("web edition", () => {
     const { page, requests } = await openPage(browser, "file://" + daily, 1280);
     assert.deepEqual(requests, []);
     assert.match(await page.$eval("#cm-date", (e) => e.textContent), /^2020-06-30$/);
+    /* the embedded fonts load (from data: URLs) and set the page */
+    const loaded = await page.evaluate(async () => {
+      await document.fonts.ready;
+      return [...document.fonts].filter((f) => f.status === "loaded").map((f) => f.family);
+    });
+    assert.ok(loaded.some((f) => /Noto Sans Arabic/.test(f)), loaded.join());
+    assert.ok(loaded.some((f) => /^"?Noto Sans"?$/.test(f)), loaded.join());
     await page.close();
   });
 
