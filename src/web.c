@@ -44,7 +44,7 @@ static void script_words(GString *out, const cm_style *s)
     g_string_append(out, "}");
 }
 
-/* The page on the last date as a PNG at a screen's resolution, base64, for <noscript>;
+/* The page on the last date as a PNG at a screen's resolution (72 dpi), base64, for <noscript>;
  * NULL when it could not be made (the page is complete without it). */
 static char *fallback_png(const cm_map *map, const GDate *date, cm_ctx *ctx)
 {
@@ -55,7 +55,7 @@ static char *fallback_png(const cm_map *map, const GDate *date, cm_ctx *ctx)
         return NULL;
     close(fd);
     cm_page_spec spec = {.date = *date};
-    cm_raster raster = {.dpi = 96, .level = 9, .threads = 1};
+    cm_raster raster = {.dpi = 72, .level = 9, .threads = 1}; /* 842 px across: a screen */
     cm_output *out = NULL;
     cm_sheet sh = {map, &spec, 0, 1, NULL, NULL};
     if (cm_output_begin(&out, tmp, CM_FORMAT_PNG, map->page_w, map->page_h, &raster, ctx) == CM_OK &&
@@ -92,7 +92,8 @@ static void page_head(GString *h, const cm_map *map, const char *lang, const cha
 static void page_body(GString *h, const cm_map *map, const GString *svg, int n, const char *png)
 {
     const cm_style *s = map->style;
-    g_string_append(h, "<div class=\"cm-controls\">\n<button id=\"cm-play\" type=\"button\" "
+    /* hidden until the script runs: without it, only the <noscript> picture shows */
+    g_string_append(h, "<div id=\"cm-live\" hidden>\n<div class=\"cm-controls\">\n<button id=\"cm-play\" type=\"button\" "
                        "aria-pressed=\"false\">");
     html_text(h, cm_word(s, "web-play"));
     g_string_append(h, "</button>\n<label for=\"cm-slider\" class=\"cm-label\">");
@@ -112,12 +113,14 @@ static void page_body(GString *h, const cm_map *map, const GString *svg, int n, 
                        "<section class=\"cm-notes\" aria-labelledby=\"cm-notes-title\">"
                        "<h2 id=\"cm-notes-title\">");
     html_text(h, cm_word(s, "web-sources"));
-    g_string_append(h, "</h2>\n<ol id=\"cm-notes\"></ol></section>\n<noscript><p>");
+    g_string_append(h, "</h2>\n<ol id=\"cm-notes\"></ol></section>\n</div>\n<noscript><p>");
     html_text(h, cm_word(s, "web-noscript"));
     g_string_append(h, "</p>");
-    if (png)
-        g_string_append_printf(h, "<img class=\"cm-fallback\" alt=\"\" src=\"data:image/png;base64,%s\">",
-                               png);
+    if (png) {
+        g_string_append(h, "<img class=\"cm-fallback\" alt=\"");
+        html_text(h, map->mf->title ? map->mf->title : cm_word(s, "untitled"));
+        g_string_append_printf(h, "\" src=\"data:image/png;base64,%s\">", png);
+    }
     g_string_append(h, "</noscript>\n</main>\n");
 }
 

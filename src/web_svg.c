@@ -148,7 +148,7 @@ static void regions(GString *out, const cm_map *map, const char *rg_stroke)
 static void grounds(GString *out, const cm_map *map)
 {
     const int nr = map->regions.layer->n;
-    g_string_append(out, "<g class=\"grounds\">\n");
+    g_string_append(out, "<g class=\"grounds\" fill=\"none\">\n");
     for (int c = 0; c < map->ncells; c++) {
         const cm_cell *cell = &map->cells[c];
         char *id = cm_web_feature_id(map, nr + cell->point);

@@ -7,6 +7,7 @@
 
 (function () {
   const data = JSON.parse(document.getElementById("cm-data").textContent);
+  document.getElementById("cm-live").hidden = false;
   const words = data.words;
   const slider = document.getElementById("cm-slider");
   const play = document.getElementById("cm-play");

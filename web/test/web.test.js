@@ -201,6 +201,27 @@ describe("web edition", () => {
     await page.close();
   });
 
+  it("shows only its picture without JavaScript", async () => {
+    const page = await browser.newPage();
+    await page.setJavaScriptEnabled(false);
+    await page.setRequestInterception(true);
+    const requests = [];
+    page.on("request", (req) => {
+      if (req.url().startsWith("file:") || req.url().startsWith("data:")) {
+        req.continue();
+      } else {
+        requests.push(req.url());
+        req.abort();
+      }
+    });
+    await page.goto("file://" + daily, { waitUntil: "load" });
+    assert.deepEqual(requests, []);
+    assert.equal(await page.$eval("#cm-live", (e) => e.hidden), true);
+    const img = await page.$eval(".cm-fallback", (e) => [e.naturalWidth, e.getBoundingClientRect().width]);
+    assert.ok(img[0] > 500 && img[1] > 500, img.join());
+    await page.close();
+  });
+
   it("keeps 52 weeks under 3 MB", () => {
     const file = web("52w.html", ["--from", "2019-07-01", "--to", "2020-06-22", "--step", "1w"]);
     const html = fs.readFileSync(file, "utf8");
