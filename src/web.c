@@ -58,12 +58,13 @@ static char *fallback_png(const cm_map *map, const GDate *date, cm_ctx *ctx)
     cm_raster raster = {.dpi = 72, .level = 9, .threads = 1}; /* 842 px across: a screen */
     cm_output *out = NULL;
     cm_sheet sh = {map, &spec, 0, 1, NULL, NULL};
-    if (cm_output_begin(&out, tmp, CM_FORMAT_PNG, map->page_w, map->page_h, &raster, ctx) == CM_OK &&
-        cm_output_draw_png(out, cm_draw_sheet, &sh, ctx) == CM_OK &&
-        cm_output_commit(out, ctx) == CM_OK && g_file_get_contents(tmp, &data, &len, NULL))
-        b64 = g_base64_encode((const guchar *)data, len);
-    else if (out)
-        cm_output_abort(out);
+    /* commit frees the output whether or not it succeeds; a failed draw leaves it to abort */
+    if (cm_output_begin(&out, tmp, CM_FORMAT_PNG, map->page_w, map->page_h, &raster, ctx) == CM_OK) {
+        if (cm_output_draw_png(out, cm_draw_sheet, &sh, ctx) != CM_OK)
+            cm_output_abort(out);
+        else if (cm_output_commit(out, ctx) == CM_OK && g_file_get_contents(tmp, &data, &len, NULL))
+            b64 = g_base64_encode((const guchar *)data, len);
+    }
     g_unlink(tmp);
     g_free(tmp);
     g_free(data);
@@ -132,6 +133,9 @@ cm_status cm_map_render_web(cm_map *map, const char *path, const char *const *da
     cm_render_options_init(&opts);
     if (cm_options_read(&opts, sizeof opts, opts_in, "cm_render_options", ctx) != CM_OK)
         return CM_EUSAGE;
+    const char *dot = strrchr(path, '.');
+    if (!dot || (g_ascii_strcasecmp(dot, ".html") && g_ascii_strcasecmp(dot, ".htm")))
+        return cm_fail(ctx, CM_EUSAGE, "%s: a web page is written to a .html file", path);
     if (n < 1 || n > CM_SERIES_MAX_DATES)
         return cm_fail(ctx, CM_EUSAGE, "a web page needs 1 to %d dates, not %d",
                        CM_SERIES_MAX_DATES, n);

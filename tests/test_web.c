@@ -133,7 +133,7 @@ static void test_self_contained(void)
     cm_ctx_destroy(ctx);
 }
 
-/* A bad date is a usage error and writes nothing. */
+/* A bad date, no date or a name that is not .html is a usage error and writes nothing. */
 static void test_bad_date(void)
 {
     cm_ctx *ctx = cm_ctx_new();
@@ -145,6 +145,12 @@ static void test_bad_date(void)
     g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
     g_assert_cmpint(cm_map_render_web(map, path, dates, 0, NULL, ctx), ==, CM_EUSAGE);
     g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    /* a page is .html: not a PNG's name that would hold HTML */
+    char *png = g_build_filename(dir, "map.png", NULL);
+    g_assert_cmpint(cm_map_render_web(map, png, dates, 1, NULL, ctx), ==, CM_EUSAGE);
+    g_assert_nonnull(strstr(cm_ctx_message(ctx), ".html"));
+    g_assert_false(g_file_test(png, G_FILE_TEST_EXISTS));
+    g_free(png);
     rm_rf(dir);
     g_free(dir);
     g_free(path);
