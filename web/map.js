@@ -283,6 +283,18 @@
   });
   map.addEventListener("keydown", (event) => {
     const f = featureOf(event.target);
+    /* on a focused place, the arrows step the date as on the slider (reversed right to left),
+     * so that a reader can follow one place through time */
+    const step = { ArrowLeft: -1, ArrowRight: 1, ArrowDown: -1, ArrowUp: 1 }[event.key];
+    if (step && f !== -1) {
+      event.preventDefault();
+      const horizontal = event.key === "ArrowLeft" || event.key === "ArrowRight";
+      const flip = horizontal && document.documentElement.dir === "rtl" ? -1 : 1;
+      const k = Math.min(Math.max(shown + step * flip, 0), data.dates.length - 1);
+      show(k);
+      explain(f, event.target);
+      return;
+    }
     if ((event.key === "Enter" || event.key === " ") && f !== -1) {
       event.preventDefault();
       pinned = f;

@@ -162,6 +162,14 @@ describe("web edition", () => {
       seen.add(await focused());
     }
     assert.equal(seen.size, stops);
+    /* on a focused place the arrows step the date, and its tooltip follows */
+    await setDate(page, "2020-06-05");
+    await page.$eval("#town-tarhuna", (e) => e.focus()); /* an SVG element: puppeteer's focus() refuses it */
+    await page.keyboard.press("ArrowLeft");
+    assert.equal(await page.$eval("#cm-date", (e) => e.textContent), "2020-06-04");
+    assert.match(await page.$eval("#cm-tip", (e) => e.textContent), /Libyan National Army/);
+    await page.keyboard.press("ArrowRight");
+    assert.match(await page.$eval("#cm-tip", (e) => e.textContent), /Government of National Accord/);
     await page.keyboard.press("Escape");
     assert.equal(await page.$eval("#cm-tip", (e) => e.hidden), true);
     await page.close();
