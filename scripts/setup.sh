@@ -5,8 +5,8 @@
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 packages="gcc make cmake pkg-config libgdal-dev libgeos-dev libcairo2-dev libpango1.0-dev libglib2.0-dev
-          libproj-dev zlib1g-dev libpng-dev libwebp-dev libssl-dev fonts-noto-core poppler-utils libxml2-utils qpdf
-          mupdf-tools python3-pdfminer"
+          libproj-dev zlib1g-dev libpng-dev libwebp-dev libssl-dev libharfbuzz-dev fonts-noto-core
+          poppler-utils libxml2-utils qpdf mupdf-tools python3-pdfminer"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -65,6 +65,16 @@ CM_API cm_status cm_map_render_cairo(cm_map *map, cairo_t *cr, double x, double 
 CM_API cm_status cm_map_render_series(cm_map *map, const char *path, const char *const *dates, int n,
                                const int grid[2], const cm_render_options *opts, cm_ctx *ctx);
 
+/* Writes one self-contained HTML page to `path` (.html): the map as SVG with a date slider
+ * over `dates` ("YYYY-MM-DD", n of them, at most CM_SERIES_MAX_DATES), each district, town
+ * and site coloured by its holder on the date shown and explained on hover, focus or tap
+ * (holder, since, status, confidence, numbered sources with links), the legend, title and
+ * notes following the date; each date stored as the changes since the one before.  The page
+ * makes no network request.  Written atomically like cm_map_render_file; fails with
+ * CM_EUSAGE (a bad date, no dates) or CM_EOUTPUT. */
+CM_API cm_status cm_map_render_web(cm_map *map, const char *path, const char *const *dates, int n,
+                                   const cm_render_options *opts, cm_ctx *ctx);
+
 /* Reads back the provenance conflictmap wrote into a PNG, PDF or SVG: NULL-terminated
  * parallel arrays of names ("title", "date", "sources", "data-sha256", ...) and values, owned
  * by the caller (cm_strv_free).  Fails with

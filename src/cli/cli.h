@@ -44,9 +44,10 @@ enum {
     CMD_INFO = 1 << 4,
     CMD_QUERY = 1 << 5,
     CMD_INIT = 1 << 6,
+    CMD_WEB = 1 << 7,
 };
 enum {
-    CMD_DRAW = CMD_RENDER | CMD_SERIES | CMD_DIFF, /* the commands that write a map */
+    CMD_DRAW = CMD_RENDER | CMD_SERIES | CMD_DIFF | CMD_WEB, /* the commands that write a map */
     CMD_LOAD = CMD_DRAW | CMD_CHECK,               /* the commands that read the map's data */
     CMD_ALL = CMD_LOAD | CMD_INFO | CMD_QUERY | CMD_INIT,
 };
@@ -59,7 +60,7 @@ typedef struct {
 } command_spec;
 
 /* The commands, in the order --help lists them. */
-extern const command_spec cli_commands[7];
+extern const command_spec cli_commands[8];
 
 /* --help, from the option table. */
 void cli_print_help(FILE *f);

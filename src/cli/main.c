@@ -291,10 +291,10 @@ static int cmd_init(const char *boundaries, const options *o)
     return cli_exit_code(st);
 }
 
-/* series and diff: every usage error is found before the data is read. */
+/* series, web and diff: every usage error is found before the data is read. */
 static int cmd_series_or_diff(const command_spec *command, const char *mapfile, const options *o)
 {
-    const gboolean series = command->bit == CMD_SERIES;
+    const gboolean series = command->bit == CMD_SERIES, web = command->bit == CMD_WEB;
     int rc = EXIT_OK, n = 0, grid[2] = {0, 0};
     char **dates = NULL, *out = NULL, tail = 0;
     cm_ctx *ctx = cm_ctx_new();
@@ -307,9 +307,10 @@ static int cmd_series_or_diff(const command_spec *command, const char *mapfile, 
     }
     /* a diff's two dates go through the same strict parser: one step spanning them both */
     if ((st = cm_series_dates(&dates, &n, o->from, o->to,
-                              series ? (o->step ? o->step : "1m") : "10000000d", ctx)) != CM_OK)
+                              series || web ? (o->step ? o->step : "1m") : "10000000d",
+                              ctx)) != CM_OK)
         goto report;
-    if (!series && strcmp(o->from, o->to) == 0) {
+    if (!series && !web && strcmp(o->from, o->to) == 0) {
         fprintf(stderr, "conflictmap: diff --from %s must be before --to %s\n", o->from, o->to);
         rc = EXIT_USAGE;
         goto cleanup;
@@ -322,7 +323,9 @@ static int cmd_series_or_diff(const command_spec *command, const char *mapfile, 
         goto cleanup;
     }
     out = o->output ? g_strdup(o->output)
-                    : default_output(mapfile, series ? "-series.pdf" : "-diff.png");
+                    : default_output(mapfile, web      ? ".html"
+                                              : series ? "-series.pdf"
+                                                       : "-diff.png");
     cm_map_options mo;
     map_options_from(&mo, o);
     if ((st = cm_map_load(&map, mapfile, &mo, ctx)) != CM_OK)
@@ -331,7 +334,9 @@ static int cmd_series_or_diff(const command_spec *command, const char *mapfile, 
         goto report;
     cm_render_options ro;
     render_options_from(&ro, o);
-    if (series)
+    if (web)
+        st = cm_map_render_web(map, out, (const char *const *)dates, n, &ro, ctx);
+    else if (series)
         st = cm_map_render_series(map, out, (const char *const *)dates, n, grid, &ro, ctx);
     else if ((st = cm_map_set_date(map, o->to, ctx)) == CM_OK &&
              (st = cm_map_set_diff_from(map, o->from, ctx)) == CM_OK)

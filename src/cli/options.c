@@ -37,6 +37,7 @@ const command_spec cli_commands[] = {
     {"check", CMD_CHECK, "[MAPFILE]", "validate everything the map reads"},
     {"info", CMD_INFO, "FILE", "the provenance of a PNG, PDF, SVG, WebP"},
     {"query", CMD_QUERY, "[MAPFILE] --at LON,LAT", "who held a point on the date, as drawn"},
+    {"web", CMD_WEB, "[MAPFILE] --from D --to D", "one HTML page with a date slider"},
     {"init", CMD_INIT, "BOUNDARIES --key FIELD", "a new project for your own regions"},
 };
 
@@ -69,12 +70,12 @@ static const option_spec option_table[] = {
      "use this ledger instead of the map's"},
     {"date", 0, ARG_TEXT, "YYYY-MM-DD", CMD_RENDER | CMD_QUERY, FIELD(date),
      "the date shown (default: the map's)"},
-    {"dpi", 0, ARG_NUMBER, "N", CMD_DRAW, FIELD(dpi), "PNG resolution, 1 to 10000 (default 300)"},
+    {"dpi", 0, ARG_NUMBER, "N", CMD_DRAW & ~CMD_WEB, FIELD(dpi), "PNG resolution, 1 to 10000 (default 300)"},
     {"focus", 0, ARG_TEXT, "NAME", CMD_DRAW | CMD_QUERY, FIELD(focus),
      "draw [detail NAME] as the whole page"},
     {"force", 0, ARG_FLAG, NULL, CMD_INIT, FIELD(force), "write into a folder that is not empty"},
     {"fps", 0, ARG_NUMBER, "N", CMD_SERIES, FIELD(fps), ".webp: frames a second (default 2)"},
-    {"from", 0, ARG_TEXT, "DATE", CMD_SERIES | CMD_DIFF | CMD_QUERY, FIELD(from),
+    {"from", 0, ARG_TEXT, "DATE", CMD_SERIES | CMD_DIFF | CMD_QUERY | CMD_WEB, FIELD(from),
      "the first date (query: the change since)"},
     {"grid", 0, ARG_TEXT, "CxR", CMD_SERIES, FIELD(grid), "C x R small multiples a page"},
     {"help", 'h', ARG_FLAG, NULL, CMD_ALL, FIELD(help), "show this help"},
@@ -88,14 +89,14 @@ static const option_spec option_table[] = {
     {"no-cache", 0, ARG_IGNORED, NULL, CMD_LOAD, 0,
      "ignored: nothing is cached any more"},
     {"output", 'o', ARG_PATH, "FILE", CMD_DRAW | CMD_INIT, FIELD(output),
-     ".png .pdf .svg .webp; init: a folder"},
-    {"png-compression", 0, ARG_INT, "N", CMD_DRAW, FIELD(png_compression),
+     ".png .pdf .svg .webp .html; init: a folder"},
+    {"png-compression", 0, ARG_INT, "N", CMD_DRAW & ~CMD_WEB, FIELD(png_compression),
      "zlib level 0-9 for PNG (default 3)"},
     {"quiet", 'q', ARG_FLAG, NULL, CMD_ALL, FIELD(quiet), "no warnings, no progress"},
-    {"step", 0, ARG_TEXT, "Nd|Nw|Nm", CMD_SERIES, FIELD(step), "every N days, weeks or months (default 1m)"},
+    {"step", 0, ARG_TEXT, "Nd|Nw|Nm", CMD_SERIES | CMD_WEB, FIELD(step), "every N days, weeks or months (default 1m)"},
     {"style", 0, ARG_PATHS, "FILE", CMD_LOAD | CMD_QUERY, FIELD(styles),
      "a style on top of the map's (repeatable)"},
-    {"to", 0, ARG_TEXT, "DATE", CMD_SERIES | CMD_DIFF, FIELD(to),
+    {"to", 0, ARG_TEXT, "DATE", CMD_SERIES | CMD_DIFF | CMD_WEB, FIELD(to),
      "the last date (series: at most " G_STRINGIFY(CM_SERIES_MAX_DATES) " dates)"},
     {"version", 0, ARG_FLAG, NULL, CMD_ALL, FIELD(version), "print the version"},
     {"watch", 0, ARG_FLAG, NULL, CMD_RENDER, FIELD(watch), "render again whenever an input changes"},
@@ -114,12 +115,12 @@ gboolean cli_option_given(const options *o, const char *name)
 /* --help, from the two tables above: 80 columns, one screen. */
 void cli_print_help(FILE *f)
 {
-    enum { NAME_WIDTH = 21, HELP_WIDTH = 44 };
+    enum { NAME_WIDTH = 21, HELP_WIDTH = 43 }; /* 79 columns with the 8 commands */
     fputs("Usage: conflictmap COMMAND [ARGUMENTS] [OPTIONS]\n\n", f);
     for (size_t i = 0; i < G_N_ELEMENTS(cli_commands); i++)
         fprintf(f, "  %-6s %-26s %s\n", cli_commands[i].name, cli_commands[i].args, cli_commands[i].help);
     fputs("Without MAPFILE, the bundled map of Libya; series -o may be 'f/%Y-%m-%d.png'.\n\n"
-          "Options; the commands taking them (render series diff check info query init):\n", f);
+          "Options; commands taking them (render series diff check info query web init):\n", f);
     for (size_t i = 0; i < G_N_ELEMENTS(option_table); i++) {
         const option_spec *s = &option_table[i];
         char name[64], takes[G_N_ELEMENTS(cli_commands) + 1] = "";

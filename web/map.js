@@ -1,0 +1,320 @@
+/* conflictmap's web edition: the page's own script, embedded into every page at build time.
+ * It reads the data conflictmap wrote (#cm-data: the dates, each date's changes of control,
+ * the paints, the legend and the numbered sources), colours the map's features for the date
+ * the slider or the URL fragment chooses, and explains a feature on hover, focus or tap.
+ * No request is made: everything is in the page. */
+"use strict";
+
+(function () {
+  const data = JSON.parse(document.getElementById("cm-data").textContent);
+  document.getElementById("cm-live").hidden = false;
+  const words = data.words;
+  const slider = document.getElementById("cm-slider");
+  const play = document.getElementById("cm-play");
+  const output = document.getElementById("cm-date");
+  const subtitle = document.getElementById("cm-subtitle");
+  const legend = document.getElementById("cm-legend");
+  const notes = document.getElementById("cm-notes");
+  const tip = document.getElementById("cm-tip");
+  const figure = tip.parentElement;
+  const elements = data.features.map((f) => document.getElementById(f[0]));
+  const grounds = new Map();
+  let states = [];
+  let shown = -1;
+  let timer = null;
+  let pinned = null;
+  let pinnedEl = null;
+
+  document.querySelectorAll(".ground").forEach((g) => {
+    const f = Number(g.dataset.f);
+    if (!grounds.has(f)) {
+      grounds.set(f, []);
+    }
+    grounds.get(f).push(g);
+  });
+
+  document.querySelectorAll("#cm-map .event").forEach((e) => {
+    e.setAttribute("aria-label", data.events[Number(e.dataset.e)][0]);
+  });
+
+  /* "%s" in a catalogue word, filled */
+  function fill(word, value) {
+    return word.replace("%s", value);
+  }
+
+  /* Each feature's state on date k: the changes of every date up to k, applied in order. */
+  function statesOn(k) {
+    const s = new Array(data.features.length).fill(null);
+    for (let d = 0; d <= k; d += 1) {
+      for (const [f, state] of Object.entries(data.changes[d])) {
+        s[Number(f)] = state;
+      }
+    }
+    return s;
+  }
+
+  function paintFeatures() {
+    states.forEach((state, f) => {
+      const el = elements[f];
+      const paint = state ? data.paints[state[0]] : null;
+      if (el && el.classList.contains("zone")) {
+        el.style.fill = paint || "none";
+        el.setAttribute("visibility", paint ? "visible" : "hidden");
+      }
+      if (el) {
+        if (paint) {
+          el.style.fill = paint;
+        } else {
+          el.style.removeProperty("fill");
+        }
+        const name = data.features[f][1];
+        el.setAttribute("aria-label", state ? name + ": " + state[1] : name + ": " + words.none);
+      }
+      (grounds.get(f) || []).forEach((g) => {
+        g.style.fill = paint || "none";
+        g.style.visibility = paint ? "visible" : "hidden";
+      });
+    });
+  }
+
+  function showLegend(k) {
+    let d = k;
+    while (d > 0 && data.legend[d] === 0) {
+      d -= 1;
+    }
+    legend.replaceChildren(...data.legend[d].map(([css, text, symbol]) => {
+      const li = document.createElement("li");
+      const sw = document.createElement("span");
+      sw.className = symbol ? "cm-swatch cm-dot" : "cm-swatch";
+      sw.style.background = css;
+      sw.setAttribute("aria-hidden", "true");
+      li.append(sw, document.createTextNode(text));
+      return li;
+    }));
+  }
+
+  function sourceItem(n) {
+    const [title, outlet, published, url] = data.sources[n - 1];
+    const li = document.createElement("li");
+    li.value = n;
+    if (url) {
+      const a = document.createElement("a");
+      a.href = url;
+      a.rel = "noreferrer";
+      a.textContent = title;
+      li.append(a);
+    } else {
+      li.append(document.createTextNode(title));
+    }
+    li.append(document.createTextNode(" — " + outlet + ", " + published));
+    return li;
+  }
+
+  /* The lines and events in force on date k shown, the others hidden. */
+  function showMarks(k) {
+    let d = k;
+    while (d > 0 && data.marks[d] === 0) {
+      d -= 1;
+    }
+    const on = new Set(data.marks[d]);
+    document.querySelectorAll("#cm-map .mark").forEach((m) => {
+      m.setAttribute("visibility", on.has(m.id) ? "visible" : "hidden");
+    });
+  }
+
+  function showNotes(k) {
+    notes.replaceChildren(...data.notes[k].map(sourceItem));
+  }
+
+  /* Shows date k: the map, the title's date, the legend, the notes and the URL fragment. */
+  function show(k, fromHash) {
+    if (k === shown) {
+      return;
+    }
+    shown = k;
+    states = statesOn(k);
+    slider.value = String(k);
+    slider.setAttribute("aria-valuetext", data.dates[k]);
+    output.textContent = data.dates[k];
+    subtitle.textContent = data.titles[k];
+    paintFeatures();
+    showLegend(k);
+    showMarks(k);
+    showNotes(k);
+    if (pinned !== null) {
+      explain(pinned, pinnedEl);
+    }
+    if (!fromHash) {
+      history.replaceState(null, "", "#" + data.dates[k]);
+    }
+  }
+
+  /* The date of the fragment, or the last date before it; -1 when there is none. */
+  function dateFromHash() {
+    const want = decodeURIComponent(location.hash.slice(1));
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(want)) {
+      return -1;
+    }
+    let k = -1;
+    data.dates.forEach((d, i) => {
+      if (d <= want) {
+        k = i;
+      }
+    });
+    return Math.max(k, 0);
+  }
+
+  function line(text) {
+    const p = document.createElement("p");
+    p.textContent = text;
+    return p;
+  }
+
+  function sourceList(sources) {
+    const ol = document.createElement("ol");
+    ol.append(...sources.map(sourceItem));
+    return [line(words.sources + ":"), ol];
+  }
+
+  /* The tooltip of feature f (or, for f < 0, of the event of element el) beside el. */
+  function explain(f, el) {
+    const head = document.createElement("strong");
+    const parts = [head];
+    const state = f >= 0 ? states[f] : null;
+    if (f < 0) {
+      const [text, date, sources] = data.events[Number(el.dataset.e)];
+      head.textContent = text;
+      parts.push(line(date));
+      if (sources.length) {
+        parts.push(...sourceList(sources));
+      }
+    } else if (state) {
+      head.textContent = data.features[f][1];
+      parts.push(line(data.features[f][2]));
+      const [, holder, status, since, confidence, sources] = state;
+      parts.push(line(words["held-by"] + ": " + holder), line(fill(words.since, since)),
+        line(words.status + ": " + status));
+      if (confidence) {
+        parts.push(line(words.confidence + ": " + confidence));
+      }
+      if (sources.length) {
+        parts.push(...sourceList(sources));
+      }
+    } else {
+      head.textContent = data.features[f][1];
+      parts.push(line(data.features[f][2]), line(words.none));
+    }
+    tip.replaceChildren(...parts);
+    tip.hidden = false;
+    const box = el.getBoundingClientRect();
+    const frame = figure.getBoundingClientRect();
+    const x = Math.min(box.left - frame.left + box.width / 2, frame.width - tip.offsetWidth - 4);
+    const below = box.bottom - frame.top + 6;
+    const y = below + tip.offsetHeight > frame.height ? box.top - frame.top - tip.offsetHeight - 6 : below;
+    tip.style.left = Math.max(x, 4) + "px";
+    tip.style.top = Math.max(y, 4) + "px";
+  }
+
+  function hide() {
+    tip.hidden = true;
+    pinned = null;
+  }
+
+  /* The feature of an element: its index, -2 for an event, -1 for none. */
+  function featureOf(target) {
+    const el = target.closest ? target.closest("[data-f], [data-e]") : null;
+    if (!el) {
+      return -1;
+    }
+    return el.dataset.e === undefined ? Number(el.dataset.f) : -2;
+  }
+
+  function onEnter(event) {
+    const f = featureOf(event.target);
+    if (f !== -1 && pinned === null) {
+      explain(f, event.target);
+    }
+  }
+
+  function onLeave(event) {
+    if (featureOf(event.target) !== -1 && pinned === null && !tip.contains(event.relatedTarget)) {
+      tip.hidden = true;
+    }
+  }
+
+  function togglePlay() {
+    if (timer) {
+      clearInterval(timer);
+      timer = null;
+    } else {
+      if (shown >= data.dates.length - 1) {
+        show(0);
+      }
+      timer = setInterval(() => {
+        if (shown >= data.dates.length - 1) {
+          togglePlay();
+        } else {
+          show(shown + 1);
+        }
+      }, 900);
+    }
+    play.textContent = timer ? words.pause : words.play;
+    play.setAttribute("aria-pressed", timer ? "true" : "false");
+  }
+
+  const map = document.getElementById("cm-map");
+  map.addEventListener("pointerover", onEnter);
+  map.addEventListener("pointerout", onLeave);
+  map.addEventListener("focusin", onEnter);
+  map.addEventListener("focusout", (event) => {
+    if (!tip.contains(event.relatedTarget)) {
+      hide();
+    }
+  });
+  map.addEventListener("click", (event) => {
+    const f = featureOf(event.target);
+    if (f !== -1) {
+      pinned = f;
+      pinnedEl = event.target;
+      explain(f, event.target);
+    } else {
+      hide();
+    }
+  });
+  map.addEventListener("keydown", (event) => {
+    const f = featureOf(event.target);
+    /* on a focused place, the arrows step the date as on the slider (reversed right to left),
+     * so that a reader can follow one place through time */
+    const step = { ArrowLeft: -1, ArrowRight: 1, ArrowDown: -1, ArrowUp: 1 }[event.key];
+    if (step && f !== -1) {
+      event.preventDefault();
+      const horizontal = event.key === "ArrowLeft" || event.key === "ArrowRight";
+      const flip = horizontal && document.documentElement.dir === "rtl" ? -1 : 1;
+      const k = Math.min(Math.max(shown + step * flip, 0), data.dates.length - 1);
+      show(k);
+      explain(f, event.target);
+      return;
+    }
+    if ((event.key === "Enter" || event.key === " ") && f !== -1) {
+      event.preventDefault();
+      pinned = f;
+      pinnedEl = event.target;
+      explain(f, event.target);
+    }
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      hide();
+    }
+  });
+  slider.addEventListener("input", () => show(Number(slider.value)));
+  play.addEventListener("click", togglePlay);
+  window.addEventListener("hashchange", () => {
+    const k = dateFromHash();
+    if (k >= 0) {
+      show(k, true);
+    }
+  });
+  const start = dateFromHash();
+  show(start >= 0 ? start : data.dates.length - 1, start >= 0);
+})();

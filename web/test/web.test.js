@@ -1,0 +1,242 @@
+/* The web edition in a real browser: Debian's Chromium driven by puppeteer-core.  The pages
+ * are written by the conflictmap command under test (CM_CLI) from the bundled map; what the
+ * tests expect comes from the map's own files (the style's colours, the sources table), not
+ * from copies here. */
+"use strict";
+
+const assert = require("node:assert/strict");
+const { execFileSync } = require("node:child_process");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const { after, before, describe, it } = require("node:test");
+const { launch, openPage } = require("./browser.js");
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const CLI = process.env.CM_CLI || path.join(ROOT, "build", "conflictmap");
+const OUT = process.env.CM_WEB_OUT || fs.mkdtempSync(path.join(os.tmpdir(), "cm-web-"));
+
+/* A controller's fill in the bundled map's style, as the browser reports it. */
+function styleFill(id) {
+  const ini = fs.readFileSync(path.join(ROOT, "styles", "libya.ini"), "utf8");
+  const group = ini.split(/^\[/m).find((g) => g.startsWith("controller " + id + "]"));
+  const hex = /^fill\s*=\s*#([0-9a-f]{6})/im.exec(group)[1];
+  const [r, g, b] = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return `rgb(${r}, ${g}, ${b})`;
+}
+
+/* The title of a source in the bundled sources table (quoted CSV fields allowed). */
+function sourceTitle(id) {
+  const csv = fs.readFileSync(path.join(ROOT, "geodata", "sources.csv"), "utf8");
+  const line = csv.split("\n").find((l) => l.startsWith(id + ","));
+  const fields = [];
+  const re = /("([^"]|"")*"|[^,]*)(,|$)/g;
+  let m;
+  while ((m = re.exec(line)) && fields.length < 5) {
+    fields.push(m[1].startsWith('"') ? m[1].slice(1, -1).replace(/""/g, '"') : m[1]);
+  }
+  return fields[2];
+}
+
+function web(name, args) {
+  const file = path.join(OUT, name);
+  execFileSync(CLI, ["web", "-q", ...args, "-o", file], { stdio: "inherit" });
+  return file;
+}
+
+const fillOf = (page, sel) => page.$eval(sel, (el) => getComputedStyle(el).fill);
+
+async function setDate(page, date) {
+  await page.evaluate((d) => {
+    const data = JSON.parse(document.getElementById("cm-data").textContent);
+    const slider = document.getElementById("cm-slider");
+    slider.value = String(data.dates.indexOf(d));
+    slider.dispatchEvent(new Event("input", { bubbles: true }));
+  }, date);
+}
+
+describe("web edition", () => {
+  let browser;
+  let close;
+  let daily;
+  before(async () => {
+    daily = web("daily.html", ["--from", "2019-04-01", "--to", "2020-06-30", "--step", "1d"]);
+    ({ browser, close } = await launch());
+  });
+  after(async () => {
+    if (close) {
+      await close();
+    }
+  });
+
+  it("asks for nothing over the network", async () => {
+    const { page, requests } = await openPage(browser, "file://" + daily, 1280);
+    assert.deepEqual(requests, []);
+    assert.match(await page.$eval("#cm-date", (e) => e.textContent), /^2020-06-30$/);
+    /* the embedded fonts load (from data: URLs) and set the page */
+    const loaded = await page.evaluate(async () => {
+      await document.fonts.ready;
+      return [...document.fonts].filter((f) => f.status === "loaded").map((f) => f.family);
+    });
+    assert.ok(loaded.some((f) => /Noto Sans Arabic/.test(f)), loaded.join());
+    assert.ok(loaded.some((f) => /^"?Noto Sans"?$/.test(f)), loaded.join());
+    await page.close();
+  });
+
+  it("colours Sirte with the LNA's fill from 2020-01-10, not before", async () => {
+    const { page } = await openPage(browser, "file://" + daily, 1280);
+    await setDate(page, "2019-12-01");
+    assert.notEqual(await fillOf(page, "#town-sirte"), styleFill("LNA"));
+    await setDate(page, "2020-01-10");
+    assert.equal(await fillOf(page, "#town-sirte"), styleFill("LNA"));
+    assert.match(await page.$eval("#cm-subtitle", (e) => e.textContent), /10 January 2020/);
+    assert.equal(await page.evaluate(() => location.hash), "#2020-01-10");
+    await page.close();
+  });
+
+  it("opens the date of the URL fragment", async () => {
+    const { page } = await openPage(browser, "file://" + daily + "#2019-04-05", 1280);
+    assert.equal(await page.$eval("#cm-date", (e) => e.textContent), "2019-04-05");
+    assert.equal(await page.$eval("#cm-slider", (e) => e.value), "4");
+    /* Tarhuna sided with the LNA on 2019-04-04 */
+    assert.equal(await fillOf(page, "#town-tarhuna"), styleFill("LNA"));
+    await page.close();
+  });
+
+  it("explains Tarhuna on hover: GNA since 2020-06-05, with a source", async () => {
+    const { page } = await openPage(browser, "file://" + daily, 1280);
+    await setDate(page, "2020-06-06");
+    await page.hover("#town-tarhuna");
+    const tip = await page.$eval("#cm-tip", (e) => (e.hidden ? "" : e.textContent));
+    assert.match(tip, /Tarhuna/);
+    assert.match(tip, /GNA/);
+    assert.match(tip, /2020-06-05/);
+    assert.ok(tip.includes(sourceTitle("memo-2020-06-05-tarhuna")), tip);
+    await page.close();
+  });
+
+  it("shows a zone of control only while it is in force", async () => {
+    const { page } = await openPage(browser, "file://" + daily + "#2019-06-01", 1280);
+    const visibility = () => page.$eval("#zone-1", (e) => getComputedStyle(e).visibility);
+    assert.equal(await visibility(), "visible");
+    await page.hover("#zone-1");
+    assert.match(await page.$eval("#cm-tip", (e) => e.textContent), /Southern Tripoli front/);
+    await setDate(page, "2020-06-06");
+    assert.equal(await visibility(), "hidden");
+    await page.close();
+  });
+
+  it("shows an event while it is in force, and explains it", async () => {
+    const { page } = await openPage(browser, "file://" + daily + "#2020-01-20", 1280);
+    const shown = await page.$$eval("#cm-map .event",
+      (els) => els.filter((e) => getComputedStyle(e).visibility === "visible").map((e) => e.id));
+    assert.ok(shown.length > 0);
+    await page.hover("#" + shown[shown.length - 1]);
+    assert.match(await page.$eval("#cm-tip", (e) => e.textContent), /20\d\d-\d\d-\d\d/);
+    await setDate(page, "2019-04-01");
+    assert.equal(await page.$eval("#" + shown[0], (e) => getComputedStyle(e).visibility), "hidden");
+    await page.close();
+  });
+
+  it("is worked with the keyboard", async () => {
+    const { page } = await openPage(browser, "file://" + daily, 1280);
+    const focused = () => page.evaluate(() => document.activeElement.id);
+    await page.keyboard.press("Tab");
+    assert.equal(await focused(), "cm-play");
+    await page.keyboard.press("Tab");
+    assert.equal(await focused(), "cm-slider");
+    await page.keyboard.press("ArrowLeft");
+    assert.equal(await page.$eval("#cm-date", (e) => e.textContent), "2020-06-29");
+    await page.keyboard.press("Home");
+    assert.equal(await page.$eval("#cm-date", (e) => e.textContent), "2019-04-01");
+    await page.keyboard.press("Tab");
+    const first = await focused();
+    assert.match(first, /^region-/);
+    assert.equal(await page.$eval("#cm-tip", (e) => e.hidden), false);
+    /* Tab reaches every district and shown town: as many stops as focusable features */
+    const stops = await page.$$eval("#cm-map [tabindex='0']",
+      (els) => els.filter((e) => getComputedStyle(e).visibility === "visible").length);
+    const seen = new Set([first]);
+    for (let i = 1; i < stops; i += 1) {
+      await page.keyboard.press("Tab");
+      seen.add(await focused());
+    }
+    assert.equal(seen.size, stops);
+    /* on a focused place the arrows step the date, and its tooltip follows */
+    await setDate(page, "2020-06-05");
+    await page.$eval("#town-tarhuna", (e) => e.focus()); /* an SVG element: puppeteer's focus() refuses it */
+    await page.keyboard.press("ArrowLeft");
+    assert.equal(await page.$eval("#cm-date", (e) => e.textContent), "2020-06-04");
+    assert.match(await page.$eval("#cm-tip", (e) => e.textContent), /Libyan National Army/);
+    await page.keyboard.press("ArrowRight");
+    assert.match(await page.$eval("#cm-tip", (e) => e.textContent), /Government of National Accord/);
+    await page.keyboard.press("Escape");
+    assert.equal(await page.$eval("#cm-tip", (e) => e.hidden), true);
+    await page.close();
+  });
+
+  it("passes axe-core with no serious or critical violation", async () => {
+    const { page } = await openPage(browser, "file://" + daily, 1280);
+    await page.addScriptTag({ content: require("axe-core").source });
+    const result = await page.evaluate(() => window.axe.run(document));
+    assert.ok(result.passes.length > 10, "axe ran its rules");
+    const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    assert.deepEqual(bad.map((v) => v.id + ": " + v.nodes.length), []);
+    await page.close();
+  });
+
+  for (const width of [360, 1280]) {
+    it(`fits a ${width} px screen (screenshot kept)`, async () => {
+      const { page } = await openPage(browser, "file://" + daily + "#2020-01-10", width);
+      const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(scroll <= width, `${scroll} px wide`);
+      const map = await page.$eval("#cm-map", (e) => e.getBoundingClientRect().width);
+      assert.ok(map >= width - 40, `map ${map} px`);
+      await page.screenshot({ path: path.join(OUT, `web-${width}.png`), fullPage: true });
+      await page.close();
+    });
+  }
+
+  it("reads right to left with --lang ar", async () => {
+    const ar = web("ar.html", ["--from", "2020-01-01", "--to", "2020-06-30", "--step", "1m",
+      "--lang", "ar"]);
+    const { page, requests } = await openPage(browser, "file://" + ar, 1280);
+    assert.deepEqual(requests, []);
+    assert.equal(await page.$eval("html", (e) => e.dir), "rtl");
+    assert.equal(await page.$eval("html", (e) => e.lang), "ar");
+    assert.match(await page.$eval("#cm-play", (e) => e.textContent), /[\u0600-\u06ff]/);
+    await page.screenshot({ path: path.join(OUT, "web-ar.png") });
+    await page.close();
+  });
+
+  it("shows only its picture without JavaScript", async () => {
+    const page = await browser.newPage();
+    await page.setJavaScriptEnabled(false);
+    await page.setRequestInterception(true);
+    const requests = [];
+    page.on("request", (req) => {
+      if (req.url().startsWith("file:") || req.url().startsWith("data:")) {
+        req.continue();
+      } else {
+        requests.push(req.url());
+        req.abort();
+      }
+    });
+    await page.goto("file://" + daily, { waitUntil: "load" });
+    assert.deepEqual(requests, []);
+    assert.equal(await page.$eval("#cm-live", (e) => e.hidden), true);
+    const img = await page.$eval(".cm-fallback", (e) => [e.naturalWidth, e.getBoundingClientRect().width]);
+    assert.ok(img[0] > 500 && img[1] > 500, img.join());
+    await page.close();
+  });
+
+  it("keeps 52 weeks under 3 MB", () => {
+    const file = web("52w.html", ["--from", "2019-07-01", "--to", "2020-06-22", "--step", "1w"]);
+    const html = fs.readFileSync(file, "utf8");
+    const data = JSON.parse(/<script type="application\/json" id="cm-data">([^]*?)<\/script>/.exec(html)[1]);
+    assert.equal(data.dates.length, 52);
+    const size = fs.statSync(file).size;
+    console.log(`# 52 weekly dates: ${size} bytes`);
+    assert.ok(size < 3 * 1024 * 1024, `${size} bytes`);
+  });
+});
