@@ -207,6 +207,15 @@ static gboolean parse_at(const char *text, double *lon, double *lat)
     return end != second && *end == '\0';
 }
 
+/* What decided a query's answer: "zone:FID", "town:KEY", "site:KEY" or "region:KEY". */
+static char *decided_by(cm_query_by by, long zone, const char *key)
+{
+    return by == CM_QUERY_ZONE   ? g_strdup_printf("zone:%ld", zone)
+           : by == CM_QUERY_TOWN ? g_strconcat("town:", key, NULL)
+           : by == CM_QUERY_SITE ? g_strconcat("site:", key, NULL)
+                                 : g_strconcat("region:", key, NULL);
+}
+
 /* query --from: the change map's answer, "gained GNA LNA town:sabratha" (what it shows,
  * the holder on the date and before, what decided it).  Takes the map and the context. */
 static int query_change(cm_map *map, double lon, double lat, const options *o, cm_ctx *ctx)
@@ -216,10 +225,7 @@ static int query_change(cm_map *map, double lon, double lat, const options *o, c
     if (st == CM_OK)
         st = cm_map_query_change(&r, map, lon, lat, ctx);
     if (st == CM_OK) {
-        char *by = r.by == CM_QUERY_ZONE   ? g_strdup_printf("zone:%ld", r.zone)
-                   : r.by == CM_QUERY_TOWN ? g_strconcat("town:", r.key, NULL)
-                   : r.by == CM_QUERY_SITE ? g_strconcat("site:", r.key, NULL)
-                                           : g_strconcat("region:", r.key, NULL);
+        char *by = decided_by(r.by, r.zone, r.key);
         printf("%s\t%s\t%s\t%s\n", r.change, r.holder ? r.holder : "none",
                r.before ? r.before : "none", by);
         g_free(by);
@@ -257,10 +263,7 @@ static int cmd_query(const char *mapfile, const options *o)
     if (st == CM_OK)
         st = cm_map_query(&r, map, lon, lat, ctx);
     if (st == CM_OK) {
-        char *by = r.by == CM_QUERY_ZONE   ? g_strdup_printf("zone:%ld", r.zone)
-                   : r.by == CM_QUERY_TOWN ? g_strconcat("town:", r.key, NULL)
-                   : r.by == CM_QUERY_SITE ? g_strconcat("site:", r.key, NULL)
-                                           : g_strconcat("region:", r.key, NULL);
+        char *by = decided_by(r.by, r.zone, r.key);
         printf("%s\t%s\t%s\t%s\n", r.holder ? r.holder : "none", r.status ? r.status : "none",
                by, r.source ? r.source : "");
         g_free(by);
