@@ -5,24 +5,11 @@
 # /usr/bin/chromium.  Called by scripts/test.sh before the build, so .ci/run gets it too.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-packages="chromium nodejs npm"
-missing=""
-for p in $packages; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
-done
-# nodejs may come from elsewhere with npm inside it: only ask apt for npm when there is none
-if command -v npm >/dev/null; then missing=$(echo "$missing" | sed 's/ npm//; s/ nodejs//'); fi
-if [ -n "$missing" ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "browser-setup: installing$missing"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends $missing >/dev/null
-  else
-    echo "browser-setup: missing packages:$missing (run this script as root to install them)" >&2
-    exit 1
-  fi
-fi
+# nodejs may come from elsewhere with npm inside it: only ask apt for them when there is none
+packages="chromium"
+command -v npm >/dev/null || packages="$packages nodejs npm"
+# shellcheck disable=SC2086
+"$root/scripts/apt-need.sh" browser-setup $packages
 cd "$root/web"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
   PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error

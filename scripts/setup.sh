@@ -7,21 +7,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 packages="gcc make cmake pkg-config libgdal-dev libgeos-dev libcairo2-dev libpango1.0-dev libglib2.0-dev
           libproj-dev zlib1g-dev libpng-dev libwebp-dev libssl-dev libharfbuzz-dev fonts-noto-core
           poppler-utils libxml2-utils qpdf mupdf-tools python3-pdfminer"
-missing=""
-for p in $packages; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "setup: installing$missing"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends $missing >/dev/null
-  else
-    echo "setup: missing packages:$missing (run this script as root to install them)" >&2
-    exit 1
-  fi
-fi
+# shellcheck disable=SC2086
+"$root/scripts/apt-need.sh" setup $packages
 [ -z "${SETUP_ONLY:-}" ] || exit 0
 build="$root/${BUILD_DIR:-build}"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" ${CMAKE_ARGS:-} >/dev/null
