@@ -27,6 +27,7 @@ typedef struct {
     char **styles; /* NULL-terminated, or NULL */
     double dpi;
     int png_compression;
+    char *shard; /* series --shard K/N */
     gboolean quiet, help, version, watch, force;
 } options;
 void cli_options_clear(options *o);
