@@ -101,8 +101,10 @@ run() { # run ROUND PAIR NAME
   "$work/timeit" "$samples" "$1:$2:$3" $(cmd_of "$3") >/dev/null </dev/null
 }
 
-# one unmeasured pass: the system's file and font caches (nothing of ours is cached)
+# one unmeasured pass: the system's file and font caches (nothing of ours is cached); the
+# generated inputs were just written, so their cases are not run twice
 echo "$cases" | while IFS='|' read -r name cmd; do
+  case "$name" in *gazetteer|*ledger|*zone) continue ;; esac
   # shellcheck disable=SC2086
   $cmd >/dev/null </dev/null
 done
@@ -154,7 +156,7 @@ function ratio(a, b,   p, r, list) { # median over rounds of a/b timed in the sa
     for (r = 0; r < runs; r++) if ((r, p, a) in w && (r, p, b) in w) list = list " " w[r, p, a] / w[r, p, b]
   return median(list) }
 function row(what, target, value, unit, ok) {
-  if (value < 0) { printf "| %s | %s | not measured | %s |\n", what, target, unit; return }
+  if (value < 0) { printf "| %s | %s | not measured | |\n", what, target; return }
   printf "| %s | %s | %.2f%s | %s |\n", what, target, value, unit, ok ? "met" : "**not met**" }
 END {
   for (c in seen) { mw[c] = median(wall[c]); mc[c] = median(cpu[c]); mr[c] = median(rss[c]) / 1024 }
@@ -168,10 +170,10 @@ END {
   v = ms ? ratio("tiny", "ms-tiny") : -1; row("start-up, 100 x 71 px PNG / MapServer tiny", "<= 1.0x", v, "x", v <= 1.0)
   v = ratio("stress-png", "png"); row("stress map PNG / default PNG", "<= 1.5x", v, "x", v <= 1.5)
   v = ratio("stress-pdf", "pdf"); row("stress map PDF / default PDF", "<= 1.5x", v, "x", v <= 1.5)
-  row("1,000,000-row ledger, load + render", "<= 3 s", mw["ledger"], " s", mw["ledger"] <= 3)
+  row("1,000,000-row ledger, load + render (wall; cpu " sprintf("%.2f", mc["ledger"]) " s)", "<= 3 s", mw["ledger"], " s", mw["ledger"] <= 3)
   row("1,000,000-row ledger, peak", "<= 250 MiB", mr["ledger"], " MiB", mr["ledger"] <= 250)
   v = ratio("gazetteer", "png"); row("20,000-place gazetteer / default PNG", "<= 1.5x", v, "x", v <= 1.5)
-  row("1,000,000-vertex zone", "<= 2 s", mw["zone"], " s", mw["zone"] <= 2)
+  row("1,000,000-vertex zone (wall; cpu " sprintf("%.2f", mc["zone"]) " s)", "<= 2 s", mw["zone"], " s", mw["zone"] <= 2)
   row("1,000,000-vertex zone, peak", "<= 200 MiB", mr["zone"], " MiB", mr["zone"] <= 200)
   row("peak memory, A4 PNG", "<= 80 MiB", mr["png"], " MiB", mr["png"] <= 80)
   v = mw["series-n"] / mw["series-100"] * 2000 / frames
