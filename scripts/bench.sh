@@ -1,135 +1,190 @@
 #!/bin/sh
-# Benchmark: a Release build renders each case RUNS times (default 7), interleaved so that
-# machine noise spreads evenly, and reports the median and range of wall time, CPU time and
-# peak memory (bench/timeit.c: wall time to the microsecond, CPU and peak RSS from wait4), with each case's ratio to the floor (cairo filling an A4 300 dpi surface and
-# writing it with cairo_surface_write_to_png) measured in the same run.
-# Output: a table on stdout and build-release/bench/results.json.
-# BASELINE=/path/to/an/older/conflictmap adds the same cases run by that binary, interleaved
-# with ours, each with --no-cache (a build from before the load cache went reads every input
-# afresh, as every run does now), so the two are compared in one run.  Each build draws its
-# own bundled data (an older build may not read today's); BASELINE_SRC names the older
-# source tree, whose geodata its stress map is made from (default: two levels above the
-# binary).
+# Benchmark: every row of the performance targets (README, "Performance"), measured in one
+# run on a Release build.  Ratios are timed in alternating pairs (A B, then B A, ...), one pair
+# after another in each of RUNS rounds (default 5), and reported as the median of the
+# per-pair ratios of wall time; absolute rows (the million-row ledger and zone) as medians of
+# the same samples.  bench/timeit.c measures wall time to the microsecond, CPU time and peak
+# RSS (wait4).
+# MapServer's map2img, the peer (../shared/bench, or PEER=DIR: its README), is timed in the
+# same run; as root the script installs it (apt-get install mapserver-bin) when it is missing.
+# The stress inputs (a 1,000,000-row ledger, a 20,000-place gazetteer, a 1,000,000-vertex
+# zone, the densified map) are made by scripts/bench-inputs.sh.
+# The series rows are one pair each (SERIES_FRAMES daily frames at 96 dpi, default 2000,
+# against 100; and the same on one core, taskset -c 0, against both: the command line draws
+# on one thread a core).
+# BASELINE=/path/to/an/older/conflictmap adds pairs of ours against it, each build on its own
+# bundled data (BASELINE_SRC: the older source tree, default two levels above the binary).
+# Output: a table on stdout and build-release/bench/results.txt.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-runs=${RUNS:-7}
+runs=${RUNS:-5}
+frames=${SERIES_FRAMES:-2000}
+peer=${PEER:-$root/../shared/bench}
 BUILD_DIR=build-release BUILD_TYPE=Release CMAKE_ARGS="-DBUILD_TESTING=OFF" \
   "$root/scripts/setup.sh" >/dev/null
-command -v ogr2ogr >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq gdal-bin >/dev/null; }
+if [ "$(id -u)" = 0 ]; then
+  command -v ogr2ogr >/dev/null || apt-get install -y -qq gdal-bin >/dev/null
+  if ! command -v map2img >/dev/null && [ -x "$peer/peers/mapserver.sh" ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      mapserver-bin fonts-dejavu-core libpng-dev >/dev/null || echo "bench: mapserver-bin not installed" >&2
+  fi
+fi
 rel="$root/build-release"
 work="$rel/bench"
-rm -rf "$work" && mkdir -p "$work/stress"
-cc -O2 "$root/bench/floor.c" -o "$work/floor" $(pkg-config --cflags --libs cairo)
-cc -O2 "$root/bench/timeit.c" -o "$work/timeit"
-
-# the stress map: the real districts, border and neighbours densified along their edges
-geo="$root/geodata"
-for layer in districts libya neighbours; do
-  # densifying can cross a ring over itself where it doubles back: repair once, here
-  ogr2ogr -q -segmentize 0.0002 -makevalid -lco ENCODING=UTF-8 "$work/stress/$layer.shp" "$geo/$layer.shp"
-done
-sed -e "s|^file = districts.shp|file = $work/stress/districts.shp|" \
-    -e "s|^file = libya.shp|file = $work/stress/libya.shp|" \
-    -e "s|^file = neighbours.shp|file = $work/stress/neighbours.shp|" \
-    -e "s|^file = \([a-z_]*\.[a-z]*\)$|file = $geo/\1|" \
-    -e "/^styles = /s|\.\./|$root/|g" "$geo/libya.map" > "$work/stress/stress.map"
-if [ -n "${BASELINE:-}" ]; then
-  bsrc=${BASELINE_SRC:-$(cd "$(dirname "$BASELINE")/.." && pwd)}
-  sed -e "s|^file = districts.shp|file = $work/stress/districts.shp|" \
-      -e "s|^file = libya.shp|file = $work/stress/libya.shp|" \
-      -e "s|^file = neighbours.shp|file = $work/stress/neighbours.shp|" \
-      -e "s|^file = \([a-z_]*\.[a-z]*\)$|file = $bsrc/geodata/\1|" \
-      -e "/^styles = /s|\.\./|$bsrc/|g" "$bsrc/geodata/libya.map" > "$work/stress/base-stress.map"
-fi
-vertices=$("$rel/conflictmap" check "$work/stress/stress.map" >/dev/null && \
-  ogrinfo -q -al -geom=SUMMARY "$work/stress/districts.shp" | \
-  awk '/POLYGON|LINEARRING/ { for (i = 1; i <= NF; i++) if ($i == "points") n += $(i-1); \
-                              for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/ && $(i+1) ~ /^points/) m += $i } \
-       END { print (m > n ? m : n) }')
-
 cm="$rel/conflictmap"
 out="$work/out"
-mkdir -p "$out"
-# name|format-of-floor-ratio|command
-cases="floor|png|$work/floor $out/floor.png
-png|png|$cm render -q -o $out/map.png
-pdf|pdf|$cm render -q -o $out/map.pdf
-svg|svg|$cm render -q -o $out/map.svg
-tiny-png|png|$cm render -q --dpi 8.55 -o $out/tiny.png
-series-52-pdf|pdf|$cm series -q --from 2019-06-03 --to 2020-05-25 --step 1w -o $out/series.pdf
-stress-png|png|$cm render -q $work/stress/stress.map -o $out/stress.png
-stress-pdf|pdf|$cm render -q $work/stress/stress.map -o $out/stress.pdf"
+rm -rf "$work" && mkdir -p "$out"
+cc -O2 "$root/bench/timeit.c" -o "$work/timeit"
+"$root/scripts/bench-inputs.sh" "$root" "$work/in"
+in="$work/in"
+ms=""
+if command -v map2img >/dev/null && [ -x "$peer/peers/mapserver.sh" ]; then ms="$peer/peers/mapserver.sh"; fi
+
+# name|command (no quoted arguments: word splitting is wanted)
+cases="png|$cm render -q -o $out/map.png
+pdf|$cm render -q -o $out/map.pdf
+tiny|$cm render -q --dpi 8.55 -o $out/tiny.png
+stress-png|$cm render -q $in/stress/stress.map -o $out/stress.png
+stress-pdf|$cm render -q $in/stress/stress.map -o $out/stress.pdf
+gazetteer|$cm render -q $in/places-20k.map -o $out/gazetteer.png
+ledger|$cm render -q $in/ledger-1m.map -o $out/ledger.png
+zone|$cm render -q $in/zone-1m.map -o $out/zone.png"
+# pairs: A|B (B empty: A alone, for its absolute figures)
+pairs="stress-png|png
+stress-pdf|pdf
+gazetteer|png
+ledger|
+zone|"
+if [ -n "$ms" ]; then
+  cases="$cases
+ms-png|$ms $out/ms.png
+ms-pdf|$ms $out/ms.pdf
+ms-tiny|$ms $out/ms-tiny.png tiny"
+  pairs="png|ms-png
+pdf|ms-pdf
+tiny|ms-tiny
+$pairs"
+else
+  pairs="png|
+pdf|
+tiny|
+$pairs"
+fi
 if [ -n "${BASELINE:-}" ]; then
   b="$BASELINE"
+  bsrc=${BASELINE_SRC:-$(cd "$(dirname "$BASELINE")/.." && pwd)}
+  "$root/scripts/bench-inputs.sh" "$bsrc" "$work/base-in"
+  bin="$work/base-in"
   cases="$cases
-base-png|png|$b render -q --no-cache -o $out/base.png
-base-pdf|pdf|$b render -q --no-cache -o $out/base.pdf
-base-tiny-png|png|$b render -q --no-cache --dpi 8.55 -o $out/base-tiny.png
-base-series-52-pdf|pdf|$b series -q --no-cache --from 2019-06-03 --to 2020-05-25 --step 1w -o $out/base-series.pdf
-base-stress-png|png|$b render -q --no-cache $work/stress/base-stress.map -o $out/base-stress.png
-base-stress-pdf|pdf|$b render -q --no-cache $work/stress/base-stress.map -o $out/base-stress.pdf"
+base-png|$b render -q -o $out/base.png
+base-pdf|$b render -q -o $out/base.pdf
+base-tiny|$b render -q --dpi 8.55 -o $out/base-tiny.png
+base-stress-png|$b render -q $bin/stress/stress.map -o $out/base-stress.png
+base-gazetteer|$b render -q $bin/places-20k.map -o $out/base-gazetteer.png
+base-ledger|$b render -q $bin/ledger-1m.map -o $out/base-ledger.png
+base-zone|$b render -q $bin/zone-1m.map -o $out/base-zone.png"
+  pairs="$pairs
+png|base-png
+pdf|base-pdf
+tiny|base-tiny
+stress-png|base-stress-png
+gazetteer|base-gazetteer
+ledger|base-ledger
+zone|base-zone"
 fi
 
-# one unmeasured pass: the system's file and font caches (nothing of ours is cached)
-echo "$cases" | while IFS='|' read -r name kind cmd; do
-  # shellcheck disable=SC2086
-  $cmd >/dev/null
-done
-
+cmd_of() { echo "$cases" | awk -F'|' -v n="$1" '$1 == n { print $2; exit }'; }
 samples="$work/samples.txt"
 : > "$samples"
+run() { # run ROUND PAIR NAME
+  # shellcheck disable=SC2046
+  "$work/timeit" "$samples" "$1:$2:$3" $(cmd_of "$3") >/dev/null </dev/null
+}
+
+# one unmeasured pass: the system's file and font caches (nothing of ours is cached); the
+# generated inputs were just written, so their cases are not run twice
+echo "$cases" | while IFS='|' read -r name cmd; do
+  case "$name" in *gazetteer|*ledger|*zone) continue ;; esac
+  # shellcheck disable=SC2086
+  $cmd >/dev/null </dev/null
+done
 i=0
 while [ "$i" -lt "$runs" ]; do
-  echo "$cases" | while IFS='|' read -r name kind cmd; do
-    # word splitting of $cmd is wanted: the cases hold no quoted arguments
-    # shellcheck disable=SC2086
-    "$work/timeit" "$samples" "$name" $cmd >/dev/null
+  p=0
+  echo "$pairs" | while IFS='|' read -r a b; do
+    p=$((p + 1))
+    if [ -z "$b" ]; then run "$i" "$p" "$a"
+    elif [ $((i % 2)) = 0 ]; then run "$i" "$p" "$a"; run "$i" "$p" "$b"
+    else run "$i" "$p" "$b"; run "$i" "$p" "$a"; fi
   done
   i=$((i + 1))
   printf '\rbench: round %d of %d' "$i" "$runs" >&2
 done
 echo >&2
 
-# medians and ranges; ratios to the floor and to the single-page cases
-awk -v runs="$runs" -v vertices="$vertices" -v json="$work/results.json" '
-function median(list, n,   a, i, j, t) {
-  split(list, a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+# the series: SERIES_FRAMES daily frames against 100, once each, in a pair
+series() { # series NAME FRAMES [COMMAND PREFIX...]
+  d="$out/$1"; rm -rf "$d"; mkdir -p "$d"
+  to=$(date -u -d "2019-03-01 + $(($2 - 1)) days" +%F)
+  n=$1; f=$2; shift 2
+  "$work/timeit" "$samples" "0:s:$n" "$@" "$cm" series -q --from 2019-03-01 --to "$to" --step 1d \
+    --dpi 96 -o "$d/%Y-%m-%d.png" >/dev/null
+  [ "$(ls "$d" | wc -l)" = "$f" ] || { echo "bench: $n wrote $(ls "$d" | wc -l) of $f frames" >&2; exit 1; }
+  rm -rf "$d"
+}
+printf 'bench: series of 100 and %d frames\n' "$frames" >&2
+series series-100 100
+series series-n "$frames"
+jobs=no
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  jobs=yes
+  series series-n-1core "$frames" taskset -c 0
+fi
+
+awk -v runs="$runs" -v frames="$frames" -v ms="${ms:+yes}" -v jobs="$jobs" '
+function median(list,   a, n, i, j, t) {
+  n = split(list, a, " "); if (!n) return -1
+  for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
     if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
   return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-function lo(list,   a, n, i, m) { n = split(list, a, " "); m = a[1]; for (i = 2; i <= n; i++) if (a[i] + 0 < m + 0) m = a[i]; return m }
-function hi(list,   a, n, i, m) { n = split(list, a, " "); m = a[1]; for (i = 2; i <= n; i++) if (a[i] + 0 > m + 0) m = a[i]; return m }
-{ if (!($1 in wall)) order[++k] = $1
-  wall[$1] = wall[$1] " " $2; cpu[$1] = cpu[$1] " " ($3 + $4); rss[$1] = rss[$1] " " $5; cnt[$1]++ }
+{ split($1, k, ":"); r = k[1]; p = k[2]; c = k[3]
+  wall[c] = wall[c] " " $2; cpu[c] = cpu[c] " " ($3 + $4); rss[c] = rss[c] " " $5
+  w[r, p, c] = $2; seen[c] = 1; inpair[p, c] = 1; pairs[p] = 1 }
+function ratio(a, b,   p, r, list) { # median over rounds of a/b timed in the same pair
+  list = ""
+  for (p in pairs) if ((p, a) in inpair && (p, b) in inpair)
+    for (r = 0; r < runs; r++) if ((r, p, a) in w && (r, p, b) in w) list = list " " w[r, p, a] / w[r, p, b]
+  return median(list) }
+function row(what, target, value, unit, ok) {
+  if (value < 0) { printf "| %s | %s | not measured | |\n", what, target; return }
+  printf "| %s | %s | %.2f%s | %s |\n", what, target, value, unit, ok ? "met" : "**not met**" }
 END {
-  for (i = 1; i <= k; i++) { c = order[i]; mw[c] = median(wall[c], cnt[c]); mc[c] = median(cpu[c], cnt[c]); mr[c] = median(rss[c], cnt[c]) }
-  printf "%-19s %8s %15s %8s %9s %9s\n", "case", "wall s", "range", "cpu s", "peak MiB", "x floor"
-  printf "{\n  \"runs\": %d,\n  \"stress_vertices\": %d,\n  \"cases\": {\n", runs, vertices > json
-  for (i = 1; i <= k; i++) {
-    c = order[i]
-    printf "%-19s %8.3f %7.3f-%-7.3f %8.3f %9.1f %9.2f\n", c, mw[c], lo(wall[c]), hi(wall[c]), mc[c], mr[c] / 1024, mw[c] / mw["floor"]
-    printf "    \"%s\": {\"wall_median\": %.4f, \"wall_min\": %.4f, \"wall_max\": %.4f, \"cpu_median\": %.4f, \"peak_kib_median\": %d, \"ratio_to_floor\": %.3f}%s\n", \
-      c, mw[c], lo(wall[c]), hi(wall[c]), mc[c], mr[c], mw[c] / mw["floor"], i < k ? "," : "" > json
+  for (c in seen) { mw[c] = median(wall[c]); mc[c] = median(cpu[c]); mr[c] = median(rss[c]) / 1024 }
+  printf "Medians of %d rounds (series: one run each)\n\n| case | wall s | cpu s | peak MiB |\n| --- | --- | --- | --- |\n", runs
+  n = split("png pdf tiny stress-png stress-pdf gazetteer ledger zone ms-png ms-pdf ms-tiny series-100 series-n series-n-1core base-png base-pdf base-tiny base-stress-png base-gazetteer base-ledger base-zone", order, " ")
+  for (i = 1; i <= n; i++) if (order[i] in seen)
+    printf "| %s | %.3f | %.3f | %.1f |\n", order[i] == "series-n" ? "series-" frames : order[i] == "series-n-1core" ? "series-" frames ", 1 core" : order[i], mw[order[i]], mc[order[i]], mr[order[i]]
+  printf "\n| target | wanted | measured | |\n| --- | --- | --- | --- |\n"
+  v = ms ? ratio("png", "ms-png") : -1;  row("A4 300 dpi PNG / MapServer PNG", "<= 0.6x", v, "x", v <= 0.6)
+  v = ms ? ratio("pdf", "ms-pdf") : -1;  row("A4 PDF, fonts embedded / MapServer PDF", "<= 1.0x", v, "x", v <= 1.0)
+  v = ms ? ratio("tiny", "ms-tiny") : -1; row("start-up, 100 x 71 px PNG / MapServer tiny", "<= 1.0x", v, "x", v <= 1.0)
+  v = ratio("stress-png", "png"); row("stress map PNG / default PNG", "<= 1.5x", v, "x", v <= 1.5)
+  v = ratio("stress-pdf", "pdf"); row("stress map PDF / default PDF", "<= 1.5x", v, "x", v <= 1.5)
+  row("1,000,000-row ledger, load + render (wall; cpu " sprintf("%.2f", mc["ledger"]) " s)", "<= 3 s", mw["ledger"], " s", mw["ledger"] <= 3)
+  row("1,000,000-row ledger, peak", "<= 250 MiB", mr["ledger"], " MiB", mr["ledger"] <= 250)
+  v = ratio("gazetteer", "png"); row("20,000-place gazetteer / default PNG", "<= 1.5x", v, "x", v <= 1.5)
+  row("1,000,000-vertex zone (wall; cpu " sprintf("%.2f", mc["zone"]) " s)", "<= 2 s", mw["zone"], " s", mw["zone"] <= 2)
+  row("1,000,000-vertex zone, peak", "<= 200 MiB", mr["zone"], " MiB", mr["zone"] <= 200)
+  row("peak memory, A4 PNG", "<= 80 MiB", mr["png"], " MiB", mr["png"] <= 80)
+  v = mw["series-n"] / mw["series-100"] * 2000 / frames
+  row("series of " frames " frames / 100 (scaled to 2,000)", "<= 21x", v, "x", v <= 21)
+  v = mr["series-n"] / mr["series-100"]; row("series peak, " frames " / 100 frames", "<= 1.2x", v, "x", v <= 1.2)
+  v = jobs == "yes" ? mw["series-n-1core"] / mw["series-n"] : -1
+  row("series, 1 core / 2 cores", ">= 1.7x", v, "x", v >= 1.7)
+  printf "| web edition, 52 weekly dates / one PDF page | <= 2x | not measured (no web edition in this build) | |\n"
+  if ("base-png" in seen) {
+    printf "\nAgainst the baseline (median per-pair ratios, ours / baseline)\n\n"
+    split("png pdf tiny stress-png gazetteer ledger zone", bn, " ")
+    for (i = 1; i <= 7; i++) printf "  %-12s %.2fx  (peak %.1f against %.1f MiB)\n", bn[i], ratio(bn[i], "base-" bn[i]), mr[bn[i]], mr["base-" bn[i]]
   }
-  printf "  },\n  \"targets\": {\n" > json
-  printf "\nTargets (medians, this run):\n"
-  t[1] = "png / floor <= 0.6";          v[1] = mw["png"] / mw["floor"];        ok[1] = v[1] <= 0.6
-  t[2] = "pdf / floor <= 0.35";         v[2] = mw["pdf"] / mw["floor"];        ok[2] = v[2] <= 0.35
-  t[3] = "tiny-png / floor <= 0.25";    v[3] = mw["tiny-png"] / mw["floor"];   ok[3] = v[3] <= 0.25
-  t[4] = "series-52 / pdf <= 4";        v[4] = mw["series-52-pdf"] / mw["pdf"]; ok[4] = v[4] <= 4
-  t[5] = "stress-png / png <= 2";       v[5] = mw["stress-png"] / mw["png"];   ok[5] = v[5] <= 2
-  t[6] = "stress-pdf / pdf <= 2";       v[6] = mw["stress-pdf"] / mw["pdf"];   ok[6] = v[6] <= 2
-  t[7] = "png peak MiB <= 100";         v[7] = mr["png"] / 1024;               ok[7] = v[7] <= 100
-  for (i = 1; i <= 7; i++) {
-    printf "  %-30s %8.2f  %s\n", t[i], v[i], ok[i] ? "met" : "NOT met"
-    printf "    \"%s\": {\"value\": %.3f, \"met\": %s}%s\n", t[i], v[i], ok[i] ? "true" : "false", i < 7 ? "," : "" > json
-  }
-  printf "  }\n}\n" > json
-  if ("base-png" in mw) {
-    printf "\nAgainst the baseline (its cold runs), this run:\n"
-    split("png pdf tiny-png series-52-pdf stress-png stress-pdf", names, " ")
-    for (i = 1; i <= 6; i++)
-      printf "  %-16s %.3f s against %.3f s: %.2f x\n", names[i], mw[names[i]], mw["base-" names[i]], mw[names[i]] / mw["base-" names[i]]
-    printf "  png peak MiB     %.1f against %.1f\n", mr["png"] / 1024, mr["base-png"] / 1024
-  }
-  printf "\nstress map: %d vertices in its districts; results in %s\n", vertices, json
-}' "$samples"
+}' "$samples" | tee "$work/results.txt"

@@ -219,15 +219,16 @@ void cm_format_date(const GDate *d, char buf[11])
 
 gboolean cm_parse_date(const char *text, GDate *out)
 {
-    unsigned y, m, d;
-    char tail;
     if (!text || strlen(text) != 10 || text[4] != '-' || text[7] != '-')
         return FALSE;
     for (int i = 0; i < 10; i++)
         if (i != 4 && i != 7 && !g_ascii_isdigit(text[i]))
             return FALSE;
-    if (sscanf(text, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3)
-        return FALSE;
+    /* the digits, checked above, read directly: sscanf was 4% of a million-row ledger */
+#define DIGIT(i) ((unsigned)(text[i] - '0'))
+    unsigned y = DIGIT(0) * 1000 + DIGIT(1) * 100 + DIGIT(2) * 10 + DIGIT(3);
+    unsigned m = DIGIT(5) * 10 + DIGIT(6), d = DIGIT(8) * 10 + DIGIT(9);
+#undef DIGIT
     if (y < 1 || y > 9999 || !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
         return FALSE;
     g_date_clear(out, 1);

@@ -1,6 +1,7 @@
-/* Label placement: greedy, in priority order, against a list of occupied boxes (the page has
- * at most a few hundred labels, so a linear scan is fast enough and simple); callouts on rings
- * further out; a series' memory of where each label went. */
+/* Label placement: greedy, in priority order, against the occupied boxes (found through a
+ * grid, label_grid.h: a gazetteer may offer 20,000 places, and a scan of every box and point
+ * for every candidate grew with their square); callouts on rings further out; a series'
+ * memory of where each label went. */
 #include "labels.h"
 #include "labels_impl.h"
 
@@ -15,12 +16,31 @@ static gint by_priority(gconstpointer a, gconstpointer b)
     return x->order - y->order;
 }
 
+/* A box grown by r on every side (a reach that is not a number: the whole plane). */
+static cm_box grown(const cm_box *b, double r)
+{
+    if (isnan(r))
+        r = INFINITY;
+    return (cm_box){fmin(b->x0, b->x1) - r, fmin(b->y0, b->y1) - r, fmax(b->x0, b->x1) + r,
+                    fmax(b->y0, b->y1) + r};
+}
+
+/* For each id filed in `g` under the cells `query` touches (an id may come more than once,
+ * when filed under several of them). */
+#define GRID_EACH(g, query, id)                                                                \
+    for (int s_[4], ok_ = cm_grid_span((g), (query), s_), r_ = s_[2]; ok_ && r_ <= s_[3];       \
+         r_++)                                                                                 \
+        for (int c_ = s_[0]; c_ <= s_[1]; c_++)                                                \
+            for (const GArray *a_ = cm_grid_cell((g), c_, r_); a_; a_ = NULL)                  \
+                for (guint k_ = 0, id = 0; k_ < a_->len && ((id = g_array_index(a_, guint, k_)), 1); \
+                     k_++)
+
 static gboolean fits(cm_labeler *lab, const cm_box *b)
 {
     if (b->x0 < lab->frame.x0 || b->y0 < lab->frame.y0 || b->x1 > lab->frame.x1 ||
         b->y1 > lab->frame.y1)
         return FALSE;
-    for (guint i = 0; i < lab->blocked->len; i++)
+    GRID_EACH(lab->blocked_at, *b, i)
         if (cm_box_overlaps(b, &g_array_index(lab->blocked, cm_box, i)))
             return FALSE;
     return TRUE;
@@ -171,10 +191,11 @@ static gboolean leader_clear(const cm_labeler *lab, const label *l, const cm_box
 {
     double e[4];
     cm_leader_ends(e, l->spec.x, l->spec.y, l->spec.gap - 1.5, b);
-    for (guint i = 0; i < lab->texts->len; i++)
+    cm_box span = {e[0], e[1], e[2], e[3]};
+    GRID_EACH(lab->texts_at, span, i)
         if (segment_hits(e[0], e[1], e[2], e[3], &g_array_index(lab->texts, cm_box, i)))
             return FALSE;
-    for (guint i = 0; i < lab->labels->len; i++) {
+    GRID_EACH(lab->points_at, grown(&span, lab->reach_dot), i) {
         const label *o = lab->labels->pdata[i];
         double r = o->spec.gap - 1.5;
         cm_box dot = {o->spec.x - r, o->spec.y - r, o->spec.x + r, o->spec.y + r};
@@ -197,15 +218,23 @@ static double point_to_box(double x, double y, const cm_box *b)
 #define AMBIGUOUS_RANKS 50
 static gboolean ambiguous(const cm_labeler *lab, const label *l, const cm_box *b, gboolean out)
 {
+    if (l->spec.kind != CM_LABEL_POINT || l->spec.marker)
+        return FALSE;
     double own = point_to_box(l->spec.x, l->spec.y, b);
-    for (guint i = 0; l->spec.kind == CM_LABEL_POINT && !l->spec.marker && i < lab->labels->len; i++) {
+    GRID_EACH(lab->points_at, grown(b, out ? lab->reach_ambiguous : lab->reach_near), i) {
         const label *o = lab->labels->pdata[i];
         if (o->spec.kind != CM_LABEL_POINT || o->spec.marker ||
             (o->spec.x == l->spec.x && o->spec.y == l->spec.y) ||
             o->spec.priority + AMBIGUOUS_RANKS <= l->spec.priority)
             continue;
+        double reach = out ? 3 * o->spec.gap : o->spec.gap + 1;
+        /* the distance is at least the larger of its sides: most points are ruled out
+         * before hypot */
+        if (fmax(b->x0 - o->spec.x, o->spec.x - b->x1) >= reach ||
+            fmax(b->y0 - o->spec.y, o->spec.y - b->y1) >= reach)
+            continue;
         double d = point_to_box(o->spec.x, o->spec.y, b);
-        if (d + 0.5 < own && d < (out ? 3 * o->spec.gap : o->spec.gap + 1))
+        if (d + 0.5 < own && d < reach)
             return TRUE;
     }
     return FALSE;
@@ -226,9 +255,9 @@ static gboolean usable(cm_labeler *lab, const label *l, const candidate *c, int 
 static int cost(const cm_labeler *lab, guint i, const cm_box *b)
 {
     int n = 0;
-    for (guint j = i + 1; j < lab->labels->len; j++) {
+    GRID_EACH(lab->points_at, grown(b, lab->reach_cost), j) {
         const label *o = lab->labels->pdata[j];
-        if (o->spec.kind != CM_LABEL_POINT || o->placed)
+        if (j <= i || o->spec.kind != CM_LABEL_POINT || o->placed)
             continue;
         cm_box near = {o->spec.x - o->spec.gap - 2, o->spec.y - o->spec.gap - 2,
                        o->spec.x + o->spec.gap + 2, o->spec.y + o->spec.gap + 2};
@@ -308,6 +337,7 @@ static void take(cm_labeler *lab, label *l, const candidate *c, int k)
             : c->v == AT_MIDDLE ? (l->h - l->th) / 2
                                 : (l->h1 - l->th1) / 2;
     cm_labeler_block(lab, b);
+    cm_grid_add(lab->texts_at, b, lab->texts->len);
     g_array_append_val(lab->texts, b);
     if (l->spec.has_symbol)
         cm_labeler_block(lab, l->spec.symbol);
@@ -319,6 +349,7 @@ static void take(cm_labeler *lab, label *l, const candidate *c, int k)
                y = e[1] + (e[3] - e[1]) * t;
         cm_box dot = {x - 0.8, y - 0.8, x + 0.8, y + 0.8};
         cm_labeler_block(lab, dot);
+        cm_grid_add(lab->texts_at, dot, lab->texts->len);
         g_array_append_val(lab->texts, dot);
     }
 }
@@ -367,9 +398,36 @@ static int place_waiting(cm_labeler *lab, GArray *waiting, int priority)
     return placed;
 }
 
+/* Files the point labels, by their index once sorted, and how far from a box each test
+ * looks for them. */
+static void index_points(cm_labeler *lab)
+{
+    cm_grid_free(lab->points_at);
+    lab->points_at = cm_grid_new(lab->frame);
+    lab->reach_ambiguous = lab->reach_near = lab->reach_cost = lab->reach_dot = 0;
+    gboolean odd = FALSE; /* a gap that is not a finite number: look everywhere */
+    for (guint i = 0; i < lab->labels->len; i++) {
+        const label *o = lab->labels->pdata[i];
+        if (o->spec.kind != CM_LABEL_POINT)
+            continue;
+        double g = o->spec.gap;
+        if (!o->spec.marker) /* ambiguous() passes over markers */
+            lab->reach_ambiguous = fmax(lab->reach_ambiguous, fmax(3 * g, g + 1)),
+            lab->reach_near = fmax(lab->reach_near, g + 1);
+        lab->reach_cost = fmax(lab->reach_cost, fabs(g + 2));
+        lab->reach_dot = fmax(lab->reach_dot, fabs(g - 1.5));
+        odd = odd || !isfinite(g);
+        cm_grid_add(lab->points_at, (cm_box){o->spec.x, o->spec.y, o->spec.x, o->spec.y}, i);
+    }
+    if (odd)
+        lab->reach_ambiguous = lab->reach_near = lab->reach_cost = lab->reach_dot = INFINITY;
+}
+
 int cm_labeler_place(cm_labeler *lab)
 {
     g_ptr_array_sort(lab->labels, by_priority);
+    cm_labeler_forget_placed(lab);
+    index_points(lab);
     if (lab->memory)
         g_mutex_lock(&lab->memory->lock); /* bands of one page place in turn: see labels.h */
     int placed = 0;

@@ -66,6 +66,8 @@ cm_labeler *cm_labeler_new(cairo_t *cr, cm_box frame)
     lab->frame = frame;
     lab->blocked = g_array_new(FALSE, FALSE, sizeof(cm_box));
     lab->texts = g_array_new(FALSE, FALSE, sizeof(cm_box));
+    lab->blocked_at = cm_grid_new(frame);
+    lab->texts_at = cm_grid_new(frame);
     lab->labels = g_ptr_array_new_with_free_func(label_free);
     return lab;
 }
@@ -77,6 +79,11 @@ void cm_labeler_destroy(cm_labeler *lab)
     g_ptr_array_unref(lab->labels);
     g_array_unref(lab->blocked);
     g_array_unref(lab->texts);
+    cm_grid_free(lab->blocked_at);
+    cm_grid_free(lab->texts_at);
+    cm_grid_free(lab->points_at);
+    if (lab->placed_by_id)
+        g_hash_table_unref(lab->placed_by_id);
     g_hash_table_unref(lab->fast);
     g_object_unref(lab->pango);
     cairo_destroy(lab->cr);
@@ -101,6 +108,7 @@ static PangoContext *fast_context(cm_labeler *lab, const char *families)
 
 void cm_labeler_block(cm_labeler *lab, cm_box box)
 {
+    cm_grid_add(lab->blocked_at, box, lab->blocked->len);
     g_array_append_val(lab->blocked, box);
 }
 
@@ -200,6 +208,7 @@ void cm_labeler_add(cm_labeler *lab, const cm_label_spec *spec)
     }
     lab->unknown_glyphs += pango_layout_get_unknown_glyphs_count(l->layout);
     g_ptr_array_add(lab->labels, l);
+    cm_labeler_forget_placed(lab);
 }
 
 /* Draws one label: a halo stroked from the glyph outlines, then the text.  With `halos`
@@ -297,36 +306,45 @@ int cm_labeler_placed_labels(const cm_labeler *lab, int *ids, cm_box *boxes, con
     return n;
 }
 
+/* The first label with this id that was placed, or NULL: a table made once a placement, as
+ * each of 20,000 places asks after its own label. */
+static const label *placed_with(const cm_labeler *lab, int id)
+{
+    cm_labeler *mut = (cm_labeler *)lab; /* the table is a cache of what is already there */
+    if (!mut->placed_by_id) {
+        mut->placed_by_id = g_hash_table_new(g_direct_hash, g_direct_equal);
+        for (guint i = 0; i < lab->labels->len; i++) {
+            const label *l = lab->labels->pdata[i];
+            gpointer key = GINT_TO_POINTER(l->spec.id);
+            if (l->placed && !g_hash_table_contains(mut->placed_by_id, key))
+                g_hash_table_insert(mut->placed_by_id, key, (gpointer)l);
+        }
+    }
+    return g_hash_table_lookup(lab->placed_by_id, GINT_TO_POINTER(id));
+}
+
+void cm_labeler_forget_placed(cm_labeler *lab)
+{
+    g_clear_pointer(&lab->placed_by_id, g_hash_table_unref);
+}
+
 gboolean cm_labeler_is_placed(const cm_labeler *lab, int id)
 {
-    for (guint i = 0; i < lab->labels->len; i++) {
-        const label *l = lab->labels->pdata[i];
-        if (l->spec.id == id && l->placed)
-            return TRUE;
-    }
-    return FALSE;
+    return placed_with(lab, id) != NULL;
 }
 
 gboolean cm_labeler_is_callout(const cm_labeler *lab, int id)
 {
-    for (guint i = 0; i < lab->labels->len; i++) {
-        const label *l = lab->labels->pdata[i];
-        if (l->spec.id == id && l->placed)
-            return l->spec.kind == CM_LABEL_POINT && l->chosen >= BESIDE;
-    }
-    return FALSE;
+    const label *l = placed_with(lab, id);
+    return l && l->spec.kind == CM_LABEL_POINT && l->chosen >= BESIDE;
 }
 
 gboolean cm_labeler_box(cm_box *out, const cm_labeler *lab, int id)
 {
-    for (guint i = 0; i < lab->labels->len; i++) {
-        const label *l = lab->labels->pdata[i];
-        if (l->spec.id == id && l->placed) {
-            *out = (cm_box){l->x, l->y, l->x + l->w, l->y + l->h};
-            return TRUE;
-        }
-    }
-    return FALSE;
+    const label *l = placed_with(lab, id);
+    if (l)
+        *out = (cm_box){l->x, l->y, l->x + l->w, l->y + l->h};
+    return l != NULL;
 }
 
 int cm_labeler_unknown_glyphs(const cm_labeler *lab)

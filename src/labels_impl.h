@@ -3,6 +3,7 @@
 #ifndef CM_LABELS_IMPL_H
 #define CM_LABELS_IMPL_H
 
+#include "label_grid.h"
 #include "labels.h"
 
 /* Candidates beside a point; a label placed at candidate BESIDE or beyond is called out. */
@@ -35,10 +36,20 @@ struct cm_labeler {
     cm_box frame;
     GArray *blocked; /* cm_box */
     GArray *texts;   /* cm_box: the labels placed, which leaders must not cross */
+    /* the spatial index (label_grid.h): blocked and texts by index, and the point labels by
+     * their index in `labels` once sorted (cm_labeler_place), with how far beyond a box a
+     * point may matter to it (ambiguous, cost, a leader's dots: label_place.c) */
+    cm_grid *blocked_at, *texts_at, *points_at;
+    double reach_ambiguous, reach_near, reach_cost, reach_dot;
+    GHashTable *placed_by_id; /* id -> its first label placed, made when first asked after
+                               * cm_labeler_place (labels.c: placed_with) */
     GPtrArray *labels;
     cm_label_memory *memory; /* borrowed; NULL for none */
     char *scope;             /* what its labels are remembered under: see memory_key() */
     int unknown_glyphs;
 };
+
+/* Drops the table of placed labels by id: placing changes it. */
+void cm_labeler_forget_placed(cm_labeler *lab);
 
 #endif

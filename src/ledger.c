@@ -13,12 +13,8 @@
 void cm_ledger_row_free(gpointer p)
 {
     cm_ledger_row *r = p;
-    g_free(r->region);
-    g_free(r->controller);
     g_strfreev(r->parties);
-    g_free(r->source);
     g_free(r->note);
-    g_free(r->confidence);
     g_free(r);
 }
 
@@ -34,9 +30,19 @@ cm_ledger *cm_ledger_new(const char *path)
     cm_ledger *lg = g_new0(cm_ledger, 1);
     lg->path = g_strdup(path);
     lg->rows = g_ptr_array_new_with_free_func(cm_ledger_row_free);
+    lg->words = g_string_chunk_new(4096);
     lg->by_region = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                           (GDestroyNotify)g_ptr_array_unref);
     return lg;
+}
+
+char *cm_ledger_intern(cm_ledger *lg, char *text)
+{
+    if (!text)
+        return NULL;
+    char *word = g_string_chunk_insert_const(lg->words, text);
+    g_free(text);
+    return word;
 }
 
 void cm_ledger_add(cm_ledger *lg, cm_ledger_row *r)
@@ -65,6 +71,7 @@ void cm_ledger_destroy(cm_ledger *lg)
         return;
     g_hash_table_unref(lg->by_region);
     g_ptr_array_unref(lg->rows);
+    g_string_chunk_free(lg->words);
     g_free(lg->path);
     g_free(lg);
 }

@@ -16,6 +16,9 @@ typedef enum { CM_HELD, CM_CONTESTED, CM_BESIEGED, CM_CLAIMED, CM_ATTACKED } cm_
 gboolean cm_parse_status(const char *text, cm_control_status *out);
 const char *cm_status_word(cm_control_status st);
 
+/* region, controller, source and confidence are the ledger's interned strings (its `words`:
+ * a million rows name a few dozen regions and sources), equal text at one address; parties
+ * and note are the row's own. */
 typedef struct cm_ledger_row {
     GDate date;
     char *region;
@@ -39,6 +42,7 @@ typedef struct cm_ledger {
     GPtrArray *rows;        /* of cm_ledger_row*, file order */
     GHashTable *by_region;  /* region -> GPtrArray of rows, sorted by date, ties in file order */
     char read_sha256[65];   /* not a file: SHA-256 of what was read, hex; "" for a file */
+    GStringChunk *words;    /* the rows' interned strings */
 } cm_ledger;
 
 /* Reads a ledger.  Required columns: date, region, controller, status, source; optional:
@@ -60,6 +64,8 @@ cm_ledger *cm_ledger_new(const char *path);
 void cm_ledger_add(cm_ledger *ledger, cm_ledger_row *row);
 void cm_ledger_sort(cm_ledger *ledger);
 void cm_ledger_row_free(gpointer row);
+/* `text` interned in the ledger's words (NULL stays NULL); `text` is freed. */
+char *cm_ledger_intern(cm_ledger *ledger, char *text);
 
 /* The row in force for `region` on `date`: its latest row on or before the date; of rows on
  * the same date, the one further down the file.  NULL when the region has none yet.

@@ -7,44 +7,69 @@
 #include "keyfile.h"
 
 #include <cpl_conv.h>
+#include <stdarg.h>
 #include <ogr_api.h>
 #include <string.h>
 
-/* Reads one feature into a row, or fails naming `where` ("file:line", or "source: feature
- * N" for a database or GeoPackage, which has no lines). */
-static cm_status read_row(OGRFeatureH f, const int *col, const char *where, cm_ledger_row *r,
-                          cm_ctx *ctx)
+/* Where a row is, for its messages: "file:line", or "source: feature N" for a database or
+ * GeoPackage, which has no lines.  Made only when there is something to say. */
+static char *row_where(const cm_ledger *lg, int line, gboolean lines)
+{
+    return lines ? g_strdup_printf("%s:%d", lg->path, line)
+                 : g_strdup_printf("%s: feature %d", lg->path, line);
+}
+
+/* Fails with "WHERE: " and the message. */
+static cm_status row_fail(const cm_ledger *lg, const cm_ledger_row *r, gboolean lines, cm_ctx *ctx,
+                          const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+static cm_status row_fail(const cm_ledger *lg, const cm_ledger_row *r, gboolean lines, cm_ctx *ctx,
+                          const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    char *where = row_where(lg, r->line, lines);
+    cm_status st = cm_fail(ctx, CM_EINPUT, "%s: %s", where, msg);
+    g_free(where);
+    g_free(msg);
+    return st;
+}
+
+/* Reads one feature into a row of `lg` (its strings interned there), or fails naming where
+ * the row is. */
+static cm_status read_row(OGRFeatureH f, const int *col, cm_ledger *lg, gboolean lines,
+                          cm_ledger_row *r, cm_ctx *ctx)
 {
     char *text = NULL;
     cm_status st = CM_OK;
     if (!cm_ogr_field_date(f, col[0], &r->date, &text)) {
-        st = text ? cm_fail(ctx, CM_EINPUT, "%s: date \"%s\" is not a valid YYYY-MM-DD date",
-                            where, text)
-                  : cm_fail(ctx, CM_EINPUT, "%s: the date is empty", where);
+        st = text ? row_fail(lg, r, lines, ctx, "date \"%s\" is not a valid YYYY-MM-DD date", text)
+                  : row_fail(lg, r, lines, ctx, "the date is empty");
         g_free(text);
         return st;
     }
     g_free(text);
-    if (!(r->region = cm_ogr_field_string(f, col[1])))
-        return cm_fail(ctx, CM_EINPUT, "%s: the region is empty", where);
-    if (!(r->controller = cm_ogr_field_string(f, col[2])))
-        return cm_fail(ctx, CM_EINPUT, "%s: the controller is empty", where);
+    if (!(r->region = cm_ledger_intern(lg, cm_ogr_field_string(f, col[1]))))
+        return row_fail(lg, r, lines, ctx, "the region is empty");
+    if (!(r->controller = cm_ledger_intern(lg, cm_ogr_field_string(f, col[2]))))
+        return row_fail(lg, r, lines, ctx, "the controller is empty");
     char *status = cm_ogr_field_string(f, col[3]);
     if (!status || !cm_parse_status(status, &r->status))
-        st = cm_fail(ctx, CM_EINPUT,
-                     "%s: status \"%s\" must be held, contested, besieged, attacked or claimed",
-                     where, status ? status : "");
+        st = row_fail(lg, r, lines, ctx,
+                      "status \"%s\" must be held, contested, besieged, attacked or claimed",
+                      status ? status : "");
     g_free(status);
     if (st != CM_OK)
         return st;
-    if (!(r->source = cm_ogr_field_string(f, col[4])))
-        return cm_fail(ctx, CM_EINPUT, "%s: every row needs a source", where);
+    if (!(r->source = cm_ledger_intern(lg, cm_ogr_field_string(f, col[4]))))
+        return row_fail(lg, r, lines, ctx, "every row needs a source");
     r->note = cm_ogr_field_string(f, col[6]);
-    r->confidence = cm_ogr_field_string(f, col[7]);
+    r->confidence = cm_ledger_intern(lg, cm_ogr_field_string(f, col[7]));
     if (r->confidence && g_ascii_strcasecmp(r->confidence, "assessed") &&
         g_ascii_strcasecmp(r->confidence, "reported") && g_ascii_strcasecmp(r->confidence, "claimed"))
-        return cm_fail(ctx, CM_EINPUT, "%s: confidence \"%s\" must be assessed, reported or "
-                       "claimed", where, r->confidence);
+        return row_fail(lg, r, lines, ctx, "confidence \"%s\" must be assessed, reported or "
+                        "claimed", r->confidence);
     char *parties = cm_ogr_field_string(f, col[5]);
     if (r->status == CM_CONTESTED || r->status == CM_BESIEGED || r->status == CM_ATTACKED) {
         GPtrArray *ids = g_ptr_array_new();
@@ -56,15 +81,12 @@ static cm_status read_row(OGRFeatureH f, const int *col, const char *where, cm_l
         }
         g_strfreev(parts);
         if (r->status == CM_CONTESTED && ids->len < 2)
-            st = cm_fail(ctx, CM_EINPUT,
-                         "%s: a contested row names at least two parties, e.g. \"GNA;LNA\"",
-                         where);
+            st = row_fail(lg, r, lines, ctx,
+                          "a contested row names at least two parties, e.g. \"GNA;LNA\"");
         else if (r->status == CM_BESIEGED && ids->len < 1)
-            st = cm_fail(ctx, CM_EINPUT, "%s: a besieged row names the besiegers in parties",
-                         where);
+            st = row_fail(lg, r, lines, ctx, "a besieged row names the besiegers in parties");
         else if (r->status == CM_ATTACKED && ids->len < 1)
-            st = cm_fail(ctx, CM_EINPUT, "%s: an attacked row names the attackers in parties",
-                         where);
+            st = row_fail(lg, r, lines, ctx, "an attacked row names the attackers in parties");
         g_ptr_array_add(ids, NULL);
         r->parties = (char **)g_ptr_array_free(ids, FALSE);
     }
@@ -111,12 +133,9 @@ static cm_status read_rows(cm_ledger *lg, OGRLayerH lyr, const int *col, gboolea
         cm_datasource_digest_feature(sum, f);
         cm_ledger_row *r = g_new0(cm_ledger_row, 1);
         r->line = lines ? line : (int)OGR_F_GetFID(f);
-        char *where = lines ? g_strdup_printf("%s:%d", lg->path, line)
-                            : g_strdup_printf("%s: feature %d", lg->path, r->line);
         cm_ctx *row_ctx = problems ? cm_ctx_new() : ctx;
-        st = read_row(f, col, where, r, row_ctx);
+        st = read_row(f, col, lg, lines, r, row_ctx);
         OGR_F_Destroy(f);
-        g_free(where);
         if (problems) {
             if (st != CM_OK)
                 g_ptr_array_add(problems, g_strdup(cm_ctx_message(row_ctx)));

@@ -37,14 +37,17 @@ void cm_map_destroy(cm_map *map)
 {
     if (!map)
         return;
+    cm_details_free(map); /* first: their zones and lines are this map's */
     if (map->inset_border)
         cm_shapes_free(map->inset_border, map->border.layer->n);
     if (map->zones)
         cm_shapes_free(map->zones_page, map->zones->layer->n);
     if (map->lines)
         cm_shapes_free(map->lines_page, map->lines->layer->n);
-    cm_timeline_destroy(map->zones);
-    cm_timeline_destroy(map->lines);
+    if (!map->borrowed) {
+        cm_timeline_destroy(map->zones);
+        cm_timeline_destroy(map->lines);
+    }
     for (int i = 0; map->town_keys && i < map->places.layer->n; i++)
         g_free(map->town_keys[i]);
     g_free(map->town_keys);
@@ -305,11 +308,21 @@ static cm_status load_inset(cm_map *map, GPtrArray *problems, cm_ctx *ctx)
 
 /* Zones or lines: loaded and projected. */
 static cm_status load_timeline(cm_map *map, gboolean lines, cm_timeline **tl, cm_shape **page,
-                               GPtrArray *problems, cm_ctx *ctx)
+                               const cm_map *parent, GPtrArray *problems, cm_ctx *ctx)
 {
     const char *path = lines ? map->mf->lines : map->mf->zones;
     if (!path)
         return CM_OK;
+    cm_timeline *theirs = !parent ? NULL : lines ? parent->lines : parent->zones;
+    if (theirs && g_strcmp0(path, lines ? parent->mf->lines : parent->mf->zones) == 0 &&
+        g_strcmp0(lines ? map->mf->lines_layer : map->mf->zones_layer,
+                  lines ? parent->mf->lines_layer : parent->mf->zones_layer) == 0) {
+        /* a detail frame's are its map's, read once (a million-vertex zone was parsed twice)
+         * and projected onto the detail's page from the lon/lat its map keeps till then */
+        *tl = theirs;
+        note_read(map, theirs->layer->read_sha256);
+        return cm_project_layer(page, map->proj, theirs->layer, TOLERANCE_PT, ctx);
+    }
     cm_status st = cm_timeline_load_layer(tl, path, lines ? map->mf->lines_layer
                                                           : map->mf->zones_layer,
                                           lines, problems, ctx);
@@ -436,16 +449,14 @@ static cm_status load_time(cm_map *map, const char *ledger, const char *layer,
     if (!parent && (st = cm_ledger_load_layer(&map->ledger, ledger, layer, problems, ctx)) != CM_OK)
         return st;
     note_read(map, map->ledger->read_sha256);
-    if ((st = load_timeline(map, FALSE, &map->zones, &map->zones_page, problems, ctx)) != CM_OK ||
-        (st = load_timeline(map, TRUE, &map->lines, &map->lines_page, problems, ctx)) != CM_OK)
+    if ((st = load_timeline(map, FALSE, &map->zones, &map->zones_page, parent, problems, ctx)) != CM_OK ||
+        (st = load_timeline(map, TRUE, &map->lines, &map->lines_page, parent, problems, ctx)) != CM_OK)
         return st;
     cm_gdal_quiet_begin();
     map->zones_on_land = map->zones && map->border.layer &&
                          cm_shapes_cut_to(&map->zones_page, map->zones->layer->n,
                                           map->border.page, map->border.layer->n);
     cm_gdal_quiet_end();
-    drop_lonlat(map->zones ? map->zones->layer : NULL);
-    drop_lonlat(map->lines ? map->lines->layer : NULL);
     return CM_OK;
 }
 
@@ -593,6 +604,10 @@ static cm_status load_any(cm_map **out, const char *path, const cm_map_options *
     find_regions_in_frame(map);
     if (!part_size && (st = cm_details_load(map, path, &opts, problems, ctx)) != CM_OK)
         goto cleanup;
+    if (!parent) { /* the details have projected them too */
+        drop_lonlat(map->zones ? map->zones->layer : NULL);
+        drop_lonlat(map->lines ? map->lines->layer : NULL);
+    }
     map->date = default_date(map);
     *out = map;
     map = NULL;

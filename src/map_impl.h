@@ -44,7 +44,8 @@ struct cm_map {
     int ncells;
     struct cm_change *change;  /* the last change map asked for (change.c), NULL for none */
     gboolean part;             /* a detail drawn inside another map's page (detail.c) */
-    gboolean borrowed;         /* ledger and sources are the parent map's: not freed here */
+    gboolean borrowed;         /* ledger, sources, zones and lines (not their page shapes) are the
+                                * parent map's: not freed here */
     int max_rank;              /* places ranked above this are left to the detail frames */
     cairo_surface_t *land;     /* the regions rastered inside the frame (furniture.c) */
     gboolean *region_in_frame; /* per region: some of it inside the frame (the legend's) */

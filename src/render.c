@@ -267,6 +267,20 @@ cm_status cm_map_render_cairo(cm_map *map, cairo_t *cr, double x, double y, doub
     return CM_OK;
 }
 
+/* Another shard's frame: laid out as render_pages would draw it as a PNG, on a recording
+ * that is thrown away, so that `memory` holds where its labels went. */
+static void lay_out_only(const cm_map *map, const cm_page_spec *spec, cm_label_memory *memory)
+{
+    cairo_surface_t *rec = cairo_recording_surface_create(
+        CAIRO_CONTENT_COLOR_ALPHA, &(cairo_rectangle_t){0, 0, map->page_w, map->page_h});
+    cairo_t *cr = cairo_create(rec);
+    cm_page_cache labels_only = {.memory = memory};
+    cm_sheet sh = {map, spec, 0, 1, NULL, &labels_only, NULL};
+    cm_draw_sheet(cr, &sh);
+    cairo_destroy(cr);
+    cairo_surface_destroy(rec);
+}
+
 /* The file names a pattern gives the series' dates, checked before anything is written:
  * none empty, no two alike, none a folder, each in a folder that exists.  A series that
  * would fail half-way must not have overwritten its first frames already. */
@@ -333,6 +347,13 @@ cm_status cm_map_render_series(cm_map *map, const char *path, const char *const 
      * of a PNG would find the later cells' positions */
     cm_label_memory *memory = (grid && grid[0] > 0) || !opts->keep_labels ? NULL
                                                                           : cm_label_memory_new();
+    int shards = MAX(opts->shard_count, 1), shard = opts->shard_index;
+    if (st == CM_OK && (shard < 0 || shard >= shards))
+        st = cm_fail(ctx, CM_EUSAGE, "shard %d of %d: the shard must be 0 to %d", shard, shards,
+                     shards - 1);
+    if (st == CM_OK && shards > 1 && !strchr(path, '%'))
+        st = cm_fail(ctx, CM_EUSAGE, "%s: a shard writes one file a date: give a file name "
+                     "pattern such as frames/%%Y-%%m-%%d.png", path);
     if (st == CM_OK && cm_anim_path(path)) {
         /* one animated file, one frame a date */
         if (grid && grid[0] > 0)
@@ -344,13 +365,19 @@ cm_status cm_map_render_series(cm_map *map, const char *path, const char *const 
     } else if (st == CM_OK && strchr(path, '%')) {
         /* one file per date, named by strftime on the pattern; every name checked first */
         char **names = NULL;
+        int mine = (n - shard + shards - 1) / shards, done = 0;
         if ((st = series_names(&names, path, specs, n, ctx)) == CM_OK) {
             for (int i = 0; i < n && st == CM_OK; i++) {
+                if (i % shards != shard) {
+                    if (memory)
+                        lay_out_only(map, &specs[i], memory);
+                    continue;
+                }
                 cm_render_options one = *opts;
                 one.progress = NULL;
                 st = render_pages(map, names[i], &specs[i], 1, NULL, &one, memory, ctx);
                 if (st == CM_OK && opts->progress)
-                    opts->progress(i + 1, n, opts->progress_data);
+                    opts->progress(++done, mine, opts->progress_data);
             }
         }
         g_strfreev(names);

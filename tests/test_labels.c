@@ -2,6 +2,7 @@
  * where there is no room beside a point, and positions kept from page to page in a series. */
 #include "conflictmap/conflictmap.h"
 #include "keyfile.h"
+#include "label_grid.h"
 #include "labels.h"
 #include "map_impl.h"
 #include "page.h"
@@ -42,6 +43,66 @@ static cm_box place_alpha(cm_label_memory *memory, gboolean blocked)
     cm_labeler_destroy(lab);
     cairo_destroy(cr);
     return b;
+}
+
+/* Whether id is filed under a cell that `query` touches. */
+static gboolean grid_finds(const cm_grid *g, cm_box query, guint id)
+{
+    int s[4];
+    if (!cm_grid_span(g, query, s))
+        return FALSE;
+    for (int r = s[2]; r <= s[3]; r++)
+        for (int c = s[0]; c <= s[1]; c++) {
+            const GArray *a = cm_grid_cell(g, c, r);
+            for (guint k = 0; a && k < a->len; k++)
+                if (g_array_index(a, guint, k) == id)
+                    return TRUE;
+        }
+    return FALSE;
+}
+
+/* The label engine's index (label_grid.c) finds every box that overlaps a query, wherever
+ * they are (outside the frame too, corners in any order), and nothing far away: random boxes
+ * against random queries, the exact overlap test against what the grid offers. */
+static void test_grid(void)
+{
+    cm_grid *g = cm_grid_new((cm_box){28, 73, 813, 502});
+    GRand *rand = g_rand_new_with_seed(18);
+    cm_box boxes[500];
+    for (guint i = 0; i < G_N_ELEMENTS(boxes); i++) {
+        double x = g_rand_double_range(rand, -100, 950), y = g_rand_double_range(rand, -50, 600);
+        double w = g_rand_double_range(rand, 0, i % 50 ? 40 : 400), h = g_rand_double_range(rand, 0, 30);
+        /* some with their corners swapped, some points */
+        boxes[i] = i % 7 ? (cm_box){x, y, x + w, y + h} : (cm_box){x + w, y + h, x, y};
+        if (i % 11 == 0)
+            boxes[i] = (cm_box){x, y, x, y};
+        cm_grid_add(g, boxes[i], i);
+    }
+    int near = 0, far = 0;
+    for (int q = 0; q < 2000; q++) {
+        double x = g_rand_double_range(rand, -120, 970), y = g_rand_double_range(rand, -60, 620);
+        cm_box query = {x, y, x + g_rand_double_range(rand, 0, 60), y + g_rand_double_range(rand, 0, 20)};
+        for (guint i = 0; i < G_N_ELEMENTS(boxes); i++) {
+            cm_box b = boxes[i];
+            cm_box n = {fmin(b.x0, b.x1), fmin(b.y0, b.y1), fmax(b.x0, b.x1), fmax(b.y0, b.y1)};
+            gboolean overlaps = n.x0 <= query.x1 && query.x0 <= n.x1 && n.y0 <= query.y1 &&
+                                query.y0 <= n.y1;
+            gboolean found = grid_finds(g, query, i);
+            if (overlaps && !found)
+                g_error("box %u (%g %g %g %g) overlaps query %d but the grid misses it", i, b.x0,
+                        b.y0, b.x1, b.y1, q);
+            near += overlaps, far += !found;
+        }
+    }
+    g_assert_cmpint(near, >, 100);
+    g_assert_cmpint(far, >, 2000 * 400); /* the grid offers a few cells, not every box */
+    /* a box with a NaN overlaps nothing and is filed nowhere */
+    cm_grid_add(g, (cm_box){NAN, 100, 120, 110}, 9999);
+    g_assert_false(grid_finds(g, (cm_box){0, 0, 900, 600}, 9999));
+    int s[4];
+    g_assert_false(cm_grid_span(g, (cm_box){0, NAN, 1, 1}, s));
+    g_rand_free(rand);
+    cm_grid_free(g);
 }
 
 /* A label pushed left by something on its right stays left on the next page, where the right
@@ -202,6 +263,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/labels/memory/keeps-position", test_memory_keeps_position);
+    g_test_add_func("/labels/grid", test_grid);
     g_test_add_func("/labels/callout", test_callout);
     g_test_add_func("/labels/not-beside-another", test_not_beside_another);
     g_test_add_func("/labels/places-of-the-day", test_places_of_the_day);

@@ -1,5 +1,6 @@
 /* Ledger: state as of a date, ties, unknown keys, and every class of bad row. */
 #include "conflictmap/conflictmap.h"
+#include "keyfile.h"
 #include "ledger.h"
 #include "style.h"
 #include "testutil.h"
@@ -55,6 +56,58 @@ static void test_as_of(void)
     rm_rf(dir);
     g_free(dir);
     cm_ctx_destroy(ctx);
+}
+
+/* A row's region, controller, source and confidence are interned (one copy of each text);
+ * its note and parties are its own; every row still answers as it did. */
+static void test_interned(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_status st;
+    char *dir;
+    cm_ledger *lg = load_text("2019-03-01,sirte,GNA,held,,src A,first\n"
+                              "2019-03-01,misrata,GNA,held,,src A,second\n"
+                              "2019-04-01,sirte,LNA,contested,LNA;GNA,src B,third\n"
+                              "2019-04-01,sirte,LNA,held,,src A,fourth\n",
+                              ctx, &st, &dir);
+    g_assert_cmpint(st, ==, CM_OK);
+    const cm_ledger_row *const *r = (const cm_ledger_row *const *)lg->rows->pdata;
+    g_assert_cmpuint(lg->rows->len, ==, 4);
+    g_assert_true(r[0]->region == r[2]->region && r[0]->region == r[3]->region);
+    g_assert_true(r[0]->source == r[1]->source && r[0]->source == r[3]->source);
+    g_assert_true(r[0]->controller == r[1]->controller);
+    g_assert_false(r[0]->region == r[1]->region);
+    g_assert_cmpstr(r[1]->region, ==, "misrata");
+    g_assert_cmpstr(r[2]->source, ==, "src B");
+    g_assert_cmpstr(r[2]->note, ==, "third");
+    g_assert_false(r[2]->note == r[3]->note);
+    GDate d = date("2019-04-01");
+    g_assert_cmpstr(cm_ledger_state(lg, "sirte", &d)->note, ==, "fourth");
+    d = date("2019-03-31");
+    g_assert_cmpstr(cm_ledger_state(lg, "sirte", &d)->note, ==, "first");
+    g_assert_cmpstr(cm_ledger_state(lg, "misrata", &d)->note, ==, "second");
+    cm_ledger_destroy(lg);
+    rm_rf(dir);
+    g_free(dir);
+    cm_ctx_destroy(ctx);
+}
+
+/* Dates are read digit by digit: only real YYYY-MM-DD days pass. */
+static void test_dates(void)
+{
+    GDate d;
+    g_assert_true(cm_parse_date("2020-02-29", &d));
+    g_assert_cmpint(g_date_get_year(&d), ==, 2020);
+    g_assert_cmpint(g_date_get_month(&d), ==, 2);
+    g_assert_cmpint(g_date_get_day(&d), ==, 29);
+    g_assert_true(cm_parse_date("0001-01-01", &d));
+    g_assert_true(cm_parse_date("9999-12-31", &d));
+    g_assert_cmpint(g_date_get_year(&d), ==, 9999);
+    const char *bad[] = {"2019-02-29", "0000-01-01", "2019-13-01", "2019-00-10", "2019-04-31",
+                         "2019-4-01",  "2019-04-1",  "2019/04/01", "2019-04-01x", " 2019-04-01",
+                         "20a9-04-01", "",           "2019-04-00"};
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++)
+        g_assert_false(cm_parse_date(bad[i], &d));
 }
 
 /* Rows out of order in the file; two rows on the same date: the later line wins. */
@@ -265,5 +318,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ledger/unknown-keys", test_unknown_keys);
     g_test_add_func("/ledger/spreadsheets", test_spreadsheets);
     g_test_add_func("/ledger/public-api", test_public_api);
+    g_test_add_func("/ledger/interned", test_interned);
+    g_test_add_func("/ledger/dates", test_dates);
     return g_test_run();
 }

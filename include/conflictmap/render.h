@@ -35,6 +35,12 @@ typedef struct cm_render_options {
     double hold;
     int width;
     int quality;
+    /* A series to one file a date: only the frames shard_index, shard_index + shard_count,
+     * shard_index + 2 shard_count, ... (0 <= shard_index < shard_count) are written, each
+     * byte-identical to the same frame of the whole series (with keep_labels, the frames
+     * between are laid out, not drawn, so that labels go where they would have gone).
+     * shard_count 0 or 1 (the default): every frame. */
+    int shard_index, shard_count;
 } cm_render_options;
 
 /* Sets every field to its default: 300 dpi, the default PNG level, one thread; an

@@ -27,6 +27,7 @@ typedef struct {
     char **styles; /* NULL-terminated, or NULL */
     double dpi, fps, hold;
     int png_compression;
+    char *shard; /* series --shard K/N */
     gboolean quiet, help, version, watch, force;
     guint64 given; /* which options the command line gave: a bit each, in the table's order */
 } options;

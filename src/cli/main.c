@@ -298,7 +298,7 @@ static int cmd_init(const char *boundaries, const options *o)
 static int cmd_series_or_diff(const command_spec *command, const char *mapfile, const options *o)
 {
     const gboolean series = command->bit == CMD_SERIES, web = command->bit == CMD_WEB;
-    int rc = EXIT_OK, n = 0, grid[2] = {0, 0};
+    int rc = EXIT_OK, n = 0, grid[2] = {0, 0}, shard[2] = {0, 1};
     char **dates = NULL, *out = NULL, tail = 0;
     cm_ctx *ctx = cm_ctx_new();
     cm_map *map = NULL;
@@ -325,10 +325,23 @@ static int cmd_series_or_diff(const command_spec *command, const char *mapfile, 
         rc = EXIT_USAGE;
         goto cleanup;
     }
+    if (o->shard && (sscanf(o->shard, "%d/%d%c", &shard[0], &shard[1], &tail) != 2 ||
+                     shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1])) {
+        fprintf(stderr, "conflictmap: --shard \"%s\" must be K/N with 0 <= K < N, such as 0/3\n",
+                o->shard);
+        rc = EXIT_USAGE;
+        goto cleanup;
+    }
     out = o->output ? g_strdup(o->output)
                     : default_output(mapfile, web      ? ".html"
                                               : series ? "-series.pdf"
                                                        : "-diff.png");
+    if (shard[1] > 1 && !strchr(out, '%')) {
+        fprintf(stderr, "conflictmap: --shard writes one file a date: -o needs a file name "
+                        "pattern such as frames/%%Y-%%m-%%d.png\n");
+        rc = EXIT_USAGE;
+        goto cleanup;
+    }
     cm_map_options mo;
     map_options_from(&mo, o);
     if ((st = cm_map_load(&map, mapfile, &mo, ctx)) != CM_OK)
@@ -337,6 +350,7 @@ static int cmd_series_or_diff(const command_spec *command, const char *mapfile, 
         goto report;
     cm_render_options ro;
     render_options_from(&ro, o);
+    ro.shard_index = shard[0], ro.shard_count = shard[1];
     if (web)
         st = cm_map_render_web(map, out, (const char *const *)dates, n, &ro, ctx);
     else if (series)

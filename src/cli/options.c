@@ -24,7 +24,7 @@ void cli_options_clear(options *o)
     g_free(o->output), g_free(o->date), g_free(o->control), g_free(o->lang);
     g_free(o->focus);
     g_free(o->key), g_free(o->name), g_free(o->name_ar), g_free(o->layer);
-    g_free(o->from), g_free(o->to), g_free(o->step), g_free(o->grid), g_free(o->at);
+    g_free(o->from), g_free(o->to), g_free(o->step), g_free(o->grid), g_free(o->at), g_free(o->shard);
     g_strfreev(o->styles);
 }
 
@@ -93,6 +93,8 @@ static const option_spec option_table[] = {
     {"png-compression", 0, ARG_INT, "N", CMD_DRAW & ~CMD_WEB, FIELD(png_compression),
      "zlib level 0-9 for PNG (default 3)"},
     {"quiet", 'q', ARG_FLAG, NULL, CMD_ALL, FIELD(quiet), "no warnings, no progress"},
+    {"shard", 0, ARG_TEXT, "K/N", CMD_SERIES, FIELD(shard),
+     "only frames K, K+N, K+2N... (K from 0)"},
     {"step", 0, ARG_TEXT, "Nd|Nw|Nm", CMD_SERIES | CMD_WEB, FIELD(step), "every N days, weeks or months (default 1m)"},
     {"style", 0, ARG_PATHS, "FILE", CMD_LOAD | CMD_QUERY, FIELD(styles),
      "a style on top of the map's (repeatable)"},
