@@ -38,6 +38,14 @@ static cm_status problem(GPtrArray *problems, cm_ctx *ctx, char *msg)
     return st;
 }
 
+/* An address a reader may follow: http or https, and nothing else (a javascript: or data:
+ * address in a link of the web edition would run or open what the data says). */
+static gboolean web_address(const char *url)
+{
+    return (g_ascii_strncasecmp(url, "http://", 7) == 0 && url[7]) ||
+           (g_ascii_strncasecmp(url, "https://", 8) == 0 && url[8]);
+}
+
 /* One row into a source; NULL, with the problem said, when it cannot be one. */
 static cm_source *read_source(OGRFeatureH f, const int col[5], const cm_sources *s, int line,
                               GPtrArray *problems, cm_ctx *ctx, cm_status *st)
@@ -63,6 +71,9 @@ static cm_source *read_source(OGRFeatureH f, const int col[5], const cm_sources 
         msg = g_strdup_printf("%s:%d: source \"%s\" has no published date (YYYY-MM-DD)%s%s%s",
                               s->path, line, src->id, text ? ", not \"" : "", text ? text : "",
                               text ? "\"" : "");
+    else if (src->url && !web_address(src->url))
+        msg = g_strdup_printf("%s:%d: source \"%s\": the url must be an http:// or https:// "
+                              "address (a web page links it)", s->path, line, src->id);
     g_free(text);
     if (!msg)
         return src;

@@ -135,6 +135,9 @@ static const bad_case cases[] = {
       "(did you mean \"test-early\"?)"}, FALSE, TRUE, NULL},
     {"source id not in the table (render)", {"render", BAD "source-unknown.map", "-o", "OUT"}, 3,
      {"ledger-unknown-source.csv:3: source \"test-erly\" is not in "}, FALSE, FALSE, NULL},
+    {"source whose address is not a web page's", {"check", BAD "source-script-url.map"}, 3,
+     {"sources-script-url.csv:3: source \"test-script\": the url must be an http:// or "
+      "https:// address"}, FALSE, TRUE, NULL},
     {"source of no published date", {"check", BAD "source-undated.map"}, 3,
      {"sources-undated.csv:3: source \"test-undated\" has no published date (YYYY-MM-DD)"},
      FALSE, TRUE, NULL},

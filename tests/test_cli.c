@@ -111,6 +111,17 @@ static void test_series_bad_step(void)
                    "-q", "--from", "2019-05-01", "--to", "2019-04-01", "-o", "out.pdf", NULL);
 }
 
+/* An animation's options on a series that is not one are refused, not ignored. */
+static void test_series_animation_options(void)
+{
+    expect_failure(2, "--fps and --hold are for an animation: -o out.pdf is not a .webp", "series",
+                   "-q", "--from", "2019-04-01", "--to", "2019-05-01", "--fps", "3", "-o",
+                   "out.pdf", NULL);
+    expect_failure(2, "--fps and --hold are for an animation: -o f-%Y-%m-%d.png is not a .webp",
+                   "series", "-q", "--from", "2019-04-01", "--to", "2019-05-01", "--hold", "2",
+                   "-o", "f-%Y-%m-%d.png", NULL);
+}
+
 /* A series longer than the limit is refused, saying the limit, rather than cut short. */
 static void test_series_too_long(void)
 {
@@ -420,6 +431,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/series/strict-dates", test_series_strict_dates);
     g_test_add_func("/cli/series/bad-step", test_series_bad_step);
     g_test_add_func("/cli/series/too-long", test_series_too_long);
+    g_test_add_func("/cli/series/animation-options", test_series_animation_options);
     g_test_add_func("/cli/dpi", test_dpi);
     g_test_add_func("/cli/watch/exit-codes", test_watch_exit_codes);
     g_test_add_func("/cli/options/not-for-command", test_option_not_for_command);

@@ -342,6 +342,14 @@ static int cmd_series_or_diff(const command_spec *command, const char *mapfile, 
         rc = EXIT_USAGE;
         goto cleanup;
     }
+    const char *dot = strrchr(out, '.');
+    if ((cli_option_given(o, "fps") || cli_option_given(o, "hold")) &&
+        !(dot && !g_ascii_strcasecmp(dot, ".webp"))) {
+        fprintf(stderr, "conflictmap: --fps and --hold are for an animation: -o %s is not a "
+                        ".webp\n", out);
+        rc = EXIT_USAGE;
+        goto cleanup;
+    }
     cm_map_options mo;
     map_options_from(&mo, o);
     if ((st = cm_map_load(&map, mapfile, &mo, ctx)) != CM_OK)
