@@ -70,7 +70,19 @@ static char *masked_vprintf(const char *fmt, va_list ap)
 {
     char *raw = g_strdup_vprintf(fmt, ap), *masked = cm_datasource_mask(raw);
     g_free(raw);
-    return masked;
+    /* a message is one line, whatever the data quoted in it holds: a newline or a terminal's
+     * escape sequence in a value is written as \n or \x1b, not obeyed */
+    GString *one = g_string_sized_new(strlen(masked));
+    for (const unsigned char *p = (const unsigned char *)masked; *p; p++) {
+        if (*p == '\n')
+            g_string_append(one, "\\n");
+        else if (*p < 0x20 || *p == 0x7f)
+            g_string_append_printf(one, "\\x%02x", *p);
+        else
+            g_string_append_c(one, (char)*p);
+    }
+    g_free(masked);
+    return g_string_free(one, FALSE);
 }
 
 cm_status cm_fail(cm_ctx *ctx, cm_status status, const char *fmt, ...)

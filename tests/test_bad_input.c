@@ -161,6 +161,11 @@ static const bad_case cases[] = {
     {"ledger rows out of date order (check)", {"check", "--control", BAD "ledger-out-of-order.csv"},
      3, {"ledger-out-of-order.csv:3: rows for \"tripoli\" out of date order",
          "ledger-out-of-order.csv:5: rows for \"sirte\" out of date order"}, FALSE, TRUE, NULL},
+    /* a message stays one line whatever a value holds: a newline, a terminal's escape */
+    {"controller holding a newline and an escape sequence",
+     {"check", "--control", BAD "ledger-control-chars.csv"}, 3,
+     {"ledger-control-chars.csv:3: unknown controller \"GN\\nA\\x1b[31mRED\""}, FALSE, FALSE,
+     NULL},
     /* a series' file names are all checked before the first is written */
     {"series names: a year for monthly frames",
      {"series", "--from", "2019-01-01", "--to", "2019-12-01", "--step", "1m", "--dpi", "10", "-o",
