@@ -106,8 +106,9 @@
     const [title, outlet, published, url] = data.sources[n - 1];
     const li = document.createElement("li");
     li.value = n;
-    /* each part isolated, so that a Latin title, an outlet and a date keep their own order
-     * on a right-to-left page */
+    /* an entry takes the direction of its own text (an English title reads left to right on
+     * an Arabic page, over as many lines as it wraps to), each part isolated from the next */
+    li.dir = "auto";
     const part = (text) => {
       const b = document.createElement("bdi");
       b.textContent = text;

@@ -329,9 +329,15 @@ describe("web edition", () => {
     assert.equal(await page.$eval("html", (e) => e.lang), "ar");
     assert.match(await page.$eval("#cm-play", (e) => e.textContent), /[\u0600-\u06ff]/);
     /* each source's title, outlet and date isolated, so none takes the page's direction */
-    const notes = await page.$$eval("#cm-notes li", (lis) => lis.map((li) => li.querySelectorAll("bdi").length));
+    const notes = await page.$$eval("#cm-notes li", (lis) => lis.map((li) => li.dir + li.querySelectorAll("bdi").length));
     assert.ok(notes.length > 0);
-    assert.ok(notes.every((n) => n === 3), notes.join());
+    assert.ok(notes.every((n) => n === "auto3"), notes.join());
+    /* an English entry reads left to right: its title starts at its left, its date ends it */
+    const order = await page.$eval("#cm-notes li", (li) => {
+      const bdi = li.querySelectorAll("bdi");
+      return [getComputedStyle(li).direction, bdi[0].getBoundingClientRect().top <= bdi[2].getBoundingClientRect().top];
+    });
+    assert.deepEqual(order, ["ltr", true]);
     /* dates in the tooltip and the notice in Arabic */
     await page.goto("file://" + ar + "#2020-06-06");
     assert.match(await page.$eval("#cm-notice", (e) => e.textContent), /[\u0600-\u06ff]/);
