@@ -204,7 +204,7 @@ cm_status cm_map_render_web(cm_map *map, const char *path, const char *const *da
     g_string_truncate(json, json->len - 1); /* the closing brace: the words follow */
     script_words(json, map->style);
     g_string_append(json, "}");
-    cm_web_svg(svg, map, body->lab, stripes);
+    cm_web_svg(svg, map, body, stripes);
     char *png = fallback_png(map, &days[n - 1], ctx);
     GString *body_html = g_string_new(NULL), *fonts = g_string_new(NULL);
     page_body(body_html, map, svg, n, png);

@@ -7,6 +7,7 @@
 #include "labels.h"
 #include "layout.h"
 #include "map_impl.h"
+#include "page.h"
 
 #include <cairo.h>
 
@@ -25,10 +26,11 @@ const char *cm_web_color(cm_rgba c, char *buf);
 
 /* The SVG of the map's page: the base (page, sea, neighbours), each region, each town's or
  * site's ground (cell) and symbol with its id and class, the border, and the labels `lab`
- * placed (the renderer's, from the same layout).  Fills of controlled features are left to
- * the script; `paints` (NULL-terminated CSS paints, "url(#cm-pN)" for striped ones, with
+ * placed (the renderer's, from the same layout), and each detail frame's places and labels on
+ * the main map, hidden until the reader zooms in (class cm-deep-only).  Fills of controlled
+ * features are left to the script; `paints` (NULL-terminated CSS paints, "url(#cm-pN)" for striped ones, with
  * `stripes` their colours) become the <defs> the script refers to. */
-void cm_web_svg(GString *out, const cm_map *map, const cm_labeler *lab, GPtrArray *stripes);
+void cm_web_svg(GString *out, const cm_map *map, const cm_page_body *body, GPtrArray *stripes);
 
 /* The box (x, y, w, h, page points) the outline of detail frame i encloses on the main map;
  * FALSE when it does not show. */

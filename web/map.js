@@ -337,11 +337,32 @@
       show(k, true);
     }
   });
-  /* Zoom and pan: the map's viewBox, within its frame, from the whole map to a twelfth of it;
+  /* Zoom and pan: the map's viewBox, within its frame, from the whole map to 1/24 of it;
    * the labels are text and grow with it. */
   const whole = map.getAttribute("viewBox").split(" ").map(Number);
   let view = whole.slice();
-  const MAX_ZOOM = 12;
+  const MAX_ZOOM = 24;
+
+  /* Zoomed in on a detail frame's extent, the page shows what the detail frame of the PDF
+   * does: its places and labels, in place of the main map's labels there. */
+  const details = [...map.querySelectorAll(".detail")].map((g) => g.dataset.zoom.split(" ").map(Number));
+  const inside = (b, x, y) => x >= b[0] && x <= b[0] + b[2] && y >= b[1] && y <= b[1] + b[3];
+  map.querySelectorAll(".labels:not(.cm-deep-only) text").forEach((t) => {
+    const b = t.getBBox();
+    if (details.some((d) => inside(d, b.x + b.width / 2, b.y + b.height / 2))) {
+      t.classList.add("cm-in-detail");
+    }
+  });
+
+  function setDeep() {
+    const cx = view[0] + view[2] / 2;
+    const cy = view[1] + view[3] / 2;
+    const deep = details.some((d) => inside(d, cx, cy) && view[2] <= d[2] * 2.5);
+    map.classList.toggle("cm-deep", deep);
+    map.querySelectorAll(".cm-deep-only").forEach((g) => {
+      g.setAttribute("visibility", deep ? "visible" : "hidden");
+    });
+  }
 
   function setView(x, y, w, h) {
     const k = Math.min(Math.max(w / whole[2], 1 / MAX_ZOOM), 1);
@@ -354,6 +375,7 @@
     view = [vx, vy, vw, vh];
     map.setAttribute("viewBox", view.map((v) => v.toFixed(2)).join(" "));
     map.classList.toggle("cm-zoomed", k < 1);
+    setDeep();
     if (!tip.hidden && pinned === null) {
       tip.hidden = true;
     } else if (pinned !== null) {

@@ -246,6 +246,12 @@ describe("web edition", () => {
     const tripoli = await box();
     assert.ok(tripoli[2] < whole[2] / 4, tripoli.join());
     assert.ok(await labelH() > before * 4);
+    /* zoomed in there, the detail frame's labels show (Tarhuna's among them), and hide again */
+    const deep = () => page.$$eval("#cm-map .labels.cm-deep-only", (gs) => gs.map((g) => [
+      getComputedStyle(g).visibility, [...g.querySelectorAll("text")].map((t) => t.textContent).join("|")]));
+    const [[shown, texts]] = await deep();
+    assert.equal(shown, "visible");
+    assert.match(texts, /Tarhuna/);
     /* Tripoli's star is in the view */
     const star = await page.$eval("#town-tripoli", (e) => {
       const b = e.getBBox();
@@ -276,6 +282,7 @@ describe("web edition", () => {
     assert.equal((await box())[2].toFixed(1), panned[2].toFixed(1));
     await page.keyboard.press("0");
     assert.deepEqual(await box(), whole);
+    assert.equal((await deep())[0][0], "hidden");
     /* ctrl and the wheel zoom about the pointer */
     await page.$eval("#cm-map", (e, [x, y]) => e.dispatchEvent(new WheelEvent("wheel",
       { deltaY: -300, ctrlKey: true, clientX: x, clientY: y, bubbles: true, cancelable: true })), r);
