@@ -33,7 +33,7 @@ static void script_words(GString *out, const cm_style *s)
 {
     static const char *const keys[] = {"web-play", "web-pause", "web-since", "web-status",
                                        "web-confidence", "web-sources", "web-held-by",
-                                       "web-date-of", "web-region"};
+                                       "web-date-of", "web-region", "web-nearest"};
     g_string_append(out, ",\n\"words\":{");
     for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
         g_string_append_printf(out, "%s\"%s\":", i ? "," : "", keys[i] + 4);
@@ -89,12 +89,55 @@ static void page_head(GString *h, const cm_map *map, const char *lang, const cha
     g_string_append(h, "</h1>\n<p id=\"cm-subtitle\" aria-live=\"polite\"></p></header>\n");
 }
 
+static void zoom_button(GString *h, const char *id, const char *text, const char *label,
+                        const char *zoom)
+{
+    g_string_append_printf(h, "<button id=\"%s\" type=\"button\" class=\"cm-zb\"", id);
+    if (label) {
+        g_string_append(h, " aria-label=\"");
+        html_text(h, label);
+        g_string_append(h, "\"");
+    }
+    if (zoom)
+        g_string_append_printf(h, " data-zoom=\"%s\"", zoom);
+    g_string_append_c(h, '>');
+    html_text(h, text);
+    g_string_append(h, "</button>");
+}
+
+/* Zoom in, out, back to the whole map, and to each detail frame's extent (the script changes
+ * the map's viewBox: the labels, being text, grow with it). */
+static void zoom_controls(GString *h, const cm_map *map)
+{
+    const cm_style *s = map->style;
+    g_string_append(h, "<div class=\"cm-zoom\" role=\"group\" aria-label=\"");
+    html_text(h, cm_word(s, "web-zoom"));
+    g_string_append(h, "\">");
+    zoom_button(h, "cm-zoom-in", "+", cm_word(s, "web-zoom-in"), NULL);
+    zoom_button(h, "cm-zoom-out", "\u2212", cm_word(s, "web-zoom-out"), NULL);
+    zoom_button(h, "cm-zoom-reset", cm_word(s, "web-zoom-reset"), NULL, NULL);
+    for (int i = 0; i < map->ndetails && i < map->mf->ndetails; i++) {
+        double box[4];
+        if (!cm_web_detail_box(map, i, box))
+            continue;
+        char *id = g_strdup_printf("cm-zoom-detail-%d", i);
+        char *zoom = g_strdup_printf("%.1f %.1f %.1f %.1f", box[0], box[1], box[2], box[3]);
+        char *label = cm_wordf(s, "web-zoom-to", map->mf->details[i].title, NULL);
+        zoom_button(h, id, map->mf->details[i].title, label, zoom);
+        g_free(id), g_free(zoom), g_free(label);
+    }
+    g_string_append(h, "</div>\n");
+}
+
 /* The controls, the map, the tooltip, the legend and the notes; the script fills them. */
 static void page_body(GString *h, const cm_map *map, const GString *svg, int n, const char *png)
 {
     const cm_style *s = map->style;
     /* hidden until the script runs: without it, only the <noscript> picture shows */
-    g_string_append(h, "<div id=\"cm-live\" hidden>\n<div class=\"cm-controls\">\n<button id=\"cm-play\" type=\"button\" "
+    g_string_append(h, "<div id=\"cm-live\" hidden>\n<a id=\"cm-skip\" class=\"cm-skip\" "
+                       "href=\"#cm-legend-title\">");
+    html_text(h, cm_word(s, "web-skip"));
+    g_string_append(h, "</a>\n<div class=\"cm-controls\">\n<button id=\"cm-play\" type=\"button\" "
                        "aria-pressed=\"false\">");
     html_text(h, cm_word(s, "web-play"));
     g_string_append(h, "</button>\n<label for=\"cm-slider\" class=\"cm-label\">");
@@ -104,11 +147,13 @@ static void page_body(GString *h, const cm_map *map, const GString *svg, int n, 
                            "for=\"cm-slider\"></output>\n</div>\n", n - 1, n - 1);
     g_string_append(h, "<p class=\"cm-help\">");
     html_text(h, cm_word(s, "web-help"));
-    g_string_append(h, "</p>\n<figure class=\"cm-figure\">\n");
+    g_string_append(h, "</p>\n<p id=\"cm-notice\" class=\"cm-notice\" role=\"status\" hidden></p>\n");
+    zoom_controls(h, map);
+    g_string_append(h, "<figure class=\"cm-figure\">\n");
     g_string_append(h, svg->str);
     g_string_append(h, "<div id=\"cm-tip\" role=\"status\" hidden></div>\n</figure>\n");
     g_string_append(h, "<section class=\"cm-legend\" aria-labelledby=\"cm-legend-title\">"
-                       "<h2 id=\"cm-legend-title\">");
+                       "<h2 id=\"cm-legend-title\" tabindex=\"-1\">");
     html_text(h, s->legend_title ? s->legend_title : cm_word(s, "web-legend"));
     g_string_append(h, "</h2>\n<ul id=\"cm-legend\"></ul></section>\n"
                        "<section class=\"cm-notes\" aria-labelledby=\"cm-notes-title\">"
@@ -159,7 +204,7 @@ cm_status cm_map_render_web(cm_map *map, const char *path, const char *const *da
     g_string_truncate(json, json->len - 1); /* the closing brace: the words follow */
     script_words(json, map->style);
     g_string_append(json, "}");
-    cm_web_svg(svg, map, body->lab, stripes);
+    cm_web_svg(svg, map, body, stripes);
     char *png = fallback_png(map, &days[n - 1], ctx);
     GString *body_html = g_string_new(NULL), *fonts = g_string_new(NULL);
     page_body(body_html, map, svg, n, png);

@@ -5,7 +5,11 @@
 #define CM_WEB_H
 
 #include "labels.h"
+#include "layout.h"
 #include "map_impl.h"
+#include "page.h"
+
+#include <cairo.h>
 
 #include <glib.h>
 
@@ -22,10 +26,15 @@ const char *cm_web_color(cm_rgba c, char *buf);
 
 /* The SVG of the map's page: the base (page, sea, neighbours), each region, each town's or
  * site's ground (cell) and symbol with its id and class, the border, and the labels `lab`
- * placed (the renderer's, from the same layout).  Fills of controlled features are left to
- * the script; `paints` (NULL-terminated CSS paints, "url(#cm-pN)" for striped ones, with
+ * placed (the renderer's, from the same layout), and each detail frame's places and labels on
+ * the main map, hidden until the reader zooms in (class cm-deep-only).  Fills of controlled
+ * features are left to the script; `paints` (NULL-terminated CSS paints, "url(#cm-pN)" for striped ones, with
  * `stripes` their colours) become the <defs> the script refers to. */
-void cm_web_svg(GString *out, const cm_map *map, const cm_labeler *lab, GPtrArray *stripes);
+void cm_web_svg(GString *out, const cm_map *map, const cm_page_body *body, GPtrArray *stripes);
+
+/* The box (x, y, w, h, page points) the outline of detail frame i encloses on the main map;
+ * FALSE when it does not show. */
+gboolean cm_web_detail_box(const cm_map *map, int i, double box[4]);
 
 /* The lines, and the events, each an element ("line-FID", "event-N", class "mark") hidden
  * until the script shows those in force (web_marks.c): lines under the places, events over. */
@@ -46,5 +55,16 @@ void cm_web_fonts_css(GString *css, const char *families, const char *text);
 /* Appends `s` as a JSON string literal, with "</" written "<\/" so that it can sit inside a
  * <script> element. */
 void cm_web_json_string(GString *out, const char *s);
+
+/* Draws with `draw` (one of draw.c's functions, given `data`) on cairo's SVG surface of w by
+ * h points and appends the <path> elements it wrote, coordinates to 0.1 pt; `current`: the
+ * sentinel fill black (0, 0, 0) becomes currentColor, for the script to colour (web_symbols.c). */
+typedef void (*cm_web_draw_fn)(cairo_t *cr, const void *data);
+void cm_web_cairo(GString *out, cm_web_draw_fn draw, const void *data, double w, double h,
+                  gboolean current);
+
+/* A legend item's swatch as a small inline <svg>, drawn as the map draws that kind; `area` the
+ * SVG paint of an area's swatch (a colour or "url(#cm-pN)"). */
+void cm_web_swatch(GString *out, const cm_style *s, const cm_legend_item *it, const char *area);
 
 #endif

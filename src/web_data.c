@@ -44,6 +44,7 @@ typedef struct {
     GPtrArray *paints;  /* cm_paint*, in the order first used */
     GPtrArray *stripes; /* the caller's: cm_paint* of the striped ones, owned by it */
     GPtrArray *sources; /* const cm_source*, in the order first cited */
+    GPtrArray *swatches; /* the legend's swatches as SVG (char*), each written once */
 } data_state;
 
 /* The index of `p` among the paints, added when new. */
@@ -59,25 +60,16 @@ static int paint_index(data_state *d, const cm_paint *p)
 }
 
 /* A paint as the SVG refers to it: a colour, or the stripes' pattern. */
-static void paint_css(GString *out, data_state *d, const cm_paint *p, gboolean html)
+static void paint_css(GString *out, data_state *d, const cm_paint *p)
 {
     char c[32];
     if (p->n <= 1) {
         g_string_append(out, cm_web_color(p->colors[0], c));
         return;
     }
-    if (!html) {
-        for (guint k = 0; k < d->stripes->len; k++)
-            if (!memcmp(d->stripes->pdata[k], p, sizeof *p))
-                g_string_append_printf(out, "url(#cm-p%u)", k);
-        return;
-    }
-    /* a legend swatch in HTML: the same stripes as a CSS gradient */
-    g_string_append_printf(out, "repeating-linear-gradient(%.0fdeg", 90 - d->map->style->hatch_angle);
-    for (int i = 0; i < p->n; i++)
-        g_string_append_printf(out, ",%s %dpx %dpx", cm_web_color(p->colors[i], c), 3 * i,
-                               3 * (i + 1));
-    g_string_append(out, ")");
+    for (guint k = 0; k < d->stripes->len; k++)
+        if (!memcmp(d->stripes->pdata[k], p, sizeof *p))
+            g_string_append_printf(out, "url(#cm-p%u)", k);
 }
 
 static int source_index(data_state *d, const cm_source *src)
@@ -133,8 +125,8 @@ static void feature_state(GString *out, data_state *d, const cm_ledger_row *r, G
 {
     const cm_style *s = d->map->style;
     cm_paint p = cm_row_paint(s, r);
-    char since[11], key[64];
-    cm_format_date(&r->date, since);
+    char key[64];
+    char *since = cm_format_date_long(s, &r->date); /* in the page's language */
     char *holder = holder_text(s, r), *status = status_text(s, r);
     g_string_append_printf(out, "[%d,", paint_index(d, &p));
     cm_web_json_string(out, holder);
@@ -150,6 +142,7 @@ static void feature_state(GString *out, data_state *d, const cm_ledger_row *r, G
     g_string_append(out, "]]");
     g_free(holder);
     g_free(status);
+    g_free(since);
 }
 
 /* Each feature: [element id, name in the page's language, kind]. */
@@ -186,18 +179,36 @@ static void features(GString *out, const cm_map *map)
     g_string_append(out, "],\n");
 }
 
-/* The legend's items on one date, [css background, text, symbol?] each: the renderer's. */
+/* The index of a legend item's swatch among those written, added when new. */
+static int swatch_index(data_state *d, const cm_legend_item *it)
+{
+    GString *paint = g_string_new(NULL), *svg = g_string_new(NULL);
+    if (it->kind == CM_SWATCH_AREA) {
+        paint_index(d, &it->paint); /* its stripes' pattern defined with the map's */
+        paint_css(paint, d, &it->paint);
+    }
+    cm_web_swatch(svg, d->map->style, it, paint->str);
+    g_string_free(paint, TRUE);
+    for (guint i = 0; i < d->swatches->len; i++)
+        if (!strcmp(d->swatches->pdata[i], svg->str)) {
+            g_string_free(svg, TRUE);
+            return (int)i;
+        }
+    g_ptr_array_add(d->swatches, g_string_free(svg, FALSE));
+    return (int)d->swatches->len - 1;
+}
+
+/* The legend's items on one date, [swatch, text] each: the renderer's items, each swatch
+ * drawn as the map draws its kind. */
 static void legend(GString *out, data_state *d, const cm_control *cs)
 {
     GArray *items = cm_legend_items(d->map, cs);
     g_string_append_c(out, '[');
     for (guint i = 0; i < items->len; i++) {
         const cm_legend_item *it = &g_array_index(items, cm_legend_item, i);
-        g_string_append(out, i ? ",[\"" : "[\"");
-        paint_css(out, d, &it->paint, TRUE);
-        g_string_append(out, "\",");
+        g_string_append_printf(out, "%s[%d,", i ? "," : "", swatch_index(d, it));
         cm_web_json_string(out, it->text);
-        g_string_append_printf(out, ",%d]", it->kind == CM_SWATCH_AREA ? 0 : 1);
+        g_string_append_c(out, ']');
     }
     g_string_append_c(out, ']');
     cm_legend_items_free(items);
@@ -230,12 +241,12 @@ static void events_data(GString *out, data_state *d)
     g_string_append(out, "\"events\":[");
     for (int i = 0; map->events && i < map->events->n; i++) {
         const cm_event *e = &map->events->items[i];
-        char day[11];
-        cm_format_date(&e->date, day);
+        char *day = cm_format_date_long(map->style, &e->date);
         g_string_append(out, i ? ",[" : "[");
         cm_web_json_string(out, ar && e->text_ar ? e->text_ar : e->text);
         g_string_append_c(out, ',');
         cm_web_json_string(out, day);
+        g_free(day);
         g_string_append(out, ",[");
         char **ids = cm_source_ids(e->sources);
         int k = 0;
@@ -269,10 +280,11 @@ void cm_web_data(GString *json, const cm_map *map, const GDate *dates, int n, GP
                                        .status = t->status, .parties = t->parties,
                                        .source = t->source};
     }
-    data_state d = {map, g_ptr_array_new_with_free_func(g_free), stripes, g_ptr_array_new()};
+    data_state d = {map, g_ptr_array_new_with_free_func(g_free), stripes, g_ptr_array_new(),
+                    g_ptr_array_new_with_free_func(g_free)};
     GString *changes = g_string_new("\"changes\":["), *legends = g_string_new("\"legend\":[");
     GString *notes = g_string_new("\"notes\":["), *titles = g_string_new("\"titles\":[");
-    GString *iso = g_string_new("\"dates\":["), *last_legend = g_string_new(NULL);
+    GString *iso = g_string_new("\"dates\":["), *longs = g_string_new("\"long\":["), *last_legend = g_string_new(NULL);
     GString *marks = g_string_new("\"marks\":["), *last_marks = g_string_new(NULL);
     const cm_ledger_row **before = g_new0(const cm_ledger_row *, (size_t)nf);
     for (int k = 0; k < n; k++) {
@@ -283,6 +295,8 @@ void cm_web_data(GString *json, const cm_map *map, const GDate *dates, int n, GP
         g_string_append(iso, k ? "," : "");
         cm_web_json_string(iso, day);
         char *long_date = cm_format_date_long(s, &dates[k]);
+        g_string_append(longs, k ? "," : "");
+        cm_web_json_string(longs, long_date);
         char *title = map->mf->subtitle ? cm_wordf(s, "subtitle-as-of", map->mf->subtitle, long_date, NULL)
                                         : cm_wordf(s, "as-of", long_date, NULL);
         g_string_append(titles, k ? "," : "");
@@ -332,14 +346,19 @@ void cm_web_data(GString *json, const cm_map *map, const GDate *dates, int n, GP
         g_string_free(one, TRUE);
         cm_control_clear(&cs);
     }
-    g_string_append_printf(json, "{%s],\n%s],\n", iso->str, titles->str);
+    g_string_append_printf(json, "{%s],\n%s],\n%s],\n", iso->str, longs->str, titles->str);
     events_data(json, &d); /* before the sources: it numbers those it cites */
     features(json, map);
     g_string_append(json, "\"paints\":[");
     for (guint i = 0; i < d.paints->len; i++) {
         g_string_append(json, i ? ",\"" : "\"");
-        paint_css(json, &d, d.paints->pdata[i], FALSE);
+        paint_css(json, &d, d.paints->pdata[i]);
         g_string_append_c(json, '"');
+    }
+    g_string_append(json, "],\n\"swatches\":[");
+    for (guint i = 0; i < d.swatches->len; i++) {
+        g_string_append(json, i ? ",\n" : "\n");
+        cm_web_json_string(json, d.swatches->pdata[i]);
     }
     g_string_append(json, "],\n\"sources\":[");
     for (guint i = 0; i < d.sources->len; i++) {
@@ -363,6 +382,8 @@ void cm_web_data(GString *json, const cm_map *map, const GDate *dates, int n, GP
     g_free(zone_rows);
     g_string_free(changes, TRUE), g_string_free(legends, TRUE), g_string_free(notes, TRUE);
     g_string_free(titles, TRUE), g_string_free(iso, TRUE), g_string_free(last_legend, TRUE);
+    g_string_free(longs, TRUE);
     g_ptr_array_unref(d.paints);
     g_ptr_array_unref(d.sources);
+    g_ptr_array_unref(d.swatches);
 }

@@ -1,7 +1,9 @@
 /* The web edition's marks: front lines, offensives and withdrawals (the zones' and lines'
  * timeline), and events, as SVG elements with ids; the script shows those in force on the
- * date shown (the data's "marks", web_data.c).  Drawn more simply than the PDF's (symbols.c):
- * a front as a dark line on a halo, an axis as a line in its actor's colour with a head. */
+ * date shown (the data's "marks", web_data.c).  Lines are drawn as the PDF draws them
+ * (symbols.c), through cairo's SVG surface (web_symbols.c); an event is a mark, explained on
+ * hover, not numbered. */
+#include "draw.h"
 #include "map_impl.h"
 #include "page.h"
 #include "style.h"
@@ -9,50 +11,42 @@
 
 #include <string.h>
 
-static void line_path(GString *out, const cm_ring *r)
+/* One line in force, drawn by the renderer's own functions as on the PDF (symbols.c): a front
+ * with its teeth, an offensive or withdrawal as an arrow with its head and casing. */
+typedef struct {
+    const cm_style *s;
+    const cm_timed *t;
+    const cm_shape *sh;
+} line_job;
+
+static void draw_line(cairo_t *cr, const void *data)
 {
-    for (int k = 0; k < r->n; k++)
-        g_string_append_printf(out, "%c%.1f %.1f", k ? 'L' : 'M', r->xy[2 * k], r->xy[2 * k + 1]);
+    const line_job *j = data;
+    const cm_style *s = j->s;
+    cm_rgba c = cm_style_controller(s, j->t->actor)->fill;
+    gboolean back = j->t->kind == CM_LINE_WITHDRAWAL;
+    cm_arrow_style st = cm_arrow_style_for(back ? cm_lighten(c, 0.5) : c, back, s->place_halo,
+                                           s->place_color);
+    for (int r = 0; r < j->sh->nrings; r++) {
+        if (j->t->kind == CM_LINE_FRONT)
+            cm_draw_front(cr, j->sh->rings[r].xy, j->sh->rings[r].n, 1.1, s->place_color,
+                          s->place_halo);
+        else
+            cm_draw_arrow(cr, j->sh->rings[r].xy, j->sh->rings[r].n, &st);
+    }
 }
 
-/* One marker per line: an arrowhead in the line's own colour (SVG 1.1 markers cannot take
- * it from the line). */
 static void lines(GString *out, const cm_map *map)
 {
-    const cm_style *s = map->style;
-    char c[32], halo[32], ink[32];
-    cm_web_color(s->place_halo, halo);
-    cm_web_color(s->place_color, ink);
-    g_string_append(out, "<g class=\"lines\" fill=\"none\" stroke-linecap=\"round\" "
-                         "stroke-linejoin=\"round\">\n");
+    g_string_append(out, "<g class=\"lines\">\n");
     for (int i = 0; i < map->lines->layer->n; i++) {
-        const cm_timed *t = &map->lines->items[i];
-        const cm_shape *sh = &map->lines_page[i];
-        if (sh->nrings == 0)
+        line_job job = {map->style, &map->lines->items[i], &map->lines_page[i]};
+        if (job.sh->nrings == 0)
             continue;
-        GString *d = g_string_new(NULL);
-        for (int r = 0; r < sh->nrings; r++)
-            line_path(d, &sh->rings[r]);
-        g_string_append_printf(out, "<g id=\"line-%ld\" class=\"mark\" visibility=\"hidden\">", t->fid);
-        if (t->kind == CM_LINE_FRONT) {
-            g_string_append_printf(out, "<path stroke=\"%s\" stroke-width=\"3\" d=\"%s\"/>"
-                                   "<path stroke=\"%s\" stroke-width=\"1.1\" stroke-dasharray=\"3 1.5\" "
-                                   "d=\"%s\"/>", halo, d->str, ink, d->str);
-        } else {
-            cm_rgba col = cm_style_controller(s, t->actor)->fill;
-            gboolean back = t->kind == CM_LINE_WITHDRAWAL;
-            cm_web_color(back ? cm_lighten(col, 0.5) : col, c);
-            g_string_append_printf(out, "<marker id=\"cm-head%d\" viewBox=\"0 0 10 10\" refX=\"5\" "
-                                   "refY=\"5\" markerWidth=\"3\" markerHeight=\"3\" "
-                                   "orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10Z\" "
-                                   "fill=\"%s\"/></marker>", i, c);
-            g_string_append_printf(out, "<path stroke=\"%s\" stroke-width=\"4.2\" d=\"%s\"/>"
-                                   "<path stroke=\"%s\" stroke-width=\"2.4\"%s "
-                                   "marker-end=\"url(#cm-head%d)\" d=\"%s\"/>", halo, d->str, c,
-                                   back ? " stroke-dasharray=\"5 3\"" : "", i, d->str);
-        }
+        g_string_append_printf(out, "<g id=\"line-%ld\" class=\"mark\" visibility=\"hidden\">\n",
+                               job.t->fid);
+        cm_web_cairo(out, draw_line, &job, map->page_w, map->page_h, FALSE);
         g_string_append(out, "</g>\n");
-        g_string_free(d, TRUE);
     }
     g_string_append(out, "</g>\n");
 }

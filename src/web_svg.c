@@ -6,6 +6,7 @@
  * placed. */
 #include "draw.h"
 #include "map_impl.h"
+#include "page.h"
 #include "project.h"
 #include "style.h"
 #include "web.h"
@@ -194,23 +195,43 @@ static void zones(GString *out, const cm_map *map)
     g_string_append(out, "</g>\n");
 }
 
+gboolean cm_web_detail_box(const cm_map *map, int i, double box[4])
+{
+    const cm_map *d = map->details[i];
+    cm_ring r = {0};
+    cm_projection_trace_frame(&r, d->proj, d->frame, map->proj);
+    double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+    for (int k = 0; k < r.n; k++) {
+        x0 = MIN(x0, r.xy[2 * k]), x1 = MAX(x1, r.xy[2 * k]);
+        y0 = MIN(y0, r.xy[2 * k + 1]), y1 = MAX(y1, r.xy[2 * k + 1]);
+    }
+    g_free(r.xy);
+    if (r.n < 2 || !(x1 > x0 && y1 > y0))
+        return FALSE;
+    box[0] = x0, box[1] = y0, box[2] = x1 - x0, box[3] = y1 - y0;
+    return TRUE;
+}
+
 /* The detail frames' extents outlined, as on the main map of the PDF (detail.c), so that the
  * name the renderer placed beside each names something; the web page has no detail frame of
- * its own: a reader zooms instead. */
+ * its own: a click on the outline (or its button, web.c) zooms the map to it. */
 static void detail_outlines(GString *out, const cm_map *map)
 {
     char c[32];
     for (int i = 0; i < map->ndetails; i++) {
         const cm_map *d = map->details[i];
+        double box[4];
         cm_ring r = {0};
         cm_projection_trace_frame(&r, d->proj, d->frame, map->proj);
-        if (r.n >= 2) {
+        if (r.n >= 2 && cm_web_detail_box(map, i, box)) {
             cm_shape sh = {&r, 1};
             GString *path = g_string_new(NULL);
             path_data(path, &sh);
-            g_string_append_printf(out, "<path class=\"detail\" fill=\"none\" stroke=\"rgba(255,255,255,0.9)\" "
-                                   "stroke-width=\"2.2\" d=\"%s\"/>\n<path class=\"detail\" fill=\"none\" "
-                                   "stroke=\"%s\" stroke-width=\"0.9\" d=\"%s\"/>\n", path->str,
+            g_string_append_printf(out, "<g class=\"detail\" data-zoom=\"%.1f %.1f %.1f %.1f\" "
+                                   "fill=\"none\"><path stroke=\"rgba(255,255,255,0.9)\" "
+                                   "stroke-width=\"2.2\" d=\"%s\"/><path stroke=\"%s\" "
+                                   "stroke-width=\"0.9\" d=\"%s\"/></g>\n", box[0], box[1],
+                                   box[2], box[3], path->str,
                                    cm_web_color(map->style->frame_color, c), path->str);
             g_string_free(path, TRUE);
         }
@@ -218,37 +239,107 @@ static void detail_outlines(GString *out, const cm_map *map)
     }
 }
 
-/* The symbols of the places the main map shows: a dot, larger for a capital, filled by the
- * script with the holder's colour (the renderer's cm_draw_town: dot, or star for a
- * capital, drawn here as a larger dot). */
-static void places(GString *out, const cm_map *map)
+/* A capital's star or a site's icon at its place, in the sentinel black the script's colour
+ * replaces (currentColor). */
+typedef struct {
+    const cm_style *s;
+    const char *site_kind; /* NULL: the capital */
+    double x, y;
+} symbol_job;
+
+static void draw_place(cairo_t *cr, const void *data)
+{
+    const symbol_job *j = data;
+    if (j->site_kind)
+        cm_draw_site(cr, j->site_kind, j->x, j->y, j->s->site_size, (cm_rgba){0, 0, 0, 1},
+                     j->s->place_halo);
+    else
+        cm_draw_star(cr, j->x, j->y, j->s->star, (cm_rgba){0, 0, 0, 1}, j->s->place_halo);
+}
+
+/* The symbols of the places the main map shows, as the renderer draws them (cm_draw_town,
+ * cm_draw_site): a dot for a town, the star for the capital, each site kind's icon; coloured
+ * by the script with the holder's colour (a dot's fill, a symbol's currentColor). */
+static void places(GString *out, const cm_map *map, const cm_map *detail)
 {
     const cm_style *s = map->style;
     const int nr = map->regions.layer->n;
     char halo[32], color[32];
     if (!map->places.layer)
         return;
-    g_string_append_printf(out, "<g class=\"places\" fill=\"%s\" stroke=\"%s\" "
-                           "stroke-width=\"0.8\">\n", cm_web_color(s->place_color, color),
-                           cm_web_color(s->place_halo, halo));
+    g_string_append_printf(out, "<g class=\"places%s\" fill=\"%s\" color=\"%s\" stroke=\"%s\" "
+                           "stroke-width=\"0.8\"%s>\n", detail ? " cm-deep-only" : "",
+                           cm_web_color(s->place_color, color), color,
+                           cm_web_color(s->place_halo, halo), detail ? " visibility=\"hidden\"" : "");
     for (int i = 0; i < map->places.layer->n; i++) {
-        if (!cm_place_in_frame(map, i))
+        /* the main map's places; or those only a detail frame shows, for a reader zoomed in */
+        if (detail ? cm_place_in_frame(map, i) || i >= detail->places.layer->n ||
+                         !cm_place_in_frame(detail, i) || map->places.page[i].nrings == 0 ||
+                         g_strcmp0(map->places.layer->features[i].key,
+                                   detail->places.layer->features[i].key)
+                   : !cm_place_in_frame(map, i))
             continue;
         char *id = cm_web_feature_id(map, nr + i);
         if (!id)
             continue;
         const cm_feature *f = &map->places.layer->features[i];
-        gboolean capital = f->kind && strcmp(f->kind, "capital") == 0;
+        gboolean capital = f->kind && strcmp(f->kind, "capital") == 0, site = i >= map->first_site;
         const double *xy = map->places.page[i].rings[0].xy;
-        double r = capital ? s->star * 0.6 : s->dot * (i >= map->first_site ? 0.9 : 0.8);
-        feature_open(out, "circle", id, i >= map->first_site ? "place site" : "place town", nr + i);
-        g_string_append_printf(out, " cx=\"%.1f\" cy=\"%.1f\" r=\"%.2f\"/>\n", xy[0], xy[1], r);
+        const char *cls = site ? "place site" : capital ? "place town capital" : "place town";
+        if (capital || site) {
+            symbol_job job = {s, site ? (f->kind ? f->kind : "") : NULL, xy[0], xy[1]};
+            feature_open(out, "g", id, cls, nr + i);
+            g_string_append(out, ">\n");
+            cm_web_cairo(out, draw_place, &job, map->page_w, map->page_h, TRUE);
+            g_string_append(out, "</g>\n");
+        } else {
+            feature_open(out, "circle", id, cls, nr + i);
+            g_string_append_printf(out, " cx=\"%.1f\" cy=\"%.1f\" r=\"%.2f\"/>\n", xy[0], xy[1],
+                                   s->dot * 0.8);
+        }
         g_free(id);
     }
     g_string_append(out, "</g>\n");
 }
 
-void cm_web_svg(GString *out, const cm_map *map, const cm_labeler *lab, GPtrArray *stripes)
+/* A detail frame's labels where its places are on the main map: the detail's page mapped
+ * onto the main one by the places both show (the same points in two projections of nearly
+ * the same scale: a uniform scale and a shift, fitted); hidden until the reader zooms in. */
+static void detail_labels(GString *out, const cm_map *map, int k, const cm_page_body *body)
+{
+    const cm_map *d = map->details[k];
+    const int np = MIN(d->places.layer->n, map->places.layer->n);
+    double sd[2] = {0}, sm[2] = {0}, vd = 0, vm = 0;
+    int n = 0;
+    for (int i = 0; i < np; i++)
+        if (cm_place_in_frame(d, i) && map->places.page[i].nrings) {
+            const double *a = d->places.page[i].rings[0].xy, *b = map->places.page[i].rings[0].xy;
+            sd[0] += a[0], sd[1] += a[1], sm[0] += b[0], sm[1] += b[1], n++;
+        }
+    if (n < 2 || !body->detail_bodies || !body->detail_bodies[k])
+        return;
+    sd[0] /= n, sd[1] /= n, sm[0] /= n, sm[1] /= n;
+    for (int i = 0; i < np; i++)
+        if (cm_place_in_frame(d, i) && map->places.page[i].nrings) {
+            const double *a = d->places.page[i].rings[0].xy, *b = map->places.page[i].rings[0].xy;
+            vd += (a[0] - sd[0]) * (a[0] - sd[0]) + (a[1] - sd[1]) * (a[1] - sd[1]);
+            vm += (b[0] - sm[0]) * (b[0] - sm[0]) + (b[1] - sm[1]) * (b[1] - sm[1]);
+        }
+    if (!(vd > 0))
+        return;
+    double scale = sqrt(vm / vd);
+    char c1[32], c2[32];
+    g_string_append_printf(out, "<g class=\"labels cm-deep-only\" visibility=\"hidden\" "
+                           "aria-hidden=\"true\" fill=\"%s\" stroke=\"%s\" stroke-width=\"%.2f\" "
+                           "transform=\"translate(%.3f %.3f) scale(%.5f) translate(%.3f %.3f)\">\n",
+                           cm_web_color(d->style->place_color, c1),
+                           cm_web_color(d->style->place_halo, c2), d->style->halo_width, sm[0],
+                           sm[1], scale, -sd[0], -sd[1]);
+    cm_labeler_svg_text(body->detail_bodies[k]->lab, out);
+    g_string_append(out, "</g>\n");
+}
+
+void cm_web_svg(GString *out, const cm_map *map, const cm_page_body *body, GPtrArray *stripes)
 {
     const cm_style *s = map->style;
     const double *fr = map->frame;
@@ -277,14 +368,19 @@ void cm_web_svg(GString *out, const cm_map *map, const cm_labeler *lab, GPtrArra
            s->border_width);
     cm_web_lines_svg(out, map);
     detail_outlines(out, map);
-    places(out, map);
+    places(out, map, NULL);
+    for (int k = 0; k < map->ndetails; k++)
+        places(out, map, map->details[k]);
     cm_web_events_svg(out, map);
     g_string_append_printf(out, "<g class=\"labels\" aria-hidden=\"true\" fill=\"%s\" "
                            "stroke=\"%s\" stroke-width=\"%.2f\">\n",
                            cm_web_color(s->place_color, c1), cm_web_color(s->place_halo, c2),
                            s->halo_width);
-    cm_labeler_svg_text(lab, out);
-    g_string_append(out, "</g>\n</g>\n");
+    cm_labeler_svg_text(body->lab, out);
+    g_string_append(out, "</g>\n");
+    for (int k = 0; k < map->ndetails; k++)
+        detail_labels(out, map, k, body);
+    g_string_append(out, "</g>\n");
     g_string_append_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                            "fill=\"none\" stroke=\"%s\" stroke-width=\"0.8\"/>\n</svg>\n",
                            fr[0], fr[1], fr[2], fr[3], cm_web_color(s->frame_color, c1));

@@ -2,8 +2,10 @@
  * features and their ids, each date stored as the changes since the date before, nothing
  * that would make a request, and no page at all for bad input. */
 #include "conflictmap/conflictmap.h"
+#include "layout.h"
 #include "map_impl.h"
 #include "testutil.h"
+#include "words.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -94,13 +96,105 @@ static void test_changes(void)
     char *first = changes_of(html, 0), *second = changes_of(html, 1), *third = changes_of(html, 2);
     g_assert_nonnull(strstr(first, key));
     g_assert_nonnull(strstr(second, key));
-    g_assert_nonnull(strstr(second, "2020-01-06"));
+    /* "since" in the page's language, as the catalogue writes a date */
+    GDate day;
+    g_date_set_dmy(&day, 6, G_DATE_JANUARY, 2020);
+    char *since = cm_format_date_long(map->style, &day);
+    g_assert_nonnull(strstr(second, since));
+    g_free(since);
     g_assert_cmpstr(third, ==, "{}");
     /* the first date holds every district */
     char *region0 = g_strdup_printf("{\"0\":");
     g_assert_true(g_str_has_prefix(first, region0));
     g_free(region0);
     g_free(key), g_free(first), g_free(second), g_free(third);
+    g_free(html);
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+}
+
+/* The element with id `id`, from its tag's start to the end of its first child or itself. */
+static char *element(const char *html, const char *id)
+{
+    char *attr = g_strdup_printf("id=\"%s\"", id);
+    const char *p = strstr(html, attr);
+    g_free(attr);
+    if (!p)
+        return NULL;
+    while (p > html && *p != '<')
+        p--;
+    const char *end = strstr(p, "\n</g>");
+    const char *line = strchr(p, '\n');
+    if (g_str_has_prefix(p, "<circle") || !end)
+        end = line;
+    return g_strndup(p, (gsize)(end - p));
+}
+
+/* The legend's swatches are drawn as the map draws each kind: a front line with its teeth
+ * (paths, not a dot), every site kind its own icon, the capital a star, as on the map, where
+ * the capital is a star too (not a round dot) and a site its kind's icon. */
+static void test_symbols(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = load(ctx);
+    const char *dates[] = {"2020-01-10"};
+    char *html = page(map, dates, 1, ctx);
+    const char *sw = strstr(html, "\"swatches\":[");
+    g_assert_nonnull(sw);
+    const char *sw_end = strstr(sw, "\"sources\":[");
+    g_assert_nonnull(sw_end);
+    char *swatches = g_strndup(sw, (gsize)(sw_end - sw));
+    char **items = g_strsplit(swatches, "\n", -1);
+    /* one swatch per kind drawn: find those of a front, a star, a town's dot and the sites */
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    int front = 0, star = 0, sites = 0;
+    for (char **it = items; *it; it++) {
+        if (!strstr(*it, "cm-sw"))
+            continue;
+        /* every swatch unique: an item's drawing is written once */
+        g_assert_false(g_hash_table_contains(seen, *it));
+        g_hash_table_add(seen, g_strdup(*it));
+        char *kind = g_strdup_printf("data-kind=\\\"%d\\\"", CM_SWATCH_FRONT);
+        if (strstr(*it, kind)) {
+            front++;
+            /* in the data, '<' is written \u003c */
+            g_assert_nonnull(strstr(*it, "\\u003cpath"));
+            g_assert_null(strstr(*it, "\\u003ccircle"));
+        }
+        g_free(kind);
+        kind = g_strdup_printf("data-kind=\\\"%d\\\"", CM_SWATCH_STAR);
+        star += strstr(*it, kind) != NULL;
+        g_free(kind);
+        kind = g_strdup_printf("data-kind=\\\"%d\\\"", CM_SWATCH_SITE);
+        sites += strstr(*it, kind) != NULL;
+        g_free(kind);
+    }
+    g_assert_cmpint(front, ==, 1);
+    g_assert_cmpint(star, ==, 1);
+    g_assert_cmpint(sites, >=, 3); /* the bundled map's oil terminals, fields, air bases, ... */
+    /* the map's capital is a star (paths the script colours), a town a dot */
+    char *tripoli = element(html, "town-tripoli"), *sirte = element(html, "town-sirte");
+    g_assert_nonnull(tripoli);
+    g_assert_true(g_str_has_prefix(tripoli, "<g "));
+    g_assert_nonnull(strstr(tripoli, "currentColor"));
+    g_assert_nonnull(sirte);
+    g_assert_true(g_str_has_prefix(sirte, "<circle "));
+    /* a site is its kind's icon, coloured by the script: not a dot */
+    int site = -1;
+    for (int i = map->first_site; i < map->places.layer->n && site < 0; i++)
+        if (cm_place_in_frame(map, i))
+            site = i;
+    g_assert_cmpint(site, >=, 0);
+    char *id = g_strconcat("site-", map->places.layer->features[site].key, NULL);
+    char *icon = element(html, id);
+    g_assert_nonnull(icon);
+    g_assert_true(g_str_has_prefix(icon, "<g "));
+    g_assert_nonnull(strstr(icon, "currentColor"));
+    g_free(id), g_free(icon);
+    g_free(tripoli), g_free(sirte);
+    g_hash_table_unref(seen);
+    g_strfreev(items);
+    g_free(swatches);
     g_free(html);
     cm_map_destroy(map);
     cm_ctx_destroy(ctx);
@@ -164,6 +258,7 @@ int main(int argc, char **argv)
     g_test_add_func("/web/ids", test_ids);
     g_test_add_func("/web/changes", test_changes);
     g_test_add_func("/web/self-contained", test_self_contained);
+    g_test_add_func("/web/symbols", test_symbols);
     g_test_add_func("/web/bad-date", test_bad_date);
     return g_test_run();
 }

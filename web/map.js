@@ -16,6 +16,7 @@
   const legend = document.getElementById("cm-legend");
   const notes = document.getElementById("cm-notes");
   const tip = document.getElementById("cm-tip");
+  const notice = document.getElementById("cm-notice");
   const figure = tip.parentElement;
   const elements = data.features.map((f) => document.getElementById(f[0]));
   const grounds = new Map();
@@ -67,6 +68,12 @@
         } else {
           el.style.removeProperty("fill");
         }
+        /* a star's or a site icon's paths take currentColor; stripes are no colour */
+        if (paint && /^(#|rgb)/.test(paint)) {
+          el.style.color = paint;
+        } else {
+          el.style.removeProperty("color");
+        }
         const name = data.features[f][1];
         el.setAttribute("aria-label", state ? name + ": " + state[1] : name + ": " + words.none);
       }
@@ -82,13 +89,15 @@
     while (d > 0 && data.legend[d] === 0) {
       d -= 1;
     }
-    legend.replaceChildren(...data.legend[d].map(([css, text, symbol]) => {
+    /* each swatch an SVG drawn by the renderer as the map draws that kind (our own markup) */
+    legend.replaceChildren(...data.legend[d].map(([swatch, text]) => {
       const li = document.createElement("li");
       const sw = document.createElement("span");
-      sw.className = symbol ? "cm-swatch cm-dot" : "cm-swatch";
-      sw.style.background = css;
-      sw.setAttribute("aria-hidden", "true");
-      li.append(sw, document.createTextNode(text));
+      sw.className = "cm-swatch";
+      sw.innerHTML = data.swatches[swatch];
+      const label = document.createElement("span");
+      label.textContent = text;
+      li.append(sw, label);
       return li;
     }));
   }
@@ -97,16 +106,24 @@
     const [title, outlet, published, url] = data.sources[n - 1];
     const li = document.createElement("li");
     li.value = n;
+    /* an entry takes the direction of its own text (an English title reads left to right on
+     * an Arabic page, over as many lines as it wraps to), each part isolated from the next */
+    li.dir = "auto";
+    const part = (text) => {
+      const b = document.createElement("bdi");
+      b.textContent = text;
+      return b;
+    };
     if (url) {
       const a = document.createElement("a");
       a.href = url;
       a.rel = "noreferrer";
-      a.textContent = title;
+      a.append(part(title));
       li.append(a);
     } else {
-      li.append(document.createTextNode(title));
+      li.append(part(title));
     }
-    li.append(document.createTextNode(" — " + outlet + ", " + published));
+    li.append(" — ", part(outlet), ", ", part(published));
     return li;
   }
 
@@ -145,11 +162,13 @@
       explain(pinned, pinnedEl);
     }
     if (!fromHash) {
+      notice.hidden = true;
       history.replaceState(null, "", "#" + data.dates[k]);
     }
   }
 
-  /* The date of the fragment, or the last date before it; -1 when there is none. */
+  /* The date of the fragment, or the last date before it; -1 when there is none.  When the
+   * page has not that very date, the notice says which one it shows instead. */
   function dateFromHash() {
     const want = decodeURIComponent(location.hash.slice(1));
     if (!/^\d{4}-\d{2}-\d{2}$/.test(want)) {
@@ -161,7 +180,10 @@
         k = i;
       }
     });
-    return Math.max(k, 0);
+    k = Math.max(k, 0);
+    notice.hidden = data.dates[k] === want;
+    notice.textContent = notice.hidden ? "" : fill(words.nearest, data.long[k]);
+    return k;
   }
 
   function line(text) {
@@ -315,6 +337,164 @@
       show(k, true);
     }
   });
+  /* Zoom and pan: the map's viewBox, within its frame, from the whole map to 1/24 of it;
+   * the labels are text and grow with it. */
+  const whole = map.getAttribute("viewBox").split(" ").map(Number);
+  let view = whole.slice();
+  const MAX_ZOOM = 24;
+
+  /* Zoomed in on a detail frame's extent, the page shows what the detail frame of the PDF
+   * does: its places and labels, in place of the main map's labels there. */
+  const details = [...map.querySelectorAll(".detail")].map((g) => g.dataset.zoom.split(" ").map(Number));
+  const inside = (b, x, y) => x >= b[0] && x <= b[0] + b[2] && y >= b[1] && y <= b[1] + b[3];
+  map.querySelectorAll(".labels:not(.cm-deep-only) text").forEach((t) => {
+    const b = t.getBBox();
+    if (details.some((d) => inside(d, b.x + b.width / 2, b.y + b.height / 2))) {
+      t.classList.add("cm-in-detail");
+    }
+  });
+
+  function setDeep() {
+    const cx = view[0] + view[2] / 2;
+    const cy = view[1] + view[3] / 2;
+    const deep = details.some((d) => inside(d, cx, cy) && view[2] <= d[2] * 2.5);
+    map.classList.toggle("cm-deep", deep);
+    map.querySelectorAll(".cm-deep-only").forEach((g) => {
+      g.setAttribute("visibility", deep ? "visible" : "hidden");
+    });
+  }
+
+  function setView(x, y, w, h) {
+    const k = Math.min(Math.max(w / whole[2], 1 / MAX_ZOOM), 1);
+    const vw = whole[2] * k;
+    const vh = whole[3] * k;
+    const cx = x + w / 2;
+    const cy = y + h / 2;
+    const vx = Math.min(Math.max(cx - vw / 2, whole[0]), whole[0] + whole[2] - vw);
+    const vy = Math.min(Math.max(cy - vh / 2, whole[1]), whole[1] + whole[3] - vh);
+    view = [vx, vy, vw, vh];
+    map.setAttribute("viewBox", view.map((v) => v.toFixed(2)).join(" "));
+    map.classList.toggle("cm-zoomed", k < 1);
+    setDeep();
+    if (!tip.hidden && pinned === null) {
+      tip.hidden = true;
+    } else if (pinned !== null) {
+      explain(pinned, pinnedEl);
+    }
+  }
+
+  /* Zooms by `factor` (above 1: in) about the map point (ux, uy), which stays put. */
+  function zoomAt(factor, ux, uy) {
+    const w = view[2] / factor;
+    const h = view[3] / factor;
+    const fx = (ux - view[0]) / view[2];
+    const fy = (uy - view[1]) / view[3];
+    setView(ux - fx * w, uy - fy * h, w, h);
+  }
+
+  function zoomCentre(factor) {
+    zoomAt(factor, view[0] + view[2] / 2, view[1] + view[3] / 2);
+  }
+
+  /* A point on the screen as a point of the map's viewBox. */
+  function toMap(clientX, clientY) {
+    const r = map.getBoundingClientRect();
+    return [view[0] + (clientX - r.left) / r.width * view[2],
+      view[1] + (clientY - r.top) / r.height * view[3]];
+  }
+
+  function zoomTo(box) {
+    const [x, y, w, h] = box.split(" ").map(Number);
+    /* the extent with a margin, at the frame's proportions */
+    const k = Math.max(w / whole[2], h / whole[3]) * 1.15;
+    setView(x + w / 2 - whole[2] * k / 2, y + h / 2 - whole[3] * k / 2, whole[2] * k, whole[3] * k);
+  }
+
+  document.getElementById("cm-zoom-in").addEventListener("click", () => zoomCentre(1.6));
+  document.getElementById("cm-zoom-out").addEventListener("click", () => zoomCentre(1 / 1.6));
+  document.getElementById("cm-zoom-reset").addEventListener("click", () => setView(...whole));
+  document.querySelectorAll("button[data-zoom]").forEach((b) => {
+    b.addEventListener("click", () => zoomTo(b.dataset.zoom));
+  });
+  map.querySelectorAll(".detail").forEach((g) => {
+    g.addEventListener("click", () => zoomTo(g.dataset.zoom));
+  });
+  map.addEventListener("wheel", (event) => {
+    if (event.ctrlKey) {
+      event.preventDefault();
+      zoomAt(Math.exp(-event.deltaY / 300), ...toMap(event.clientX, event.clientY));
+    }
+  }, { passive: false });
+
+  /* Drag with one pointer pans; pinch with two zooms about their middle.  A drag suppresses
+   * the click that ends it, so that panning does not pin a tooltip. */
+  const pointers = new Map();
+  let gesture = null;
+  let dragged = false;
+  function gestureOf() {
+    const p = [...pointers.values()];
+    const mid = p.length > 1 ? [(p[0][0] + p[1][0]) / 2, (p[0][1] + p[1][1]) / 2] : p[0];
+    const dist = p.length > 1 ? Math.hypot(p[0][0] - p[1][0], p[0][1] - p[1][1]) : 0;
+    return { mid, dist, n: p.length, at: toMap(...mid), view: view.slice() };
+  }
+  map.addEventListener("pointerdown", (event) => {
+    pointers.set(event.pointerId, [event.clientX, event.clientY]);
+    gesture = gestureOf();
+    dragged = false;
+  });
+  map.addEventListener("pointermove", (event) => {
+    if (!pointers.has(event.pointerId) || !gesture) {
+      return;
+    }
+    pointers.set(event.pointerId, [event.clientX, event.clientY]);
+    const now = gestureOf();
+    if (now.n !== gesture.n) {
+      gesture = now;
+      return;
+    }
+    const moved = Math.hypot(now.mid[0] - gesture.mid[0], now.mid[1] - gesture.mid[1]);
+    if (!dragged && moved < 4 && now.n === 1) {
+      return;
+    }
+    if (!dragged) {
+      dragged = true;
+      map.setPointerCapture(event.pointerId);
+    }
+    const r = map.getBoundingClientRect();
+    const scale = now.n > 1 && gesture.dist > 0 ? gesture.dist / now.dist : 1;
+    const w = gesture.view[2] * scale;
+    const h = gesture.view[3] * scale;
+    /* the map point under the gesture's start stays under its middle */
+    const fx = (now.mid[0] - r.left) / r.width;
+    const fy = (now.mid[1] - r.top) / r.height;
+    setView(gesture.at[0] - fx * w, gesture.at[1] - fy * h, w, h);
+  });
+  const lift = (event) => {
+    pointers.delete(event.pointerId);
+    gesture = pointers.size ? gestureOf() : null;
+  };
+  map.addEventListener("pointerup", lift);
+  map.addEventListener("pointercancel", lift);
+  map.addEventListener("click", (event) => {
+    if (dragged) {
+      event.stopImmediatePropagation();
+      dragged = false;
+    }
+  }, true);
+  document.addEventListener("keydown", (event) => {
+    const t = event.target;
+    if (event.ctrlKey || event.metaKey || event.altKey || (t.tagName === "INPUT" && t.type !== "range")) {
+      return;
+    }
+    if (event.key === "+" || event.key === "=") {
+      zoomCentre(1.6);
+    } else if (event.key === "-" || event.key === "\u2212") {
+      zoomCentre(1 / 1.6);
+    } else if (event.key === "0") {
+      setView(...whole);
+    }
+  });
+
   const start = dateFromHash();
   show(start >= 0 ? start : data.dates.length - 1, start >= 0);
 })();

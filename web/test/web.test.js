@@ -110,7 +110,7 @@ describe("web edition", () => {
     const tip = await page.$eval("#cm-tip", (e) => (e.hidden ? "" : e.textContent));
     assert.match(tip, /Tarhuna/);
     assert.match(tip, /GNA/);
-    assert.match(tip, /2020-06-05/);
+    assert.match(tip, /5 June 2020/); /* "since" in the page's language */
     assert.ok(tip.includes(sourceTitle("memo-2020-06-05-tarhuna")), tip);
     await page.close();
   });
@@ -132,7 +132,7 @@ describe("web edition", () => {
       (els) => els.filter((e) => getComputedStyle(e).visibility === "visible").map((e) => e.id));
     assert.ok(shown.length > 0);
     await page.hover("#" + shown[shown.length - 1]);
-    assert.match(await page.$eval("#cm-tip", (e) => e.textContent), /20\d\d-\d\d-\d\d/);
+    assert.match(await page.$eval("#cm-tip", (e) => e.textContent), /\d{1,2} [A-Z][a-z]+ 20\d\d/);
     await setDate(page, "2019-04-01");
     assert.equal(await page.$eval("#" + shown[0], (e) => getComputedStyle(e).visibility), "hidden");
     await page.close();
@@ -142,6 +142,8 @@ describe("web edition", () => {
     const { page } = await openPage(browser, "file://" + daily, 1280);
     const focused = () => page.evaluate(() => document.activeElement.id);
     await page.keyboard.press("Tab");
+    assert.equal(await focused(), "cm-skip");
+    await page.keyboard.press("Tab");
     assert.equal(await focused(), "cm-play");
     await page.keyboard.press("Tab");
     assert.equal(await focused(), "cm-slider");
@@ -149,6 +151,11 @@ describe("web edition", () => {
     assert.equal(await page.$eval("#cm-date", (e) => e.textContent), "2020-06-29");
     await page.keyboard.press("Home");
     assert.equal(await page.$eval("#cm-date", (e) => e.textContent), "2019-04-01");
+    /* the zoom buttons, then the map */
+    for (const id of ["cm-zoom-in", "cm-zoom-out", "cm-zoom-reset", "cm-zoom-detail-0"]) {
+      await page.keyboard.press("Tab");
+      assert.equal(await focused(), id);
+    }
     await page.keyboard.press("Tab");
     const first = await focused();
     assert.match(first, /^region-/);
@@ -172,6 +179,129 @@ describe("web edition", () => {
     assert.match(await page.$eval("#cm-tip", (e) => e.textContent), /Government of National Accord/);
     await page.keyboard.press("Escape");
     assert.equal(await page.$eval("#cm-tip", (e) => e.hidden), true);
+    await page.close();
+  });
+
+  it("skips to the legend and sources from the first Tab", async () => {
+    const { page } = await openPage(browser, "file://" + daily, 1280);
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.id), "cm-skip");
+    const visible = await page.$eval("#cm-skip", (e) => e.getBoundingClientRect().top >= 0);
+    assert.ok(visible, "the focused skip link shows");
+    await page.keyboard.press("Enter");
+    assert.equal(await page.evaluate(() => document.activeElement.id), "cm-legend-title");
+    /* the next Tab goes on from the legend: to the first source's link, not to Play */
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.closest("#cm-notes") !== null), true);
+    await page.close();
+  });
+
+  it("draws each legend swatch as the map draws its kind", async () => {
+    const { page } = await openPage(browser, "file://" + daily + "#2020-01-10", 1280);
+    const swatches = await page.$$eval("#cm-legend li", (lis) => lis.map((li) => ({
+      text: li.textContent,
+      svg: li.querySelector(".cm-swatch svg") ? li.querySelector(".cm-swatch svg").innerHTML : "",
+      circles: li.querySelectorAll(".cm-swatch circle").length,
+      paths: li.querySelectorAll(".cm-swatch path").length,
+    })));
+    const words = fs.readFileSync(path.join(ROOT, "styles", "base.ini"), "utf8");
+    const word = (key) => new RegExp("^" + key + " = (.*)$", "m").exec(words)[1];
+    const find = (key) => swatches.find((s) => s.text === word(key));
+    const front = find("front-line");
+    assert.ok(front, "a front line in the legend");
+    assert.ok(front.paths > 1 && front.circles === 0, JSON.stringify(front));
+    const capital = find("capital");
+    const town = find("town");
+    assert.ok(capital && town);
+    assert.notEqual(capital.svg, town.svg);
+    /* each site kind its own icon: oil terminal, oil field, air base, airport */
+    const sites = ["site-oil-terminal", "site-oil-field", "site-air-base", "site-airport"].map(find);
+    assert.ok(sites.every((s) => s && s.paths > 0), JSON.stringify(sites));
+    assert.equal(new Set(sites.map((s) => s.svg)).size, sites.length);
+    assert.equal(new Set(swatches.map((s) => s.svg)).size, swatches.length - swatches.filter(
+      (s, i) => swatches.findIndex((t) => t.svg === s.svg) !== i).length);
+    /* the map's capital is the legend's star: the same drawing, at its place */
+    const star = await page.$eval("#town-tripoli", (e) => [e.tagName, e.querySelectorAll("path").length,
+      getComputedStyle(e.querySelector("path:last-child")).fill]);
+    assert.equal(star[0], "g");
+    assert.equal(star[1], capital.paths);
+    assert.equal(star[2], styleFill("GNA"));
+    await page.close();
+  });
+
+  it("zooms and pans the map by its viewBox, and zooms to Tripoli", async () => {
+    const { page } = await openPage(browser, "file://" + daily + "#2020-01-10", 360);
+    const box = () => page.$eval("#cm-map", (e) => e.getAttribute("viewBox").split(" ").map(Number));
+    const whole = await box();
+    await page.click("#cm-zoom-in");
+    const zin = await box();
+    assert.ok(zin[2] < whole[2] * 0.7, zin.join());
+    /* a label is drawn larger on the screen when zoomed */
+    await page.click("#cm-zoom-reset");
+    assert.deepEqual(await box(), whole);
+    const labelH = () => page.$$eval("#cm-map .labels text",
+      (ts) => Math.max(...ts.map((t) => t.getBoundingClientRect().height)));
+    const before = await labelH();
+    await page.click("#cm-zoom-detail-0");
+    const tripoli = await box();
+    assert.ok(tripoli[2] < whole[2] / 4, tripoli.join());
+    assert.ok(await labelH() > before * 4);
+    /* zoomed in there, the detail frame's labels show (Tarhuna's among them), and hide again */
+    const deep = () => page.$$eval("#cm-map .labels.cm-deep-only", (gs) => gs.map((g) => [
+      getComputedStyle(g).visibility, [...g.querySelectorAll("text")].map((t) => t.textContent).join("|")]));
+    const [[shown, texts]] = await deep();
+    assert.equal(shown, "visible");
+    assert.match(texts, /Tarhuna/);
+    /* Tripoli's star is in the view */
+    const star = await page.$eval("#town-tripoli", (e) => {
+      const b = e.getBBox();
+      return [b.x + b.width / 2, b.y + b.height / 2];
+    });
+    assert.ok(star[0] > tripoli[0] && star[0] < tripoli[0] + tripoli[2], star.join());
+    assert.ok(star[1] > tripoli[1] && star[1] < tripoli[1] + tripoli[3], star.join());
+    await page.$eval("#cm-map", (e) => e.scrollIntoView());
+    await page.screenshot({ path: path.join(OUT, "web-360-tripoli.png") });
+    /* a drag pans: the view moves the other way, its size kept */
+    /* from the sea at the view's top (no tooltip there to take the pointer) */
+    const r = await page.$eval("#cm-map", (e) => {
+      const b = e.getBoundingClientRect();
+      return [b.left + b.width * 0.3, b.top + 6];
+    });
+    await page.mouse.move(r[0], r[1]);
+    await page.mouse.down();
+    await page.mouse.move(r[0] + 60, r[1], { steps: 5 });
+    await page.mouse.up();
+    const panned = await box();
+    assert.ok(panned[0] < tripoli[0], panned.join() + " / " + tripoli.join());
+    assert.equal(panned[2].toFixed(1), tripoli[2].toFixed(1));
+    /* the keys: minus zooms out, plus in, 0 back to the whole map */
+    await page.$eval("#cm-slider", (e) => e.focus());
+    await page.keyboard.press("-");
+    assert.ok((await box())[2] > panned[2]);
+    await page.keyboard.press("+");
+    assert.equal((await box())[2].toFixed(1), panned[2].toFixed(1));
+    await page.keyboard.press("0");
+    assert.deepEqual(await box(), whole);
+    assert.equal((await deep())[0][0], "hidden");
+    /* ctrl and the wheel zoom about the pointer */
+    await page.$eval("#cm-map", (e, [x, y]) => e.dispatchEvent(new WheelEvent("wheel",
+      { deltaY: -300, ctrlKey: true, clientX: x, clientY: y, bubbles: true, cancelable: true })), r);
+    assert.ok((await box())[2] < whole[2], (await box()).join());
+    await page.close();
+  });
+
+  it("says when the fragment's date is not in the page, and which it shows", async () => {
+    const monthly = web("monthly.html", ["--from", "2020-01-01", "--to", "2020-06-30", "--step", "1m"]);
+    const { page } = await openPage(browser, "file://" + monthly + "#2020-06-06", 1280);
+    assert.equal(await page.$eval("#cm-date", (e) => e.textContent), "2020-06-01");
+    const notice = await page.$eval("#cm-notice", (e) => (e.hidden ? "" : e.textContent));
+    assert.match(notice, /1 June 2020/);
+    assert.match(notice, /nearest/);
+    /* moving the date clears it; a date the page has shows none */
+    await setDate(page, "2020-05-01");
+    assert.equal(await page.$eval("#cm-notice", (e) => e.hidden), true);
+    await page.goto("file://" + monthly + "#2020-03-01");
+    assert.equal(await page.$eval("#cm-notice", (e) => e.hidden), true);
     await page.close();
   });
 
@@ -205,6 +335,26 @@ describe("web edition", () => {
     assert.equal(await page.$eval("html", (e) => e.dir), "rtl");
     assert.equal(await page.$eval("html", (e) => e.lang), "ar");
     assert.match(await page.$eval("#cm-play", (e) => e.textContent), /[\u0600-\u06ff]/);
+    /* each source's title, outlet and date isolated, so none takes the page's direction */
+    const notes = await page.$$eval("#cm-notes li", (lis) => lis.map((li) => li.dir + li.querySelectorAll("bdi").length));
+    assert.ok(notes.length > 0);
+    assert.ok(notes.every((n) => n === "auto3"), notes.join());
+    /* an English entry reads left to right: its title starts at its left, its date ends it */
+    const order = await page.$eval("#cm-notes li", (li) => {
+      const bdi = li.querySelectorAll("bdi");
+      return [getComputedStyle(li).direction, bdi[0].getBoundingClientRect().top <= bdi[2].getBoundingClientRect().top];
+    });
+    assert.deepEqual(order, ["ltr", true]);
+    /* dates in the tooltip and the notice in Arabic */
+    await page.goto("file://" + ar + "#2020-06-06");
+    assert.match(await page.$eval("#cm-notice", (e) => e.textContent), /[\u0600-\u06ff]/);
+    await page.hover("#town-tarhuna");
+    const tip = await page.$eval("#cm-tip", (e) => e.textContent);
+    assert.match(tip, /منذ \d{1,2} [\u0600-\u06ff]+ \d{4}/); /* "since", not an ISO date */
+    await page.addScriptTag({ content: require("axe-core").source });
+    const result = await page.evaluate(() => window.axe.run(document));
+    const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    assert.deepEqual(bad.map((v) => v.id + ": " + v.nodes.length), []);
     await page.screenshot({ path: path.join(OUT, "web-ar.png") });
     await page.close();
   });
