@@ -170,7 +170,8 @@
   /* The date of the fragment, or the last date before it; -1 when there is none.  When the
    * page has not that very date, the notice says which one it shows instead. */
   function dateFromHash() {
-    const want = decodeURIComponent(location.hash.slice(1));
+    /* a date is plain ASCII: nothing to decode, and a malformed escape ("#%") cannot throw */
+    const want = location.hash.slice(1);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(want)) {
       return -1;
     }

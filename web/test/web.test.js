@@ -103,6 +103,19 @@ describe("web edition", () => {
     await page.close();
   });
 
+  it("opens on its last date when the fragment is not a date, even a malformed escape", async () => {
+    for (const hash of ["#%", "#%E0%A4%A", "#not-a-date"]) {
+      const { page } = await openPage(browser, "file://" + daily + hash, 1280);
+      const last = await page.evaluate(() => {
+        const data = JSON.parse(document.getElementById("cm-data").textContent);
+        return data.dates[data.dates.length - 1];
+      });
+      assert.equal(await page.$eval("#cm-date", (e) => e.textContent), last, hash);
+      assert.ok((await page.$$("#cm-legend li")).length > 3, hash + ": the legend is drawn");
+      await page.close();
+    }
+  });
+
   it("explains Tarhuna on hover: GNA since 2020-06-05, with a source", async () => {
     const { page } = await openPage(browser, "file://" + daily, 1280);
     await setDate(page, "2020-06-06");
