@@ -153,6 +153,10 @@ char *cm_page_furniture_covers(const cm_map *map, const cm_page_spec *spec);
 void cm_page_body_svg_text(const cm_page_body *body, GString *svg);
 
 
+/* The page's title (or a change map's, naming its two dates) and its subtitle with the date,
+ * above the frame; with `ink`, where the two lines' letters are (see cm_layout_title). */
+void cm_draw_title(cairo_t *cr, const cm_map *map, const cm_page_spec *spec, cm_box ink[2]);
+
 /* Draws one page: the map as the spec says, its labels, furniture and title.  With `keep`,
  * the body is drawn afresh and its layout handed to the caller (*keep, cm_page_body_free);
  * without, a series' cache may paint a recording of the same body. */

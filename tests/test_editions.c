@@ -250,11 +250,78 @@ static void test_both_scripts(void)
     cm_ctx_destroy(ctx);
 }
 
+/* Whether pixel row y of the image has ink (a channel darker than the page) from x0 to x1. */
+static gboolean row_inked(cairo_surface_t *img, int y, int x0, int x1)
+{
+    const guint8 *px = cairo_image_surface_get_data(img) + y * cairo_image_surface_get_stride(img);
+    for (int x = MAX(0, x0); x < MIN(x1, cairo_image_surface_get_width(img)); x++) {
+        guint32 v = ((const guint32 *)px)[x];
+        if (((v >> 16) & 0xff) < 160 || ((v >> 8) & 0xff) < 160 || (v & 0xff) < 160)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* In every edition, of a map and of a change map, the title's letters keep clear of the
+ * subtitle's and both stand above the frame: by the lines' ink boxes, and on the pixels of
+ * the title drawn alone (a blank pixel row between the lines). */
+static void test_title_block(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+    const double scale = 4; /* pixels a point */
+    for (size_t l = 0; l < G_N_ELEMENTS(langs); l++)
+        for (int diff = 0; diff < 2; diff++) {
+            g_assert_cmpint(cm_map_set_lang(map, langs[l], ctx), ==, CM_OK);
+            cm_page_spec spec = {.date = map->date, .diff = diff};
+            g_date_clear(&spec.from, 1);
+            g_date_set_dmy(&spec.from, 1, G_DATE_APRIL, 2019);
+            int w = (int)(map->page_w * scale), h = (int)(map->frame[1] * scale) + 1;
+            cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+            cairo_t *cr = cairo_create(img);
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_paint(cr);
+            cairo_scale(cr, scale, scale);
+            cm_box ink[2];
+            cm_draw_title(cr, map, &spec, ink);
+            g_assert_cmpint(cairo_status(cr), ==, CAIRO_STATUS_SUCCESS);
+            cairo_destroy(cr);
+            cairo_surface_flush(img);
+            g_test_message("%s%s: title ink %.1f-%.1f, subtitle %.1f-%.1f, frame at %.1f",
+                           langs[l], diff ? " (changes)" : "", ink[0].y0, ink[0].y1, ink[1].y0,
+                           ink[1].y1, map->frame[1]);
+            g_assert_cmpfloat(ink[0].y1, >, ink[0].y0);
+            g_assert_cmpfloat(ink[1].y1, >, ink[1].y0);
+            g_assert_cmpfloat(ink[0].y0, >=, 0);
+            g_assert_cmpfloat(ink[0].y1, <, ink[1].y0);
+            g_assert_cmpfloat(ink[1].y1, <=, map->frame[1]);
+            /* the pixels: from the title's top to the subtitle's bottom, one row at least
+             * without ink where the two lines overlap across the page */
+            int x0 = (int)(MAX(ink[0].x0, ink[1].x0) * scale), x1 = (int)(MIN(ink[0].x1, ink[1].x1) * scale);
+            int first = -1, last = -1, gap = 0;
+            for (int y = 0; y < h; y++)
+                if (row_inked(img, y, x0, x1)) {
+                    if (first >= 0 && y > last + 1)
+                        gap++;
+                    if (first < 0)
+                        first = y;
+                    last = y;
+                }
+            g_assert_cmpint(first, >=, 0);
+            g_assert_cmpint(gap, >=, 1);
+            cairo_surface_destroy(img);
+        }
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/editions/same-places/default", test_default);
     g_test_add_func("/editions/same-places/crowded", test_crowded);
     g_test_add_func("/editions/both-scripts", test_both_scripts);
+    g_test_add_func("/editions/title-block", test_title_block);
     return g_test_run();
 }
