@@ -5,6 +5,7 @@
 #include "words.h"
 
 #include "ctx.h"
+#include "bidi.h"
 #include "mapfile.h"
 
 #include <stdarg.h>
@@ -269,6 +270,12 @@ void cm_mapfile_localise(cm_mapfile *mf, const char *lang)
     set_field(&mf->title, mf->words, "map", "title", lang);
     set_field(&mf->subtitle, mf->words, "map", "subtitle", lang);
     set_field(&mf->credit, mf->words, "map", "credit", lang);
+    if (mf->credit && strcmp(lang, "ar") == 0) {
+        /* "Natural Earth", "GeoNames (CC BY 4.0)" whole and in order in the Arabic credit */
+        char *iso = cm_bidi_isolate_latin(mf->credit);
+        g_free(mf->credit);
+        mf->credit = iso;
+    }
     for (int i = 0; i < mf->ndetails; i++) {
         char *group = g_strconcat("detail ", mf->details[i].name, NULL);
         set_field(&mf->details[i].title, mf->words, group, "title", lang);
