@@ -244,6 +244,11 @@ void cm_words_localise(cm_style *s)
         char *group = g_strconcat("controller ", c->id, NULL);
         set_field(&c->label, s->words, group, "label", lang);
         set_field(&c->short_label, s->words, group, "short", lang);
+        /* no `by` in this language: the short name, in this language, not English's `by` */
+        const char *by = strcmp(lang, "en") ? lookup(s->words, group, "by", lang) : c->by_en;
+        char *was = c->by_label;
+        c->by_label = g_strdup(by ? by : c->short_label);
+        g_free(was);
         g_free(group);
     }
 }

@@ -262,11 +262,13 @@ static void test_french_page(void)
     char *err = NULL, *text = page_text("fr", &err);
     static const char *const want[] = {"Libye : qui contrôle quoi", "Contrôle territorial",
                                        "au 19 décembre 2019", "Gouvernement d'union nationale",
-                                       "Ville tenue par GNA", "Sources du contrôle", "avr. 2019",
+                                       "Ville tenue par le GNA", "Ville tenue par l’ANL",
+                                       "Ville tenue par des forces locales", /* `by[fr]` */
+                                       "Sources du contrôle", "avr. 2019",
                                        "Mer Méditerranée", "combattants russes de Wagner", NULL};
     static const char *const english[] = {"as of", "Sources of control", "Capital\n",
                                           "Town held", "December", "Wagner fighters",
-                                          "Mediterranean", NULL};
+                                          "Mediterranean", "tenue par forces", NULL};
     expect_words("fr", text, want, english);
     g_assert_null(strstr(err, "[words] have no"));
     /* the layers have no French names: English, said once */
