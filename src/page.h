@@ -238,6 +238,10 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
                    gboolean draw, GArray *drawn);
 void cm_add_area_labels(const cm_map *map, cm_labeler *lab, const placed_layer *pl,
                         gboolean countries);
+/* The named layers (districts, towns and sites, countries) of which some name has no French
+ * (no name-fr, or an empty one) on a French page, as "districts, towns": NULL when none
+ * (g_free). */
+char *cm_places_without_french(const cm_map *map);
 /* The districts' names; in a change map each in colours that read on the fill under it
  * (light text on a dark halo over a gain's full colour). */
 void cm_add_region_labels(const cm_map *map, cm_labeler *lab, const cm_control *cs);

@@ -265,14 +265,17 @@ static void test_french_page(void)
                                        "Ville tenue par le GNA", "Ville tenue par l’ANL",
                                        "Ville tenue par des forces locales", /* `by[fr]` */
                                        "Sources du contrôle", "avr. 2019",
-                                       "Mer Méditerranée", "combattants russes de Wagner", NULL};
+                                       "Mer Méditerranée", "combattants russes de Wagner",
+                                       "TUNISIE", "TCHAD", /* the neighbours' name-fr */ NULL};
     static const char *const english[] = {"as of", "Sources of control", "Capital\n",
                                           "Town held", "December", "Wagner fighters",
-                                          "Mediterranean", "tenue par forces", NULL};
+                                          "Mediterranean", "tenue par forces", "TUNISIA",
+                                          "\nCHAD", NULL};
     expect_words("fr", text, want, english);
     g_assert_null(strstr(err, "[words] have no"));
-    /* the layers have no French names: English, said once */
-    const char *names = strstr(err, "the data has no \"fr\" for the names of places");
+    /* the districts, towns and sites have no French names (the countries have): English,
+     * said once, naming them */
+    const char *names = strstr(err, "the data has no \"fr\" for the names of districts, towns, sites:");
     g_assert_nonnull(names);
     g_assert_null(strstr(names + 1, "the data has no"));
     g_free(text);
