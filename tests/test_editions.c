@@ -250,6 +250,67 @@ static void test_both_scripts(void)
     cm_ctx_destroy(ctx);
 }
 
+/* The names a detail frame's label pass placed in `lang`, as "id:text" lines, and that each
+ * box stays inside the detail's frame. */
+static char *detail_names(cm_map *map, const char *lang, int i)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    g_assert_cmpint(cm_map_set_lang(map, lang, ctx), ==, CM_OK);
+    cm_ctx_destroy(ctx);
+    cm_page_spec spec = {.date = map->date};
+    cm_page_body *body = NULL;
+    cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, NULL);
+    cairo_t *cr = cairo_create(rec);
+    cm_draw_page(cr, map, &spec, NULL, &body);
+    cairo_destroy(cr);
+    cairo_surface_destroy(rec);
+    const cm_page_body *d = body->detail_bodies[i];
+    const double *fr = map->details[i]->frame;
+    int n = cm_labeler_placed_labels(d->lab, NULL, NULL, NULL, 0);
+    int *ids = g_new0(int, (size_t)n + 1);
+    cm_box *boxes = g_new0(cm_box, (size_t)n + 1);
+    cm_labeler_placed_labels(d->lab, ids, boxes, NULL, n);
+    GString *out = g_string_new(NULL);
+    for (int k = 0; k < n; k++) {
+        g_assert_cmpfloat(boxes[k].x0, >=, fr[0] - 1e-6);
+        g_assert_cmpfloat(boxes[k].x1, <=, fr[0] + fr[2] + 1e-6);
+        g_assert_cmpfloat(boxes[k].y0, >=, fr[1] - 1e-6);
+        g_assert_cmpfloat(boxes[k].y1, <=, fr[1] + fr[3] + 1e-6);
+        if (ids[k] > 0)
+            g_string_append_printf(out, "%d ", ids[k]);
+    }
+    g_free(ids);
+    g_free(boxes);
+    cm_page_body_free(body);
+    return g_string_free(out, FALSE);
+}
+
+/* A detail frame names the same places in every edition (its scale bar stands in the same
+ * corner in each: mirrored, the Tripoli detail's covered Zuwara in Arabic), every name
+ * inside the frame. */
+static void test_detail_same_places(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+    g_assert_cmpint(map->ndetails, >, 0);
+    for (int i = 0; i < map->ndetails; i++) {
+        char *en = detail_names(map, "en", i);
+        g_test_message("detail %d, en: %s", i, en);
+        g_assert_cmpint(strlen(en), >, 10);
+        for (size_t l = 1; l < G_N_ELEMENTS(langs); l++) {
+            char *other = detail_names(map, langs[l], i);
+            if (strcmp(en, other) != 0)
+                g_error("detail %d: places named in %s {%s} and in en {%s} differ", i, langs[l],
+                        other, en);
+            g_free(other);
+        }
+        g_free(en);
+    }
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+}
+
 /* Whether pixel row y of the image has ink (a channel darker than the page) from x0 to x1. */
 static gboolean row_inked(cairo_surface_t *img, int y, int x0, int x1)
 {
@@ -323,5 +384,6 @@ int main(int argc, char **argv)
     g_test_add_func("/editions/same-places/crowded", test_crowded);
     g_test_add_func("/editions/both-scripts", test_both_scripts);
     g_test_add_func("/editions/title-block", test_title_block);
+    g_test_add_func("/editions/same-places/detail", test_detail_same_places);
     return g_test_run();
 }
