@@ -1,6 +1,7 @@
 /* Control on a page's date: the ledger row in force for every district, town and site, how
  * each is painted, and which sources the page cites (legend.c lists the legend's items).
  * Nothing is drawn here. */
+#include "bidi.h"
 #include "change.h"
 #include "ctx.h"
 #include "draw.h"
@@ -136,6 +137,24 @@ static gint by_published(gconstpointer a, gconstpointer b)
     return c ? c : strcmp(x->id, y->id);
 }
 
+/* An Arabic page's lines read from the right: its Latin is isolated (bidi.h). */
+static gboolean rtl(const cm_style *s)
+{
+    return strcmp(s->lang, "ar") == 0;
+}
+
+/* The ids joined as the sources line lists them, each Latin one isolated on an Arabic page. */
+static char *joined_ids(const cm_style *s, GPtrArray *list)
+{
+    GString *j = g_string_new(NULL);
+    for (guint i = 0; i < list->len; i++) {
+        char *one = rtl(s) ? cm_bidi_isolate_latin(list->pdata[i]) : g_strdup(list->pdata[i]);
+        g_string_append_printf(j, "%s%s", i ? "; " : "", one);
+        g_free(one);
+    }
+    return g_string_free(j, FALSE);
+}
+
 /* The cited sources of the table, oldest first (the notes' order). */
 static GPtrArray *cited_sources(const cm_sources *table, GPtrArray *ids)
 {
@@ -158,6 +177,11 @@ static char *numbered_notes(const cm_style *s, const cm_sources *table, GPtrArra
     GString *notes = g_string_new(NULL);
     for (guint i = 0; i < cited->len; i++) {
         char *note = cm_source_note(s, cited->pdata[i], date, !brief);
+        if (rtl(s)) { /* "Al Jazeera" and "218 News" whole, in order, before their dates */
+            char *iso = cm_bidi_isolate_latin(note);
+            g_free(note);
+            note = iso;
+        }
         g_string_append_printf(notes, "%s[%u] %s", i ? "; " : "", i + 1, note);
         g_free(note);
     }
@@ -222,8 +246,7 @@ char *cm_sources_line(const cm_map *map, const cm_control *cs, gboolean brief)
         return notes;
     }
     g_ptr_array_sort(list, str_ptr_cmp);
-    g_ptr_array_add(list, NULL);
-    char *joined = g_strjoinv("; ", (char **)list->pdata);
+    char *joined = joined_ids(map->style, list);
     char *line = cm_wordf(map->style, "sources-line", joined, NULL);
     g_free(joined);
     g_ptr_array_free(list, TRUE);
@@ -244,8 +267,7 @@ char *cm_sources_line_of(const cm_map *map, const cm_control *cs, int n, gboolea
         line = numbered_notes(map->style, map->sources, list, &cs[n - 1].spec->date, brief);
     } else if (list->len > 0) {
         g_ptr_array_sort(list, str_ptr_cmp);
-        g_ptr_array_add(list, NULL);
-        char *joined = g_strjoinv("; ", (char **)list->pdata);
+        char *joined = joined_ids(map->style, list);
         line = cm_wordf(map->style, "sources-line", joined, NULL);
         g_free(joined);
     }

@@ -206,8 +206,11 @@ static GArray *plan_oriented(cm_furniture_plan *fp, cm_box *details, cairo_t *cr
     if (fp->has_scale) {
         double w, h, ax, ay;
         scale_unit(cr, map, body, fp->scale_target, &w, &h, &ax, &ay);
-        /* a detail's sits at its top right: the main map's corners are busy, its own sea */
-        int corner = mirror(map->part ? CM_CORNER_TOP_RIGHT : s->scale_corner, m);
+        /* a detail's sits at its top right in every edition: the main map's corners are
+         * busy, and the top right is its own sea (mirrored to the top left, the Tripoli
+         * detail's bar covered Zuwara's coast and its name); the same spot in every
+         * edition keeps the same names */
+        int corner = map->part ? CM_CORNER_TOP_RIGHT : mirror(s->scale_corner, m);
         cm_box unit = place(map, placed, corner, scale_p, w, h, 4);
         fp->sx = unit.x0 + ax, fp->sy = unit.y0 + ay;
         cm_layout_scalebar(cr, body->lab, s, map->metres_per_pt, fp->scale_target, fp->sx, fp->sy,

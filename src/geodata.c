@@ -261,8 +261,8 @@ static OGRGeometryH drawable(OGRGeometryH *gp, double tol, const char *path, lon
 }
 
 /* One feature: its geometry checked and made drawable, its fields read (idx: key, name,
- * name_ar, kind, rank).  FALSE, with a warning or a problem, when it is skipped. */
-static gboolean read_feature(cm_feature *feat, OGRFeatureH f, const int idx[5], double tol,
+ * name_ar, kind, rank, name_fr).  FALSE, with a warning or a problem, when it is skipped. */
+static gboolean read_feature(cm_feature *feat, OGRFeatureH f, const int idx[6], double tol,
                              gboolean geographic, const char *path, gboolean *not_utf8,
                              GPtrArray *problems, cm_ctx *ctx)
 {
@@ -291,6 +291,7 @@ static gboolean read_feature(cm_feature *feat, OGRFeatureH f, const int idx[5], 
     feat->name = cm_ogr_field_text(f, idx[1], not_utf8);
     feat->name_ar = cm_ogr_field_text(f, idx[2], not_utf8);
     feat->kind = cm_ogr_field_text(f, idx[3], not_utf8);
+    feat->name_fr = cm_ogr_field_text(f, idx[5], not_utf8);
     feat->rank = idx[4] >= 0 ? OGR_F_GetFieldAsInteger(f, idx[4]) : 0;
     if (owned)
         OGR_G_DestroyGeometry(owned);
@@ -300,7 +301,7 @@ static gboolean read_feature(cm_feature *feat, OGRFeatureH f, const int idx[5], 
 /* Reads every feature of `lyr` into layer->features, summing them as read for a source that
  * is not a file.  Fails when GDAL gave up part-way or no feature has geometry. */
 static cm_status read_features(cm_layer *layer, OGRLayerH lyr, const char *file,
-                               const int idx[5], double tol, GPtrArray *problems, cm_ctx *ctx)
+                               const int idx[6], double tol, GPtrArray *problems, cm_ctx *ctx)
 {
     cm_status st = CM_OK;
     cm_gdal_capture c;
@@ -356,9 +357,10 @@ cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simpli
         (st = cm_datasource_layer(&lyr, ds, path, spec->layer, CM_EINPUT, ctx)) != CM_OK)
         goto cleanup;
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
-    int idx[5]; /* key, name, name_ar, kind, rank */
-    const char *fields[5] = {spec->key, spec->name, spec->name_ar, spec->kind, spec->rank};
-    for (int i = 0; i < 5; i++)
+    int idx[6]; /* key, name, name_ar, kind, rank, name_fr */
+    const char *fields[6] = {spec->key, spec->name, spec->name_ar, spec->kind, spec->rank,
+                             spec->name_fr};
+    for (int i = 0; i < 6; i++)
         if ((st = field_index(defn, name, fields[i], &idx[i], ctx)) != CM_OK)
             goto cleanup;
 

@@ -240,13 +240,30 @@ static gboolean ambiguous(const cm_labeler *lab, const label *l, const cm_box *b
     return FALSE;
 }
 
+/* Whether the label's own letters, set at candidate c as take() sets them, stay inside the
+ * frame: a letter's ink may reach past its logical box (an Arabic letter's tail, an italic's
+ * lean), and at a detail frame's edge what is past it is cut off. */
+static gboolean ink_inside(const cm_labeler *lab, const label *l, const candidate *c)
+{
+    double dx = c->align == PANGO_ALIGN_LEFT    ? 0
+                : c->align == PANGO_ALIGN_RIGHT ? l->w - l->tw
+                                                : (l->w - l->tw) / 2;
+    double dy = c->v == AT_TOP      ? 0
+                : c->v == AT_BOTTOM ? l->h - l->th
+                : c->v == AT_MIDDLE ? (l->h - l->th) / 2
+                                    : (l->h1 - l->th1) / 2;
+    double x = c->x + dx, y = c->y + dy;
+    return x + l->ink.x0 >= lab->frame.x0 && x + l->ink.x1 <= lab->frame.x1 &&
+           y + l->ink.y0 >= lab->frame.y0 && y + l->ink.y1 <= lab->frame.y1;
+}
+
 /* Whether candidate k of label i can take its place: in the frame, on nothing blocked, not
  * nearer another point than its own, and, beyond the ring beside the point, with a clear
  * leader. */
 static gboolean usable(cm_labeler *lab, const label *l, const candidate *c, int k)
 {
     cm_box b = candidate_box(l, c);
-    return fits(lab, &b) && !ambiguous(lab, l, &b, called_out(l, k)) &&
+    return fits(lab, &b) && ink_inside(lab, l, c) && !ambiguous(lab, l, &b, called_out(l, k)) &&
            (!called_out(l, k) || leader_clear(lab, l, &b));
 }
 

@@ -195,6 +195,11 @@ void cm_labeler_add(cm_labeler *lab, const cm_label_spec *spec)
     l->order = (int)lab->labels->len;
     l->layout = spec_layout(lab, &l->spec);
     measure(l->layout, &l->tw, &l->th, &l->th1);
+    PangoRectangle ink;
+    pango_layout_get_extents(l->layout, &ink, NULL);
+    l->ink = (cm_box){(double)ink.x / PANGO_SCALE, (double)ink.y / PANGO_SCALE,
+                      (double)(ink.x + ink.width) / PANGO_SCALE,
+                      (double)(ink.y + ink.height) / PANGO_SCALE};
     l->w = l->tw, l->h = l->th, l->h1 = l->th1;
     /* the box holds every edition's text: the same box in each, so the same places */
     for (int e = 0; spec->editions && e < spec->n_editions; e++) {

@@ -17,6 +17,7 @@ typedef struct {
     double h1;        /* the largest height of a first line: a point label's first line faces
                        * its symbol */
     double tw, th, th1; /* its own layout's logical size and first line's height */
+    cm_box ink;         /* its own layout's ink, from the layout's origin */
     double dx, dy;    /* where its own layout goes in the box placed, from the box's corner */
     gboolean placed;
     int chosen;       /* the candidate placed at: see candidates(); BESIDE and up: a callout */

@@ -18,6 +18,7 @@ void cm_feature_clear(cm_feature *f)
     g_free(f->key);
     g_free(f->name);
     g_free(f->name_ar);
+    g_free(f->name_fr);
     g_free(f->kind);
 }
 

@@ -19,6 +19,7 @@ typedef struct cm_shape {
 
 typedef struct cm_feature {
     char *key, *name, *name_ar, *kind; /* NULL where the layer has no such field */
+    char *name_fr;                     /* likewise */
     int rank;                          /* 0 where absent */
     cm_shape shape;
     long fid;

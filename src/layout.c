@@ -271,24 +271,67 @@ void cm_layout_scalebar(cairo_t *cr, cm_labeler *lab, const cm_style *s, double 
     g_free(zero);
 }
 
-void cm_layout_title(cairo_t *cr, cm_labeler *lab, const cm_style *s, const double frame[4],
-                     const char *title, const char *subtitle)
+/* A layout's ink, in points from its origin. */
+static cm_box ink_of(PangoLayout *l)
 {
-    double y = s->margin_mm * MM, right = frame[0] + frame[2];
+    PangoRectangle r;
+    pango_layout_get_extents(l, &r, NULL);
+    return (cm_box){(double)r.x / PANGO_SCALE, (double)r.y / PANGO_SCALE,
+                    (double)(r.x + r.width) / PANGO_SCALE, (double)(r.y + r.height) / PANGO_SCALE};
+}
+
+static cm_box moved(cm_box b, double x, double y)
+{
+    return (cm_box){b.x0 + x, b.y0 + y, b.x1 + x, b.y1 + y};
+}
+
+#define TITLE_GAP 2.0 /* between the title's lowest ink and the subtitle's highest */
+
+void cm_layout_title(cairo_t *cr, cm_labeler *lab, const cm_style *s, const double frame[4],
+                     const char *title, const char *subtitle, cm_box ink[2])
+{
+    const double top = s->margin_mm * MM, right = frame[0] + frame[2];
     gboolean mirror = rtl(s); /* an Arabic title block stands at the right */
-    PangoLayout *t = cm_labeler_layout(lab, title, s->font, s->title_size, TRUE, FALSE);
-    double w, h;
-    layout_size(t, &w, &h);
-    show(cr, t, mirror ? start_for_right(t, right) : frame[0], y, s->title_color);
-    g_object_unref(t);
-    if (subtitle) {
-        PangoLayout *st = cm_labeler_layout(lab, subtitle, s->font, s->subtitle_size, FALSE, FALSE);
-        double sw, sh;
+    double size = s->title_size, sub_size = s->subtitle_size;
+    PangoLayout *t = NULL, *st = NULL;
+    double ty = top, sy = 0;
+    cm_box ti, si = {0};
+    for (;;) {
+        t = cm_labeler_layout(lab, title, s->font, size, TRUE, FALSE);
+        st = subtitle ? cm_labeler_layout(lab, subtitle, s->font, sub_size, FALSE, FALSE) : NULL;
+        double w, h, sw, sh;
+        layout_size(t, &w, &h);
+        ti = ink_of(t);
+        ty = top;
+        if (!st)
+            break;
         layout_size(st, &sw, &sh);
-        /* Arabic lines are taller than the title block the frame leaves room for: the
-         * subtitle keeps clear of the frame, moving up under the title */
-        double sy = fmin(y + h, frame[1] - sh - 1);
-        show(cr, st, mirror ? start_for_right(st, right) : frame[0], sy, s->title_color);
+        si = ink_of(st);
+        /* the lines' logical boxes, stacked, keep the subtitle clear of the frame */
+        sy = fmin(ty + h, frame[1] - sh - 1);
+        if (ty + ti.y1 + TITLE_GAP <= sy + si.y0)
+            break;
+        /* Arabic lines' logical boxes are far taller than their letters (and than the
+         * room the frame leaves): stack the ink instead, the title's from the margin down,
+         * the subtitle's up from the frame; set both smaller until they clear each other */
+        ty = top - ti.y0;
+        sy = frame[1] - 1.5 - si.y1;
+        if (ty + ti.y1 + TITLE_GAP <= sy + si.y0 || size <= s->title_size * 0.6)
+            break;
+        g_object_unref(t);
+        g_object_unref(st);
+        size *= 0.94, sub_size *= 0.94;
+    }
+    double tx = mirror ? start_for_right(t, right) : frame[0];
+    show(cr, t, tx, ty, s->title_color);
+    if (ink)
+        ink[0] = moved(ti, tx, ty), ink[1] = (cm_box){0, 0, 0, 0};
+    g_object_unref(t);
+    if (st) {
+        double sx = mirror ? start_for_right(st, right) : frame[0];
+        show(cr, st, sx, sy, s->title_color);
+        if (ink)
+            ink[1] = moved(si, sx, sy);
         g_object_unref(st);
     }
 }

@@ -64,8 +64,12 @@ void cm_layout_north_arrow(cairo_t *cr, cm_labeler *lab, const cm_style *style, 
 void cm_layout_heading(cairo_t *cr, cm_labeler *lab, const cm_style *style, double x, double y,
                        double w, double h, const char *text);
 
+/* The title above the frame and the subtitle under it, their ink kept apart (an Arabic
+ * line's logical box is far taller than its letters: the lines are stacked by their ink, set
+ * smaller if they must be).  With `ink`, the two lines' ink boxes on the page (the
+ * subtitle's all zero without one). */
 void cm_layout_title(cairo_t *cr, cm_labeler *lab, const cm_style *style, const double frame[4],
-                     const char *title, const char *subtitle);
+                     const char *title, const char *subtitle, cm_box ink[2]);
 
 /* What the footer says: the sources in full (outlet, title, date) and briefly (outlet, date),
  * where the full list is when only the brief one fits, and the credit.  Any may be NULL. */

@@ -121,7 +121,7 @@ static void add_claimed(GArray *items, const cm_map *map, const cm_control *cs, 
                     !strcmp(cs->towns[i]->controller, ctl->id);
         if (shows)
             cm_legend_add(items, CM_SWATCH_AREA, cm_control_paint(s, ctl->id, CM_CLAIMED, NULL),
-                     cm_wordf(s, "claimed-by", ctl->short_label, NULL));
+                     cm_wordf(s, "claimed-by", ctl->by_label, NULL));
     }
 }
 
@@ -255,7 +255,7 @@ static void add_town_holders(GArray *items, const cm_map *map, const cm_control 
         if (!shows)
             continue;
         cm_paint p = {.colors = {ctl->fill}, .n = 1};
-        cm_legend_add(items, CM_SWATCH_DOT, p, cm_wordf(s, "town-held-by", ctl->short_label, NULL));
+        cm_legend_add(items, CM_SWATCH_DOT, p, cm_wordf(s, "town-held-by", ctl->by_label, NULL));
     }
 }
 

@@ -114,7 +114,8 @@ static void add_change_holders(GArray *items, const cm_map *map, const cm_change
             if (shows)
                 cm_legend_add(items, CM_SWATCH_AREA,
                          cm_change_paint(s, kind, ctl->id, claimed ? CM_CLAIMED : CM_HELD, NULL),
-                         cm_wordf(s, word, ctl->short_label, NULL));
+                         cm_wordf(s, word, kind == CM_CHANGE_SAME ? ctl->short_label : ctl->by_label,
+                                  NULL)); /* "Inchangé : ANL", "Gagné par l'ANL" */
         }
 }
 
@@ -189,6 +190,6 @@ void cm_legend_changed_places(GArray *items, const cm_map *map, const cm_control
         }
         if (shows)
             cm_legend_add(items, CM_SWATCH_RING, (cm_paint){.colors = {ctl->fill}, .n = 1},
-                     cm_wordf(s, "place-taken-by", ctl->short_label, NULL));
+                     cm_wordf(s, "place-taken-by", ctl->by_label, NULL));
     }
 }

@@ -14,7 +14,7 @@
 static const char *const map_keys[] = {"title", "subtitle", "date", "crs", "extent",
                                        "page", "styles", "credit", "sea-label",
                                        "sea-label-at", "sea-label-ar", NULL};
-static const char *const layer_keys[] = {"file", "layer", "key", "name", "name-ar", "kind",
+static const char *const layer_keys[] = {"file", "layer", "key", "name", "name-ar", "name-fr", "kind",
                                          "rank", "reach", NULL};
 static const char *const inset_keys[] = {"file", "layer", "extent", "crs", NULL};
 static const char *const detail_keys[] = {"title", "extent", "position", "width", NULL};
@@ -85,6 +85,7 @@ static void layer_spec_clear(cm_layer_spec *s)
     g_free(s->key);
     g_free(s->name);
     g_free(s->name_ar);
+    g_free(s->name_fr);
     g_free(s->kind);
     g_free(s->rank);
 }
@@ -149,6 +150,7 @@ static cm_status load_layer(const cm_keyfile *kf, const char *dir, const char *g
     spec->key = get_string(kf, group, "key");
     spec->name = get_string(kf, group, "name");
     spec->name_ar = get_string(kf, group, "name-ar");
+    spec->name_fr = get_string(kf, group, "name-fr");
     spec->kind = get_string(kf, group, "kind");
     spec->rank = get_string(kf, group, "rank");
     /* a town's control reaches 25 km around it by default, a site's 8 km */

@@ -13,6 +13,7 @@ typedef struct cm_layer_spec {
                   * string, untouched (cm_datasource_is_file); NULL if the layer is absent */
     char *layer; /* the layer's name; NULL: the source's first (its only) layer */
     char *key, *name, *name_ar, *kind, *rank;
+    char *name_fr; /* the field of French names (Natural Earth's NAME_FR, iso-codes') */
     double reach_km; /* places and sites: how far a point's control reaches (see cells.c) */
     int line;   /* line of the group header, for messages */
 } cm_layer_spec;

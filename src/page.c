@@ -357,8 +357,7 @@ char *cm_page_furniture_covers(const cm_map *map, const cm_page_spec *spec)
     return covers;
 }
 
-/* The title and the date it names, above the frame. */
-static void draw_title(cairo_t *cr, const cm_map *map, const cm_page_spec *spec)
+void cm_draw_title(cairo_t *cr, const cm_map *map, const cm_page_spec *spec, cm_box ink[2])
 {
     const double *fr = map->frame;
     cm_labeler *lab = cm_labeler_new(cr, (cm_box){fr[0], fr[1], fr[0] + fr[2], fr[1] + fr[3]});
@@ -376,7 +375,7 @@ static void draw_title(cairo_t *cr, const cm_map *map, const cm_page_spec *spec)
         subtitle = map->mf->subtitle ? cm_wordf(s, "subtitle-as-of", map->mf->subtitle, date_long, NULL)
                                      : cm_wordf(s, "as-of", date_long, NULL);
     }
-    cm_layout_title(cr, lab, s, fr, title ? title : name, subtitle);
+    cm_layout_title(cr, lab, s, fr, title ? title : name, subtitle, ink);
     g_free(title);
     g_free(subtitle);
     g_free(date_long);
@@ -452,7 +451,7 @@ void cm_draw_page(cairo_t *cr, const cm_map *map, const cm_page_spec *spec,
         else
             cm_page_body_free(body);
     }
-    draw_title(cr, map, spec);
+    cm_draw_title(cr, map, spec, NULL);
     cm_control_clear(&cs);
 }
 

@@ -153,6 +153,10 @@ char *cm_page_furniture_covers(const cm_map *map, const cm_page_spec *spec);
 void cm_page_body_svg_text(const cm_page_body *body, GString *svg);
 
 
+/* The page's title (or a change map's, naming its two dates) and its subtitle with the date,
+ * above the frame; with `ink`, where the two lines' letters are (see cm_layout_title). */
+void cm_draw_title(cairo_t *cr, const cm_map *map, const cm_page_spec *spec, cm_box ink[2]);
+
 /* Draws one page: the map as the spec says, its labels, furniture and title.  With `keep`,
  * the body is drawn afresh and its layout handed to the caller (*keep, cm_page_body_free);
  * without, a series' cache may paint a recording of the same body. */
@@ -234,6 +238,10 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
                    gboolean draw, GArray *drawn);
 void cm_add_area_labels(const cm_map *map, cm_labeler *lab, const placed_layer *pl,
                         gboolean countries);
+/* The named layers (districts, towns and sites, countries) of which some name has no French
+ * (no name-fr, or an empty one) on a French page, as "districts, towns": NULL when none
+ * (g_free). */
+char *cm_places_without_french(const cm_map *map);
 /* The districts' names; in a change map each in colours that read on the fill under it
  * (light text on a dark halo over a gain's full colour). */
 void cm_add_region_labels(const cm_map *map, cm_labeler *lab, const cm_control *cs);

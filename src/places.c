@@ -103,12 +103,20 @@ static double place_size(const cm_style *s, const cm_feature *f)
 
 /* The editions a label is laid out for: its box holds the largest, so that every language
  * names the same places in the same spots. */
-static const char *const editions[] = {"en", "ar", "en+ar"};
-#define NEDITIONS 3
+static const char *const editions[] = {"en", "ar", "en+ar", "fr"};
+#define NEDITIONS 4
 
-/* A name in `lang`: Arabic, English, or English over Arabic; the other when one is missing. */
-static char *label_text(const char *lang, const char *en, const char *ar)
+/* A feature's name in French where the layer has one (its name-fr), else its English. */
+static const char *latin_name(const char *lang, const cm_feature *f)
 {
+    return strcmp(lang, "fr") == 0 && f->name_fr ? f->name_fr : f->name;
+}
+
+/* A name in `lang`: Arabic, English (French), or English over Arabic; the other when one is
+ * missing. */
+static char *label_text(const char *lang, const cm_feature *f)
+{
+    const char *en = latin_name(lang, f), *ar = f->name_ar;
     if (strcmp(lang, "ar") == 0 && ar)
         return g_strdup(ar);
     if (strcmp(lang, "en+ar") == 0 && ar && en)
@@ -121,7 +129,7 @@ static char *label_text(const char *lang, const char *en, const char *ar)
 static char *place_text(const cm_style *s, const char *lang, const cm_feature *f,
                         const GDate *changed)
 {
-    char *name = label_text(lang, f->name, f->name_ar);
+    char *name = label_text(lang, f);
     if (!name || !changed)
         return name;
     char month[24], day[8], year[8];
@@ -263,9 +271,10 @@ void cm_add_places(cairo_t *cr, const cm_map *map, const cm_control *cs, cm_labe
  * spaced italics, Arabic upright and unspaced (spacing would break its joins; no capitals
  * set the classes apart: the style's size and colour do); with both languages, English
  * over Arabic, each set as alone.  Returns the text (g_free) and fills the spec's look. */
-static char *area_text(cm_label_spec *spec, const char *lang, const char *en, const char *ar,
+static char *area_text(cm_label_spec *spec, const char *lang, const cm_feature *f,
                        gboolean countries)
 {
+    const char *en = latin_name(lang, f), *ar = f->name_ar;
     gboolean has_ar = ar != NULL, both = has_ar && !strcmp(lang, "en+ar");
     gboolean arabic = has_ar && !strcmp(lang, "ar");
     spec->italic = !countries && !arabic;
@@ -338,10 +347,10 @@ static void add_area_labels(const cm_map *map, cm_labeler *lab, const placed_lay
         char *texts[NEDITIONS];
         for (int e = 0; e < NEDITIONS; e++) {
             other[e] = spec;
-            texts[e] = area_text(&other[e], editions[e], f->name, f->name_ar, countries);
+            texts[e] = area_text(&other[e], editions[e], f, countries);
             other[e].text = texts[e];
         }
-        char *text = area_text(&spec, s->lang, f->name, f->name_ar, countries);
+        char *text = area_text(&spec, s->lang, f, countries);
         spec.text = text;
         spec.editions = other, spec.n_editions = NEDITIONS;
         cm_labeler_add(lab, &spec);
@@ -449,4 +458,21 @@ void cm_draw_event_leaders(cairo_t *cr, const cm_map *map, const cm_labeler *lab
         cm_rgba none = {0, 0, 0, 0};
         draw_leader(cr, e->x, e->y, 1.5, &b, map->style->event_color, none);
     }
+}
+
+char *cm_places_without_french(const cm_map *map)
+{
+    const placed_layer *layers[] = {&map->regions, &map->places, &map->places, &map->neighbours};
+    const char *what[] = {"districts", "towns", "sites", "countries"};
+    GString *out = g_string_new(NULL);
+    for (size_t k = 0; k < G_N_ELEMENTS(layers); k++) {
+        const cm_layer *l = layers[k]->layer;
+        int from = k == 2 ? map->first_site : 0, to = l ? (k == 1 ? map->first_site : l->n) : 0;
+        gboolean missing = FALSE;
+        for (int i = from; i < to && !missing; i++)
+            missing = l->features[i].name && !l->features[i].name_fr;
+        if (missing)
+            g_string_append_printf(out, "%s%s", out->len ? ", " : "", what[k]);
+    }
+    return g_string_free(out, out->len == 0);
 }

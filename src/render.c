@@ -93,17 +93,17 @@ static void warn_covered(const cm_map *map, const cm_page_spec *specs, int n, cm
 }
 
 /* The page's language where the data has none, in one warning a render: events with no
- * text in it, and (French) names, which the layers carry in English and Arabic only. */
+ * text in it, and (French) the names of the layers without a name-fr. */
 static void warn_data_lang(const cm_map *map, cm_ctx *ctx)
 {
     const char *lang = cm_words_lang(map->style);
     int n = cm_events_untranslated(map->events, lang);
-    gboolean names = strcmp(lang, "en") != 0 && strcmp(lang, "ar") != 0;
+    char *names = strcmp(lang, "fr") == 0 ? cm_places_without_french(map) : NULL;
     if (n == 0 && !names)
         return;
     GString *what = g_string_new(NULL);
     if (names)
-        g_string_append(what, "the names of places and areas");
+        g_string_append_printf(what, "the names of %s", names);
     if (names && n)
         g_string_append(what, " and ");
     if (n)
@@ -112,6 +112,7 @@ static void warn_data_lang(const cm_map *map, cm_ctx *ctx)
     cm_warn(ctx, "%s: the data has no \"%s\" for %s: in English on the page", map->mf->path,
             lang, what->str);
     g_string_free(what, TRUE);
+    g_free(names);
 }
 
 /* Writes one file holding `n` pages (or sheets of small multiples when grid[0] > 0).  With

@@ -91,7 +91,7 @@ static const style_key style_keys[] = {
 };
 #undef F
 
-static const char *const controller_keys[] = {"label", "fill", "short", "pattern",
+static const char *const controller_keys[] = {"label", "fill", "short", "by", "pattern",
                                               "pattern-color", NULL};
 #define CONTROLLER_PREFIX "controller "
 
@@ -253,6 +253,8 @@ static void controller_free(gpointer p)
     g_free(c->id);
     g_free(c->label);
     g_free(c->short_label);
+    g_free(c->by_en);
+    g_free(c->by_label);
     g_free(c);
 }
 
@@ -401,6 +403,7 @@ static cm_status load_controllers(cm_keyfile *const *kfs, int n, cm_style *s, cm
         st = controller_fill(c, kfs, n, group, ctx);
         c->label = last_text(kfs, n, group, "label", c->id);
         c->short_label = last_text(kfs, n, group, "short", c->id);
+        c->by_en = last_text(kfs, n, group, "by", NULL);
         if (st == CM_OK)
             st = controller_pattern(c, kfs, n, group, ctx);
         g_free(group);

@@ -19,6 +19,9 @@ typedef struct cm_controller {
     cm_pattern pattern;
     cm_rgba pattern_color;
     char *short_label; /* in compound legend entries ("Contested: GNA / LNA"); the id by default */
+    char *by_en;       /* the style's English `by`, or NULL */
+    char *by_label;    /* after "by" ("Town held by local forces", "tenue par des forces
+                        * locales"): the key `by` in the edition's language, else short */
     cm_rgba fill;
 } cm_controller;
 

@@ -5,6 +5,7 @@
 #include "words.h"
 
 #include "ctx.h"
+#include "bidi.h"
 #include "mapfile.h"
 
 #include <stdarg.h>
@@ -243,6 +244,11 @@ void cm_words_localise(cm_style *s)
         char *group = g_strconcat("controller ", c->id, NULL);
         set_field(&c->label, s->words, group, "label", lang);
         set_field(&c->short_label, s->words, group, "short", lang);
+        /* no `by` in this language: the short name, in this language, not English's `by` */
+        const char *by = strcmp(lang, "en") ? lookup(s->words, group, "by", lang) : c->by_en;
+        char *was = c->by_label;
+        c->by_label = g_strdup(by ? by : c->short_label);
+        g_free(was);
         g_free(group);
     }
 }
@@ -269,6 +275,12 @@ void cm_mapfile_localise(cm_mapfile *mf, const char *lang)
     set_field(&mf->title, mf->words, "map", "title", lang);
     set_field(&mf->subtitle, mf->words, "map", "subtitle", lang);
     set_field(&mf->credit, mf->words, "map", "credit", lang);
+    if (mf->credit && strcmp(lang, "ar") == 0) {
+        /* "Natural Earth", "GeoNames (CC BY 4.0)" whole and in order in the Arabic credit */
+        char *iso = cm_bidi_isolate_latin(mf->credit);
+        g_free(mf->credit);
+        mf->credit = iso;
+    }
     for (int i = 0; i < mf->ndetails; i++) {
         char *group = g_strconcat("detail ", mf->details[i].name, NULL);
         set_field(&mf->details[i].title, mf->words, group, "title", lang);

@@ -250,11 +250,140 @@ static void test_both_scripts(void)
     cm_ctx_destroy(ctx);
 }
 
+/* The names a detail frame's label pass placed in `lang`, as "id:text" lines, and that each
+ * box stays inside the detail's frame. */
+static char *detail_names(cm_map *map, const char *lang, int i)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    g_assert_cmpint(cm_map_set_lang(map, lang, ctx), ==, CM_OK);
+    cm_ctx_destroy(ctx);
+    cm_page_spec spec = {.date = map->date};
+    cm_page_body *body = NULL;
+    cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, NULL);
+    cairo_t *cr = cairo_create(rec);
+    cm_draw_page(cr, map, &spec, NULL, &body);
+    cairo_destroy(cr);
+    cairo_surface_destroy(rec);
+    const cm_page_body *d = body->detail_bodies[i];
+    const double *fr = map->details[i]->frame;
+    int n = cm_labeler_placed_labels(d->lab, NULL, NULL, NULL, 0);
+    int *ids = g_new0(int, (size_t)n + 1);
+    cm_box *boxes = g_new0(cm_box, (size_t)n + 1);
+    cm_labeler_placed_labels(d->lab, ids, boxes, NULL, n);
+    GString *out = g_string_new(NULL);
+    for (int k = 0; k < n; k++) {
+        g_assert_cmpfloat(boxes[k].x0, >=, fr[0] - 1e-6);
+        g_assert_cmpfloat(boxes[k].x1, <=, fr[0] + fr[2] + 1e-6);
+        g_assert_cmpfloat(boxes[k].y0, >=, fr[1] - 1e-6);
+        g_assert_cmpfloat(boxes[k].y1, <=, fr[1] + fr[3] + 1e-6);
+        if (ids[k] > 0)
+            g_string_append_printf(out, "%d ", ids[k]);
+    }
+    g_free(ids);
+    g_free(boxes);
+    cm_page_body_free(body);
+    return g_string_free(out, FALSE);
+}
+
+/* A detail frame names the same places in every edition (its scale bar stands in the same
+ * corner in each: mirrored, the Tripoli detail's covered Zuwara in Arabic), every name
+ * inside the frame. */
+static void test_detail_same_places(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+    g_assert_cmpint(map->ndetails, >, 0);
+    for (int i = 0; i < map->ndetails; i++) {
+        char *en = detail_names(map, "en", i);
+        g_test_message("detail %d, en: %s", i, en);
+        g_assert_cmpint(strlen(en), >, 10);
+        for (size_t l = 1; l < G_N_ELEMENTS(langs); l++) {
+            char *other = detail_names(map, langs[l], i);
+            if (strcmp(en, other) != 0)
+                g_error("detail %d: places named in %s {%s} and in en {%s} differ", i, langs[l],
+                        other, en);
+            g_free(other);
+        }
+        g_free(en);
+    }
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+}
+
+/* Whether pixel row y of the image has ink (a channel darker than the page) from x0 to x1. */
+static gboolean row_inked(cairo_surface_t *img, int y, int x0, int x1)
+{
+    const guint8 *px = cairo_image_surface_get_data(img) + y * cairo_image_surface_get_stride(img);
+    for (int x = MAX(0, x0); x < MIN(x1, cairo_image_surface_get_width(img)); x++) {
+        guint32 v = ((const guint32 *)px)[x];
+        if (((v >> 16) & 0xff) < 160 || ((v >> 8) & 0xff) < 160 || (v & 0xff) < 160)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* In every edition, of a map and of a change map, the title's letters keep clear of the
+ * subtitle's and both stand above the frame: by the lines' ink boxes, and on the pixels of
+ * the title drawn alone (a blank pixel row between the lines). */
+static void test_title_block(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+    const double scale = 4; /* pixels a point */
+    for (size_t l = 0; l < G_N_ELEMENTS(langs); l++)
+        for (int diff = 0; diff < 2; diff++) {
+            g_assert_cmpint(cm_map_set_lang(map, langs[l], ctx), ==, CM_OK);
+            cm_page_spec spec = {.date = map->date, .diff = diff};
+            g_date_clear(&spec.from, 1);
+            g_date_set_dmy(&spec.from, 1, G_DATE_APRIL, 2019);
+            int w = (int)(map->page_w * scale), h = (int)(map->frame[1] * scale) + 1;
+            cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+            cairo_t *cr = cairo_create(img);
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_paint(cr);
+            cairo_scale(cr, scale, scale);
+            cm_box ink[2];
+            cm_draw_title(cr, map, &spec, ink);
+            g_assert_cmpint(cairo_status(cr), ==, CAIRO_STATUS_SUCCESS);
+            cairo_destroy(cr);
+            cairo_surface_flush(img);
+            g_test_message("%s%s: title ink %.1f-%.1f, subtitle %.1f-%.1f, frame at %.1f",
+                           langs[l], diff ? " (changes)" : "", ink[0].y0, ink[0].y1, ink[1].y0,
+                           ink[1].y1, map->frame[1]);
+            g_assert_cmpfloat(ink[0].y1, >, ink[0].y0);
+            g_assert_cmpfloat(ink[1].y1, >, ink[1].y0);
+            g_assert_cmpfloat(ink[0].y0, >=, 0);
+            g_assert_cmpfloat(ink[0].y1, <, ink[1].y0);
+            g_assert_cmpfloat(ink[1].y1, <=, map->frame[1]);
+            /* the pixels: from the title's top to the subtitle's bottom, one row at least
+             * without ink where the two lines overlap across the page */
+            int x0 = (int)(MAX(ink[0].x0, ink[1].x0) * scale), x1 = (int)(MIN(ink[0].x1, ink[1].x1) * scale);
+            int first = -1, last = -1, gap = 0;
+            for (int y = 0; y < h; y++)
+                if (row_inked(img, y, x0, x1)) {
+                    if (first >= 0 && y > last + 1)
+                        gap++;
+                    if (first < 0)
+                        first = y;
+                    last = y;
+                }
+            g_assert_cmpint(first, >=, 0);
+            g_assert_cmpint(gap, >=, 1);
+            cairo_surface_destroy(img);
+        }
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/editions/same-places/default", test_default);
     g_test_add_func("/editions/same-places/crowded", test_crowded);
     g_test_add_func("/editions/both-scripts", test_both_scripts);
+    g_test_add_func("/editions/title-block", test_title_block);
+    g_test_add_func("/editions/same-places/detail", test_detail_same_places);
     return g_test_run();
 }

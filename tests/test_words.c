@@ -5,6 +5,7 @@
 #include "testutil.h"
 #include "words.h"
 
+#include <math.h>
 #include <string.h>
 
 static const char first_style[] =
@@ -261,15 +262,20 @@ static void test_french_page(void)
     char *err = NULL, *text = page_text("fr", &err);
     static const char *const want[] = {"Libye : qui contrôle quoi", "Contrôle territorial",
                                        "au 19 décembre 2019", "Gouvernement d'union nationale",
-                                       "Ville tenue par GNA", "Sources du contrôle", "avr. 2019",
-                                       "Mer Méditerranée", "combattants russes de Wagner", NULL};
+                                       "Ville tenue par le GNA", "Ville tenue par l’ANL",
+                                       "Ville tenue par des forces locales", /* `by[fr]` */
+                                       "Sources du contrôle", "avr. 2019",
+                                       "Mer Méditerranée", "combattants russes de Wagner",
+                                       "TUNISIE", "TCHAD", /* the neighbours' name-fr */ NULL};
     static const char *const english[] = {"as of", "Sources of control", "Capital\n",
                                           "Town held", "December", "Wagner fighters",
-                                          "Mediterranean", NULL};
+                                          "Mediterranean", "tenue par forces", "TUNISIA",
+                                          "\nCHAD", NULL};
     expect_words("fr", text, want, english);
     g_assert_null(strstr(err, "[words] have no"));
-    /* the layers have no French names: English, said once */
-    const char *names = strstr(err, "the data has no \"fr\" for the names of places");
+    /* the districts, towns and sites have no French names (the countries have): English,
+     * said once, naming them */
+    const char *names = strstr(err, "the data has no \"fr\" for the names of districts, towns, sites:");
     g_assert_nonnull(names);
     g_assert_null(strstr(names + 1, "the data has no"));
     g_free(text);
@@ -320,6 +326,80 @@ static void test_arabic_extractors(void)
     g_free(dir);
 }
 
+typedef struct {
+    double x, y;
+    char *text;
+} word_box;
+
+static gint by_line_then_x(gconstpointer a, gconstpointer b)
+{
+    const word_box *p = a, *q = b;
+    if (fabs(p->y - q->y) > 1)
+        return p->y < q->y ? -1 : 1;
+    return (p->x > q->x) - (p->x < q->x);
+}
+
+/* The Arabic page's lines as they stand on the page, from left to right: the words of
+ * `pdftotext -bbox`, by line and x, without spaces (and no-break spaces), a line a row.
+ * Nothing here depends on how an extractor orders mixed-direction text. */
+static char *visual_lines(const char *lang)
+{
+    char *dir = scratch_dir(), *pdf = g_build_filename(dir, "m.pdf", NULL), *html = NULL;
+    const char *argv[] = {CM_CLI, "render", "--date", "2019-12-19", "--lang", lang, "-o", pdf, NULL};
+    g_assert_cmpint(spawn(dir, argv, NULL, NULL), ==, 0);
+    const char *t[] = {"pdftotext", "-bbox", "-f", "1", "-l", "1", pdf, "-", NULL};
+    g_assert_cmpint(spawn(dir, t, &html, NULL), ==, 0);
+    GRegex *re = g_regex_new("<word xMin=\"([0-9.]+)\" yMin=\"([0-9.]+)\"[^>]*>([^<]*)</word>", 0, 0,
+                             NULL);
+    GMatchInfo *mi = NULL;
+    GArray *words = g_array_new(FALSE, FALSE, sizeof(word_box));
+    for (g_regex_match(re, html, 0, &mi); g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
+        char *x = g_match_info_fetch(mi, 1), *y = g_match_info_fetch(mi, 2);
+        word_box w = {g_ascii_strtod(x, NULL), g_ascii_strtod(y, NULL), g_match_info_fetch(mi, 3)};
+        g_array_append_val(words, w);
+        g_free(x);
+        g_free(y);
+    }
+    g_match_info_free(mi);
+    g_regex_unref(re);
+    g_array_sort(words, by_line_then_x);
+    GString *out = g_string_new(NULL);
+    for (guint i = 0; i < words->len; i++) {
+        word_box *w = &g_array_index(words, word_box, i);
+        if (i && fabs(w->y - g_array_index(words, word_box, i - 1).y) > 1)
+            g_string_append_c(out, '\n');
+        for (const char *p = w->text; *p; p = g_utf8_next_char(p)) {
+            gunichar c = g_utf8_get_char(p);
+            if (c != ' ' && c != 0xa0 && !(c >= 0x2066 && c <= 0x2069))
+                g_string_append_unichar(out, c);
+        }
+        g_free(w->text);
+    }
+    g_array_free(words, TRUE);
+    g_free(html);
+    rm_rf(dir);
+    g_free(pdf);
+    g_free(dir);
+    return g_string_free(out, FALSE);
+}
+
+/* The Arabic footer's Latin reads whole and in order in its right-to-left lines: the credit's
+ * "GeoNames (CC BY 4.0)" on one line, left to right; a source entry, read from the right,
+ * as its number, its outlet and its day ("[1] Al Jazeera, 11 ..."): from the left, the day,
+ * the comma, the outlet and the number (whose brackets pdftotext gives as the characters,
+ * "]1[", not as the mirrored glyphs drawn); an outlet with a number ("218 News", "Libya 360")
+ * in its own order. */
+static void test_arabic_mixed_direction(void)
+{
+    char *lines = visual_lines("ar");
+    static const char *const want[] = {"GeoNames(CCBY4.0)", "11,AlJazeera]1[", "20,218News]16[",
+                                       "23,Libya360]31[", NULL};
+    for (const char *const *w = want; *w; w++)
+        if (!strstr(lines, *w))
+            g_error("the Arabic page has no \"%s\" on a line, left to right:\n%s", *w, lines);
+    g_free(lines);
+}
+
 /* English stays as it was: the catalogue's English is the words C used to hold. */
 static void test_english_page(void)
 {
@@ -341,6 +421,7 @@ int main(int argc, char **argv)
     g_test_add_func("/words/dates", test_dates);
     g_test_add_func("/words/page/ar", test_arabic_page);
     g_test_add_func("/words/page/ar/extractors", test_arabic_extractors);
+    g_test_add_func("/words/page/ar/mixed-direction", test_arabic_mixed_direction);
     g_test_add_func("/words/page/fr", test_french_page);
     g_test_add_func("/words/page/en", test_english_page);
     return g_test_run();

@@ -16,6 +16,8 @@ pieces of the outline no district covers are split on a small grid and each cell
 to the nearest district, so the districts tile the fine outline without gaps.
 """
 import csv
+import gettext
+import json
 import os
 import sys
 
@@ -25,6 +27,7 @@ ogr.UseExceptions()
 HERE = os.path.dirname(os.path.abspath(__file__))
 CELL = 0.02  # degrees; cells only split the coastal slivers, a few hundred metres wide
 SPECK = 2e-3  # square degrees (~20 km2): smaller holes and stray parts are grid noise
+ISO_JSON = "/usr/share/iso-codes/json/iso_3166-1.json"
 FRAME = (4.0, 14.0, 31.0, 39.0)  # lon/lat box the neighbours are clipped to
 INSET = (-20.0, -2.0, 50.0, 52.0)  # lon/lat box of the locator inset's countries
 
@@ -32,6 +35,19 @@ INSET = (-20.0, -2.0, 50.0, 52.0)  # lon/lat box of the locator inset's countrie
 def read_table(name):
     with open(os.path.join(HERE, name), newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
+
+
+def french_names():
+    """ISO 3166-1 alpha-3 -> the French name in Debian's iso-codes (Natural Earth's NAME_FR is
+    in neither package: world-atlas keeps only the name, qgis-common's countries no names
+    but NAME)."""
+    fr = gettext.translation("iso_3166-1", languages=["fr"], fallback=True)
+    out = {}
+    for c in json.load(open(ISO_JSON, encoding="utf-8"))["3166-1"]:
+        name = fr.gettext(c["name"])
+        if name != c["name"] or c["alpha_3"] == "NER":  # Niger is Niger in French
+            out[c["alpha_3"]] = name
+    return out
 
 
 def wgs84():
@@ -203,14 +219,17 @@ def main(ne_gpkg, wa_dir):
 
     box = box_geom(FRAME)
     rows = []
+    french = french_names()
     for r in read_table("neighbours.csv"):
         countries.SetAttributeFilter("name = '%s'" % r["name"].replace("'", "''"))
         countries.ResetReading()
         f = countries.GetNextFeature()
         g = polygonal(polygonal(f.GetGeometryRef().Clone().MakeValid()).Intersection(box))
         if not g.IsEmpty():
-            rows.append(({"key": r["key"], "name_en": r["name_en"], "name_ar": r["name_ar"]}, g))
-    write_layer("neighbours.shp", [("key", 16), ("name_en", 40), ("name_ar", 80)], rows)
+            rows.append(({"key": r["key"], "name_en": r["name_en"], "name_ar": r["name_ar"],
+                          "name_fr": french.get(r["key"], "")}, g))
+    write_layer("neighbours.shp", [("key", 16), ("name_en", 40), ("name_ar", 80), ("name_fr", 40)],
+                rows)
 
 
 if __name__ == "__main__":
