@@ -52,6 +52,19 @@ cm_paint cm_change_paint(const cm_style *s, int kind, const char *holder,
  * cm_legend_items_free. */
 GArray *cm_legend_items(const cm_map *map, const cm_control *cs);
 void cm_legend_items_free(GArray *items);
+/* A part of the map's page drawn scaled (a sheet's panel): `box` (page points) at `scale`,
+ * drawing the symbols of only the places flagged in `places` (NULL: all). */
+typedef struct {
+    double box[4];
+    double scale;
+    const gboolean *places;
+} cm_legend_view;
+/* Smallest a district, cell or zone is seen (points across, scaled), and a line (its box's
+ * diagonal): a contested suburb under the capital's star is not. */
+#define CM_LEGEND_MIN_AREA 2.5
+#define CM_LEGEND_MIN_LINE 8.0
+/* The items of what the view shows, at its scale: no events, no detail frames. */
+GArray *cm_legend_items_seen(const cm_map *map, const cm_control *cs, const cm_legend_view *v);
 /* Adds to `items` those of `more` whose text it lacks, each after the last of its kind (a
  * detail frame's, a sheet's panels'); the texts moved are `more`'s no longer. */
 void cm_legend_items_merge(GArray *items, GArray *more);

@@ -35,15 +35,14 @@ static gboolean is_capital(const cm_feature *f)
     return f->kind && strcmp(f->kind, "capital") == 0;
 }
 
-/* Where place i is on the map's page; FALSE when not inside the frame. */
+/* Where place i is on the map's page; FALSE when the page does not draw it. */
 static gboolean place_xy(const cm_map *map, int i, double *x, double *y)
 {
-    const cm_shape *sh = &map->places.page[i];
-    const double *fr = map->frame;
-    if (sh->nrings == 0)
+    /* as on the page: those only a detail frame has room for are not drawn */
+    if (!cm_place_in_frame(map, i))
         return FALSE;
-    *x = sh->rings[0].xy[0], *y = sh->rings[0].xy[1];
-    return *x >= fr[0] && *y >= fr[1] && *x <= fr[0] + fr[2] && *y <= fr[1] + fr[3];
+    *x = map->places.page[i].rings[0].xy[0], *y = map->places.page[i].rings[0].xy[1];
+    return TRUE;
 }
 
 /* The places the panels name: the capital, and each place whose holder differs between two
@@ -70,78 +69,16 @@ static gboolean *shown_places(const cm_map *map, const cm_control *cs, int n)
     return shown;
 }
 
-/* Whether a panel draws what a legend item explains: the ground and lines always; a town's
- * or site's symbol only for the places the panels name. */
-static gboolean item_drawn(const cm_map *map, const cm_control *cs, int n, const gboolean *shown,
-                           const cm_legend_item *it)
+/* The legend of the sheet: what each panel draws, seen at the panels' scale (legend.c), merged
+ * in the order of the first panel that has them. */
+static GArray *sheet_items(const cm_map *map, const cm_control *cs, int n,
+                           const cm_sheet_layout *lo)
 {
-    const cm_style *s = map->style;
-    const cm_layer *l = map->places.layer;
-    switch (it->kind) {
-    case CM_SWATCH_EVENT:
-        return FALSE; /* events are numbered notes on a page; a panel has no room for them */
-    case CM_SWATCH_AREA:
-    case CM_SWATCH_CELL:
-    case CM_SWATCH_ARROW:
-    case CM_SWATCH_WITHDRAWAL:
-    case CM_SWATCH_FRONT:
-        return TRUE;
-    default:
-        break;
-    }
-    for (int i = 0; l && i < l->n; i++) {
-        if (!shown[i])
-            continue;
-        gboolean site = i >= map->first_site;
-        for (int k = 0; k < n; k++) {
-            const cm_ledger_row *r = cs[k].towns[i];
-            switch (it->kind) {
-            case CM_SWATCH_STAR:
-                if (!site && is_capital(&l->features[i]))
-                    return TRUE;
-                break;
-            case CM_SWATCH_DOT:
-                if (site || is_capital(&l->features[i]))
-                    break;
-                if (r ? !memcmp(&cm_style_controller(s, r->controller)->fill,
-                                &it->paint.colors[0], sizeof(cm_rgba))
-                      : !memcmp(&s->place_color, &it->paint.colors[0], sizeof(cm_rgba)))
-                    return TRUE;
-                break;
-            case CM_SWATCH_SIEGE:
-                if (!site && r && r->status == CM_BESIEGED)
-                    return TRUE;
-                break;
-            case CM_SWATCH_ATTACK:
-                if (!site && r && r->status == CM_ATTACKED)
-                    return TRUE;
-                break;
-            case CM_SWATCH_SITE:
-                if (site && g_strcmp0(l->features[i].kind, it->site_kind) == 0)
-                    return TRUE;
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    return FALSE;
-}
-
-/* The legend of the sheet: each panel's items that the panels draw, merged (legend.c), in the
- * order of the first panel that has them. */
-static GArray *sheet_items(const cm_map *map, const cm_control *cs, int n, const gboolean *shown)
-{
+    cm_legend_view v = {.box = {lo->view[0], lo->view[1], lo->view[2], lo->view[3]},
+                        .scale = lo->scale, .places = lo->shown};
     GArray *items = g_array_new(FALSE, TRUE, sizeof(cm_legend_item));
     for (int k = 0; k < n; k++) {
-        GArray *more = cm_legend_items(map, &cs[k]);
-        for (guint i = more->len; i-- > 0;) {
-            cm_legend_item *it = &g_array_index(more, cm_legend_item, i);
-            if (!item_drawn(map, cs, n, shown, it)) {
-                g_free(it->text);
-                g_array_remove_index(more, i);
-            }
-        }
+        GArray *more = cm_legend_items_seen(map, &cs[k], &v);
         cm_legend_items_merge(items, more);
         cm_legend_items_free(more);
     }
@@ -225,22 +162,13 @@ static double title_line_h(cm_labeler *lab, const cm_style *s, const char *title
 #define SCALE_TARGET 60.0
 #define SOURCE_LINES 2
 
-void cm_sheet_plan(cm_sheet_layout *lo, cairo_t *cr, const cm_sheet *sh)
+/* The grid, the legend's, scale bar's and sources' boxes for lo->items (whose legend's
+ * height sets how tall the grid can be), and the view and scale of the panels. */
+static void place_grid(cm_sheet_layout *lo, cairo_t *cr, cm_labeler *lab, const cm_sheet *sh)
 {
     const cm_map *map = sh->map;
     const cm_style *s = map->style;
     const int cols = sh->grid[0], rows = sh->grid[1];
-    const double m = s->margin_mm * MM;
-    memset(lo, 0, sizeof *lo);
-    lo->n = sh->count;
-    lo->inner = (cm_box){m, m, map->page_w - m, map->page_h - m};
-    cm_labeler *lab = cm_labeler_new(cr, lo->inner);
-    cm_control *cs = g_new0(cm_control, (size_t)sh->count);
-    for (int k = 0; k < sh->count; k++)
-        cs[k] = cm_control_on(map, &sh->specs[sh->first + k]);
-    lo->shown = shown_places(map, cs, sh->count);
-    lo->items = sheet_items(map, cs, sh->count, lo->shown);
-
     /* one line of title and subtitle; under the grid the legend in rows, the scale bar
      * beside it, the sources under both */
     char *sub = sheet_subtitle(map, &sh->specs[sh->first], sh->count);
@@ -302,6 +230,36 @@ void cm_sheet_plan(cm_sheet_layout *lo, cairo_t *cr, const cm_sheet *sh)
                                 lo->inner.y1}
                      : (cm_box){lo->inner.x0, lo->inner.y1 - sources_h, lo->inner.x0 + legend_w,
                                 lo->inner.y1};
+}
+
+void cm_sheet_plan(cm_sheet_layout *lo, cairo_t *cr, const cm_sheet *sh)
+{
+    const cm_map *map = sh->map;
+    const double m = map->style->margin_mm * MM;
+    memset(lo, 0, sizeof *lo);
+    lo->n = sh->count;
+    lo->inner = (cm_box){m, m, map->page_w - m, map->page_h - m};
+    cm_labeler *lab = cm_labeler_new(cr, lo->inner);
+    cm_control *cs = g_new0(cm_control, (size_t)sh->count);
+    for (int k = 0; k < sh->count; k++)
+        cs[k] = cm_control_on(map, &sh->specs[sh->first + k]);
+    lo->shown = shown_places(map, cs, sh->count);
+    /* what is seen depends on the panels' scale, which depends on the legend's height: first
+     * the items of the whole frame at full size (the most there can be), then those seen at
+     * the scale they leave, until the legend stops changing */
+    lo->view[0] = map->frame[0], lo->view[1] = map->frame[1];
+    lo->view[2] = map->frame[2], lo->view[3] = map->frame[3];
+    lo->scale = 1;
+    for (int pass = 0; pass < 3; pass++) {
+        GArray *items = sheet_items(map, cs, sh->count, lo);
+        gboolean same = lo->items && items->len == lo->items->len;
+        cm_legend_items_free(lo->items);
+        lo->items = items;
+        if (same)
+            break;
+        g_free(lo->panels);
+        place_grid(lo, cr, lab, sh);
+    }
     for (int k = 0; k < sh->count; k++)
         cm_control_clear(&cs[k]);
     g_free(cs);

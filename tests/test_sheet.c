@@ -239,6 +239,80 @@ static void test_grid_arabic(void)
     g_free(dir);
 }
 
+/* Whether the legend of a 3x2 sheet of `n` dates (at most six) lists `text`. */
+static gboolean sheet_lists(const cm_map *map, const char *const *on, int n, const char *text)
+{
+    cm_page_spec specs[6] = {0};
+    g_assert_cmpint(n, <=, 6);
+    for (int i = 0; i < n; i++)
+        g_assert_true(cm_parse_date(on[i], &specs[i].date));
+    cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+    cairo_t *cr = cairo_create(rec);
+    cm_sheet sh = {map, specs, 0, n, (int[]){3, 2}, NULL, NULL};
+    cm_sheet_layout lo;
+    cm_sheet_plan(&lo, cr, &sh);
+    gboolean found = FALSE;
+    for (guint i = 0; i < lo.items->len; i++) {
+        const char *t = g_array_index(lo.items, cm_legend_item, i).text;
+        g_test_message("  %s", t);
+        found |= strcmp(t, text) == 0;
+    }
+    cm_sheet_layout_clear(&lo);
+    cairo_destroy(cr);
+    cairo_surface_destroy(rec);
+    return found;
+}
+
+/* The sheet's legend explains what its panels draw, and only that: the front line when one is
+ * in force and long enough to see (the Sirte-Jufra line from June 2020), not the southern
+ * Tripoli front nor the contested zone around it, which on a panel lie under the capital's
+ * star; nothing only the Tripoli detail frame shows (its airport); a claimed cell a panel
+ * draws (Murzuq's, 1 April 2019) listed. */
+static void test_grid_legend(void)
+{
+    cm_map *map = load_map("en");
+    const cm_style *s = map->style;
+    const char *front = cm_word(s, "front-line");
+    char *parties[] = {"GNA", "LNA", NULL};
+    char *names = cm_party_names(s, parties);
+    char *contested = cm_wordf(s, "contested-by", s->contested_label, names, NULL);
+    char *claimed = NULL;
+    for (guint c = 0; c < s->controllers->len && !claimed; c++) {
+        const cm_controller *ctl = s->controllers->pdata[c];
+        if (!strcmp(ctl->id, "LOCAL"))
+            claimed = cm_wordf(s, "claimed-by", ctl->short_label, NULL);
+    }
+    g_assert_nonnull(claimed);
+    /* before any line: none */
+    const char *before[] = {"2019-03-01", "2019-03-15", "2019-04-01"};
+    g_assert_false(sheet_lists(map, before, 3, front));
+    /* the editor's sheet: the Tripoli front in force on four panels, under the star */
+    const char *editor[] = {"2019-04-01", "2019-07-01", "2019-10-01", "2020-01-01", "2020-04-01"};
+    g_assert_false(sheet_lists(map, editor, 5, front));
+    g_assert_false(sheet_lists(map, editor, 5, contested));
+    g_assert_false(sheet_lists(map, editor, 5, cm_site_kind_name(s, "airport")));
+    g_assert_true(sheet_lists(map, editor, 5, claimed));
+    g_assert_true(sheet_lists(map, editor, 5, cm_word(s, "capital")));
+    /* a page of the same date lists what the sheet leaves out: the test can tell */
+    cm_page_spec spec = {0};
+    g_assert_true(cm_parse_date("2019-07-01", &spec.date));
+    cm_control cs = cm_control_on(map, &spec);
+    GArray *page = cm_legend_items(map, &cs);
+    gboolean page_front = FALSE;
+    for (guint i = 0; i < page->len; i++)
+        page_front |= !strcmp(g_array_index(page, cm_legend_item, i).text, front);
+    g_assert_true(page_front);
+    cm_legend_items_free(page);
+    cm_control_clear(&cs);
+    /* the Sirte-Jufra line, 2020-07-01 */
+    const char *after[] = {"2020-03-01", "2020-05-01", "2020-07-01"};
+    g_assert_true(sheet_lists(map, after, 3, front));
+    g_free(claimed);
+    g_free(contested);
+    g_free(names);
+    cm_map_destroy(map);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -246,5 +320,6 @@ int main(int argc, char **argv)
     g_test_add_func("/sheet/grid-png", test_grid_png);
     g_test_add_func("/sheet/grid-svg", test_grid_svg);
     g_test_add_func("/sheet/grid-arabic", test_grid_arabic);
+    g_test_add_func("/sheet/grid-legend", test_grid_legend);
     return g_test_run();
 }
