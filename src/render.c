@@ -351,6 +351,10 @@ cm_status cm_map_render_series(cm_map *map, const char *path, const char *const 
     if (st == CM_OK && (shard < 0 || shard >= shards))
         st = cm_fail(ctx, CM_EUSAGE, "shard %d of %d: the shard must be 0 to %d", shard, shards,
                      shards - 1);
+    if (st == CM_OK && grid && grid[0] > 0 && strchr(path, '%'))
+        /* one file a date has no room for small multiples: refused, not ignored */
+        st = cm_fail(ctx, CM_EUSAGE, "%s: --grid makes one file of small multiples; a name "
+                     "pattern with %% writes one file a date: give one or the other", path);
     if (st == CM_OK && shards > 1 && !strchr(path, '%'))
         st = cm_fail(ctx, CM_EUSAGE, "%s: a shard writes one file a date: give a file name "
                      "pattern such as frames/%%Y-%%m-%%d.png", path);
