@@ -195,6 +195,7 @@ typedef struct {
     int n;                 /* panels on this sheet */
     double (*panels)[4];   /* each panel's map frame: x, y, width, height */
     double heading_h;      /* the date's heading above each frame */
+    double heading_size;   /* its type size, smaller on smaller panels */
     double view[4];        /* the part of the map's frame every panel shows, page points */
     double scale;          /* sheet points per page point */
     cm_box grid;           /* the panels with their headings and the gutters */

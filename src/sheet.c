@@ -24,6 +24,8 @@
 #define FULL_NAMES_SCALE 0.45 /* panels drawn at this scale or larger: names at PANEL_NAMES */
 #define MIN_NAMES 4.5   /* no names smaller than this */
 #define SITE_SCALE 0.75 /* a site's icon in a panel, of its size on a page */
+#define HEADING_PER_PT 20.0 /* a panel's side, in points, for each point of its date's size */
+#define MIN_LEADER 5.0  /* a leader shorter than this reads as a dash before the name: none */
 
 static gboolean rtl(const cm_style *s)
 {
@@ -45,8 +47,26 @@ static gboolean place_xy(const cm_map *map, int i, double *x, double *y)
     return TRUE;
 }
 
-/* The places the panels name: the capital, and each place whose holder differs between two
- * of the sheet's dates. */
+/* Whether place i's holder changes at any time from the first date to the last (not only
+ * between two of the dates: Gharyan, LNA from 4 April 2019, GNA again from 26 June, is named
+ * on a sheet of 1 April and 1 July 2019). */
+static gboolean changes_hands(const cm_map *map, int i, const GDate *first, const GDate *last)
+{
+    const char *key = map->town_keys ? map->town_keys[i] : NULL;
+    if (!key || !map->ledger)
+        return FALSE;
+    for (const cm_ledger_row *r = cm_ledger_state(map->ledger, key, last);
+         r && g_date_compare(&r->date, first) > 0;) {
+        const cm_ledger_row *before = cm_ledger_before(map->ledger, key, r);
+        if (before && strcmp(before->controller, r->controller) != 0)
+            return TRUE;
+        r = before;
+    }
+    return FALSE;
+}
+
+/* The places the panels name: the capital, and each place whose holder changes in the
+ * sheet's span. */
 static gboolean *shown_places(const cm_map *map, const cm_control *cs, int n)
 {
     const cm_layer *l = map->places.layer;
@@ -55,16 +75,8 @@ static gboolean *shown_places(const cm_map *map, const cm_control *cs, int n)
         double x, y;
         if (!place_xy(map, i, &x, &y))
             continue;
-        const char *holder = NULL;
-        gboolean changed = FALSE;
-        for (int k = 0; k < n && !changed; k++) {
-            const cm_ledger_row *r = cs[k].towns[i];
-            if (!r)
-                continue;
-            changed = holder && strcmp(holder, r->controller) != 0;
-            holder = r->controller;
-        }
-        shown[i] = changed || (i < map->first_site && is_capital(&l->features[i]));
+        shown[i] = changes_hands(map, i, &cs[0].spec->date, &cs[n - 1].spec->date) ||
+                   (i < map->first_site && is_capital(&l->features[i]));
     }
     return shown;
 }
@@ -201,9 +213,12 @@ static void place_grid(cm_sheet_layout *lo, cairo_t *cr, cm_labeler *lab, const 
 
     /* the grid between the title line and the bands */
     lo->grid = (cm_box){lo->inner.x0, lo->inner.y0 + lo->title_h + BAND_GAP, lo->inner.x1, bottom};
-    lo->heading_h = (lo->legend_size + 0.5) * 1.7;
     double cw = (lo->grid.x1 - lo->grid.x0 - (cols - 1) * GUTTER) / cols;
     double ch = (lo->grid.y1 - lo->grid.y0 - (rows - 1) * GUTTER) / rows;
+    /* the date as large as the legend's words and a point, smaller on small panels (a 3x2
+     * sheet's 250 pt panels: 7.5 pt; an 8x8 sheet's 95 pt ones: 4.5 pt, the smallest) */
+    lo->heading_size = CLAMP(fmin(cw, ch) / HEADING_PER_PT, MIN_NAMES, lo->legend_size + 1);
+    lo->heading_h = (lo->heading_size - 0.5) * 1.7;
     double pw = cw, ph = ch - lo->heading_h;
     plan_view(lo, map, pw, ph);
     lo->panels = g_malloc0(sizeof *lo->panels * ((size_t)sh->count + 1));
@@ -290,6 +305,8 @@ static void draw_leader(cairo_t *cr, const cm_style *s, double x, double y, doub
 {
     double e[4];
     cm_leader_ends(e, x, y, r, b);
+    if (hypot(e[2] - e[0], e[3] - e[1]) < MIN_LEADER)
+        return; /* the name beside its symbol: a leader would be a stray dash ("-Tripoli") */
     for (int pass = 0; pass < 2; pass++) {
         cairo_new_path(cr);
         cairo_move_to(cr, e[0], e[1]);
@@ -394,7 +411,7 @@ static void draw_panel(cairo_t *cr, const cm_sheet_layout *lo, const cm_sheet *s
     cairo_stroke(cr);
     cm_labeler *lab = cm_labeler_new(cr, (cm_box){p[0], p[1] - lo->heading_h, p[0] + p[2], p[1]});
     cm_style hs = *s;
-    hs.legend_size = lo->legend_size + 1;
+    hs.legend_size = lo->heading_size;
     char *date = cm_format_date_long(s, &spec->date);
     cm_layout_heading(cr, lab, &hs, p[0] - 3, p[1] - lo->heading_h, p[2] + 3, lo->heading_h, date);
     g_free(date);

@@ -313,6 +313,39 @@ static void test_grid_legend(void)
     cm_map_destroy(map);
 }
 
+/* The panels name the towns whose holder changes at any time in the sheet's span: Gharyan
+ * (LNA 4 April to 26 June 2019) on a sheet of 1 April and 1 July 2019, though it is the
+ * GNA's on both; not on a sheet of 1 and 15 July.  Headings are smaller on smaller panels. */
+static void test_grid_changed_hands(void)
+{
+    cm_map *map = load_map("en");
+    int gharyan = -1;
+    for (int i = 0; i < map->first_site; i++)
+        if (!g_strcmp0(map->places.layer->features[i].key, "gharyan"))
+            gharyan = i;
+    g_assert_cmpint(gharyan, >=, 0);
+    const char *spans[][2] = {{"2019-04-01", "2019-07-01"}, {"2019-07-01", "2019-07-15"}};
+    double heading[2];
+    for (int k = 0; k < 2; k++) {
+        cm_page_spec specs[2] = {0};
+        for (int i = 0; i < 2; i++)
+            g_assert_true(cm_parse_date(spans[k][i], &specs[i].date));
+        cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+        cairo_t *cr = cairo_create(rec);
+        cm_sheet sh = {map, specs, 0, 2, k == 0 ? (int[]){2, 1} : (int[]){8, 8}, NULL, NULL};
+        cm_sheet_layout lo;
+        cm_sheet_plan(&lo, cr, &sh);
+        g_assert_cmpint(lo.shown[gharyan], ==, k == 0);
+        heading[k] = lo.heading_size;
+        cm_sheet_layout_clear(&lo);
+        cairo_destroy(cr);
+        cairo_surface_destroy(rec);
+    }
+    g_test_message("headings: 2x1 %.1f pt, 8x8 %.1f pt", heading[0], heading[1]);
+    g_assert_cmpfloat(heading[1], <, heading[0] - 2);
+    cm_map_destroy(map);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -321,5 +354,6 @@ int main(int argc, char **argv)
     g_test_add_func("/sheet/grid-svg", test_grid_svg);
     g_test_add_func("/sheet/grid-arabic", test_grid_arabic);
     g_test_add_func("/sheet/grid-legend", test_grid_legend);
+    g_test_add_func("/sheet/grid-changed-hands", test_grid_changed_hands);
     return g_test_run();
 }
