@@ -551,3 +551,33 @@ void cm_legend_items_free(GArray *items)
         g_array_free(items, TRUE);
 }
 
+
+GArray *cm_legend_items_series(const cm_map *map, const cm_page_spec *specs, int n)
+{
+    GArray *items = g_array_new(FALSE, TRUE, sizeof(cm_legend_item));
+    for (int k = 0; k < n; k++) {
+        cm_control cs = cm_control_on(map, &specs[k]);
+        GArray *more = cm_legend_items(map, &cs);
+        for (guint i = more->len; i-- > 0;)
+            if (g_array_index(more, cm_legend_item, i).kind == CM_SWATCH_EVENT) {
+                g_free(g_array_index(more, cm_legend_item, i).text);
+                g_array_remove_index(more, i);
+            }
+        cm_legend_items_merge(items, more);
+        cm_legend_items_free(more);
+        cm_control_clear(&cs);
+    }
+    return items;
+}
+
+GArray *cm_legend_items_fixed(const cm_map *map, const cm_control *cs, const GArray *fixed)
+{
+    GArray *items = g_array_new(FALSE, TRUE, sizeof(cm_legend_item));
+    for (guint i = 0; i < fixed->len; i++) {
+        cm_legend_item it = g_array_index(fixed, cm_legend_item, i);
+        it.text = g_strdup(it.text);
+        g_array_append_val(items, it);
+    }
+    add_events(items, map, cs);
+    return items;
+}

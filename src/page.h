@@ -52,6 +52,11 @@ cm_paint cm_change_paint(const cm_style *s, int kind, const char *holder,
  * cm_legend_items_free. */
 GArray *cm_legend_items(const cm_map *map, const cm_control *cs);
 void cm_legend_items_free(GArray *items);
+/* The items of a series: those of every date's page merged (legend.c's merge), its events
+ * left out (numbered afresh on each page).  Free with cm_legend_items_free. */
+GArray *cm_legend_items_series(const cm_map *map, const cm_page_spec *specs, int n);
+/* A page's items when a series fixes them: `fixed` (copied), then the page's own events. */
+GArray *cm_legend_items_fixed(const cm_map *map, const cm_control *cs, const GArray *fixed);
 /* A part of the map's page drawn scaled (a sheet's panel): `box` (page points) at `scale`,
  * drawing the symbols of only the places flagged in `places` (NULL: all). */
 typedef struct {
@@ -107,6 +112,9 @@ typedef struct cm_page_cache {
                                     * one's) */
     int ndetails;
     cairo_rectangle_t page;
+    const GArray *legend; /* cm_legend_item: every page's legend but its events (an
+                           * animation's, so that it holds still), borrowed; NULL: each
+                           * page's own */
 } cm_page_cache;
 
 /* ---- detail.c ---- */
@@ -185,6 +193,7 @@ typedef struct {
     const int *grid; /* columns, rows; NULL or grid[0] == 0 for one page a sheet */
     const cm_page_cache *cache;
     GString *svg_text; /* small multiples to SVG: the panels' names as <text>, or NULL */
+    gboolean notes_page; /* the file ends with the source notes in full (a PDF) */
 } cm_sheet;
 
 /* ---- sheet.c ---- */

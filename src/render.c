@@ -157,7 +157,7 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
     cairo_status_t cs = CAIRO_STATUS_SUCCESS;
     if (fmt == CM_FORMAT_PNG) {
         cm_page_cache labels_only = {.memory = memory};
-        cm_sheet sh = {map, specs, 0, n, grid, memory ? &labels_only : NULL, NULL};
+        cm_sheet sh = {map, specs, 0, n, grid, memory ? &labels_only : NULL, NULL, FALSE};
         if ((st = cm_output_draw_png(out, cm_draw_sheet, &sh, ctx)) != CM_OK) {
             cm_output_abort(out);
             return st;
@@ -172,8 +172,14 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
         if (fmt == CM_FORMAT_PDF)
             cache.halos = cm_halo_cache_new();
         cache.memory = memory;
+        /* a PDF series' pages share one legend, so that it holds still from page to page */
+        GArray *legend = per_page == 1 && n > 1 && fmt == CM_FORMAT_PDF
+                             ? cm_legend_items_series(map, specs, n) : NULL;
+        cache.legend = legend;
+        gboolean notes = per_page > 1 && fmt == CM_FORMAT_PDF && map->sources;
         for (int first = 0; first < n; first += per_page) {
-            cm_sheet sh = {map, specs, first, MIN(per_page, n - first), grid, &cache, NULL};
+            cm_sheet sh = {map, specs, first, MIN(per_page, n - first), grid, &cache, NULL,
+                           notes};
             if (per_page == 1 && fmt == CM_FORMAT_SVG) {
                 cm_page_body *body = NULL;
                 cm_draw_page(cr, map, &specs[first], &cache, &body);
@@ -206,6 +212,11 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
             if (first + per_page < n)
                 cairo_show_page(cr);
         }
+        if (notes) { /* the sheets' sources cut short: in full on pages of their own */
+            cairo_show_page(cr);
+            cm_draw_notes_page(cr, map, &specs[n - 1]);
+        }
+        cm_legend_items_free(legend);
         cs = cairo_status(cr);
         cairo_destroy(cr);
         cm_page_cache_clear(&cache);
@@ -275,7 +286,7 @@ static void lay_out_only(const cm_map *map, const cm_page_spec *spec, cm_label_m
         CAIRO_CONTENT_COLOR_ALPHA, &(cairo_rectangle_t){0, 0, map->page_w, map->page_h});
     cairo_t *cr = cairo_create(rec);
     cm_page_cache labels_only = {.memory = memory};
-    cm_sheet sh = {map, spec, 0, 1, NULL, &labels_only, NULL};
+    cm_sheet sh = {map, spec, 0, 1, NULL, &labels_only, NULL, FALSE};
     cm_draw_sheet(cr, &sh);
     cairo_destroy(cr);
     cairo_surface_destroy(rec);

@@ -490,6 +490,14 @@ static void draw_sheet_furniture(cairo_t *cr, const cm_sheet_layout *lo, const c
     if (l) {
         pango_layout_set_height(l, -SOURCE_LINES);
         pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+        if (pango_layout_is_ellipsized(l)) {
+            /* cut short: first, where the list is in full */
+            const char *where = cm_word(s, sh->notes_page ? "sources-in-full-pages"
+                                                          : "sources-in-full-metadata");
+            char *all = g_strdup_printf("%s %s", where, pango_layout_get_text(l));
+            pango_layout_set_text(l, all, -1);
+            g_free(all);
+        }
         cm_rgba c = s->title_color;
         c.a *= 0.75;
         cm_draw_set_color(cr, c);

@@ -58,7 +58,7 @@ static void plan(cm_sheet_layout *lo, const cm_map *map, const int grid[2])
         g_assert_true(cm_parse_date(dates[i], &specs[i].date));
     cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
     cairo_t *cr = cairo_create(rec);
-    cm_sheet sh = {map, specs, 0, MIN(NDATES, grid[0] * grid[1]), grid, NULL, NULL};
+    cm_sheet sh = {map, specs, 0, MIN(NDATES, grid[0] * grid[1]), grid, NULL, NULL, FALSE};
     cm_sheet_plan(lo, cr, &sh);
     cairo_destroy(cr);
     cairo_surface_destroy(rec);
@@ -77,11 +77,20 @@ static void test_grid_pdf(void)
 {
     char *dir = scratch_dir(), *pdf = g_build_filename(dir, "g.pdf", NULL), *text = NULL;
     render_sheet(dir, pdf, "3x2", NDATES, "en");
-    const char *t[] = {"pdftotext", pdf, "-", NULL};
+    /* the sheet is the first page; the source notes in full follow, as after a single
+     * render's page, and the sheet's cut source block says so */
+    const char *t[] = {"pdftotext", "-l", "1", pdf, "-", NULL};
     g_assert_cmpint(spawn(dir, t, &text, NULL), ==, 0);
     cm_map *map = load_map("en");
     const cm_style *s = map->style;
     g_test_message("%s", text);
+    char *rest = NULL;
+    const char *r[] = {"pdftotext", "-f", "2", pdf, "-", NULL};
+    g_assert_cmpint(spawn(dir, r, &rest, NULL), ==, 0);
+    g_assert_true(g_str_has_prefix(rest, "Sources of control"));
+    g_assert_nonnull(strstr(rest, "https://"));
+    g_assert_nonnull(strstr(text, cm_word(s, "sources-in-full-pages")));
+    g_free(rest);
     g_assert_cmpint(count(text, map->mf->title), ==, 1);
     g_assert_cmpint(count(text, s->legend_title), ==, 1);
     /* one source block: its words once */
@@ -248,7 +257,7 @@ static gboolean sheet_lists(const cm_map *map, const char *const *on, int n, con
         g_assert_true(cm_parse_date(on[i], &specs[i].date));
     cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
     cairo_t *cr = cairo_create(rec);
-    cm_sheet sh = {map, specs, 0, n, (int[]){3, 2}, NULL, NULL};
+    cm_sheet sh = {map, specs, 0, n, (int[]){3, 2}, NULL, NULL, FALSE};
     cm_sheet_layout lo;
     cm_sheet_plan(&lo, cr, &sh);
     gboolean found = FALSE;
@@ -332,7 +341,7 @@ static void test_grid_changed_hands(void)
             g_assert_true(cm_parse_date(spans[k][i], &specs[i].date));
         cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
         cairo_t *cr = cairo_create(rec);
-        cm_sheet sh = {map, specs, 0, 2, k == 0 ? (int[]){2, 1} : (int[]){8, 8}, NULL, NULL};
+        cm_sheet sh = {map, specs, 0, 2, k == 0 ? (int[]){2, 1} : (int[]){8, 8}, NULL, NULL, FALSE};
         cm_sheet_layout lo;
         cm_sheet_plan(&lo, cr, &sh);
         g_assert_cmpint(lo.shown[gharyan], ==, k == 0);
