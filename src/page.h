@@ -114,7 +114,7 @@ typedef struct cm_page_cache {
     cairo_rectangle_t page;
     const GArray *legend; /* cm_legend_item: every page's legend but its events (an
                            * animation's, so that it holds still), borrowed; NULL: each
-                           * page's own */
+                           * page's own (a PDF series: each page as its date alone) */
 } cm_page_cache;
 
 /* ---- detail.c ---- */

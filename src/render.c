@@ -172,10 +172,6 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
         if (fmt == CM_FORMAT_PDF)
             cache.halos = cm_halo_cache_new();
         cache.memory = memory;
-        /* a PDF series' pages share one legend, so that it holds still from page to page */
-        GArray *legend = per_page == 1 && n > 1 && fmt == CM_FORMAT_PDF
-                             ? cm_legend_items_series(map, specs, n) : NULL;
-        cache.legend = legend;
         gboolean notes = per_page > 1 && fmt == CM_FORMAT_PDF && map->sources;
         for (int first = 0; first < n; first += per_page) {
             cm_sheet sh = {map, specs, first, MIN(per_page, n - first), grid, &cache, NULL,
@@ -216,7 +212,6 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
             cairo_show_page(cr);
             cm_draw_notes_page(cr, map, &specs[n - 1]);
         }
-        cm_legend_items_free(legend);
         cs = cairo_status(cr);
         cairo_destroy(cr);
         cm_page_cache_clear(&cache);
