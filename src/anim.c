@@ -200,6 +200,7 @@ cm_status cm_anim_write(const cm_map *map, const char *path, const cm_page_spec 
     WebPDataInit(&webp);
     WebPDataInit(&file);
     cm_page_cache cache = {0};
+    GArray *legend = NULL;
     if (strchr(path, '%'))
         /* frames/%Y-%m-%d.webp reads as one file a date: say what we write instead */
         return cm_fail(ctx, CM_EUSAGE, "%s: an animation is one file; a name pattern with %% "
@@ -247,6 +248,10 @@ cm_status cm_anim_write(const cm_map *map, const char *path, const cm_page_spec 
      * labels remember their places from frame to frame */
     cache = cm_page_cache_new(map);
     cache.memory = memory;
+    /* one legend for every frame, the union of theirs (but the events each frame numbers):
+     * it holds still instead of growing at its corner as entries come */
+    legend = cm_legend_items_series(map, specs, n);
+    cache.legend = legend;
     const double frame_ms = 1000.0 / opts->fps;
     for (int i = 0; i < n; i++) {
         cairo_status_t cs = draw_frame(&fr, map, specs, i, n, &cache);
@@ -298,6 +303,7 @@ cleanup:
     WebPDataClear(&file);
     WebPAnimEncoderDelete(enc);
     cm_page_cache_clear(&cache);
+    cm_legend_items_free(legend);
     g_free(fr.rgb);
     if (fr.surface)
         cairo_surface_destroy(fr.surface);

@@ -313,7 +313,8 @@ static cm_page_body *draw_body(cairo_t *cr, const cm_map *map, const cm_page_spe
     cm_labeler_set_memory(body->lab, cache ? cache->memory : NULL, map->part ? map->mf->title : NULL);
     body->furniture = g_array_new(FALSE, FALSE, sizeof(cm_box));
     body->symbols = g_array_new(FALSE, FALSE, sizeof(cm_box));
-    body->items = cm_legend_items(map, cs);
+    body->items = cache && cache->legend ? cm_legend_items_fixed(map, cs, cache->legend)
+                                         : cm_legend_items(map, cs);
     body->details = g_new0(cm_box, (size_t)map->ndetails + 1);
     body->detail_bodies = g_new0(cm_page_body *, (size_t)map->ndetails + 1);
 

@@ -52,6 +52,24 @@ cm_paint cm_change_paint(const cm_style *s, int kind, const char *holder,
  * cm_legend_items_free. */
 GArray *cm_legend_items(const cm_map *map, const cm_control *cs);
 void cm_legend_items_free(GArray *items);
+/* The items of a series: those of every date's page merged (legend.c's merge), its events
+ * left out (numbered afresh on each page).  Free with cm_legend_items_free. */
+GArray *cm_legend_items_series(const cm_map *map, const cm_page_spec *specs, int n);
+/* A page's items when a series fixes them: `fixed` (copied), then the page's own events. */
+GArray *cm_legend_items_fixed(const cm_map *map, const cm_control *cs, const GArray *fixed);
+/* A part of the map's page drawn scaled (a sheet's panel): `box` (page points) at `scale`,
+ * drawing the symbols of only the places flagged in `places` (NULL: all). */
+typedef struct {
+    double box[4];
+    double scale;
+    const gboolean *places;
+} cm_legend_view;
+/* Smallest a district, cell or zone is seen (points across, scaled), and a line (its box's
+ * diagonal): a contested suburb under the capital's star is not. */
+#define CM_LEGEND_MIN_AREA 2.5
+#define CM_LEGEND_MIN_LINE 8.0
+/* The items of what the view shows, at its scale: no events, no detail frames. */
+GArray *cm_legend_items_seen(const cm_map *map, const cm_control *cs, const cm_legend_view *v);
 /* Adds to `items` those of `more` whose text it lacks, each after the last of its kind (a
  * detail frame's, a sheet's panels'); the texts moved are `more`'s no longer. */
 void cm_legend_items_merge(GArray *items, GArray *more);
@@ -94,6 +112,9 @@ typedef struct cm_page_cache {
                                     * one's) */
     int ndetails;
     cairo_rectangle_t page;
+    const GArray *legend; /* cm_legend_item: every page's legend but its events (an
+                           * animation's, so that it holds still), borrowed; NULL: each
+                           * page's own (a PDF series: each page as its date alone) */
 } cm_page_cache;
 
 /* ---- detail.c ---- */
@@ -176,6 +197,7 @@ typedef struct {
     const int *grid; /* columns, rows; NULL or grid[0] == 0 for one page a sheet */
     const cm_page_cache *cache;
     GString *svg_text; /* small multiples to SVG: the panels' names as <text>, or NULL */
+    gboolean notes_page; /* the file ends with the source notes in full (a PDF) */
 } cm_sheet;
 
 /* ---- sheet.c ---- */
@@ -186,6 +208,7 @@ typedef struct {
     int n;                 /* panels on this sheet */
     double (*panels)[4];   /* each panel's map frame: x, y, width, height */
     double heading_h;      /* the date's heading above each frame */
+    double heading_size;   /* its type size, smaller on smaller panels */
     double view[4];        /* the part of the map's frame every panel shows, page points */
     double scale;          /* sheet points per page point */
     cm_box grid;           /* the panels with their headings and the gutters */

@@ -158,7 +158,7 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
     cairo_status_t cs = CAIRO_STATUS_SUCCESS;
     if (fmt == CM_FORMAT_PNG) {
         cm_page_cache labels_only = {.memory = memory};
-        cm_sheet sh = {map, specs, 0, n, grid, memory ? &labels_only : NULL, NULL};
+        cm_sheet sh = {map, specs, 0, n, grid, memory ? &labels_only : NULL, NULL, FALSE};
         if ((st = cm_output_draw_png(out, cm_draw_sheet, &sh, ctx)) != CM_OK) {
             cm_output_abort(out);
             return st;
@@ -173,8 +173,10 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
         if (fmt == CM_FORMAT_PDF)
             cache.halos = cm_halo_cache_new();
         cache.memory = memory;
+        gboolean notes = per_page > 1 && fmt == CM_FORMAT_PDF && map->sources;
         for (int first = 0; first < n; first += per_page) {
-            cm_sheet sh = {map, specs, first, MIN(per_page, n - first), grid, &cache, NULL};
+            cm_sheet sh = {map, specs, first, MIN(per_page, n - first), grid, &cache, NULL,
+                           notes};
             if (per_page == 1 && fmt == CM_FORMAT_SVG) {
                 cm_page_body *body = NULL;
                 cm_draw_page(cr, map, &specs[first], &cache, &body);
@@ -206,6 +208,10 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
                 opts->progress(k + 1, n, opts->progress_data);
             if (first + per_page < n)
                 cairo_show_page(cr);
+        }
+        if (notes) { /* the sheets' sources cut short: in full on pages of their own */
+            cairo_show_page(cr);
+            cm_draw_notes_page(cr, map, &specs[n - 1]);
         }
         cs = cairo_status(cr);
         cairo_destroy(cr);
@@ -276,7 +282,7 @@ static void lay_out_only(const cm_map *map, const cm_page_spec *spec, cm_label_m
         CAIRO_CONTENT_COLOR_ALPHA, &(cairo_rectangle_t){0, 0, map->page_w, map->page_h});
     cairo_t *cr = cairo_create(rec);
     cm_page_cache labels_only = {.memory = memory};
-    cm_sheet sh = {map, spec, 0, 1, NULL, &labels_only, NULL};
+    cm_sheet sh = {map, spec, 0, 1, NULL, &labels_only, NULL, FALSE};
     cm_draw_sheet(cr, &sh);
     cairo_destroy(cr);
     cairo_surface_destroy(rec);
@@ -352,6 +358,10 @@ cm_status cm_map_render_series(cm_map *map, const char *path, const char *const 
     if (st == CM_OK && (shard < 0 || shard >= shards))
         st = cm_fail(ctx, CM_EUSAGE, "shard %d of %d: the shard must be 0 to %d", shard, shards,
                      shards - 1);
+    if (st == CM_OK && grid && grid[0] > 0 && strchr(path, '%'))
+        /* one file a date has no room for small multiples: refused, not ignored */
+        st = cm_fail(ctx, CM_EUSAGE, "%s: --grid makes one file of small multiples; a name "
+                     "pattern with %% writes one file a date: give one or the other", path);
     if (st == CM_OK && shards > 1 && !strchr(path, '%'))
         st = cm_fail(ctx, CM_EUSAGE, "%s: a shard writes one file a date: give a file name "
                      "pattern such as frames/%%Y-%%m-%%d.png", path);

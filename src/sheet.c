@@ -24,6 +24,8 @@
 #define FULL_NAMES_SCALE 0.45 /* panels drawn at this scale or larger: names at PANEL_NAMES */
 #define MIN_NAMES 4.5   /* no names smaller than this */
 #define SITE_SCALE 0.75 /* a site's icon in a panel, of its size on a page */
+#define HEADING_PER_PT 20.0 /* a panel's side, in points, for each point of its date's size */
+#define MIN_LEADER 5.0  /* a leader shorter than this reads as a dash before the name: none */
 
 static gboolean rtl(const cm_style *s)
 {
@@ -35,19 +37,36 @@ static gboolean is_capital(const cm_feature *f)
     return f->kind && strcmp(f->kind, "capital") == 0;
 }
 
-/* Where place i is on the map's page; FALSE when not inside the frame. */
+/* Where place i is on the map's page; FALSE when the page does not draw it. */
 static gboolean place_xy(const cm_map *map, int i, double *x, double *y)
 {
-    const cm_shape *sh = &map->places.page[i];
-    const double *fr = map->frame;
-    if (sh->nrings == 0)
+    /* as on the page: those only a detail frame has room for are not drawn */
+    if (!cm_place_in_frame(map, i))
         return FALSE;
-    *x = sh->rings[0].xy[0], *y = sh->rings[0].xy[1];
-    return *x >= fr[0] && *y >= fr[1] && *x <= fr[0] + fr[2] && *y <= fr[1] + fr[3];
+    *x = map->places.page[i].rings[0].xy[0], *y = map->places.page[i].rings[0].xy[1];
+    return TRUE;
 }
 
-/* The places the panels name: the capital, and each place whose holder differs between two
- * of the sheet's dates. */
+/* Whether place i's holder changes at any time from the first date to the last (not only
+ * between two of the dates: Gharyan, LNA from 4 April 2019, GNA again from 26 June, is named
+ * on a sheet of 1 April and 1 July 2019). */
+static gboolean changes_hands(const cm_map *map, int i, const GDate *first, const GDate *last)
+{
+    const char *key = map->town_keys ? map->town_keys[i] : NULL;
+    if (!key || !map->ledger)
+        return FALSE;
+    for (const cm_ledger_row *r = cm_ledger_state(map->ledger, key, last);
+         r && g_date_compare(&r->date, first) > 0;) {
+        const cm_ledger_row *before = cm_ledger_before(map->ledger, key, r);
+        if (before && strcmp(before->controller, r->controller) != 0)
+            return TRUE;
+        r = before;
+    }
+    return FALSE;
+}
+
+/* The places the panels name: the capital, and each place whose holder changes in the
+ * sheet's span. */
 static gboolean *shown_places(const cm_map *map, const cm_control *cs, int n)
 {
     const cm_layer *l = map->places.layer;
@@ -56,92 +75,22 @@ static gboolean *shown_places(const cm_map *map, const cm_control *cs, int n)
         double x, y;
         if (!place_xy(map, i, &x, &y))
             continue;
-        const char *holder = NULL;
-        gboolean changed = FALSE;
-        for (int k = 0; k < n && !changed; k++) {
-            const cm_ledger_row *r = cs[k].towns[i];
-            if (!r)
-                continue;
-            changed = holder && strcmp(holder, r->controller) != 0;
-            holder = r->controller;
-        }
-        shown[i] = changed || (i < map->first_site && is_capital(&l->features[i]));
+        shown[i] = changes_hands(map, i, &cs[0].spec->date, &cs[n - 1].spec->date) ||
+                   (i < map->first_site && is_capital(&l->features[i]));
     }
     return shown;
 }
 
-/* Whether a panel draws what a legend item explains: the ground and lines always; a town's
- * or site's symbol only for the places the panels name. */
-static gboolean item_drawn(const cm_map *map, const cm_control *cs, int n, const gboolean *shown,
-                           const cm_legend_item *it)
+/* The legend of the sheet: what each panel draws, seen at the panels' scale (legend.c), merged
+ * in the order of the first panel that has them. */
+static GArray *sheet_items(const cm_map *map, const cm_control *cs, int n,
+                           const cm_sheet_layout *lo)
 {
-    const cm_style *s = map->style;
-    const cm_layer *l = map->places.layer;
-    switch (it->kind) {
-    case CM_SWATCH_EVENT:
-        return FALSE; /* events are numbered notes on a page; a panel has no room for them */
-    case CM_SWATCH_AREA:
-    case CM_SWATCH_CELL:
-    case CM_SWATCH_ARROW:
-    case CM_SWATCH_WITHDRAWAL:
-    case CM_SWATCH_FRONT:
-        return TRUE;
-    default:
-        break;
-    }
-    for (int i = 0; l && i < l->n; i++) {
-        if (!shown[i])
-            continue;
-        gboolean site = i >= map->first_site;
-        for (int k = 0; k < n; k++) {
-            const cm_ledger_row *r = cs[k].towns[i];
-            switch (it->kind) {
-            case CM_SWATCH_STAR:
-                if (!site && is_capital(&l->features[i]))
-                    return TRUE;
-                break;
-            case CM_SWATCH_DOT:
-                if (site || is_capital(&l->features[i]))
-                    break;
-                if (r ? !memcmp(&cm_style_controller(s, r->controller)->fill,
-                                &it->paint.colors[0], sizeof(cm_rgba))
-                      : !memcmp(&s->place_color, &it->paint.colors[0], sizeof(cm_rgba)))
-                    return TRUE;
-                break;
-            case CM_SWATCH_SIEGE:
-                if (!site && r && r->status == CM_BESIEGED)
-                    return TRUE;
-                break;
-            case CM_SWATCH_ATTACK:
-                if (!site && r && r->status == CM_ATTACKED)
-                    return TRUE;
-                break;
-            case CM_SWATCH_SITE:
-                if (site && g_strcmp0(l->features[i].kind, it->site_kind) == 0)
-                    return TRUE;
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    return FALSE;
-}
-
-/* The legend of the sheet: each panel's items that the panels draw, merged (legend.c), in the
- * order of the first panel that has them. */
-static GArray *sheet_items(const cm_map *map, const cm_control *cs, int n, const gboolean *shown)
-{
+    cm_legend_view v = {.box = {lo->view[0], lo->view[1], lo->view[2], lo->view[3]},
+                        .scale = lo->scale, .places = lo->shown};
     GArray *items = g_array_new(FALSE, TRUE, sizeof(cm_legend_item));
     for (int k = 0; k < n; k++) {
-        GArray *more = cm_legend_items(map, &cs[k]);
-        for (guint i = more->len; i-- > 0;) {
-            cm_legend_item *it = &g_array_index(more, cm_legend_item, i);
-            if (!item_drawn(map, cs, n, shown, it)) {
-                g_free(it->text);
-                g_array_remove_index(more, i);
-            }
-        }
+        GArray *more = cm_legend_items_seen(map, &cs[k], &v);
         cm_legend_items_merge(items, more);
         cm_legend_items_free(more);
     }
@@ -225,22 +174,13 @@ static double title_line_h(cm_labeler *lab, const cm_style *s, const char *title
 #define SCALE_TARGET 60.0
 #define SOURCE_LINES 2
 
-void cm_sheet_plan(cm_sheet_layout *lo, cairo_t *cr, const cm_sheet *sh)
+/* The grid, the legend's, scale bar's and sources' boxes for lo->items (whose legend's
+ * height sets how tall the grid can be), and the view and scale of the panels. */
+static void place_grid(cm_sheet_layout *lo, cairo_t *cr, cm_labeler *lab, const cm_sheet *sh)
 {
     const cm_map *map = sh->map;
     const cm_style *s = map->style;
     const int cols = sh->grid[0], rows = sh->grid[1];
-    const double m = s->margin_mm * MM;
-    memset(lo, 0, sizeof *lo);
-    lo->n = sh->count;
-    lo->inner = (cm_box){m, m, map->page_w - m, map->page_h - m};
-    cm_labeler *lab = cm_labeler_new(cr, lo->inner);
-    cm_control *cs = g_new0(cm_control, (size_t)sh->count);
-    for (int k = 0; k < sh->count; k++)
-        cs[k] = cm_control_on(map, &sh->specs[sh->first + k]);
-    lo->shown = shown_places(map, cs, sh->count);
-    lo->items = sheet_items(map, cs, sh->count, lo->shown);
-
     /* one line of title and subtitle; under the grid the legend in rows, the scale bar
      * beside it, the sources under both */
     char *sub = sheet_subtitle(map, &sh->specs[sh->first], sh->count);
@@ -273,9 +213,12 @@ void cm_sheet_plan(cm_sheet_layout *lo, cairo_t *cr, const cm_sheet *sh)
 
     /* the grid between the title line and the bands */
     lo->grid = (cm_box){lo->inner.x0, lo->inner.y0 + lo->title_h + BAND_GAP, lo->inner.x1, bottom};
-    lo->heading_h = (lo->legend_size + 0.5) * 1.7;
     double cw = (lo->grid.x1 - lo->grid.x0 - (cols - 1) * GUTTER) / cols;
     double ch = (lo->grid.y1 - lo->grid.y0 - (rows - 1) * GUTTER) / rows;
+    /* the date as large as the legend's words and a point, smaller on small panels (a 3x2
+     * sheet's 250 pt panels: 7.5 pt; an 8x8 sheet's 95 pt ones: 4.5 pt, the smallest) */
+    lo->heading_size = CLAMP(fmin(cw, ch) / HEADING_PER_PT, MIN_NAMES, lo->legend_size + 1);
+    lo->heading_h = (lo->heading_size - 0.5) * 1.7;
     double pw = cw, ph = ch - lo->heading_h;
     plan_view(lo, map, pw, ph);
     lo->panels = g_malloc0(sizeof *lo->panels * ((size_t)sh->count + 1));
@@ -302,6 +245,36 @@ void cm_sheet_plan(cm_sheet_layout *lo, cairo_t *cr, const cm_sheet *sh)
                                 lo->inner.y1}
                      : (cm_box){lo->inner.x0, lo->inner.y1 - sources_h, lo->inner.x0 + legend_w,
                                 lo->inner.y1};
+}
+
+void cm_sheet_plan(cm_sheet_layout *lo, cairo_t *cr, const cm_sheet *sh)
+{
+    const cm_map *map = sh->map;
+    const double m = map->style->margin_mm * MM;
+    memset(lo, 0, sizeof *lo);
+    lo->n = sh->count;
+    lo->inner = (cm_box){m, m, map->page_w - m, map->page_h - m};
+    cm_labeler *lab = cm_labeler_new(cr, lo->inner);
+    cm_control *cs = g_new0(cm_control, (size_t)sh->count);
+    for (int k = 0; k < sh->count; k++)
+        cs[k] = cm_control_on(map, &sh->specs[sh->first + k]);
+    lo->shown = shown_places(map, cs, sh->count);
+    /* what is seen depends on the panels' scale, which depends on the legend's height: first
+     * the items of the whole frame at full size (the most there can be), then those seen at
+     * the scale they leave, until the legend stops changing */
+    lo->view[0] = map->frame[0], lo->view[1] = map->frame[1];
+    lo->view[2] = map->frame[2], lo->view[3] = map->frame[3];
+    lo->scale = 1;
+    for (int pass = 0; pass < 3; pass++) {
+        GArray *items = sheet_items(map, cs, sh->count, lo);
+        gboolean same = lo->items && items->len == lo->items->len;
+        cm_legend_items_free(lo->items);
+        lo->items = items;
+        if (same)
+            break;
+        g_free(lo->panels);
+        place_grid(lo, cr, lab, sh);
+    }
     for (int k = 0; k < sh->count; k++)
         cm_control_clear(&cs[k]);
     g_free(cs);
@@ -332,6 +305,8 @@ static void draw_leader(cairo_t *cr, const cm_style *s, double x, double y, doub
 {
     double e[4];
     cm_leader_ends(e, x, y, r, b);
+    if (hypot(e[2] - e[0], e[3] - e[1]) < MIN_LEADER)
+        return; /* the name beside its symbol: a leader would be a stray dash ("-Tripoli") */
     for (int pass = 0; pass < 2; pass++) {
         cairo_new_path(cr);
         cairo_move_to(cr, e[0], e[1]);
@@ -436,7 +411,7 @@ static void draw_panel(cairo_t *cr, const cm_sheet_layout *lo, const cm_sheet *s
     cairo_stroke(cr);
     cm_labeler *lab = cm_labeler_new(cr, (cm_box){p[0], p[1] - lo->heading_h, p[0] + p[2], p[1]});
     cm_style hs = *s;
-    hs.legend_size = lo->legend_size + 1;
+    hs.legend_size = lo->heading_size;
     char *date = cm_format_date_long(s, &spec->date);
     cm_layout_heading(cr, lab, &hs, p[0] - 3, p[1] - lo->heading_h, p[2] + 3, lo->heading_h, date);
     g_free(date);
@@ -515,6 +490,14 @@ static void draw_sheet_furniture(cairo_t *cr, const cm_sheet_layout *lo, const c
     if (l) {
         pango_layout_set_height(l, -SOURCE_LINES);
         pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+        if (pango_layout_is_ellipsized(l)) {
+            /* cut short: first, where the list is in full */
+            const char *where = cm_word(s, sh->notes_page ? "sources-in-full-pages"
+                                                          : "sources-in-full-metadata");
+            char *all = g_strdup_printf("%s %s", where, pango_layout_get_text(l));
+            pango_layout_set_text(l, all, -1);
+            g_free(all);
+        }
         cm_rgba c = s->title_color;
         c.a *= 0.75;
         cm_draw_set_color(cr, c);

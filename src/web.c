@@ -57,7 +57,7 @@ static char *fallback_png(const cm_map *map, const GDate *date, cm_ctx *ctx)
     cm_page_spec spec = {.date = *date};
     cm_raster raster = {.dpi = 72, .level = 9, .threads = 1}; /* 842 px across: a screen */
     cm_output *out = NULL;
-    cm_sheet sh = {map, &spec, 0, 1, NULL, NULL, NULL};
+    cm_sheet sh = {map, &spec, 0, 1, NULL, NULL, NULL, FALSE};
     /* commit frees the output whether or not it succeeds; a failed draw leaves it to abort */
     if (cm_output_begin(&out, tmp, CM_FORMAT_PNG, map->page_w, map->page_h, &raster, ctx) == CM_OK) {
         if (cm_output_draw_png(out, cm_draw_sheet, &sh, ctx) != CM_OK)

@@ -3,6 +3,8 @@
  * the caption band; the command line's options; and bad options. */
 #include "conflictmap/conflictmap.h"
 
+#include "map_impl.h"
+#include "page.h"
 #include "testutil.h"
 
 #include <cairo.h>
@@ -239,7 +241,7 @@ static void test_monthly(void)
 }
 
 /* The command line: --fps, --hold and --dpi reach the animation, one frame a date; without
- * --dpi the frame is the page at 96 dpi. */
+ * --dpi the frame is 1600 pixels wide. */
 static void test_cli(void)
 {
     cm_map *map = NULL;
@@ -271,13 +273,13 @@ static void test_cli(void)
     g_assert_cmpmem(a, alen, b, blen);
     g_free(a), g_free(b), g_free(again);
 
-    /* without --dpi, an animation is the page at 96 dpi */
+    /* without --dpi, an animation is 1600 pixels wide */
     const char *plain[] = {CM_CLI, "series", "-q", "--from", "2019-06-01", "--to", "2019-07-01",
                            "-o", path, NULL};
     g_assert_cmpint(spawn(NULL, plain, NULL, NULL), ==, 0);
     d = decode(path);
     g_assert_cmpint(d.count, ==, 2);
-    g_assert_cmpint(d.width, ==, (int)lround(pw * 96 / 72));
+    g_assert_cmpint(d.width, ==, 1600);
     decoded_free(&d);
     rm_rf(dir);
     g_free(path), g_free(dir);
@@ -345,10 +347,82 @@ static void test_bad_options(void)
     g_free(path), g_free(dir);
 }
 
+/* The legend's box on the page of `date`, laid out for `items`. */
+static cm_box legend_box(const cm_map *map, const char *date, GArray *items)
+{
+    const double *fr = map->frame;
+    cm_page_spec spec = {0};
+    g_assert_true(cm_parse_date(date, &spec.date));
+    cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+    cairo_t *cr = cairo_create(rec);
+    cm_page_body *body = g_new0(cm_page_body, 1);
+    body->lab = cm_labeler_new(cr, (cm_box){fr[0], fr[1], fr[0] + fr[2], fr[1] + fr[3]});
+    body->furniture = g_array_new(FALSE, FALSE, sizeof(cm_box));
+    body->symbols = g_array_new(FALSE, FALSE, sizeof(cm_box));
+    body->items = items;
+    body->details = g_new0(cm_box, (size_t)map->ndetails + 1);
+    cm_furniture_plan fp = {0};
+    cm_plan_furniture(&fp, cr, map, &spec, body);
+    g_test_message("%s: %u items, legend %.1f %.1f %.1f %.1f", date, items->len, fp.legend.x0,
+                   fp.legend.y0, fp.legend.x1, fp.legend.y1);
+    cm_page_body_free(body);
+    cairo_destroy(cr);
+    cairo_surface_destroy(rec);
+    return fp.legend;
+}
+
+/* Every frame of an animation has the same legend, the union of the frames' (the events
+ * each frame numbers after it): on 1 April 2019 (before the front line and the attack on
+ * Tripoli) and 1 July 2019 (with them), no events on either, the own legends differ in size,
+ * the animation's do not, and its frames' pixels in the legend's box are the same. */
+static void test_still_legend(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = NULL;
+    g_assert_cmpint(cm_map_load(&map, cm_default_map_path(), NULL, ctx), ==, CM_OK);
+    const char *dates[] = {"2019-04-01", "2019-07-01"};
+    cm_page_spec specs[2] = {0};
+    cm_box own[2], fixed[2];
+    GArray *series;
+    for (int k = 0; k < 2; k++)
+        g_assert_true(cm_parse_date(dates[k], &specs[k].date));
+    series = cm_legend_items_series(map, specs, 2);
+    for (int k = 0; k < 2; k++) {
+        cm_control cs = cm_control_on(map, &specs[k]);
+        own[k] = legend_box(map, dates[k], cm_legend_items(map, &cs));
+        fixed[k] = legend_box(map, dates[k], cm_legend_items_fixed(map, &cs, series));
+        cm_control_clear(&cs);
+    }
+    cm_legend_items_free(series);
+    g_assert_cmpfloat(fabs((own[0].y1 - own[0].y0) - (own[1].y1 - own[1].y0)) +
+                          fabs((own[0].x1 - own[0].x0) - (own[1].x1 - own[1].x0)), >, 1);
+    g_assert_cmpmem(&fixed[0], sizeof fixed[0], &fixed[1], sizeof fixed[1]);
+
+    char *dir = scratch_dir(), *path = g_build_filename(dir, "still.webp", NULL);
+    cm_render_options ro;
+    cm_render_options_init(&ro);
+    ro.width = 900;
+    g_assert_cmpint(cm_map_render_series(map, path, dates, 2, NULL, &ro, ctx), ==, CM_OK);
+    decoded d = decode(path);
+    double k = 900 / map->page_w;
+    int x0 = (int)ceil(fixed[0].x0 * k), x1 = (int)floor(fixed[0].x1 * k);
+    int y0 = (int)ceil(fixed[0].y0 * k), y1 = (int)floor(fixed[0].y1 * k), differ = 0;
+    for (int y = y0; y < y1; y++)
+        differ += memcmp(pixel(&d, 0, x0, y), pixel(&d, 1, x0, y), (size_t)(x1 - x0) * 4) != 0;
+    g_test_message("legend rows that differ between the frames: %d of %d", differ, y1 - y0);
+    g_assert_cmpint(differ, ==, 0);
+    decoded_free(&d);
+    rm_rf(dir);
+    g_free(path), g_free(dir);
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/anim/monthly", test_monthly);
+    g_test_add_func("/anim/still-legend", test_still_legend);
     g_test_add_func("/anim/cli", test_cli);
     g_test_add_func("/anim/bad-options", test_bad_options);
     return g_test_run();

@@ -122,6 +122,15 @@ static void test_series_animation_options(void)
                    "-o", "f-%Y-%m-%d.png", NULL);
 }
 
+/* --grid with a name pattern is refused (one file of small multiples, or one file a date):
+ * before, the grid was dropped and full pages written. */
+static void test_series_grid_pattern(void)
+{
+    expect_failure(2, "f-%Y.png: --grid makes one file of small multiples", "series", "-q",
+                   "--from", "2019-04-01", "--to", "2020-04-01", "--step", "3m", "--grid", "2x2",
+                   "-o", "f-%Y.png", NULL);
+}
+
 /* A series longer than the limit is refused, saying the limit, rather than cut short. */
 static void test_series_too_long(void)
 {
@@ -430,6 +439,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/cli/series/strict-dates", test_series_strict_dates);
     g_test_add_func("/cli/series/bad-step", test_series_bad_step);
+    g_test_add_func("/cli/series/grid-pattern", test_series_grid_pattern);
     g_test_add_func("/cli/series/too-long", test_series_too_long);
     g_test_add_func("/cli/series/animation-options", test_series_animation_options);
     g_test_add_func("/cli/dpi", test_dpi);

@@ -58,7 +58,7 @@ static void plan(cm_sheet_layout *lo, const cm_map *map, const int grid[2])
         g_assert_true(cm_parse_date(dates[i], &specs[i].date));
     cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
     cairo_t *cr = cairo_create(rec);
-    cm_sheet sh = {map, specs, 0, MIN(NDATES, grid[0] * grid[1]), grid, NULL, NULL};
+    cm_sheet sh = {map, specs, 0, MIN(NDATES, grid[0] * grid[1]), grid, NULL, NULL, FALSE};
     cm_sheet_plan(lo, cr, &sh);
     cairo_destroy(cr);
     cairo_surface_destroy(rec);
@@ -77,11 +77,20 @@ static void test_grid_pdf(void)
 {
     char *dir = scratch_dir(), *pdf = g_build_filename(dir, "g.pdf", NULL), *text = NULL;
     render_sheet(dir, pdf, "3x2", NDATES, "en");
-    const char *t[] = {"pdftotext", pdf, "-", NULL};
+    /* the sheet is the first page; the source notes in full follow, as after a single
+     * render's page, and the sheet's cut source block says so */
+    const char *t[] = {"pdftotext", "-l", "1", pdf, "-", NULL};
     g_assert_cmpint(spawn(dir, t, &text, NULL), ==, 0);
     cm_map *map = load_map("en");
     const cm_style *s = map->style;
     g_test_message("%s", text);
+    char *rest = NULL;
+    const char *r[] = {"pdftotext", "-f", "2", pdf, "-", NULL};
+    g_assert_cmpint(spawn(dir, r, &rest, NULL), ==, 0);
+    g_assert_true(g_str_has_prefix(rest, "Sources of control"));
+    g_assert_nonnull(strstr(rest, "https://"));
+    g_assert_nonnull(strstr(text, cm_word(s, "sources-in-full-pages")));
+    g_free(rest);
     g_assert_cmpint(count(text, map->mf->title), ==, 1);
     g_assert_cmpint(count(text, s->legend_title), ==, 1);
     /* one source block: its words once */
@@ -239,6 +248,113 @@ static void test_grid_arabic(void)
     g_free(dir);
 }
 
+/* Whether the legend of a 3x2 sheet of `n` dates (at most six) lists `text`. */
+static gboolean sheet_lists(const cm_map *map, const char *const *on, int n, const char *text)
+{
+    cm_page_spec specs[6] = {0};
+    g_assert_cmpint(n, <=, 6);
+    for (int i = 0; i < n; i++)
+        g_assert_true(cm_parse_date(on[i], &specs[i].date));
+    cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+    cairo_t *cr = cairo_create(rec);
+    cm_sheet sh = {map, specs, 0, n, (int[]){3, 2}, NULL, NULL, FALSE};
+    cm_sheet_layout lo;
+    cm_sheet_plan(&lo, cr, &sh);
+    gboolean found = FALSE;
+    for (guint i = 0; i < lo.items->len; i++) {
+        const char *t = g_array_index(lo.items, cm_legend_item, i).text;
+        g_test_message("  %s", t);
+        found |= strcmp(t, text) == 0;
+    }
+    cm_sheet_layout_clear(&lo);
+    cairo_destroy(cr);
+    cairo_surface_destroy(rec);
+    return found;
+}
+
+/* The sheet's legend explains what its panels draw, and only that: the front line when one is
+ * in force and long enough to see (the Sirte-Jufra line from June 2020), not the southern
+ * Tripoli front nor the contested zone around it, which on a panel lie under the capital's
+ * star; nothing only the Tripoli detail frame shows (its airport); a claimed cell a panel
+ * draws (Murzuq's, 1 April 2019) listed. */
+static void test_grid_legend(void)
+{
+    cm_map *map = load_map("en");
+    const cm_style *s = map->style;
+    const char *front = cm_word(s, "front-line");
+    char *parties[] = {"GNA", "LNA", NULL};
+    char *names = cm_party_names(s, parties);
+    char *contested = cm_wordf(s, "contested-by", s->contested_label, names, NULL);
+    char *claimed = NULL;
+    for (guint c = 0; c < s->controllers->len && !claimed; c++) {
+        const cm_controller *ctl = s->controllers->pdata[c];
+        if (!strcmp(ctl->id, "LOCAL"))
+            claimed = cm_wordf(s, "claimed-by", ctl->short_label, NULL);
+    }
+    g_assert_nonnull(claimed);
+    /* before any line: none */
+    const char *before[] = {"2019-03-01", "2019-03-15", "2019-04-01"};
+    g_assert_false(sheet_lists(map, before, 3, front));
+    /* the editor's sheet: the Tripoli front in force on four panels, under the star */
+    const char *editor[] = {"2019-04-01", "2019-07-01", "2019-10-01", "2020-01-01", "2020-04-01"};
+    g_assert_false(sheet_lists(map, editor, 5, front));
+    g_assert_false(sheet_lists(map, editor, 5, contested));
+    g_assert_false(sheet_lists(map, editor, 5, cm_site_kind_name(s, "airport")));
+    g_assert_true(sheet_lists(map, editor, 5, claimed));
+    g_assert_true(sheet_lists(map, editor, 5, cm_word(s, "capital")));
+    /* a page of the same date lists what the sheet leaves out: the test can tell */
+    cm_page_spec spec = {0};
+    g_assert_true(cm_parse_date("2019-07-01", &spec.date));
+    cm_control cs = cm_control_on(map, &spec);
+    GArray *page = cm_legend_items(map, &cs);
+    gboolean page_front = FALSE;
+    for (guint i = 0; i < page->len; i++)
+        page_front |= !strcmp(g_array_index(page, cm_legend_item, i).text, front);
+    g_assert_true(page_front);
+    cm_legend_items_free(page);
+    cm_control_clear(&cs);
+    /* the Sirte-Jufra line, 2020-07-01 */
+    const char *after[] = {"2020-03-01", "2020-05-01", "2020-07-01"};
+    g_assert_true(sheet_lists(map, after, 3, front));
+    g_free(claimed);
+    g_free(contested);
+    g_free(names);
+    cm_map_destroy(map);
+}
+
+/* The panels name the towns whose holder changes at any time in the sheet's span: Gharyan
+ * (LNA 4 April to 26 June 2019) on a sheet of 1 April and 1 July 2019, though it is the
+ * GNA's on both; not on a sheet of 1 and 15 July.  Headings are smaller on smaller panels. */
+static void test_grid_changed_hands(void)
+{
+    cm_map *map = load_map("en");
+    int gharyan = -1;
+    for (int i = 0; i < map->first_site; i++)
+        if (!g_strcmp0(map->places.layer->features[i].key, "gharyan"))
+            gharyan = i;
+    g_assert_cmpint(gharyan, >=, 0);
+    const char *spans[][2] = {{"2019-04-01", "2019-07-01"}, {"2019-07-01", "2019-07-15"}};
+    double heading[2];
+    for (int k = 0; k < 2; k++) {
+        cm_page_spec specs[2] = {0};
+        for (int i = 0; i < 2; i++)
+            g_assert_true(cm_parse_date(spans[k][i], &specs[i].date));
+        cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+        cairo_t *cr = cairo_create(rec);
+        cm_sheet sh = {map, specs, 0, 2, k == 0 ? (int[]){2, 1} : (int[]){8, 8}, NULL, NULL, FALSE};
+        cm_sheet_layout lo;
+        cm_sheet_plan(&lo, cr, &sh);
+        g_assert_cmpint(lo.shown[gharyan], ==, k == 0);
+        heading[k] = lo.heading_size;
+        cm_sheet_layout_clear(&lo);
+        cairo_destroy(cr);
+        cairo_surface_destroy(rec);
+    }
+    g_test_message("headings: 2x1 %.1f pt, 8x8 %.1f pt", heading[0], heading[1]);
+    g_assert_cmpfloat(heading[1], <, heading[0] - 2);
+    cm_map_destroy(map);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -246,5 +362,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sheet/grid-png", test_grid_png);
     g_test_add_func("/sheet/grid-svg", test_grid_svg);
     g_test_add_func("/sheet/grid-arabic", test_grid_arabic);
+    g_test_add_func("/sheet/grid-legend", test_grid_legend);
+    g_test_add_func("/sheet/grid-changed-hands", test_grid_changed_hands);
     return g_test_run();
 }

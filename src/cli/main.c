@@ -48,10 +48,13 @@ static void render_options_from(cm_render_options *ro, const options *o)
         ro->fps = o->fps;
     if (cli_option_given(o, "hold"))
         ro->hold = o->hold;
-    /* an animation is for a screen: the page at 96 dpi unless --dpi says otherwise */
+    /* an animation is for a screen: 1600 pixels wide unless --dpi says otherwise (at 96 dpi,
+     * 1123 px on A4, district names were 7 px tall and sources 6 px; 1600 px, 137 dpi, makes
+     * them 10 and 8.5 px, for 55% more bytes and 38% more time: 16 monthly frames 809 KB in
+     * 9.6 s against 523 KB in 6.9 s, measured) */
     const char *dot = o->output ? strrchr(o->output, '.') : NULL;
     if (dot && !g_ascii_strcasecmp(dot, ".webp") && !cli_option_given(o, "dpi"))
-        ro->dpi = 96;
+        ro->width = 1600;
     if (!o->quiet && isatty(STDERR_FILENO))
         ro->progress = progress;
 }
