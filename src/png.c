@@ -1,7 +1,8 @@
 /* PNG through libpng.  With one thread the page is drawn once on one surface and its rows
  * handed to libpng.  With more, the page is cut into horizontal bands, each drawn on its own
- * surface by whichever thread takes it (the layout of the whole page repeated and clipped to
- * the band, so no cairo or Pango object is shared); the caller's thread hands the rows to
+ * surface by whichever thread takes it (the page drawn again and clipped to the band, so no
+ * cairo or Pango object is shared; but the labels' measures and placement are found once for
+ * all bands, through the caller's cm_label_plans: render.c); the caller's thread hands the rows to
  * libpng in order as their band is done, and draws a band itself when none is done yet.
  * Bands are cut at whole pixel rows, so the pixels, and so the bytes, are those of the page
  * drawn at once, however many threads drew it. */
