@@ -450,7 +450,7 @@ int cm_labeler_place(cm_labeler *lab)
     if (plan && plan->done) {
         replay(lab, plan);
         int placed = plan->placed;
-        g_mutex_unlock(&plan->lock);
+        pthread_mutex_unlock(&plan->lock);
         return placed;
     }
     lab->recording = plan;
@@ -459,7 +459,7 @@ int cm_labeler_place(cm_labeler *lab)
     if (plan) {
         plan->placed = placed;
         plan->done = TRUE;
-        g_mutex_unlock(&plan->lock);
+        pthread_mutex_unlock(&plan->lock);
     }
     return placed;
 }

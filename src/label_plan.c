@@ -8,11 +8,13 @@
 #include "labels.h"
 #include "labels_impl.h"
 
+#include <pthread.h>
 #include <string.h>
 
+/* POSIX rather than GLib's futex-based locks, so that ThreadSanitizer sees them (png.c) */
 struct cm_label_plans {
-    GMutex lock;
-    GCond measured;     /* a label's measure was filed */
+    pthread_mutex_t lock;
+    pthread_cond_t measured; /* a label's measure was filed */
     GHashTable *by_key; /* digest -> cm_label_plan */
     GHashTable *sizes;  /* measure_key() -> cm_label_size */
 };
@@ -20,7 +22,7 @@ struct cm_label_plans {
 static void plan_free(gpointer p)
 {
     cm_label_plan *plan = p;
-    g_mutex_clear(&plan->lock);
+    pthread_mutex_destroy(&plan->lock);
     g_array_unref(plan->takes);
     g_free(plan);
 }
@@ -28,10 +30,10 @@ static void plan_free(gpointer p)
 cm_label_plans *cm_label_plans_new(void)
 {
     cm_label_plans *ps = g_new0(cm_label_plans, 1);
-    g_mutex_init(&ps->lock);
+    pthread_mutex_init(&ps->lock, NULL);
     ps->by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, plan_free);
     ps->sizes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    g_cond_init(&ps->measured);
+    pthread_cond_init(&ps->measured, NULL);
     return ps;
 }
 
@@ -41,8 +43,8 @@ void cm_label_plans_free(cm_label_plans *ps)
         return;
     g_hash_table_unref(ps->by_key);
     g_hash_table_unref(ps->sizes);
-    g_cond_clear(&ps->measured);
-    g_mutex_clear(&ps->lock);
+    pthread_cond_destroy(&ps->measured);
+    pthread_mutex_destroy(&ps->lock);
     g_free(ps);
 }
 
@@ -101,18 +103,18 @@ cm_label_plan *cm_label_plan_lock(cm_labeler *lab)
     if (!lab->plans)
         return NULL;
     char *key = plan_key(lab);
-    g_mutex_lock(&lab->plans->lock);
+    pthread_mutex_lock(&lab->plans->lock);
     cm_label_plan *plan = g_hash_table_lookup(lab->plans->by_key, key);
     if (!plan) {
         plan = g_new0(cm_label_plan, 1);
-        g_mutex_init(&plan->lock);
+        pthread_mutex_init(&plan->lock, NULL);
         plan->takes = g_array_new(FALSE, FALSE, sizeof(int) * 2);
         g_hash_table_insert(lab->plans->by_key, key, plan);
     } else {
         g_free(key);
     }
-    g_mutex_unlock(&lab->plans->lock);
-    g_mutex_lock(&plan->lock); /* a band placing it now finishes first */
+    pthread_mutex_unlock(&lab->plans->lock);
+    pthread_mutex_lock(&plan->lock); /* a band placing it now finishes first */
     return plan;
 }
 
@@ -135,28 +137,28 @@ char *cm_label_size_key(const cm_label_spec *spec)
 
 gboolean cm_label_size_find(cm_label_plans *ps, const char *key, cm_label_size *out)
 {
-    g_mutex_lock(&ps->lock);
+    pthread_mutex_lock(&ps->lock);
     cm_label_size *z = g_hash_table_lookup(ps->sizes, key);
     if (!z) {
         z = g_new0(cm_label_size, 1);
         z->busy = TRUE; /* the caller's to measure */
         g_hash_table_insert(ps->sizes, g_strdup(key), z);
-        g_mutex_unlock(&ps->lock);
+        pthread_mutex_unlock(&ps->lock);
         return FALSE;
     }
     while (z->busy) /* another band measures it now: it never waits for anything */
-        g_cond_wait(&ps->measured, &ps->lock);
+        pthread_cond_wait(&ps->measured, &ps->lock);
     *out = *z;
-    g_mutex_unlock(&ps->lock);
+    pthread_mutex_unlock(&ps->lock);
     return TRUE;
 }
 
 void cm_label_size_file(cm_label_plans *ps, const char *key, const cm_label_size *size)
 {
-    g_mutex_lock(&ps->lock);
+    pthread_mutex_lock(&ps->lock);
     cm_label_size *z = g_hash_table_lookup(ps->sizes, key);
     *z = *size;
     z->busy = FALSE;
-    g_cond_broadcast(&ps->measured);
-    g_mutex_unlock(&ps->lock);
+    pthread_cond_broadcast(&ps->measured);
+    pthread_mutex_unlock(&ps->lock);
 }

@@ -6,6 +6,8 @@
 #include "label_grid.h"
 #include "labels.h"
 
+#include <pthread.h>
+
 /* Candidates beside a point; a label placed at candidate BESIDE or beyond is called out. */
 #define BESIDE 8
 
@@ -54,7 +56,7 @@ struct cm_labeler {
 /* One recorded placement (label_plan.c): the labels taken, in order, as pairs of their
  * index once sorted and the candidate taken; done once the first band has placed. */
 typedef struct cm_label_plan {
-    GMutex lock;
+    pthread_mutex_t lock;
     gboolean done;
     int placed;
     GArray *takes;
