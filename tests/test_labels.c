@@ -6,6 +6,7 @@
 #include "labels.h"
 #include "map_impl.h"
 #include "page.h"
+#include "testutil.h"
 
 #include <math.h>
 #include <string.h>
@@ -318,12 +319,43 @@ static void test_plans_replay(void)
     cm_label_plans_free(plans);
 }
 
+/* The bundled map (en+ar, its detail frame and callouts) drawn as a PNG in six bands on
+ * three threads, which share one measure and placement of its labels, is the same file as
+ * drawn at once on one. */
+static void test_bands_place_once(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = bundled("en+ar", ctx);
+    char *dir = scratch_dir(), *data[2];
+    gsize len[2];
+    for (int k = 0; k < 2; k++) {
+        cm_render_options ro;
+        cm_render_options_init(&ro);
+        ro.dpi = 72;
+        ro.threads = k == 0 ? 1 : 3;
+        char *path = g_build_filename(dir, k == 0 ? "one.png" : "bands.png", NULL);
+        if (cm_map_render_file(map, path, &ro, ctx) != CM_OK)
+            g_error("%s: %s", path, cm_ctx_message(ctx));
+        g_assert_true(g_file_get_contents(path, &data[k], &len[k], NULL));
+        g_free(path);
+    }
+    g_assert_cmpuint(len[0], ==, len[1]);
+    g_assert_true(memcmp(data[0], data[1], len[0]) == 0);
+    g_free(data[0]);
+    g_free(data[1]);
+    rm_rf(dir);
+    g_free(dir);
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/labels/memory/keeps-position", test_memory_keeps_position);
     g_test_add_func("/labels/grid", test_grid);
     g_test_add_func("/labels/plans-replay", test_plans_replay);
+    g_test_add_func("/labels/bands-place-once", test_bands_place_once);
     g_test_add_func("/labels/callout", test_callout);
     g_test_add_func("/labels/not-beside-another", test_not_beside_another);
     g_test_add_func("/labels/places-of-the-day", test_places_of_the_day);
