@@ -343,7 +343,7 @@ static void take(cm_labeler *lab, label *l, const candidate *c, int k)
     l->placed = TRUE;
     l->chosen = k;
     l->x = c->x, l->y = c->y;
-    pango_layout_set_alignment(l->layout, c->align);
+    pango_layout_set_alignment(cm_label_layout(lab, l), c->align);
     /* its own text, in a box that may be bigger (another edition's), keeps to the side and
      * the line that face the point */
     l->dx = c->align == PANGO_ALIGN_LEFT    ? 0
@@ -381,6 +381,10 @@ static gboolean place_one(cm_labeler *lab, guint i, gboolean out)
     int n = candidates(l, cand), k = choose(lab, i, cand, n, out);
     if (k >= 0)
         take(lab, l, &cand[k], k);
+    if (k >= 0 && lab->recording) {
+        int t[2] = {(int)i, k};
+        g_array_append_val(lab->recording->takes, t);
+    }
     return k >= 0;
 }
 
@@ -440,11 +444,46 @@ static void index_points(cm_labeler *lab)
         lab->reach_ambiguous = lab->reach_near = lab->reach_cost = lab->reach_dot = INFINITY;
 }
 
+/* Takes what a plan recorded, in the order it was taken. */
+static void replay(cm_labeler *lab, const cm_label_plan *plan)
+{
+    candidate cand[MAX_CANDIDATES];
+    for (guint t = 0; t < plan->takes->len; t++) {
+        const int *ik = (const int *)(void *)plan->takes->data + 2 * t;
+        label *l = lab->labels->pdata[ik[0]];
+        candidates(l, cand);
+        take(lab, l, &cand[ik[1]], ik[1]);
+    }
+}
+
+static int place_all(cm_labeler *lab);
+
 int cm_labeler_place(cm_labeler *lab)
 {
     g_ptr_array_sort(lab->labels, by_priority);
     cm_labeler_forget_placed(lab);
     index_points(lab);
+    cm_label_plan *plan = cm_label_plan_lock(lab);
+    if (plan && plan->done) {
+        replay(lab, plan);
+        int placed = plan->placed;
+        pthread_mutex_unlock(&plan->lock);
+        return placed;
+    }
+    lab->recording = plan;
+    int placed = place_all(lab);
+    lab->recording = NULL;
+    if (plan) {
+        plan->placed = placed;
+        plan->done = TRUE;
+        pthread_mutex_unlock(&plan->lock);
+    }
+    return placed;
+}
+
+/* The search itself, recording into lab->recording when set. */
+static int place_all(cm_labeler *lab)
+{
     if (lab->memory)
         g_mutex_lock(&lab->memory->lock); /* bands of one page place in turn: see labels.h */
     int placed = 0;

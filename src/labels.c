@@ -193,6 +193,16 @@ void cm_labeler_add(cm_labeler *lab, const cm_label_spec *spec)
     l->spec.editions = NULL;
     l->spec.n_editions = 0;
     l->order = (int)lab->labels->len;
+    char *key = lab->plans ? cm_label_size_key(spec) : NULL;
+    cm_label_size z;
+    if (key && cm_label_size_find(lab->plans, key, &z)) {
+        l->w = z.w, l->h = z.h, l->h1 = z.h1, l->tw = z.tw, l->th = z.th, l->th1 = z.th1;
+        lab->unknown_glyphs += z.unknown_glyphs;
+        g_free(key);
+        g_ptr_array_add(lab->labels, l);
+        cm_labeler_forget_placed(lab);
+        return;
+    }
     l->layout = spec_layout(lab, &l->spec);
     measure(l->layout, &l->tw, &l->th, &l->th1);
     PangoRectangle ink;
@@ -211,9 +221,22 @@ void cm_labeler_add(cm_labeler *lab, const cm_label_spec *spec)
         g_object_unref(other);
         l->w = fmax(l->w, w), l->h = fmax(l->h, h), l->h1 = fmax(l->h1, h1);
     }
-    lab->unknown_glyphs += pango_layout_get_unknown_glyphs_count(l->layout);
+    int unknown = pango_layout_get_unknown_glyphs_count(l->layout);
+    lab->unknown_glyphs += unknown;
+    if (key) {
+        z = (cm_label_size){l->w, l->h, l->h1, l->tw, l->th, l->th1, unknown, FALSE};
+        cm_label_size_file(lab->plans, key, &z);
+        g_free(key);
+    }
     g_ptr_array_add(lab->labels, l);
     cm_labeler_forget_placed(lab);
+}
+
+PangoLayout *cm_label_layout(cm_labeler *lab, label *l)
+{
+    if (!l->layout)
+        l->layout = spec_layout(lab, &l->spec);
+    return l->layout;
 }
 
 /* Draws one label: a halo stroked from the glyph outlines, then the text.  With `halos`
@@ -254,6 +277,7 @@ void cm_labeler_draw(cm_labeler *lab, cairo_t *cr, GHashTable *cache, GHashTable
         label *l = lab->labels->pdata[i];
         if (!l->placed)
             continue;
+        cm_label_layout(lab, l);
         if (!cache) {
             draw_label(cr, l, halos);
             continue;

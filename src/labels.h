@@ -82,6 +82,15 @@ void cm_label_memory_free(cm_label_memory *m);
 /* Makes `lab` remember into `m` (borrowed for the labeler's lifetime); NULL for none. */
 void cm_labeler_set_memory(cm_labeler *lab, cm_label_memory *m, const char *scope);
 
+/* Placements shared by the bands of one PNG (label_plan.c): a labeler given plans places
+ * its labels once for all the bands that lay out the same ones, the others replaying what
+ * the first took.  Only for bands of one page: a series' next page must search again. */
+typedef struct cm_label_plans cm_label_plans;
+cm_label_plans *cm_label_plans_new(void);
+void cm_label_plans_free(cm_label_plans *ps);
+/* Borrowed for the labeler's lifetime; NULL for none. */
+void cm_labeler_set_plans(cm_labeler *lab, cm_label_plans *ps);
+
 /* Whether the placed label of this id was called out, away from its point. */
 gboolean cm_labeler_is_callout(const cm_labeler *lab, int id);
 

@@ -6,6 +6,8 @@
 #include "label_grid.h"
 #include "labels.h"
 
+#include <pthread.h>
+
 /* Candidates beside a point; a label placed at candidate BESIDE or beyond is called out. */
 #define BESIDE 8
 
@@ -46,9 +48,42 @@ struct cm_labeler {
                                * cm_labeler_place (labels.c: placed_with) */
     GPtrArray *labels;
     cm_label_memory *memory; /* borrowed; NULL for none */
+    cm_label_plans *plans;   /* borrowed; NULL for none */
+    struct cm_label_plan *recording; /* while placing for a plan: what is taken goes in it */
     char *scope;             /* what its labels are remembered under: see memory_key() */
     int unknown_glyphs;
 };
+
+/* One recorded placement (label_plan.c): the labels taken, in order, as pairs of their
+ * index once sorted and the candidate taken; done once the first band has placed. */
+typedef struct cm_label_plan {
+    pthread_mutex_t lock;
+    gboolean done;
+    int placed;
+    GArray *takes;
+} cm_label_plan;
+
+/* The placement filed under what `lab` is about to place, locked (made, not done, when none
+ * was); NULL without plans.  The caller places or replays, then unlocks it. */
+cm_label_plan *cm_label_plan_lock(cm_labeler *lab);
+
+/* A label's measure (label_plan.c), shared by a PNG's bands: the sizes of its own layout
+ * and of the box that holds every edition, and how many glyphs no font had. */
+typedef struct {
+    double w, h, h1, tw, th, th1;
+    int unknown_glyphs;
+    gboolean busy; /* being measured */
+} cm_label_size;
+/* What a spec's measure depends on; g_free() it. */
+char *cm_label_size_key(const cm_label_spec *spec);
+/* TRUE with `out` filled when another band measured it (waiting while it does); FALSE when
+ * the caller must measure it and file it with cm_label_size_file, which it then must. */
+gboolean cm_label_size_find(cm_label_plans *ps, const char *key, cm_label_size *out);
+void cm_label_size_file(cm_label_plans *ps, const char *key, const cm_label_size *size);
+
+/* A label's layout, made when first needed: a band that took its measure from another
+ * lays out only the labels it draws. */
+PangoLayout *cm_label_layout(cm_labeler *lab, label *l);
 
 /* Drops the table of placed labels by id: placing changes it. */
 void cm_labeler_forget_placed(cm_labeler *lab);

@@ -279,6 +279,7 @@ static cm_page_body *draw_detail(cairo_t *cr, const cm_map *map, int i, const cm
     cm_page_cache *dc = cache && cache->details ? &cache->details[i] : &local;
     dc->halos = cache ? cache->halos : NULL;
     dc->memory = cache ? cache->memory : NULL;
+    dc->plans = cache ? cache->plans : NULL;
     cm_control cs = cm_control_on(d, spec);
     cairo_save(cr);
     cairo_translate(cr, box->x0, box->y0);
@@ -311,6 +312,7 @@ static cm_page_body *draw_body(cairo_t *cr, const cm_map *map, const cm_page_spe
     body->lab = cm_labeler_new(cr, (cm_box){fr[0], fr[1], fr[0] + fr[2], fr[1] + fr[3]});
     /* a series' labels stay put, a detail's under its own name */
     cm_labeler_set_memory(body->lab, cache ? cache->memory : NULL, map->part ? map->mf->title : NULL);
+    cm_labeler_set_plans(body->lab, cache ? cache->plans : NULL); /* a PNG's bands place once */
     body->furniture = g_array_new(FALSE, FALSE, sizeof(cm_box));
     body->symbols = g_array_new(FALSE, FALSE, sizeof(cm_box));
     body->items = cache && cache->legend ? cm_legend_items_fixed(map, cs, cache->legend)

@@ -108,6 +108,8 @@ typedef struct cm_page_cache {
     GHashTable *parts;  /* pieces of page bodies, by what they show: see cm_part_begin */
     cm_label_memory *memory; /* labels' positions from page to page (labels.h); borrowed from
                               * the series, NULL for none */
+    cm_label_plans *plans;   /* placements shared by a PNG's bands (labels.h); borrowed, NULL
+                              * for none */
     struct cm_page_cache *details; /* each detail frame's own (its halos and memory are this
                                     * one's) */
     int ndetails;

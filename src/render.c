@@ -157,9 +157,13 @@ static cm_status render_pages(cm_map *map, const char *path, const cm_page_spec 
     cm_series_provenance(map, specs, n, output_provenance, out);
     cairo_status_t cs = CAIRO_STATUS_SUCCESS;
     if (fmt == CM_FORMAT_PNG) {
-        cm_page_cache labels_only = {.memory = memory};
-        cm_sheet sh = {map, specs, 0, n, grid, memory ? &labels_only : NULL, NULL, FALSE};
-        if ((st = cm_output_draw_png(out, cm_draw_sheet, &sh, ctx)) != CM_OK) {
+        /* its bands lay out the same labels: the first to place them records where they
+         * went, the others take the same (labels.h: cm_label_plans) */
+        cm_page_cache labels_only = {.memory = memory, .plans = cm_label_plans_new()};
+        cm_sheet sh = {map, specs, 0, n, grid, &labels_only, NULL, FALSE};
+        st = cm_output_draw_png(out, cm_draw_sheet, &sh, ctx);
+        cm_label_plans_free(labels_only.plans);
+        if (st != CM_OK) {
             cm_output_abort(out);
             return st;
         }

@@ -6,6 +6,7 @@
 #include "labels.h"
 #include "map_impl.h"
 #include "page.h"
+#include "testutil.h"
 
 #include <math.h>
 #include <string.h>
@@ -259,11 +260,102 @@ static void test_series_keeps_misrata(void)
     cm_ctx_destroy(ctx);
 }
 
+/* A crowd of labels (fixed seed), some called out, placed on a fresh labeler through `plans`
+ * (NULL for none), with a block over the first one's point when `moved`.  Fills boxes (the
+ * placed, in order) and returns how many. */
+static int place_crowd(cm_label_plans *plans, gboolean moved, cm_box *boxes, int max,
+                       int *unknown)
+{
+    cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+    cairo_t *cr = cairo_create(rec);
+    cairo_surface_destroy(rec);
+    cm_labeler *lab = cm_labeler_new(cr, (cm_box){0, 0, 800, 500});
+    cm_labeler_set_plans(lab, plans);
+    GRand *r = g_rand_new_with_seed(18);
+    cm_labeler_block(lab, (cm_box){60, 30, 90, 45});
+    if (moved)
+        cm_labeler_block(lab, (cm_box){0, 0, 800, 120});
+    for (int i = 0; i < 120; i++) {
+        char text[32];
+        g_snprintf(text, sizeof text, "Place %d", g_rand_int_range(r, 0, 60)); /* some twice */
+        cm_label_spec s = point_spec(text, g_rand_double_range(r, 5, 795),
+                                     g_rand_double_range(r, 5, 495), i + 1);
+        s.priority = g_rand_int_range(r, 10, 60);
+        s.callout = i % 7 == 0;
+        s.callout_priority = 30;
+        cm_labeler_add(lab, &s);
+    }
+    g_rand_free(r);
+    int n = cm_labeler_place(lab);
+    g_assert_cmpint(cm_labeler_placed(lab, boxes, max), ==, n);
+    *unknown = cm_labeler_unknown_glyphs(lab);
+    cm_labeler_destroy(lab);
+    cairo_destroy(cr);
+    return n;
+}
+
+/* The bands of a PNG share plans: the second labeler laying out the same labels takes the
+ * first's measures and replays its placement, and must end where a search of its own would;
+ * one that differs (a block more) is placed afresh, not given the first's positions. */
+static void test_plans_replay(void)
+{
+    enum { MAX = 200 };
+    cm_box alone[MAX], first[MAX], replayed[MAX], moved[MAX], moved_alone[MAX];
+    int u0, u1, u2, u3, u4;
+    cm_label_plans *plans = cm_label_plans_new();
+    int n = place_crowd(NULL, FALSE, alone, MAX, &u0);
+    g_assert_cmpint(n, >, 10);
+    g_assert_cmpint(place_crowd(plans, FALSE, first, MAX, &u1), ==, n);
+    g_assert_cmpint(place_crowd(plans, FALSE, replayed, MAX, &u2), ==, n);
+    g_assert_true(memcmp(alone, first, sizeof(cm_box) * (size_t)n) == 0);
+    g_assert_true(memcmp(alone, replayed, sizeof(cm_box) * (size_t)n) == 0);
+    int m = place_crowd(plans, TRUE, moved, MAX, &u3);
+    g_assert_cmpint(place_crowd(NULL, TRUE, moved_alone, MAX, &u4), ==, m);
+    g_assert_true(memcmp(moved, moved_alone, sizeof(cm_box) * (size_t)m) == 0);
+    g_assert_true(m != n || memcmp(moved, alone, sizeof(cm_box) * (size_t)n) != 0);
+    g_assert_cmpint(u1, ==, u0);
+    g_assert_cmpint(u2, ==, u0);
+    g_assert_cmpint(u3, ==, u0);
+    cm_label_plans_free(plans);
+}
+
+/* The bundled map (en+ar, its detail frame and callouts) drawn as a PNG in six bands on
+ * three threads, which share one measure and placement of its labels, is the same file as
+ * drawn at once on one. */
+static void test_bands_place_once(void)
+{
+    cm_ctx *ctx = cm_ctx_new();
+    cm_map *map = bundled("en+ar", ctx);
+    char *dir = scratch_dir(), *data[2];
+    gsize len[2];
+    for (int k = 0; k < 2; k++) {
+        cm_render_options ro;
+        cm_render_options_init(&ro);
+        ro.dpi = 72;
+        ro.threads = k == 0 ? 1 : 3;
+        char *path = g_build_filename(dir, k == 0 ? "one.png" : "bands.png", NULL);
+        if (cm_map_render_file(map, path, &ro, ctx) != CM_OK)
+            g_error("%s: %s", path, cm_ctx_message(ctx));
+        g_assert_true(g_file_get_contents(path, &data[k], &len[k], NULL));
+        g_free(path);
+    }
+    g_assert_cmpuint(len[0], ==, len[1]);
+    g_assert_true(memcmp(data[0], data[1], len[0]) == 0);
+    g_free(data[0]);
+    g_free(data[1]);
+    rm_rf(dir);
+    g_free(dir);
+    cm_map_destroy(map);
+    cm_ctx_destroy(ctx);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/labels/memory/keeps-position", test_memory_keeps_position);
     g_test_add_func("/labels/grid", test_grid);
+    g_test_add_func("/labels/plans-replay", test_plans_replay);
+    g_test_add_func("/labels/bands-place-once", test_bands_place_once);
     g_test_add_func("/labels/callout", test_callout);
     g_test_add_func("/labels/not-beside-another", test_not_beside_another);
     g_test_add_func("/labels/places-of-the-day", test_places_of_the_day);
