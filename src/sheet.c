@@ -127,13 +127,14 @@ static void plan_view(cm_sheet_layout *lo, const cm_map *map, double pw, double 
     land_box(map, land);
     double pad = 0.04 * fmax(land[2], land[3]);
     double bw = fmin(land[2] + 2 * pad, fr[2]), bh = fmin(land[3] + 2 * pad, fr[3]);
+    /* the whole land fits, whatever the panel's shape: a panel much wider or taller than the
+     * frame shows the frame's edge and blank beyond it rather than cut the country off (a
+     * 2x8 grid once showed a strip of Libya without Tripoli) */
     double k = fmin(pw / bw, ph / bh);
-    /* wider or taller than the frame: as much of the frame as the panel's shape takes */
-    k = fmax(k, fmax(pw / fr[2], ph / fr[3]));
     double vw = pw / k, vh = ph / k;
     double cx = land[0] + land[2] / 2, cy = land[1] + land[3] / 2;
-    double vx = CLAMP(cx - vw / 2, fr[0], fr[0] + fr[2] - vw);
-    double vy = CLAMP(cy - vh / 2, fr[1], fr[1] + fr[3] - vh);
+    double vx = vw <= fr[2] ? CLAMP(cx - vw / 2, fr[0], fr[0] + fr[2] - vw) : cx - vw / 2;
+    double vy = vh <= fr[3] ? CLAMP(cy - vh / 2, fr[1], fr[1] + fr[3] - vh) : cy - vh / 2;
     lo->scale = k;
     lo->view[0] = vx, lo->view[1] = vy, lo->view[2] = vw, lo->view[3] = vh;
 }

@@ -69,6 +69,38 @@ static gboolean boxes_overlap(cm_box a, cm_box b)
     return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 }
 
+/* Every panel shows the whole country, whatever the grid's shape: the view holds the box of
+ * the border's outline on the page (within the frame), also where the panels are far wider
+ * or taller than the frame. */
+static void test_grid_whole_land(void)
+{
+    cm_map *map = load_map("en");
+    const placed_layer *pl = &map->border;
+    const double *fr = map->frame;
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    for (int f = 0; f < pl->layer->n; f++)
+        for (int r = 0; r < pl->page[f].nrings; r++)
+            for (int p = 0; p < pl->page[f].rings[r].n; p++) {
+                double x = CLAMP(pl->page[f].rings[r].xy[2 * p], fr[0], fr[0] + fr[2]);
+                double y = CLAMP(pl->page[f].rings[r].xy[2 * p + 1], fr[1], fr[1] + fr[3]);
+                x0 = fmin(x0, x), x1 = fmax(x1, x), y0 = fmin(y0, y), y1 = fmax(y1, y);
+            }
+    static const int grids[][2] = {{3, 2}, {2, 8}, {6, 1}, {1, 6}, {8, 8}};
+    for (size_t g = 0; g < G_N_ELEMENTS(grids); g++) {
+        cm_sheet_layout lo;
+        plan(&lo, map, grids[g]);
+        g_test_message("%dx%d: view %.1f %.1f %.1f x %.1f, land %.1f %.1f to %.1f %.1f",
+                       grids[g][0], grids[g][1], lo.view[0], lo.view[1], lo.view[2], lo.view[3],
+                       x0, y0, x1, y1);
+        g_assert_cmpfloat(lo.view[0], <=, x0 + 0.01);
+        g_assert_cmpfloat(lo.view[1], <=, y0 + 0.01);
+        g_assert_cmpfloat(lo.view[0] + lo.view[2], >=, x1 - 0.01);
+        g_assert_cmpfloat(lo.view[1] + lo.view[3], >=, y1 - 0.01);
+        cm_sheet_layout_clear(&lo);
+    }
+    cm_map_destroy(map);
+}
+
 /* The PDF: the title once, the legend's title once, each date once as a heading (the first
  * and last once more in the subtitle), six panels equal within 1 pt, aligned, evenly spaced,
  * using at least 85% of the page inside the margins, with the legend, scale bar and sources
@@ -364,5 +396,6 @@ int main(int argc, char **argv)
     g_test_add_func("/sheet/grid-arabic", test_grid_arabic);
     g_test_add_func("/sheet/grid-legend", test_grid_legend);
     g_test_add_func("/sheet/grid-changed-hands", test_grid_changed_hands);
+    g_test_add_func("/sheet/grid-whole-land", test_grid_whole_land);
     return g_test_run();
 }
