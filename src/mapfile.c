@@ -223,8 +223,9 @@ static cm_status read_label(cm_mapfile *mf, const cm_keyfile *kf, const char *gr
 
 static cm_status read_texts(cm_mapfile *mf, const cm_keyfile *kf, cm_ctx *ctx)
 {
-    static const char *const sea_keys[] = {"sea-label", "sea-label-ar", "sea-label-at"};
-    static const char *const label_keys[] = {"text", "text-ar", "at"};
+    /* NULL-terminated: the label's keys are also the list of keys it knows */
+    static const char *const sea_keys[] = {"sea-label", "sea-label-ar", "sea-label-at", NULL};
+    static const char *const label_keys[] = {"text", "text-ar", "at", NULL};
     mf->title = get_string(kf, "map", "title");
     mf->subtitle = get_string(kf, "map", "subtitle");
     mf->credit = get_string(kf, "map", "credit");
