@@ -132,15 +132,9 @@ static char *place_text(const cm_style *s, const char *lang, const cm_feature *f
     char *name = label_text(lang, f);
     if (!name || !changed)
         return name;
-    char month[24], day[8], year[8];
-    g_snprintf(month, sizeof month, "month-short-%d", g_date_get_month(changed));
-    g_snprintf(day, sizeof day, "%d", g_date_get_day(changed));
-    g_snprintf(year, sizeof year, "%d", g_date_get_year(changed));
-    char *words = cm_wordf(s, "date-short", day, cm_word(s, month), year, NULL);
-    char *when = cm_words_digits(s, words);
+    char *when = cm_format_date_short(s, changed);
     char *text = cm_wordf(s, "place-changed-on", name, when, NULL);
     g_free(when);
-    g_free(words);
     g_free(name);
     return text;
 }
@@ -394,8 +388,6 @@ static char *sea_text(cm_label_spec *spec, const char *lang, const cm_map_label 
  * language moves no other name. */
 void cm_add_sea_label(const cm_map *map, cm_labeler *lab)
 {
-    static const char *const langs[] = {"en", "ar", "en+ar", "fr"};
-    enum { N = G_N_ELEMENTS(langs) };
     const cm_style *s = map->style;
     for (int i = 0; i < map->mf->nlabels; i++) {
         const cm_map_label *l = &map->mf->labels[i];
@@ -405,18 +397,18 @@ void cm_add_sea_label(const cm_map *map, cm_labeler *lab)
                               .color = s->sea_label, .kind = CM_LABEL_AREA,
                               .x = map->label_xy[2 * i], .y = map->label_xy[2 * i + 1],
                               .priority = 9};
-        cm_label_spec other[N];
-        char *texts[N];
-        for (int e = 0; e < N; e++) {
+        cm_label_spec other[NEDITIONS];
+        char *texts[NEDITIONS];
+        for (int e = 0; e < NEDITIONS; e++) {
             other[e] = spec;
-            texts[e] = sea_text(&other[e], langs[e], l);
+            texts[e] = sea_text(&other[e], editions[e], l);
             other[e].text = texts[e];
         }
         char *text = sea_text(&spec, s->lang, l);
         spec.text = text;
-        spec.editions = other, spec.n_editions = N;
+        spec.editions = other, spec.n_editions = NEDITIONS;
         cm_labeler_add(lab, &spec);
-        for (int e = 0; e < N; e++)
+        for (int e = 0; e < NEDITIONS; e++)
             g_free(texts[e]);
         g_free(text);
     }

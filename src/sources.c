@@ -204,16 +204,10 @@ char *cm_source_note(const cm_style *s, const cm_source *src, const GDate *date,
     if (src->title && title)
         g_string_append_printf(n, ", \u201c%s\u201d", src->title);
     gboolean later = g_date_compare(&src->published, date) > 0;
-    char month[24], day[8], year[8];
-    g_snprintf(month, sizeof month, "month-short-%d", g_date_get_month(&src->published));
-    g_snprintf(day, sizeof day, "%d", g_date_get_day(&src->published));
-    g_snprintf(year, sizeof year, "%d", g_date_get_year(&src->published));
-    char *words = cm_wordf(s, "date-short", day, cm_word(s, month), year, NULL);
-    char *when = cm_words_digits(s, words);
+    char *when = cm_format_date_short(s, &src->published);
     char *reported = later ? cm_wordf(s, "reported", when, NULL) : NULL;
     g_string_append_printf(n, ", %s", reported ? reported : when);
     g_free(reported);
     g_free(when);
-    g_free(words);
     return g_string_free(n, FALSE);
 }

@@ -130,16 +130,29 @@ char *cm_words_digits(const cm_style *s, const char *text)
     return g_string_free(out, FALSE);
 }
 
-char *cm_format_date_long(const cm_style *s, const GDate *date)
+/* A date in the catalogue's words: `pattern` (date-long, date-short) with the day, the month
+ * named by `month` + its number, and the year, in the catalogue's digits. */
+static char *format_date(const cm_style *s, const GDate *date, const char *pattern,
+                         const char *month)
 {
-    char month_key[16], day[8], year[8];
-    g_snprintf(month_key, sizeof month_key, "month-%d", g_date_get_month(date));
+    char month_key[24], day[8], year[8];
+    g_snprintf(month_key, sizeof month_key, "%s%d", month, g_date_get_month(date));
     g_snprintf(day, sizeof day, "%d", g_date_get_day(date));
     g_snprintf(year, sizeof year, "%d", g_date_get_year(date));
-    char *words = cm_wordf(s, "date-long", day, cm_word(s, month_key), year, NULL);
+    char *words = cm_wordf(s, pattern, day, cm_word(s, month_key), year, NULL);
     char *out = cm_words_digits(s, words);
     g_free(words);
     return out;
+}
+
+char *cm_format_date_long(const cm_style *s, const GDate *date)
+{
+    return format_date(s, date, "date-long", "month-");
+}
+
+char *cm_format_date_short(const cm_style *s, const GDate *date)
+{
+    return format_date(s, date, "date-short", "month-short-");
 }
 
 void cm_words_merge_missing(const cm_style *to, const cm_style *from)

@@ -34,6 +34,8 @@ char *cm_words_digits(const cm_style *s, const char *text);
 
 /* A date in words, "19 December 2019" ([words] date-long, month-1 ... month-12, digits). */
 char *cm_format_date_long(const cm_style *s, const GDate *date);
+/* The same, short: "19 Dec 2019" ([words] date-short, month-short-1 ... month-short-12). */
+char *cm_format_date_short(const cm_style *s, const GDate *date);
 
 /* Warns once about the words used since the last report that had no translation in the
  * style's language (English stood in), and forgets them.  Call once per render. */

@@ -63,6 +63,15 @@ try:
     session = call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
     call("Emulation.setDeviceMetricsOverride",
          {"width": 400, "height": 300, "deviceScaleFactor": 1, "mobile": False}, session)
+    # the first screenshots must not race the image's loading (a blank page was once a
+    # fourth "look"): wait until the animation is decoded and shown
+    ready = "(() => { const i = document.images[0]; return !!i && i.complete && i.naturalWidth > 0; })()"
+    waited = time.time()
+    while not call("Runtime.evaluate", {"expression": ready, "returnByValue": True},
+                   session)["result"].get("value"):
+        if time.time() - waited > 20:
+            sys.exit("FAIL: the animation did not load in 20 s")
+        time.sleep(0.05)
     looks, seen = [], []  # the look of each screenshot; the distinct looks, first seen first
     start = time.time()
     while time.time() - start < 8:
