@@ -313,10 +313,10 @@ static int remembered(const cm_labeler *lab, const label *l)
     if (!lab->memory)
         return -1;
     char *key = memory_key(lab, l);
-    gpointer k = NULL;
-    gboolean known = g_hash_table_lookup_extended(lab->memory->at, key, NULL, &k);
+    int chosen = -1;
+    gboolean known = cm_label_memory_lookup(lab->memory, key, &chosen);
     g_free(key);
-    return known ? GPOINTER_TO_INT(k) : -1;
+    return known ? chosen : -1;
 }
 
 /* Where label i goes, of its n candidates (only those beside its point unless `out`): where
@@ -484,8 +484,8 @@ int cm_labeler_place(cm_labeler *lab)
 /* The search itself, recording into lab->recording when set. */
 static int place_all(cm_labeler *lab)
 {
-    if (lab->memory)
-        g_mutex_lock(&lab->memory->lock); /* bands of one page place in turn: see labels.h */
+    if (lab->memory) /* bands of one page, and frames of a series, place in turn: labels.h */
+        cm_label_memory_enter(lab->memory, lab->scope);
     int placed = 0;
     GArray *waiting = g_array_new(FALSE, FALSE, sizeof(guint));
     for (guint i = 0; i < lab->labels->len; i++) {
@@ -504,28 +504,11 @@ static int place_all(cm_labeler *lab)
     for (guint i = 0; lab->memory && i < lab->labels->len; i++) {
         const label *l = lab->labels->pdata[i];
         if (l->placed)
-            g_hash_table_insert(lab->memory->at, memory_key(lab, l), GINT_TO_POINTER(l->chosen));
+            cm_label_memory_record(lab->memory, memory_key(lab, l), l->chosen);
     }
     if (lab->memory)
-        g_mutex_unlock(&lab->memory->lock);
+        cm_label_memory_leave(lab->memory, lab->scope);
     return placed;
-}
-
-cm_label_memory *cm_label_memory_new(void)
-{
-    cm_label_memory *m = g_new0(cm_label_memory, 1);
-    g_mutex_init(&m->lock);
-    m->at = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    return m;
-}
-
-void cm_label_memory_free(cm_label_memory *m)
-{
-    if (!m)
-        return;
-    g_hash_table_unref(m->at);
-    g_mutex_clear(&m->lock);
-    g_free(m);
 }
 
 void cm_labeler_set_memory(cm_labeler *lab, cm_label_memory *m, const char *scope)

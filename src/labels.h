@@ -79,6 +79,14 @@ int cm_labeler_place(cm_labeler *lab);
 typedef struct cm_label_memory cm_label_memory;
 cm_label_memory *cm_label_memory_new(void);
 void cm_label_memory_free(cm_label_memory *m);
+/* A series drawn on several threads, frames 0 to nframes - 1: each frame places through a
+ * handle of its own, cm_label_memory_frame (freed by cm_label_memory_frame_done when the frame
+ * is drawn, or skipped), and its labels of a scope wait for the earlier frames' of that scope,
+ * so the frames are as the series drawn in order leaves them.  Frames must be started in
+ * order (a frame waits only for earlier ones, so the earliest unfinished never waits). */
+void cm_label_memory_in_turns(cm_label_memory *m, int nframes);
+cm_label_memory *cm_label_memory_frame(cm_label_memory *m, int frame);
+void cm_label_memory_frame_done(cm_label_memory *frame);
 /* Makes `lab` remember into `m` (borrowed for the labeler's lifetime); NULL for none. */
 void cm_labeler_set_memory(cm_labeler *lab, cm_label_memory *m, const char *scope);
 

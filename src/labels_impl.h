@@ -27,10 +27,20 @@ typedef struct {
     int order;        /* insertion order, to keep the sort stable */
 } label;
 
+/* A handle on a store of remembered positions (label_memory.c): the series' own, or one
+ * frame's of a series drawn on several threads (cm_label_memory_frame). */
 struct cm_label_memory {
-    GMutex lock;
-    GHashTable *at; /* memory_key() -> candidate index */
+    struct cm_label_store *store;
+    int frame; /* -1: no turns (one frame at a time) */
 };
+
+/* While a labeler places with a memory: the store locked and, for a frame's handle, every
+ * earlier frame done with this scope (placed it, or finished).  Between the two, look up and
+ * record positions. */
+void cm_label_memory_enter(cm_label_memory *m, const char *scope);
+void cm_label_memory_leave(cm_label_memory *m, const char *scope);
+gboolean cm_label_memory_lookup(const cm_label_memory *m, const char *key, int *candidate);
+void cm_label_memory_record(cm_label_memory *m, char *key, int candidate); /* takes key */
 
 struct cm_labeler {
     PangoContext *pango; /* on Pango's default font map: every installed font */

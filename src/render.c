@@ -13,6 +13,7 @@
 #include "page.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 static cm_page_spec spec_on(const cm_map *map)
@@ -334,6 +335,105 @@ static cm_status series_names(char ***out, const char *pattern, const cm_page_sp
     return st;
 }
 
+/* A series to one file a date on several threads, a frame a thread (no bands: a frame drawn
+ * whole on one thread wastes no work redrawing the page for each band).  Labels kept from
+ * frame to frame are placed in frame order, scope by scope (label_memory.c), so every file is
+ * the one the frames drawn one after another would write.  Each frame reports into a context
+ * of its own; the caller's thread passes their warnings on, and counts progress, in frame
+ * order; the first frame to fail stops the series there (frames after it may be written
+ * already, each whole, as a frame never is half-written). */
+typedef struct {
+    cm_map *map;
+    char **names;
+    const cm_page_spec *specs;
+    int n, shard, shards;
+    const cm_render_options *opts;
+    cm_label_memory *memory;
+    pthread_mutex_t lock;
+    pthread_cond_t done_one;
+    int next;
+    gboolean stop;
+    cm_status *status;
+    cm_ctx **ctxs;
+    gboolean *done;
+} series_job;
+
+static void *series_worker(void *data)
+{
+    series_job *j = data;
+    pthread_mutex_lock(&j->lock);
+    while (!j->stop && j->next < j->n) {
+        int i = j->next++;
+        pthread_mutex_unlock(&j->lock);
+        cm_label_memory *m = j->memory ? cm_label_memory_frame(j->memory, i) : NULL;
+        cm_ctx *c = cm_ctx_new();
+        cm_status st = CM_OK;
+        if (i % j->shards != j->shard) {
+            if (m)
+                lay_out_only(j->map, &j->specs[i], m);
+        } else {
+            cm_render_options one = *j->opts;
+            one.progress = NULL;
+            one.threads = 1;
+            st = render_pages(j->map, j->names[i], &j->specs[i], 1, NULL, &one, m, c);
+        }
+        if (m)
+            cm_label_memory_frame_done(m);
+        pthread_mutex_lock(&j->lock);
+        j->status[i] = st, j->ctxs[i] = c, j->done[i] = TRUE;
+        j->stop = j->stop || st != CM_OK;
+        pthread_cond_broadcast(&j->done_one);
+    }
+    pthread_mutex_unlock(&j->lock);
+    return NULL;
+}
+
+static cm_status series_threads(series_job *j, int nthreads, cm_ctx *ctx)
+{
+    cm_status st = CM_OK;
+    j->status = g_new0(cm_status, (size_t)j->n);
+    j->ctxs = g_new0(cm_ctx *, (size_t)j->n);
+    j->done = g_new0(gboolean, (size_t)j->n);
+    pthread_mutex_init(&j->lock, NULL);
+    pthread_cond_init(&j->done_one, NULL);
+    if (j->memory)
+        cm_label_memory_in_turns(j->memory, j->n);
+    pthread_t *threads = g_new0(pthread_t, (size_t)nthreads);
+    int started = 0;
+    for (int t = 0; t < nthreads; t++)
+        if (pthread_create(&threads[started], NULL, series_worker, j) == 0)
+            started++;
+    if (!started) /* no thread to be had: the caller's draws them all */
+        series_worker(j);
+    int mine = (j->n - j->shard + j->shards - 1) / j->shards, reported = 0;
+    for (int i = 0; i < j->n && st == CM_OK; i++) {
+        pthread_mutex_lock(&j->lock);
+        while (!j->done[i] && !(j->stop && i >= j->next))
+            pthread_cond_wait(&j->done_one, &j->lock);
+        gboolean done = j->done[i];
+        pthread_mutex_unlock(&j->lock);
+        if (!done)
+            break;
+        size_t nw = 0;
+        const char *const *w = cm_ctx_warnings(j->ctxs[i], &nw);
+        for (size_t k = 0; k < nw; k++)
+            cm_warn(ctx, "%s", w[k]);
+        if (j->status[i] != CM_OK)
+            st = cm_fail(ctx, j->status[i], "%s", cm_ctx_message(j->ctxs[i]));
+        else if (i % j->shards == j->shard && j->opts->progress)
+            j->opts->progress(++reported, mine, j->opts->progress_data);
+    }
+    for (int t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    for (int i = 0; i < j->n; i++)
+        cm_ctx_destroy(j->ctxs[i]);
+    g_free(threads);
+    g_free(j->status), g_free(j->ctxs), g_free(j->done);
+    pthread_cond_destroy(&j->done_one);
+    pthread_mutex_destroy(&j->lock);
+    return st;
+}
+
 cm_status cm_map_render_series(cm_map *map, const char *path, const char *const *dates, int n,
                                const int grid[2], const cm_render_options *opts_in, cm_ctx *ctx)
 {
@@ -381,7 +481,17 @@ cm_status cm_map_render_series(cm_map *map, const char *path, const char *const 
         /* one file per date, named by strftime on the pattern; every name checked first */
         char **names = NULL;
         int mine = (n - shard + shards - 1) / shards, done = 0;
-        if ((st = series_names(&names, path, specs, n, ctx)) == CM_OK) {
+        int nthreads = opts->threads > 0 ? opts->threads : (int)g_get_num_processors();
+        nthreads = MIN(nthreads, n);
+        if (st == CM_OK && opts->threads < 0)
+            st = cm_fail(ctx, CM_EUSAGE, "%d threads: use 1 or more, or 0 for one per core",
+                         opts->threads);
+        if (st == CM_OK && (st = series_names(&names, path, specs, n, ctx)) == CM_OK &&
+            nthreads > 1) {
+            series_job j = {.map = map, .names = names, .specs = specs, .n = n, .shard = shard,
+                            .shards = shards, .opts = opts, .memory = memory};
+            st = series_threads(&j, nthreads, ctx);
+        } else if (st == CM_OK) {
             for (int i = 0; i < n && st == CM_OK; i++) {
                 if (i % shards != shard) {
                     if (memory)

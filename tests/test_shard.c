@@ -28,8 +28,8 @@ static char **month_dates(int *n)
     return dates;
 }
 
-static cm_status series(cm_map *map, const char *dir, char **dates, int n, int k, int shards,
-                        gboolean keep)
+static cm_status series_on(cm_map *map, const char *dir, char **dates, int n, int k, int shards,
+                           gboolean keep, int threads)
 {
     cm_render_options o;
     cm_render_options_init(&o);
@@ -37,12 +37,19 @@ static cm_status series(cm_map *map, const char *dir, char **dates, int n, int k
     o.keep_labels = keep;
     o.shard_index = k;
     o.shard_count = shards;
+    o.threads = threads;
     char *pattern = g_build_filename(dir, "%Y-%m-%d.png", NULL);
     cm_ctx *ctx = cm_ctx_new();
     cm_status st = cm_map_render_series(map, pattern, (const char *const *)dates, n, NULL, &o, ctx);
     cm_ctx_destroy(ctx);
     g_free(pattern);
     return st;
+}
+
+static cm_status series(cm_map *map, const char *dir, char **dates, int n, int k, int shards,
+                        gboolean keep)
+{
+    return series_on(map, dir, dates, n, k, shards, keep, 1);
 }
 
 /* A frame's bytes as base64 (so that strcmp compares them whole), or NULL when not written. */
@@ -104,6 +111,48 @@ static void test_union_is_whole(void)
     g_free(whole), g_free(parts), g_free(alone), g_free(dir);
 }
 
+/* Frames drawn on several threads, a frame a thread, are the frames drawn one after another:
+ * labels kept from frame to frame included (placed in frame order), whole and by shard. */
+static void test_threads_are_sequential(void)
+{
+    char *dir = scratch_dir();
+    cm_map *map = bundled_map();
+    int n = 0;
+    char **dates = month_dates(&n);
+    const char *runs[] = {"one", "three", "shards", "alone"};
+    char *d[4];
+    for (int r = 0; r < 4; r++)
+        d[r] = g_build_filename(dir, runs[r], NULL), g_mkdir(d[r], 0755);
+    g_assert_cmpint(series_on(map, d[0], dates, n, 0, 1, TRUE, 1), ==, CM_OK);
+    g_assert_cmpint(series_on(map, d[1], dates, n, 0, 1, TRUE, 3), ==, CM_OK);
+    for (int k = 0; k < 2; k++)
+        g_assert_cmpint(series_on(map, d[2], dates, n, k, 2, TRUE, 2), ==, CM_OK);
+    g_assert_cmpint(series_on(map, d[3], dates, n, 0, 1, FALSE, 2), ==, CM_OK);
+    int moved = 0;
+    for (int i = 0; i < n; i++) {
+        char *f[4];
+        for (int r = 0; r < 4; r++)
+        {
+            f[r] = frame(d[r], dates[i]);
+            g_assert_nonnull(f[r]);
+        }
+        for (int r = 1; r < 3; r++)
+            if (strcmp(f[0], f[r]) != 0)
+                g_error("%s: the frame drawn on threads (%s) is not the one drawn in order", dates[i],
+                        runs[r]);
+        moved += strcmp(f[0], f[3]) != 0;
+        for (int r = 0; r < 4; r++)
+            g_free(f[r]);
+    }
+    g_assert_cmpint(moved, >, 0); /* the memory mattered (see test_union_is_whole) */
+    for (int r = 0; r < 4; r++)
+        g_free(d[r]);
+    cm_strv_free(dates);
+    cm_map_destroy(map);
+    rm_rf(dir);
+    g_free(dir);
+}
+
 static void test_bad_shards(void)
 {
     char *dir = scratch_dir();
@@ -133,6 +182,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/shard/union-is-whole", test_union_is_whole);
+    g_test_add_func("/shard/threads", test_threads_are_sequential);
     g_test_add_func("/shard/bad", test_bad_shards);
     return g_test_run();
 }

@@ -18,7 +18,8 @@ typedef struct cm_render_options {
     int png_compression; /* PNG zlib level, 0 (stored) to 9 (smallest); -1: the default, 3 */
     /* Threads to draw and compress a PNG on.  1 (the default): everything runs on the
      * caller's thread; N > 1: up to N threads, started and joined within the call; 0: one
-     * per core. */
+     * per core.  A series to one file a date draws its frames on them, a frame a thread, each
+     * file the same as drawn in order (the callbacks still come on the caller's thread). */
     int threads;
     /* called after each page of a series with the pages done and the total; may be NULL */
     void (*progress)(int done, int total, void *data);
