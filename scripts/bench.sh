@@ -11,7 +11,7 @@
 # zone, the densified map) are made by scripts/bench-inputs.sh.
 # The series rows are one pair each (SERIES_FRAMES daily frames at 96 dpi, default 2000,
 # against 100; and the same on one core, taskset -c 0, against both: the command line draws
-# on one thread a core).
+# on every core, a frame a core).
 # BASELINE=/path/to/an/older/conflictmap adds pairs of ours against it, each build on its own
 # bundled data (BASELINE_SRC: the older source tree, default two levels above the binary).
 # Output: a table on stdout and build-release/bench/results.txt.
@@ -48,11 +48,13 @@ stress-png|$cm render -q $in/stress/stress.map -o $out/stress.png
 stress-pdf|$cm render -q $in/stress/stress.map -o $out/stress.pdf
 gazetteer|$cm render -q $in/places-20k.map -o $out/gazetteer.png
 ledger|$cm render -q $in/ledger-1m.map -o $out/ledger.png
-zone|$cm render -q $in/zone-1m.map -o $out/zone.png"
+zone|$cm render -q $in/zone-1m.map -o $out/zone.png
+web|$cm web -q --from 2019-04-01 --to 2020-03-23 --step 1w -o $out/web.html"
 # pairs: A|B (B empty: A alone, for its absolute figures)
 pairs="stress-png|png
 stress-pdf|pdf
 gazetteer|png
+web|pdf
 ledger|
 zone|"
 if [ -n "$ms" ]; then
@@ -161,7 +163,7 @@ function row(what, target, value, unit, ok) {
 END {
   for (c in seen) { mw[c] = median(wall[c]); mc[c] = median(cpu[c]); mr[c] = median(rss[c]) / 1024 }
   printf "Medians of %d rounds (series: one run each)\n\n| case | wall s | cpu s | peak MiB |\n| --- | --- | --- | --- |\n", runs
-  n = split("png pdf tiny stress-png stress-pdf gazetteer ledger zone ms-png ms-pdf ms-tiny series-100 series-n series-n-1core base-png base-pdf base-tiny base-stress-png base-gazetteer base-ledger base-zone", order, " ")
+  n = split("png pdf tiny stress-png stress-pdf gazetteer web ledger zone ms-png ms-pdf ms-tiny series-100 series-n series-n-1core base-png base-pdf base-tiny base-stress-png base-gazetteer base-ledger base-zone", order, " ")
   for (i = 1; i <= n; i++) if (order[i] in seen)
     printf "| %s | %.3f | %.3f | %.1f |\n", order[i] == "series-n" ? "series-" frames : order[i] == "series-n-1core" ? "series-" frames ", 1 core" : order[i], mw[order[i]], mc[order[i]], mr[order[i]]
   printf "\n| target | wanted | measured | |\n| --- | --- | --- | --- |\n"
@@ -181,7 +183,7 @@ END {
   v = mr["series-n"] / mr["series-100"]; row("series peak, " frames " / 100 frames", "<= 1.2x", v, "x", v <= 1.2)
   v = jobs == "yes" ? mw["series-n-1core"] / mw["series-n"] : -1
   row("series, 1 core / 2 cores", ">= 1.7x", v, "x", v >= 1.7)
-  printf "| web edition, 52 weekly dates / one PDF page | <= 2x | not measured (no web edition in this build) | |\n"
+  v = ratio("web", "pdf"); row("web edition, 52 weekly dates / one PDF page", "<= 2x", v, "x", v <= 2)
   if ("base-png" in seen) {
     printf "\nAgainst the baseline (median per-pair ratios, ours / baseline)\n\n"
     split("png pdf tiny stress-png gazetteer ledger zone", bn, " ")
