@@ -301,7 +301,8 @@ static gboolean read_feature(cm_feature *feat, OGRFeatureH f, const int idx[6], 
 /* Reads every feature of `lyr` into layer->features, summing them as read for a source that
  * is not a file.  Fails when GDAL gave up part-way or no feature has geometry. */
 static cm_status read_features(cm_layer *layer, OGRLayerH lyr, const char *file,
-                               const int idx[6], double tol, GPtrArray *problems, cm_ctx *ctx)
+                               const int idx[6], double tol, gboolean filtered,
+                               GPtrArray *problems, cm_ctx *ctx)
 {
     cm_status st = CM_OK;
     cm_gdal_capture c;
@@ -325,7 +326,7 @@ static cm_status read_features(cm_layer *layer, OGRLayerH lyr, const char *file,
         char *why = cm_datasource_mask(c.last->str);
         st = cm_fail(ctx, CM_EINPUT, "%s: %s", name, why);
         g_free(why);
-    } else if (features->len == 0) {
+    } else if (features->len == 0 && !filtered) {
         st = cm_fail(ctx, CM_EINPUT, "%s: no features with geometry", name);
     } else if (not_utf8) {
         cm_warn(ctx, "%s: some text is not UTF-8 and will show as replacement characters; for a "
@@ -338,8 +339,35 @@ static cm_status read_features(cm_layer *layer, OGRLayerH lyr, const char *file,
     return st;
 }
 
+/* Only the features meeting the lon/lat box `within`, through OGR's spatial filter (a
+ * shapefile's records carry their boxes, so the others are not even parsed). */
+static void filter_within(OGRLayerH lyr, OGRSpatialReferenceH srs, const double within[4])
+{
+    double b[4] = {within[0], within[1], within[2], within[3]};
+    if (!OSRIsGeographic(srs)) {
+        OGRSpatialReferenceH wgs = OSRNewSpatialReference(NULL);
+        OSRSetWellKnownGeogCS(wgs, "WGS84");
+        OSRSetAxisMappingStrategy(wgs, OAMS_TRADITIONAL_GIS_ORDER);
+        OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(wgs, srs);
+        gboolean ok = ct && OCTTransformBounds(ct, within[0], within[1], within[2], within[3],
+                                               &b[0], &b[1], &b[2], &b[3], 21);
+        if (ct)
+            OCTDestroyCoordinateTransformation(ct);
+        OSRDestroySpatialReference(wgs);
+        if (!ok)
+            return; /* read them all */
+    }
+    OGR_L_SetSpatialFilterRect(lyr, b[0], b[1], b[2], b[3]);
+}
+
 cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simplify_m,
                         GPtrArray *problems, cm_ctx *ctx)
+{
+    return cm_layer_load_within(out, spec, simplify_m, NULL, problems, ctx);
+}
+
+cm_status cm_layer_load_within(cm_layer **out, const cm_layer_spec *spec, double simplify_m,
+                               const double within[4], GPtrArray *problems, cm_ctx *ctx)
 {
     cm_status st = CM_OK;
     GDALDatasetH ds = NULL;
@@ -373,7 +401,9 @@ cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simpli
     if (simplify_m > 0)
         tol = OSRIsGeographic(layer->srs) ? simplify_m / 111320.0
                                           : simplify_m / OSRGetLinearUnits(layer->srs, NULL);
-    if ((st = read_features(layer, lyr, path, idx, tol, problems, ctx)) != CM_OK)
+    if (within)
+        filter_within(lyr, layer->srs, within);
+    if ((st = read_features(layer, lyr, path, idx, tol, within != NULL, problems, ctx)) != CM_OK)
         goto cleanup;
     *out = layer;
     layer = NULL;

@@ -23,6 +23,10 @@
  * is not a file, its read_sha256 sums the features as read. */
 cm_status cm_layer_load(cm_layer **out, const cm_layer_spec *spec, double simplify_m,
                         GPtrArray *problems, cm_ctx *ctx);
+/* The same, reading only the features whose bounding box meets `within` (lon/lat: west,
+ * south, east, north; NULL: all), for a detail frame; none meeting it is not an error. */
+cm_status cm_layer_load_within(cm_layer **out, const cm_layer_spec *spec, double simplify_m,
+                               const double within[4], GPtrArray *problems, cm_ctx *ctx);
 
 /* A date field: a date-typed field (spreadsheets, GeoJSON), or text in YYYY-MM-DD.  FALSE
  * when empty or invalid; *text then receives the cell's text (or NULL), for the message. */

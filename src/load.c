@@ -229,7 +229,15 @@ static cm_status load_placed(cm_map *map, const cm_layer_spec *spec, placed_laye
 {
     if (!spec->file)
         return CM_OK;
-    cm_status st = cm_layer_load(&pl->layer, spec, map->simplify_m, problems, ctx);
+    /* a detail frame reads the regions and neighbours about its extent, not the country's:
+     * half the extent again on every side, for the frame's corners (the projection bends
+     * the extent's edges) and the cells of towns near them */
+    const double *e = map->mf->extent;
+    double dx = (e[2] - e[0]) / 2, dy = (e[3] - e[1]) / 2;
+    double about[4] = {e[0] - dx, e[1] - dy, e[2] + dx, e[3] + dy};
+    gboolean filter = map->part && (spec == &map->mf->regions || spec == &map->mf->neighbours);
+    cm_status st = cm_layer_load_within(&pl->layer, spec, map->simplify_m, filter ? about : NULL,
+                                        problems, ctx);
     if (st == CM_OK)
         note_read(map, pl->layer->read_sha256);
     if (st == CM_OK)
@@ -597,7 +605,9 @@ static cm_status load_any(cm_map **out, const char *path, const cm_map_options *
     if ((st = load_time(map, ledger, ledger_layer, parent, problems, ctx)) != CM_OK ||
         (st = cm_map_check_data(map, ledger, problems, ctx)) != CM_OK)
         goto cleanup;
-    map->data_sha256 = fingerprint((const char *const *)map->inputs->pdata, map->read_sums);
+    /* a detail frame's data are its map's, hashed once */
+    map->data_sha256 = parent ? g_strdup(parent->data_sha256)
+                              : fingerprint((const char *const *)map->inputs->pdata, map->read_sums);
     map->max_rank = map->mf->ndetails > 0 ? CM_MAIN_MAX_RANK : G_MAXINT;
     cm_cells_build(map);
     cm_land_build(map);
