@@ -371,13 +371,45 @@ static void take(cm_labeler *lab, label *l, const candidate *c, int k)
     }
 }
 
+/* Whether box t (possibly inside out: a hair smaller than `whole`) is blocked. */
+static gboolean thin_blocked(const cm_labeler *lab, const cm_box *whole, const cm_box *t)
+{
+    GRID_EACH(lab->blocked_at, *whole, i)
+        if (cm_box_overlaps(t, &g_array_index(lab->blocked, cm_box, i)))
+            return TRUE;
+    return FALSE;
+}
+
+/* As ambiguous() beside the point, for the box `whole`, by a hair `e` against rounding. */
+static gboolean thin_ambiguous(const cm_labeler *lab, const label *l, const cm_box *whole, double e)
+{
+    const cm_label_spec *s = &l->spec;
+    double own = point_to_box(s->x, s->y, whole);
+    if (own - e <= 0.5)
+        return FALSE;
+    GRID_EACH(lab->points_at, grown(whole, lab->reach_near), i) {
+        const label *o = lab->labels->pdata[i];
+        double reach = o->spec.gap + 1 - e;
+        if (fmax(whole->x0 - o->spec.x, o->spec.x - whole->x1) >= reach ||
+            fmax(whole->y0 - o->spec.y, o->spec.y - whole->y1) >= reach ||
+            o->spec.kind != CM_LABEL_POINT || o->spec.marker ||
+            (o->spec.x == s->x && o->spec.y == s->y) ||
+            o->spec.priority + AMBIGUOUS_RANKS <= s->priority)
+            continue;
+        double d = point_to_box(o->spec.x, o->spec.y, whole);
+        if (d + 0.5 < own - e && d < reach)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 /* Whether a point label not yet measured certainly has no room beside its point, whatever
  * its size: each candidate's box beside() holds a small box at its anchor, the point's side
  * it faces (grown by the halo's pad).  When that small box is blocked or out of the frame,
  * so is any box holding it; and when another place's point is nearer it than its own, it is
  * nearer the box too, while the box's distance from its own point is the small box's (a
- * gap of zero or more: the box's side faces the point).  Shrunk by a hair so that rounding
- * in candidate_box() never decides.  Most of a gazetteer's 20,000 names are ruled out so,
+ * gap of zero or more: the box's side faces the point).  A hair `e` keeps rounding in
+ * candidate_box() from deciding.  Most of a gazetteer's 20,000 names are ruled out so,
  * unshaped. */
 static gboolean unplaceable(cm_labeler *lab, const label *l, gboolean out)
 {
@@ -394,29 +426,10 @@ static gboolean unplaceable(cm_labeler *lab, const label *l, gboolean out)
         double x = s->x + at[k][0], y = s->y + at[k][1], e = 1e-9 * (1 + fabs(x) + fabs(y));
         cm_box whole = {x - pad, y - pad, x + pad, y + pad};
         cm_box t = {whole.x0 + e, whole.y0 + e, whole.x1 - e, whole.y1 - e}; /* may be inside out */
-        if (t.x0 < f->x0 || t.y0 < f->y0 || t.x1 > f->x1 || t.y1 > f->y1)
+        if (t.x0 < f->x0 || t.y0 < f->y0 || t.x1 > f->x1 || t.y1 > f->y1 ||
+            thin_blocked(lab, &whole, &t))
             continue;
-        gboolean blocked = FALSE;
-        GRID_EACH(lab->blocked_at, whole, i)
-            if (!blocked && cm_box_overlaps(&t, &g_array_index(lab->blocked, cm_box, i)))
-                blocked = TRUE;
-        if (blocked)
-            continue;
-        if (s->marker) /* ambiguous() passes over markers */
-            return FALSE;
-        /* as ambiguous(), beside the point, with the hair against its own distance */
-        double own = point_to_box(s->x, s->y, &whole);
-        gboolean near = FALSE;
-        GRID_EACH(lab->points_at, grown(&whole, lab->reach_near), i) {
-            const label *o = lab->labels->pdata[i];
-            if (near || o->spec.kind != CM_LABEL_POINT || o->spec.marker ||
-                (o->spec.x == s->x && o->spec.y == s->y) ||
-                o->spec.priority + AMBIGUOUS_RANKS <= s->priority)
-                continue;
-            double dist = point_to_box(o->spec.x, o->spec.y, &whole);
-            near = dist + 0.5 < own - e && dist < o->spec.gap + 1 - e;
-        }
-        if (!near)
+        if (s->marker || !thin_ambiguous(lab, l, &whole, e)) /* ambiguous() passes over markers */
             return FALSE;
     }
     return TRUE;
