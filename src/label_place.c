@@ -371,6 +371,70 @@ static void take(cm_labeler *lab, label *l, const candidate *c, int k)
     }
 }
 
+/* Whether box t (possibly inside out: a hair smaller than `whole`) is blocked. */
+static gboolean thin_blocked(const cm_labeler *lab, const cm_box *whole, const cm_box *t)
+{
+    GRID_EACH(lab->blocked_at, *whole, i)
+        if (cm_box_overlaps(t, &g_array_index(lab->blocked, cm_box, i)))
+            return TRUE;
+    return FALSE;
+}
+
+/* As ambiguous() beside the point, for the box `whole`, by a hair `e` against rounding. */
+static gboolean thin_ambiguous(const cm_labeler *lab, const label *l, const cm_box *whole, double e)
+{
+    const cm_label_spec *s = &l->spec;
+    double own = point_to_box(s->x, s->y, whole);
+    if (own - e <= 0.5)
+        return FALSE;
+    GRID_EACH(lab->points_at, grown(whole, lab->reach_near), i) {
+        const label *o = lab->labels->pdata[i];
+        double reach = o->spec.gap + 1 - e;
+        if (fmax(whole->x0 - o->spec.x, o->spec.x - whole->x1) >= reach ||
+            fmax(whole->y0 - o->spec.y, o->spec.y - whole->y1) >= reach ||
+            o->spec.kind != CM_LABEL_POINT || o->spec.marker ||
+            (o->spec.x == s->x && o->spec.y == s->y) ||
+            o->spec.priority + AMBIGUOUS_RANKS <= s->priority)
+            continue;
+        double d = point_to_box(o->spec.x, o->spec.y, whole);
+        if (d + 0.5 < own - e && d < reach)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Whether a point label not yet measured certainly has no room beside its point, whatever
+ * its size: each candidate's box beside() holds a small box at its anchor, the point's side
+ * it faces (grown by the halo's pad).  When that small box is blocked or out of the frame,
+ * so is any box holding it; and when another place's point is nearer it than its own, it is
+ * nearer the box too, while the box's distance from its own point is the small box's (a
+ * gap of zero or more: the box's side faces the point).  A hair `e` keeps rounding in
+ * candidate_box() from deciding.  Most of a gazetteer's 20,000 names are ruled out so,
+ * unshaped. */
+static gboolean unplaceable(cm_labeler *lab, const label *l, gboolean out)
+{
+    const cm_label_spec *s = &l->spec;
+    if (l->measured || lab->measure_all || out || s->kind != CM_LABEL_POINT ||
+        !(s->halo_width >= 0) || !(s->gap >= 0) || !isfinite(s->gap) || !isfinite(s->x) ||
+        !isfinite(s->y))
+        return FALSE;
+    double g = s->gap, d = g * 0.75, pad = s->halo_width / 2;
+    const double at[BESIDE][2] = {{g, 0}, {-g, 0}, {0, -g}, {0, g},
+                                  {d, -d}, {d, d}, {-d, -d}, {-d, d}};
+    const cm_box *f = &lab->frame;
+    for (int k = 0; k < BESIDE; k++) {
+        double x = s->x + at[k][0], y = s->y + at[k][1], e = 1e-9 * (1 + fabs(x) + fabs(y));
+        cm_box whole = {x - pad, y - pad, x + pad, y + pad};
+        cm_box t = {whole.x0 + e, whole.y0 + e, whole.x1 - e, whole.y1 - e}; /* may be inside out */
+        if (t.x0 < f->x0 || t.y0 < f->y0 || t.x1 > f->x1 || t.y1 > f->y1 ||
+            thin_blocked(lab, &whole, &t))
+            continue;
+        if (s->marker || !thin_ambiguous(lab, l, &whole, e)) /* ambiguous() passes over markers */
+            return FALSE;
+    }
+    return TRUE;
+}
+
 /* Places label i, beside its point or, with `out`, further out too; TRUE if placed. */
 static gboolean place_one(cm_labeler *lab, guint i, gboolean out)
 {
@@ -378,6 +442,9 @@ static gboolean place_one(cm_labeler *lab, guint i, gboolean out)
     candidate cand[MAX_CANDIDATES];
     if (l->spec.has_symbol && !fits(lab, &l->spec.symbol))
         return FALSE;
+    if (unplaceable(lab, l, out))
+        return FALSE;
+    cm_label_measure(lab, l);
     int n = candidates(l, cand), k = choose(lab, i, cand, n, out);
     if (k >= 0)
         take(lab, l, &cand[k], k);
@@ -451,6 +518,7 @@ static void replay(cm_labeler *lab, const cm_label_plan *plan)
     for (guint t = 0; t < plan->takes->len; t++) {
         const int *ik = (const int *)(void *)plan->takes->data + 2 * t;
         label *l = lab->labels->pdata[ik[0]];
+        cm_label_measure(lab, l);
         candidates(l, cand);
         take(lab, l, &cand[ik[1]], ik[1]);
     }
@@ -509,6 +577,16 @@ static int place_all(cm_labeler *lab)
     if (lab->memory)
         cm_label_memory_leave(lab->memory, lab->scope);
     return placed;
+}
+
+void cm_labeler_set_measure_all(cm_labeler *lab, gboolean all)
+{
+    lab->measure_all = all;
+}
+
+int cm_labeler_measured(const cm_labeler *lab)
+{
+    return lab->measured;
 }
 
 void cm_labeler_set_memory(cm_labeler *lab, cm_label_memory *m, const char *scope)

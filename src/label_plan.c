@@ -92,6 +92,17 @@ static char *plan_key(const cm_labeler *lab)
                    s->callout_priority, s->marker, s->has_symbol, s->styled_bytes, l->placed,
                    l->order};
         add(c, v, sizeof v);
+        /* its editions, which its measure (not yet taken: cm_label_measure) depends on */
+        add(c, &l->n_eds, sizeof l->n_eds);
+        for (int e = 0; e < l->n_eds; e++) {
+            const cm_label_spec *ed = &l->eds[e];
+            add_str(c, ed->text);
+            add_str(c, ed->font);
+            double de[] = {ed->size, ed->letter_spacing};
+            int ve[] = {ed->bold, ed->italic, ed->styled_bytes};
+            add(c, de, sizeof de);
+            add(c, ve, sizeof ve);
+        }
     }
     char *key = g_strdup(g_checksum_get_string(c));
     g_checksum_free(c);

@@ -33,6 +33,11 @@ static void label_free(gpointer p)
     label *l = p;
     g_free(l->text);
     g_free(l->font);
+    for (int e = 0; e < l->n_eds; e++) {
+        g_free((char *)l->eds[e].text);
+        g_free((char *)l->eds[e].font);
+    }
+    g_free(l->eds);
     if (l->layout)
         g_object_unref(l->layout);
     g_free(l);
@@ -192,15 +197,39 @@ void cm_labeler_add(cm_labeler *lab, const cm_label_spec *spec)
     l->spec.font = l->font;
     l->spec.editions = NULL;
     l->spec.n_editions = 0;
+    /* measured when placement asks (cm_label_measure): with 20,000 places, most cannot be
+     * placed whatever their size, and shaping them was most of the time */
+    for (int e = 0; spec->editions && e < spec->n_editions; e++) {
+        if (!spec->editions[e].text)
+            continue;
+        l->eds = g_renew(cm_label_spec, l->eds, l->n_eds + 1);
+        cm_label_spec *ed = &l->eds[l->n_eds++];
+        *ed = spec->editions[e];
+        ed->text = g_strdup(ed->text);
+        ed->font = g_strdup(ed->font);
+        ed->editions = NULL;
+        ed->n_editions = 0;
+    }
     l->order = (int)lab->labels->len;
-    char *key = lab->plans ? cm_label_size_key(spec) : NULL;
+    g_ptr_array_add(lab->labels, l);
+    cm_labeler_forget_placed(lab);
+}
+
+void cm_label_measure(cm_labeler *lab, label *l)
+{
+    if (l->measured)
+        return;
+    l->measured = TRUE;
+    lab->measured++;
+    cm_label_spec whole = l->spec;
+    whole.editions = l->eds;
+    whole.n_editions = l->n_eds;
+    char *key = lab->plans ? cm_label_size_key(&whole) : NULL;
     cm_label_size z;
     if (key && cm_label_size_find(lab->plans, key, &z)) {
         l->w = z.w, l->h = z.h, l->h1 = z.h1, l->tw = z.tw, l->th = z.th, l->th1 = z.th1;
         lab->unknown_glyphs += z.unknown_glyphs;
         g_free(key);
-        g_ptr_array_add(lab->labels, l);
-        cm_labeler_forget_placed(lab);
         return;
     }
     l->layout = spec_layout(lab, &l->spec);
@@ -212,10 +241,8 @@ void cm_labeler_add(cm_labeler *lab, const cm_label_spec *spec)
                       (double)(ink.y + ink.height) / PANGO_SCALE};
     l->w = l->tw, l->h = l->th, l->h1 = l->th1;
     /* the box holds every edition's text: the same box in each, so the same places */
-    for (int e = 0; spec->editions && e < spec->n_editions; e++) {
-        if (!spec->editions[e].text)
-            continue;
-        PangoLayout *other = spec_layout(lab, &spec->editions[e]);
+    for (int e = 0; e < l->n_eds; e++) {
+        PangoLayout *other = spec_layout(lab, &l->eds[e]);
         double w, h, h1;
         measure(other, &w, &h, &h1);
         g_object_unref(other);
@@ -228,8 +255,6 @@ void cm_labeler_add(cm_labeler *lab, const cm_label_spec *spec)
         cm_label_size_file(lab->plans, key, &z);
         g_free(key);
     }
-    g_ptr_array_add(lab->labels, l);
-    cm_labeler_forget_placed(lab);
 }
 
 PangoLayout *cm_label_layout(cm_labeler *lab, label *l)

@@ -124,6 +124,11 @@ void cm_halo_show(cairo_t *cr, PangoLayout *layout, double x, double y, cm_rgba 
 /* Placed label boxes and how many glyphs no font had; for tests. */
 int cm_labeler_placed(const cm_labeler *lab, cm_box *boxes, int max);
 int cm_labeler_unknown_glyphs(const cm_labeler *lab);
+/* Labels are measured (shaped) only when placement may place them, so the glyphs counted
+ * are those of the labels measured; how many were, and (for tests) measuring every label,
+ * which must place them all the same. */
+int cm_labeler_measured(const cm_labeler *lab);
+void cm_labeler_set_measure_all(cm_labeler *lab, gboolean all);
 
 /* Appends an SVG <text> element for each line of each placed label, at its baseline: cairo's
  * SVG surface draws glyphs as shapes, so this invisible layer keeps the labels searchable and

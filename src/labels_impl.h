@@ -14,6 +14,9 @@
 typedef struct {
     cm_label_spec spec;
     char *text, *font;
+    cm_label_spec *eds; /* copies of its editions (their strings its own), measured with it */
+    int n_eds;
+    gboolean measured; /* w to ink are known: see cm_label_measure */
     PangoLayout *layout;
     double w, h;      /* the box placed: the largest logical size of its editions' layouts */
     double h1;        /* the largest height of a first line: a point label's first line faces
@@ -62,6 +65,8 @@ struct cm_labeler {
     struct cm_label_plan *recording; /* while placing for a plan: what is taken goes in it */
     char *scope;             /* what its labels are remembered under: see memory_key() */
     int unknown_glyphs;
+    int measured;        /* how many labels were measured */
+    gboolean measure_all; /* measure even those placement can rule out unmeasured (tests) */
 };
 
 /* One recorded placement (label_plan.c): the labels taken, in order, as pairs of their
@@ -90,6 +95,10 @@ char *cm_label_size_key(const cm_label_spec *spec);
  * the caller must measure it and file it with cm_label_size_file, which it then must. */
 gboolean cm_label_size_find(cm_label_plans *ps, const char *key, cm_label_size *out);
 void cm_label_size_file(cm_label_plans *ps, const char *key, const cm_label_size *size);
+
+/* Measures a label (its box, its own layout's size and ink, its glyphs no font had) unless
+ * it was: placement asks only for the labels it may place (label_place.c: unplaceable). */
+void cm_label_measure(cm_labeler *lab, label *l);
 
 /* A label's layout, made when first needed: a band that took its measure from another
  * lays out only the labels it draws. */

@@ -24,13 +24,12 @@ static int place_priority(const cm_feature *f)
 /* How many days before the page's date a change of hands still makes a town news. */
 #define NEWS_DAYS 30
 
-/* Whether `text` names `name`: the name, ignoring case, with no letter or digit either side
- * ("Tarhuna" in "GNA retakes southern Tripoli and Tarhuna", "watiya" in "al-Watiya"). */
-static gboolean names(const char *text, const char *name)
+/* Whether casefolded `t` names casefolded `n`: the name with no letter or digit either
+ * side ("tarhuna" in "gna retakes southern tripoli and tarhuna", "watiya" in "al-watiya"). */
+static gboolean names(const char *t, const char *n)
 {
-    if (!text || !name || !*name)
+    if (!t || !n || !*n)
         return FALSE;
-    char *t = g_utf8_casefold(text, -1), *n = g_utf8_casefold(name, -1);
     size_t len = strlen(n);
     gboolean found = FALSE;
     for (const char *at = strstr(t, n); at && !found; at = strstr(at + 1, n)) {
@@ -38,25 +37,43 @@ static gboolean names(const char *text, const char *name)
         gunichar after = at[len] ? g_utf8_get_char(at + len) : ' ';
         found = !g_unichar_isalnum(before) && !g_unichar_isalnum(after);
     }
-    g_free(t);
-    g_free(n);
     return found;
 }
 
+static char *folded(const char *s)
+{
+    return s ? g_utf8_casefold(s, -1) : NULL;
+}
+
+/* Whether `text` names the place by any of its three names (casefolded): ignoring case. */
+static gboolean names_any(const char *text, char *const n[3])
+{
+    if (!text)
+        return FALSE;
+    char *t = g_utf8_casefold(text, -1);
+    gboolean named = names(t, n[0]) || names(t, n[1]) || names(t, n[2]);
+    g_free(t);
+    return named;
+}
+
 /* Whether the map's title or an arrow (offensive or withdrawal) in force on `date` names the
- * place: by its English or Arabic name, or by its key with spaces for underscores. */
+ * place: by its English or Arabic name, or by its key with spaces for underscores (each
+ * casefolded once: 20,000 places ask). */
 static gboolean named_on_page(const cm_map *map, const cm_feature *f, const GDate *date)
 {
     char *key = f->key ? g_strdelimit(g_strdup(f->key), "_", ' ') : NULL;
+    char *n[3] = {folded(f->name), folded(f->name_ar), folded(key)};
     const char *titles[] = {map->mf->title, map->mf->subtitle};
     gboolean named = FALSE;
     for (size_t t = 0; t < G_N_ELEMENTS(titles) && !named; t++)
-        named = names(titles[t], f->name) || names(titles[t], f->name_ar) || names(titles[t], key);
+        named = names_any(titles[t], n);
     for (int i = 0; map->lines && i < map->lines->layer->n && !named; i++) {
         const cm_timed *a = &map->lines->items[i];
         if (a->kind != CM_LINE_FRONT && cm_timed_active(a, date))
-            named = names(a->label, f->name) || names(a->label, f->name_ar) || names(a->label, key);
+            named = names_any(a->label, n);
     }
+    for (int k = 0; k < 3; k++)
+        g_free(n[k]);
     g_free(key);
     return named;
 }

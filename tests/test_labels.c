@@ -294,6 +294,68 @@ static int place_crowd(cm_label_plans *plans, gboolean moved, cm_box *boxes, int
     return n;
 }
 
+/* A crowd of 3,000 places (some with an Arabic edition, some markers, some without halos,
+ * gaps from 0 to 5) in 300 x 200 points of a page with blocks, placed measuring every label and
+ * measuring only those placement may place; ids, boxes and glyphs counted. */
+static int place_lazy_crowd(gboolean all, int *ids, cm_box *boxes, int max, int *measured)
+{
+    cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+    cairo_t *cr = cairo_create(rec);
+    cairo_surface_destroy(rec);
+    cm_labeler *lab = cm_labeler_new(cr, (cm_box){0, 0, 800, 500});
+    cm_labeler_set_measure_all(lab, all);
+    GRand *r = g_rand_new_with_seed(2020);
+    for (int b = 0; b < 12; b++) {
+        double x = g_rand_double_range(r, 0, 280), y = g_rand_double_range(r, 0, 180);
+        cm_labeler_block(lab, (cm_box){x, y, x + g_rand_double_range(r, 5, 40),
+                                        y + g_rand_double_range(r, 5, 30)});
+    }
+    for (int i = 0; i < 3000; i++) {
+        char text[32];
+        g_snprintf(text, sizeof text, "%s %d", i % 3 ? "Bir" : "Qasr", g_rand_int_range(r, 0, 900));
+        cm_label_spec s = point_spec(text, g_rand_double_range(r, -5, 305),
+                                     g_rand_double_range(r, -5, 205), i + 1);
+        s.priority = g_rand_int_range(r, 30, 70);
+        s.gap = g_rand_int_range(r, 0, 6);
+        s.halo_width = i % 4 ? 1.5 : 0;
+        s.marker = i % 11 == 0;
+        s.callout = i % 13 == 0;
+        s.callout_priority = 40;
+        cm_label_spec ar = s;
+        ar.text = "\u0628\u0626\u0631 \u0627\u0644\u063a\u0646\u0645";
+        if (i % 5 == 0)
+            s.editions = &ar, s.n_editions = 1;
+        cm_labeler_add(lab, &s);
+    }
+    g_rand_free(r);
+    int n = cm_labeler_place(lab);
+    g_assert_cmpint(cm_labeler_placed_labels(lab, ids, boxes, NULL, max), ==, n);
+    *measured = cm_labeler_measured(lab);
+    cm_labeler_destroy(lab);
+    cairo_destroy(cr);
+    return n;
+}
+
+/* Labels that placement rules out unmeasured (label_place.c: unplaceable) are those that
+ * measured could not be placed either: the same places, in the same boxes, and a third of a
+ * crowd never shaped. */
+static void test_lazy_measure(void)
+{
+    enum { MAX = 3000 };
+    int *ids[2] = {g_new0(int, MAX), g_new0(int, MAX)}, measured[2];
+    cm_box *boxes[2] = {g_new0(cm_box, MAX), g_new0(cm_box, MAX)};
+    int n = place_lazy_crowd(TRUE, ids[0], boxes[0], MAX, &measured[0]);
+    g_assert_cmpint(place_lazy_crowd(FALSE, ids[1], boxes[1], MAX, &measured[1]), ==, n);
+    g_assert_cmpint(n, >, 50);
+    g_assert_true(memcmp(ids[0], ids[1], sizeof(int) * (size_t)n) == 0);
+    g_assert_true(memcmp(boxes[0], boxes[1], sizeof(cm_box) * (size_t)n) == 0);
+    g_assert_cmpint(measured[0], ==, 3000);
+    g_test_message("measured %d of 3000", measured[1]);
+    g_assert_cmpint(measured[1], <, 3000 * 2 / 3);
+    for (int k = 0; k < 2; k++)
+        g_free(ids[k]), g_free(boxes[k]);
+}
+
 /* The bands of a PNG share plans: the second labeler laying out the same labels takes the
  * first's measures and replays its placement, and must end where a search of its own would;
  * one that differs (a block more) is placed afresh, not given the first's positions. */
@@ -355,6 +417,7 @@ int main(int argc, char **argv)
     g_test_add_func("/labels/memory/keeps-position", test_memory_keeps_position);
     g_test_add_func("/labels/grid", test_grid);
     g_test_add_func("/labels/plans-replay", test_plans_replay);
+    g_test_add_func("/labels/lazy-measure", test_lazy_measure);
     g_test_add_func("/labels/bands-place-once", test_bands_place_once);
     g_test_add_func("/labels/callout", test_callout);
     g_test_add_func("/labels/not-beside-another", test_not_beside_another);
